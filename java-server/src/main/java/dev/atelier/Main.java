@@ -1,2 +1,165 @@
 package dev.atelier;
-public class Main { public static void main(String[] a) { System.out.println(Runtime.version()); } }
+
+import dev.atelier.config.AtelierConfig;
+import dev.atelier.config.ConfigException;
+import dev.atelier.config.ConfigLoader;
+import dev.atelier.kernels.KernelService;
+import dev.atelier.runtime.ProcessRuntime;
+import dev.atelier.runtime.ZmqLoop;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.zeromq.ZContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Starts the Atelier server: configuration, the local runtime, the kernel service, HTTP. */
+@Command(name = "atelier-server", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+    description = "The Atelier server: the Jupyter kernel gateway and Atelier's API.")
+public final class Main implements Callable<Integer> {
+  @Option(names = "--config", description = "JSON config file (also ATELIER_CONFIG)")
+  Path configFile;
+
+  @Option(names = "--host", description = "interface to listen on (default 127.0.0.1)")
+  String host;
+
+  @Option(names = "--port", description = "port to listen on, 0 for any (default 8890)")
+  String port;
+
+  @Option(names = "--token", description = "token every request must carry (prefer --token-file)")
+  String token;
+
+  @Option(names = "--token-file", description = "file holding the token")
+  String tokenFile;
+
+  @Option(names = "--data-dir", description = "where Atelier keeps state (default .atelier)")
+  String dataDir;
+
+  @Option(names = "--python", description = "Python of the environment kernels run in (default python3)")
+  String python;
+
+  @Option(names = "--root-dir", description = "the notebook root directory (default .)")
+  String rootDir;
+
+  @Option(names = "--ready-file", description = "written with {\"port\", \"url\"} once listening")
+  String readyFile;
+
+  @Option(names = "--cull-idle-timeout", description = "seconds before idle kernels are shut down; 0 = off")
+  String cullIdleTimeout;
+
+  @Option(names = "--cull-interval", description = "seconds between idle checks")
+  String cullInterval;
+
+  @Option(names = "--cull-connected", description = "cull kernels with open connections too")
+  Boolean cullConnected;
+
+  @Option(names = "--cull-busy", description = "cull busy kernels too")
+  Boolean cullBusy;
+
+  public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("vertx.disableDnsResolver", "true");
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    AtelierConfig config;
+    try {
+      Map<String, String> cli = new LinkedHashMap<>();
+      cli.put("host", host);
+      cli.put("port", port);
+      cli.put("token", token);
+      cli.put("tokenFile", tokenFile);
+      cli.put("dataDir", dataDir);
+      cli.put("python", python);
+      cli.put("rootDir", rootDir);
+      cli.put("readyFile", readyFile);
+      cli.put("cullIdleTimeoutSeconds", cullIdleTimeout);
+      cli.put("cullIntervalSeconds", cullInterval);
+      cli.put("cullConnected", cullConnected == null ? null : cullConnected.toString());
+      cli.put("cullBusy", cullBusy == null ? null : cullBusy.toString());
+      Path file = configFile != null ? configFile
+          : System.getenv("ATELIER_CONFIG") != null ? Path.of(System.getenv("ATELIER_CONFIG")) : null;
+      config = ConfigLoader.load(file, System.getenv(), System.getProperties(), cli);
+    } catch (ConfigException e) {
+      System.err.println("atelier-server: configuration error: " + e.getMessage());
+      return 2;
+    }
+    Running running;
+    try {
+      running = start(config);
+    } catch (Exception e) {
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      System.err.println("atelier-server: cannot start: " + c.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
+    String url = "http://" + config.host() + ":" + running.port();
+    if (config.readyFile() != null) {
+      Files.createDirectories(config.readyFile().toAbsolutePath().getParent());
+      Path tmp = config.readyFile().resolveSibling(config.readyFile().getFileName() + ".tmp");
+      Files.writeString(tmp, "{\"port\": " + running.port() + ", \"url\": \"" + url + "\"}\n", StandardCharsets.UTF_8);
+      Files.move(tmp, config.readyFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    System.out.println("Atelier server listening on " + url);
+    if (token == null && tokenFile == null && System.getenv("ATELIER_TOKEN") == null
+        && System.getenv("ATELIER_TOKEN_FILE") == null) {
+      System.out.println("Token (generated): " + config.token());
+    }
+    System.out.flush();
+    Thread.currentThread().join();
+    return 0;
+  }
+
+  /** A started server and what it needs to stop cleanly. */
+  public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // keep stopping the rest
+      }
+      kernels.close();
+      zmq.close();
+    }
+  }
+
+  /** Starts everything for the configuration; used by main and by the integration tests. */
+  public static Running start(AtelierConfig config) throws Exception {
+    Files.createDirectories(config.dataDir());
+    ZContext zmq = new ZContext();
+    ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
+    ProcessRuntime runtime = new ProcessRuntime(config.python(), config.rootDir(), agentLoop,
+        java.time.Duration.ofSeconds(60));
+    KernelService kernels = new KernelService(config, zmq, runtime);
+    try {
+      kernels.startup().get(90, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      kernels.close();
+      zmq.close();
+      throw e;
+    }
+    Vertx vertx = Vertx.vertx();
+    AtelierServer server = new AtelierServer(config, kernels);
+    vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return new Running(vertx, zmq, kernels, server.actualPort());
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"atelier-server " + dev.atelier.kernels.Version.VALUE};
+    }
+  }
+}

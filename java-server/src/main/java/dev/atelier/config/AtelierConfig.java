@@ -1,0 +1,46 @@
+package dev.atelier.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The server's whole configuration, validated once at start. Built by {@link ConfigLoader} from
+ * defaults, then a config file, then system properties, then environment variables, then
+ * command-line options.
+ *
+ * @param host interface to listen on (loopback by default)
+ * @param port port to listen on, 0 for any free port
+ * @param token the token every request must carry
+ * @param dataDir where Atelier keeps its state and logs
+ * @param python interpreter of the environment whose kernelspecs the local agent offers
+ * @param rootDir the notebook root: kernels start here unless asked otherwise
+ * @param readyFile written with the port once the server listens (null: not written)
+ * @param kernelLaunchTimeout how long a kernel may take to answer its first request
+ * @param cullIdleTimeout idle kernels are shut down after this long; zero disables culling
+ * @param cullInterval how often idle kernels are looked for
+ * @param cullConnected whether kernels with open connections may be culled
+ * @param cullBusy whether busy kernels may be culled
+ * @param replayBufferBytes output kept per disconnected client session for replay on reconnect
+ * @param maxMessageBytes the largest single WebSocket message accepted or sent
+ */
+public record AtelierConfig(
+    String host,
+    int port,
+    String token,
+    Path dataDir,
+    String python,
+    Path rootDir,
+    Path readyFile,
+    Duration kernelLaunchTimeout,
+    Duration cullIdleTimeout,
+    Duration cullInterval,
+    boolean cullConnected,
+    boolean cullBusy,
+    long replayBufferBytes,
+    int maxMessageBytes) {
+
+  /** Whether idle kernel culling is on. */
+  public boolean cullingEnabled() {
+    return !cullIdleTimeout.isZero();
+  }
+}

@@ -1,0 +1,177 @@
+package dev.atelier.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atelier.http.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds {@link AtelierConfig} from layered sources. Keys are camelCase ({@code dataDir}); a
+ * system property is {@code atelier.dataDir}, an environment variable {@code ATELIER_DATA_DIR}.
+ */
+public final class ConfigLoader {
+  /** Every key with its default ("" means none). */
+  static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    DEFAULTS.put("host", "127.0.0.1");
+    DEFAULTS.put("port", "8890");
+    DEFAULTS.put("token", "");
+    DEFAULTS.put("tokenFile", "");
+    DEFAULTS.put("dataDir", ".atelier");
+    DEFAULTS.put("python", "python3");
+    DEFAULTS.put("rootDir", ".");
+    DEFAULTS.put("readyFile", "");
+    DEFAULTS.put("kernelLaunchTimeoutSeconds", "60");
+    DEFAULTS.put("cullIdleTimeoutSeconds", "0");
+    DEFAULTS.put("cullIntervalSeconds", "300");
+    DEFAULTS.put("cullConnected", "false");
+    DEFAULTS.put("cullBusy", "false");
+    DEFAULTS.put("replayBufferMiB", "64");
+    DEFAULTS.put("maxMessageMiB", "256");
+  }
+
+  private ConfigLoader() {}
+
+  /**
+   * Merges the layers in order; later layers win.
+   *
+   * @param configFile a JSON object of keys to values, or null
+   * @param env the process environment
+   * @param sysprops system properties
+   * @param cli options given on the command line
+   */
+  public static AtelierConfig load(
+      Path configFile, Map<String, String> env, Map<Object, Object> sysprops, Map<String, String> cli) {
+    Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+    if (configFile != null) {
+      values.putAll(readFile(configFile));
+    }
+    for (String key : DEFAULTS.keySet()) {
+      Object prop = sysprops.get("atelier." + key);
+      if (prop != null) {
+        values.put(key, prop.toString());
+      }
+      String fromEnv = env.get(envName(key));
+      if (fromEnv != null) {
+        values.put(key, fromEnv);
+      }
+    }
+    cli.forEach((k, v) -> {
+      if (v != null) {
+        values.put(k, v);
+      }
+    });
+    return build(values);
+  }
+
+  /** {@code dataDir} -> {@code ATELIER_DATA_DIR}. */
+  public static String envName(String key) {
+    return "ATELIER_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    JsonNode root;
+    try {
+      root = Json.mapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + " is not readable JSON: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigException("config file " + file + " must hold a JSON object");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    root.properties().forEach(e -> {
+      if (!DEFAULTS.containsKey(e.getKey())) {
+        throw new ConfigException("config file " + file + ": unknown key '" + e.getKey()
+            + "' (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
+      }
+      out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+    });
+    return out;
+  }
+
+  private static AtelierConfig build(Map<String, String> v) {
+    int port = intValue(v, "port", 0, 65535);
+    Path dataDir = Path.of(v.get("dataDir")).toAbsolutePath().normalize();
+    Path rootDir = Path.of(v.get("rootDir")).toAbsolutePath().normalize();
+    if (!Files.isDirectory(rootDir)) {
+      throw new ConfigException("rootDir: " + rootDir + " is not a directory");
+    }
+    return new AtelierConfig(
+        nonEmpty(v, "host"),
+        port,
+        token(v, dataDir),
+        dataDir,
+        nonEmpty(v, "python"),
+        rootDir,
+        v.get("readyFile").isEmpty() ? null : Path.of(v.get("readyFile")).toAbsolutePath(),
+        Duration.ofSeconds(intValue(v, "kernelLaunchTimeoutSeconds", 1, 3600)),
+        Duration.ofSeconds(intValue(v, "cullIdleTimeoutSeconds", 0, Integer.MAX_VALUE)),
+        Duration.ofSeconds(intValue(v, "cullIntervalSeconds", 1, 86_400)),
+        bool(v, "cullConnected"),
+        bool(v, "cullBusy"),
+        (long) intValue(v, "replayBufferMiB", 1, 4096) << 20,
+        intValue(v, "maxMessageMiB", 11, 1024) << 20);
+  }
+
+  private static String token(Map<String, String> v, Path dataDir) {
+    if (!v.get("token").isEmpty()) {
+      return v.get("token");
+    }
+    String file = v.get("tokenFile");
+    if (!file.isEmpty()) {
+      try {
+        String t = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+        if (t.isEmpty()) {
+          throw new ConfigException("tokenFile: " + file + " is empty");
+        }
+        return t;
+      } catch (IOException e) {
+        throw new ConfigException("tokenFile: cannot read " + file + ": " + e.getMessage());
+      }
+    }
+    // No token given: generate one so the server is never open. It is printed at start.
+    byte[] b = new byte[24];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static String nonEmpty(Map<String, String> v, String key) {
+    String s = v.get(key);
+    if (s == null || s.isBlank()) {
+      throw new ConfigException(key + ": must not be empty");
+    }
+    return s.trim();
+  }
+
+  private static int intValue(Map<String, String> v, String key, int min, int max) {
+    String s = v.get(key).trim();
+    try {
+      int n = Integer.parseInt(s);
+      if (n < min || n > max) {
+        throw new ConfigException(key + ": " + n + " is out of range [" + min + ", " + max + "]");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + ": '" + s + "' is not a whole number");
+    }
+  }
+
+  private static boolean bool(Map<String, String> v, String key) {
+    String s = v.get(key).trim().toLowerCase(Locale.ROOT);
+    return switch (s) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new ConfigException(key + ": '" + s + "' is not true or false");
+    };
+  }
+}

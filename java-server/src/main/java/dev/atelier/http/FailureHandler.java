@@ -1,0 +1,74 @@
+package dev.atelier.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single place where failures become HTTP answers: JSON {@code {"reason", "message"}}
+ * (JupyterLab shows {@code message}); 4xx logged briefly, 5xx with the stack trace; never a stack
+ * trace to the client.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    while ((failure instanceof java.util.concurrent.CompletionException
+        || failure instanceof java.util.concurrent.ExecutionException) && failure.getCause() != null) {
+      failure = failure.getCause();
+    }
+    int status;
+    String reason;
+    String message;
+    if (failure instanceof ApiException api) {
+      status = api.status();
+      reason = api.reason();
+      message = api.getMessage();
+    } else if (failure instanceof HttpException http) {
+      status = http.getStatusCode();
+      reason = reasonPhrase(status);
+      message = http.getPayload() != null ? http.getPayload() : defaultMessage(status);
+    } else if (failure == null) {
+      status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      reason = reasonPhrase(status);
+      message = defaultMessage(status);
+    } else {
+      status = 500;
+      reason = "Internal Server Error";
+      message = "internal error: " + failure.getClass().getSimpleName()
+          + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    }
+    if (status >= 500) {
+      LOG.error("{} {} -> {}", ctx.request().method(), ctx.request().path(), status, failure);
+    } else {
+      LOG.info("{} {} -> {} {}", ctx.request().method(), ctx.request().path(), status, message);
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(new JsonObject().put("reason", reason).put("message", message).encode());
+  }
+
+  private static String defaultMessage(int status) {
+    return switch (status) {
+      case 401 -> "a valid token is required: send 'Authorization: token <token>'";
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed on this resource";
+      case 413 -> "request body is too large";
+      default -> reasonPhrase(status);
+    };
+  }
+
+  static String reasonPhrase(int status) {
+    return io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
+  }
+}

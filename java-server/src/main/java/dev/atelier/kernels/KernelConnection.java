@@ -1,0 +1,374 @@
+package dev.atelier.kernels;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atelier.http.Json;
+import dev.atelier.runtime.ZmqLoop;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+
+/**
+ * The server's connection to one kernel over the Jupyter wire protocol, on the kernel's own
+ * I/O thread: one iopub subscription broadcast to every client session, a heartbeat, and the
+ * gateway's own shell and control sockets for the start-up nudge and {@code kernel_info}.
+ */
+public final class KernelConnection implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KernelConnection.class);
+  private static final long NUDGE_MILLIS = 500;
+  private static final long HEARTBEAT_MILLIS = 500;
+  private static final long HEARTBEAT_STALE_NANOS = 2_500_000_000L;
+  private static final long DETACHED_SESSION_NANOS = 10L * 60 * 1_000_000_000L;
+  private static final Set<String> NOT_ACTIVITY =
+      Set.of("kernel_info_request", "kernel_info_reply", "status", "comm_info_request", "comm_info_reply",
+          "debug_request", "debug_reply", "debug_event");
+
+  /** What the kernel's owner hears about. Called on the I/O thread. */
+  public interface Listener {
+    void onExecutionState(String state);
+
+    void onActivity(Instant when);
+
+    void onConnections(int attachedClients);
+
+    void onHeartbeatLost();
+  }
+
+  private final String kernelId;
+  private final ZmqLoop loop;
+  private final ConnectionInfo info;
+  private final WireSigner signer;
+  private final Listener listener;
+  private final long replayLimit;
+  private final String gatewaySession = UUID.randomUUID().toString();
+  private final Map<String, ClientSession> sessions = new HashMap<>();
+  private final AtomicLong badSignatures = new AtomicLong();
+  private ZMQ.Socket iopub;
+  private ZMQ.Socket hb;
+  private ZMQ.Socket shell;
+  private ZMQ.Socket control;
+  private long lastHeartbeatNanos;
+  private boolean heartbeatReported;
+  private boolean heartbeatPaused = true;
+  private boolean iopubSeen;
+  private CompletableFuture<Void> infoWaiter;
+  private boolean closed;
+
+  public KernelConnection(String kernelId, ZmqLoop loop, ConnectionInfo info, Listener listener, long replayLimit) {
+    this.kernelId = kernelId;
+    this.loop = loop;
+    this.info = info;
+    this.signer = new WireSigner(info.key());
+    this.listener = listener;
+    this.replayLimit = replayLimit;
+    loop.execute(this::open);
+  }
+
+  ZmqLoop loop() {
+    return loop;
+  }
+
+  ConnectionInfo info() {
+    return info;
+  }
+
+  /** Messages dropped because their signature did not verify. */
+  public long badSignatures() {
+    return badSignatures.get();
+  }
+
+  private void open() {
+    var ctx = loop.context();
+    iopub = ctx.createSocket(SocketType.SUB);
+    iopub.setLinger(0);
+    iopub.setRcvHWM(0);
+    iopub.subscribe(new byte[0]);
+    iopub.connect(info.endpoint(info.iopubPort()));
+    loop.register(iopub, this::onIopub);
+    shell = ctx.createSocket(SocketType.DEALER);
+    shell.setLinger(0);
+    shell.connect(info.endpoint(info.shellPort()));
+    loop.register(shell, f -> onGatewayReply("shell", f));
+    control = ctx.createSocket(SocketType.DEALER);
+    control.setLinger(0);
+    control.connect(info.endpoint(info.controlPort()));
+    loop.register(control, f -> onGatewayReply("control", f));
+    openHeartbeat();
+    loop.schedule(HEARTBEAT_MILLIS, this::heartbeatTick);
+    loop.schedule(60_000, this::expireDetachedSessions);
+  }
+
+  private void openHeartbeat() {
+    hb = loop.context().createSocket(SocketType.DEALER);
+    hb.setLinger(0);
+    hb.connect(info.endpoint(info.hbPort()));
+    loop.register(hb, f -> {
+      lastHeartbeatNanos = System.nanoTime();
+      heartbeatReported = false;
+    });
+  }
+
+  /**
+   * Completes once the kernel answers {@code kernel_info_request} and iopub is flowing: until
+   * then a request goes out every 0.5 s (the slow-joiner nudge). Used after start and restart.
+   */
+  public CompletableFuture<Void> awaitReady() {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    loop.execute(() -> {
+      iopubSeen = false;
+      infoWaiter = ready;
+      heartbeatPaused = true;
+      nudge(ready);
+    });
+    return ready;
+  }
+
+  private void nudge(CompletableFuture<Void> ready) {
+    if (ready.isDone() || closed) {
+      return;
+    }
+    sendOwn(shell, "kernel_info_request");
+    loop.schedule(NUDGE_MILLIS, () -> nudge(ready));
+  }
+
+  private void sendOwn(ZMQ.Socket socket, String msgType) {
+    String header = "{\"msg_id\":\"" + UUID.randomUUID() + "\",\"msg_type\":\"" + msgType
+        + "\",\"username\":\"atelier\",\"session\":\"" + gatewaySession + "\",\"date\":\""
+        + Instant.now() + "\",\"version\":\"5.3\"}";
+    byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
+    WireMessage m = new WireMessage("shell", "", msgType, header.getBytes(StandardCharsets.UTF_8),
+        empty, empty, empty, List.of());
+    sendFrames(socket, m.toFrames(signer));
+  }
+
+  private void onGatewayReply(String channel, List<byte[]> frames) {
+    var msg = WireCodec.fromFrames(channel, frames, signer);
+    if (msg.isEmpty()) {
+      badSignatures.incrementAndGet();
+      return;
+    }
+    if ("kernel_info_reply".equals(msg.get().msgType())) {
+      checkReady(true);
+    }
+  }
+
+  private boolean infoReplySeen;
+
+  private void checkReady(boolean infoReply) {
+    if (infoReply) {
+      infoReplySeen = true;
+    }
+    if (infoWaiter != null && infoReplySeen && iopubSeen) {
+      CompletableFuture<Void> w = infoWaiter;
+      infoWaiter = null;
+      infoReplySeen = false;
+      lastHeartbeatNanos = System.nanoTime();
+      heartbeatReported = false;
+      heartbeatPaused = false;
+      w.complete(null);
+    }
+  }
+
+  private void onIopub(List<byte[]> frames) {
+    var parsed = WireCodec.fromFrames("iopub", frames, signer);
+    if (parsed.isEmpty()) {
+      badSignatures.incrementAndGet();
+      LOG.warn("kernel {}: dropped an iopub message with a bad signature", kernelId);
+      return;
+    }
+    WireMessage m = parsed.get();
+    iopubSeen = true;
+    checkReady(false);
+    if ("status".equals(m.msgType())) {
+      String state = executionState(m.content());
+      if (state != null) {
+        listener.onExecutionState(state);
+      }
+    } else if (!NOT_ACTIVITY.contains(m.msgType())) {
+      listener.onActivity(Instant.now());
+    }
+    for (ClientSession s : sessions.values()) {
+      s.deliver(m);
+    }
+  }
+
+  private static String executionState(byte[] content) {
+    try {
+      JsonNode c = Json.mapper().readTree(content);
+      return c.path("execution_state").isTextual() ? c.path("execution_state").asText() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** A reply on a client session's own socket. */
+  void fromKernel(String channel, List<byte[]> frames, ClientSession session) {
+    var parsed = WireCodec.fromFrames(channel, frames, signer);
+    if (parsed.isEmpty()) {
+      badSignatures.incrementAndGet();
+      LOG.warn("kernel {}: dropped a {} message with a bad signature", kernelId, channel);
+      return;
+    }
+    if (!NOT_ACTIVITY.contains(parsed.get().msgType())) {
+      listener.onActivity(Instant.now());
+    }
+    session.deliver(parsed.get());
+  }
+
+  /**
+   * Attaches a client to its session (created on first use), replaying what it missed.
+   *
+   * @return a handle to send the client's messages and to detach it
+   */
+  public CompletableFuture<ClientHandle> attach(String sessionId, ClientSink sink) {
+    CompletableFuture<ClientHandle> result = new CompletableFuture<>();
+    loop.execute(() -> {
+      if (closed) {
+        result.completeExceptionally(new IllegalStateException("kernel " + kernelId + " is shut down"));
+        return;
+      }
+      ClientSession s = sessions.computeIfAbsent(sessionId, id -> new ClientSession(this, id, replayLimit));
+      s.attach(sink);
+      listener.onConnections(attachedCount());
+      result.complete(new ClientHandle(s, sink));
+    });
+    return result;
+  }
+
+  /** A client's side of its session. */
+  public final class ClientHandle {
+    private final ClientSession session;
+    private final ClientSink sink;
+
+    private ClientHandle(ClientSession session, ClientSink sink) {
+      this.session = session;
+      this.sink = sink;
+    }
+
+    /** Signs and sends a client's message on its own socket for the message's channel. */
+    public void send(WireMessage m) {
+      loop.execute(() -> {
+        if (closed || !sessions.containsValue(session)) {
+          return;
+        }
+        if (!NOT_ACTIVITY.contains(m.msgType())) {
+          listener.onActivity(Instant.now());
+        }
+        sendFrames(session.socketFor(m.channel()), m.toFrames(signer));
+      });
+    }
+
+    /** The client went away; its session keeps collecting output for a while. */
+    public void detach() {
+      loop.execute(() -> {
+        session.detach(sink);
+        listener.onConnections(attachedCount());
+      });
+    }
+  }
+
+  private int attachedCount() {
+    int n = 0;
+    for (ClientSession s : sessions.values()) {
+      if (s.attached()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Publishes a status the kernel cannot publish itself ({@code restarting}, {@code dead}) to every client. */
+  public void publishStatus(String state) {
+    loop.execute(() -> {
+      String header = "{\"msg_id\":\"" + UUID.randomUUID() + "\",\"msg_type\":\"status\",\"username\":\"atelier\","
+          + "\"session\":\"" + gatewaySession + "\",\"date\":\"" + Instant.now() + "\",\"version\":\"5.3\"}";
+      byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
+      byte[] content = ("{\"execution_state\":\"" + state + "\"}").getBytes(StandardCharsets.US_ASCII);
+      WireMessage m = new WireMessage("iopub", "", "status", header.getBytes(StandardCharsets.UTF_8),
+          empty, empty, content, List.of());
+      for (ClientSession s : sessions.values()) {
+        s.deliver(m);
+      }
+    });
+  }
+
+  /** Stops heartbeat checks (the kernel is restarting or gone). */
+  public void pauseHeartbeat() {
+    loop.execute(() -> heartbeatPaused = true);
+  }
+
+  private void heartbeatTick() {
+    if (closed) {
+      return;
+    }
+    if (!heartbeatPaused) {
+      long age = System.nanoTime() - lastHeartbeatNanos;
+      if (age > HEARTBEAT_STALE_NANOS && !heartbeatReported) {
+        heartbeatReported = true;
+        listener.onHeartbeatLost();
+      }
+    }
+    hb.sendMore(new byte[0]);
+    hb.send("ping".getBytes(StandardCharsets.US_ASCII));
+    loop.schedule(HEARTBEAT_MILLIS, this::heartbeatTick);
+  }
+
+  private void expireDetachedSessions() {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    sessions.values().removeIf(s -> {
+      boolean expired = !s.attached() && now - s.detachedAtNanos() > DETACHED_SESSION_NANOS;
+      if (expired) {
+        s.close(this, "session expired");
+      }
+      return expired;
+    });
+    loop.schedule(60_000, this::expireDetachedSessions);
+  }
+
+  private static void sendFrames(ZMQ.Socket socket, List<byte[]> frames) {
+    for (int i = 0; i < frames.size() - 1; i++) {
+      socket.sendMore(frames.get(i));
+    }
+    socket.send(frames.get(frames.size() - 1));
+  }
+
+  /** Closes every client and socket; clients are told why. */
+  public void close(String why) {
+    loop.execute(() -> {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (ClientSession s : sessions.values()) {
+        s.close(this, why);
+      }
+      sessions.clear();
+      if (infoWaiter != null) {
+        infoWaiter.completeExceptionally(new IllegalStateException(why));
+      }
+      for (ZMQ.Socket s : new ZMQ.Socket[] {iopub, hb, shell, control}) {
+        if (s != null) {
+          loop.closeSocket(s);
+        }
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    close("kernel shut down");
+  }
+}

@@ -1,0 +1,88 @@
+package dev.atelier.kernels;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.http.Json;
+import dev.atelier.http.Routes;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Atelier's own kernel API for its panels, under {@code /atelier/api/}: the kernels with their
+ * notebook paths and live state, and an event WebSocket that pushes the list on every change.
+ */
+public final class KernelPanelRoutes {
+  private static final long COALESCE_MILLIS = 250;
+
+  private final Vertx vertx;
+  private final KernelService kernels;
+  private final Set<ServerWebSocket> subscribers = ConcurrentHashMap.newKeySet();
+  private Context context;
+  private boolean flushScheduled;
+
+  public KernelPanelRoutes(Vertx vertx, KernelService kernels) {
+    this.vertx = vertx;
+    this.kernels = kernels;
+  }
+
+  public void mount(Router router) {
+    context = vertx.getOrCreateContext();
+    router.get("/atelier/api/kernels").handler(this::listKernels);
+    router.get("/atelier/api/events").handler(this::events);
+    kernels.onChange(() -> context.runOnContext(v -> scheduleFlush()));
+  }
+
+  private ObjectNode snapshot() {
+    ObjectNode body = Json.mapper().createObjectNode();
+    ArrayNode list = body.putArray("kernels");
+    kernels.list().forEach(k -> list.add(k.atelierModel()));
+    return body;
+  }
+
+  private void listKernels(RoutingContext ctx) {
+    Routes.json(ctx, 200, snapshot());
+  }
+
+  private void events(RoutingContext ctx) {
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      throw dev.atelier.http.ApiException.badRequest("this endpoint only accepts WebSocket upgrades");
+    }
+    ctx.request().toWebSocket().onFailure(ctx::fail).onSuccess(ws -> {
+      subscribers.add(ws);
+      ws.closeHandler(v -> subscribers.remove(ws));
+      ws.exceptionHandler(e -> subscribers.remove(ws));
+      // Clients only listen; anything they send is ignored.
+      ws.handler(b -> {});
+      ObjectNode msg = snapshot();
+      msg.put("type", "kernels");
+      ws.writeTextMessage(Json.encode(msg));
+    });
+  }
+
+  /** Changes come in bursts (busy, idle, activity): send at most one list per interval. */
+  private void scheduleFlush() {
+    if (flushScheduled) {
+      return;
+    }
+    flushScheduled = true;
+    vertx.setTimer(COALESCE_MILLIS, t -> {
+      flushScheduled = false;
+      if (subscribers.isEmpty()) {
+        return;
+      }
+      ObjectNode msg = snapshot();
+      msg.put("type", "kernels");
+      String text = Json.encode(msg);
+      for (ServerWebSocket ws : subscribers) {
+        if (!ws.isClosed() && !ws.writeQueueFull()) {
+          ws.writeTextMessage(text);
+        }
+      }
+    });
+  }
+}

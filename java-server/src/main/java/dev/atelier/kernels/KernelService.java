@@ -1,0 +1,397 @@
+package dev.atelier.kernels;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atelier.config.AtelierConfig;
+import dev.atelier.http.ApiException;
+import dev.atelier.runtime.AgentClient;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.InstanceRuntime;
+import dev.atelier.runtime.ZmqLoop;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+/**
+ * Starts, watches and stops kernels through an instance's agent, and keeps their models: the
+ * Kernel Gateway API and Atelier's panels both read from here.
+ */
+public final class KernelService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KernelService.class);
+  private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(15);
+
+  private final AtelierConfig config;
+  private final ZContext zmq;
+  private final InstanceRuntime runtime;
+  private final Kernelspecs kernelspecs;
+  private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();
+  private final Map<String, ZmqLoop> loops = new ConcurrentHashMap<>();
+  private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+  private final SecureRandom random = new SecureRandom();
+
+  public KernelService(AtelierConfig config, ZContext zmq, InstanceRuntime runtime) {
+    this.config = config;
+    this.zmq = zmq;
+    this.runtime = runtime;
+    this.kernelspecs = new Kernelspecs(this::agent);
+  }
+
+  /** Starts the instance (the local agent) and learns its kernelspecs; fails if it cannot. */
+  public CompletableFuture<Void> startup() {
+    return runtime.start().thenCompose(instance -> {
+      instance.agent().onEvent(this::onAgentEvent);
+      instance.terminated().thenAccept(why -> kernels.values().forEach(k -> markDead(k, why)));
+      return kernelspecs.all().thenApply(specs -> null);
+    });
+  }
+
+  public Kernelspecs kernelspecs() {
+    return kernelspecs;
+  }
+
+  private CompletableFuture<AgentClient> agent() {
+    return runtime.start().thenApply(InstanceRuntime.Instance::agent);
+  }
+
+  /** Runs when any kernel's model changes (state, activity, connections, added, removed). */
+  public void onChange(Runnable listener) {
+    changeListeners.add(listener);
+  }
+
+  private void changed() {
+    changeListeners.forEach(Runnable::run);
+  }
+
+  public List<Kernel> list() {
+    List<Kernel> all = new ArrayList<>(kernels.values());
+    all.sort(Comparator.comparing(Kernel::id));
+    return all;
+  }
+
+  /** The kernel, or a 404 naming the id. */
+  public Kernel get(String id) {
+    Kernel k = kernels.get(id);
+    if (k == null) {
+      throw ApiException.notFound("kernel " + id + " not found");
+    }
+    return k;
+  }
+
+  /**
+   * Starts a kernel of the given spec; completes once it answers {@code kernel_info_request}.
+   *
+   * @param env the start request's environment (KERNEL_* and the variables jupyter_server forwards)
+   */
+  public CompletableFuture<Kernel> start(String specName, Map<String, String> env) {
+    return kernelspecs.require(specName).thenCompose(spec -> agent().thenCompose(agent -> {
+      String id = UUID.randomUUID().toString();
+      byte[] k = new byte[32];
+      random.nextBytes(k);
+      String key = HexFormat.of().formatHex(k);
+      Map<String, String> kernelEnv = new LinkedHashMap<>(env);
+      kernelEnv.put("KERNEL_ID", id);
+      Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
+          notebookPath(env.get("JPY_SESSION_NAME")), Instant.now());
+      kernels.put(id, kernel);
+      changed();
+      Duration timeout = launchTimeout(env);
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("kernel_id", id);
+      request.put("kernelspec", spec.name());
+      request.put("key", key);
+      request.put("env", kernelEnv);
+      request.put("cwd", workingDir(env.get("KERNEL_WORKING_DIR")).toString());
+      return agent.request("start", request, timeout)
+          .thenCompose(reply -> {
+            ConnectionInfo info = ConnectionInfo.fromJson(reply.path("connection"));
+            ZmqLoop loop = new ZmqLoop(zmq, "kernel-" + id.substring(0, 8));
+            loops.put(id, loop);
+            kernel.connection(new KernelConnection(id, loop, info, listenerFor(kernel), config.replayBufferBytes()));
+            return kernel.connection().awaitReady().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          })
+          .handle((ok, err) -> {
+            if (err == null) {
+              if (!kernel.isDead()) {
+                kernel.executionState("idle");
+              }
+              changed();
+              LOG.info("kernel {} ({}) started for {}", id, spec.name(), kernel.path());
+              return kernel;
+            }
+            Throwable cause = unwrap(err);
+            discard(kernel, agent);
+            String why = cause instanceof TimeoutException
+                ? "kernel " + spec.name() + " did not become ready within " + timeout.toSeconds() + " s"
+                : "kernel " + spec.name() + " failed to start: " + cause.getMessage();
+            throw new CompletionException(new ApiException(500, "Kernel Start Failed", why));
+          });
+    }));
+  }
+
+  private void discard(Kernel kernel, AgentClient agent) {
+    kernels.remove(kernel.id());
+    closeConnection(kernel, "kernel failed to start");
+    agent.request("shutdown", Map.of("kernel_id", kernel.id(), "now", true), AGENT_TIMEOUT);
+    changed();
+  }
+
+  private KernelConnection.Listener listenerFor(Kernel kernel) {
+    return new KernelConnection.Listener() {
+      @Override
+      public void onExecutionState(String state) {
+        if (!kernel.isDead() && !"restarting".equals(kernel.executionState())) {
+          kernel.executionState(state);
+          changed();
+        }
+      }
+
+      @Override
+      public void onActivity(Instant when) {
+        kernel.touch(when);
+      }
+
+      @Override
+      public void onConnections(int attached) {
+        kernel.connections(attached);
+        changed();
+      }
+
+      @Override
+      public void onHeartbeatLost() {
+        checkAlive(kernel);
+      }
+    };
+  }
+
+  /** The heartbeat stopped: ask the agent whether the process is still there. */
+  private void checkAlive(Kernel kernel) {
+    agent()
+        .thenCompose(a -> a.request("list", Map.of(), Duration.ofSeconds(2)))
+        .whenComplete((reply, err) -> {
+          if (err != null) {
+            markDead(kernel, "the kernel's instance is not answering: " + unwrap(err).getMessage());
+            return;
+          }
+          for (JsonNode k : reply.path("kernels")) {
+            if (kernel.id().equals(k.path("kernel_id").asText()) && k.path("alive").asBoolean()) {
+              LOG.warn("kernel {} missed heartbeats but its process is alive", kernel.id());
+              return;
+            }
+          }
+          markDead(kernel, "the kernel stopped answering heartbeats and its process is gone");
+        });
+  }
+
+  private void onAgentEvent(JsonNode event) {
+    if (!"exited".equals(event.path("event").asText()) || event.path("expected").asBoolean()) {
+      return;
+    }
+    Kernel kernel = kernels.get(event.path("kernel_id").asText());
+    if (kernel == null) {
+      return;
+    }
+    String why;
+    if (event.hasNonNull("signal")) {
+      int sig = event.path("signal").asInt();
+      why = "the kernel process was killed by signal " + sig + signalName(sig);
+    } else {
+      why = "the kernel process exited with code " + event.path("exit_code").asText("unknown");
+    }
+    markDead(kernel, why);
+  }
+
+  private static String signalName(int sig) {
+    return switch (sig) {
+      case 9 -> " (SIGKILL)";
+      case 15 -> " (SIGTERM)";
+      case 11 -> " (SIGSEGV)";
+      case 6 -> " (SIGABRT)";
+      default -> "";
+    };
+  }
+
+  private void markDead(Kernel kernel, String why) {
+    if (kernel.isDead() || !kernels.containsKey(kernel.id())) {
+      return;
+    }
+    LOG.warn("kernel {} is dead: {}", kernel.id(), why);
+    kernel.dead(why);
+    KernelConnection c = kernel.connection();
+    if (c != null) {
+      c.pauseHeartbeat();
+      c.publishStatus("dead");
+    }
+    changed();
+  }
+
+  /** Interrupts per the spec's interrupt_mode (the agent knows it). */
+  public CompletableFuture<Void> interrupt(String id) {
+    Kernel kernel = get(id);
+    kernel.touch(Instant.now());
+    return agent().thenCompose(a -> a.request("interrupt", Map.of("kernel_id", kernel.id()), AGENT_TIMEOUT))
+        .thenApply(r -> (Void) null)
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(agentFailure("interrupt", e)));
+  }
+
+  /** Restarts in place (same ports and key) and completes after the new kernel's kernel_info_reply. */
+  public CompletableFuture<Kernel> restart(String id) {
+    Kernel kernel = get(id);
+    KernelConnection c = kernel.connection();
+    kernel.executionState("restarting");
+    c.pauseHeartbeat();
+    c.publishStatus("restarting");
+    changed();
+    Duration timeout = Duration.ofSeconds(Math.max(config.kernelLaunchTimeout().toSeconds(), 30));
+    return agent()
+        .thenCompose(a -> a.request("restart", Map.of("kernel_id", id), timeout))
+        .thenCompose(r -> c.awaitReady().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
+        .handle((ok, err) -> {
+          if (err != null) {
+            markDead(kernel, "restart failed: " + unwrap(err).getMessage());
+            throw new CompletionException(new ApiException(500, "Kernel Restart Failed",
+                "kernel " + id + " could not be restarted: " + unwrap(err).getMessage()));
+          }
+          kernel.alive();
+          kernel.executionState("idle");
+          kernel.touch(Instant.now());
+          changed();
+          return kernel;
+        });
+  }
+
+  /** Shuts a kernel down: gracefully, then forced by the agent after a few seconds. */
+  public CompletableFuture<Void> shutdown(String id) {
+    Kernel kernel = get(id);
+    return shutdown(kernel, false);
+  }
+
+  private CompletableFuture<Void> shutdown(Kernel kernel, boolean now) {
+    kernel.connection();
+    return agent()
+        .thenCompose(a -> a.request("shutdown", Map.of("kernel_id", kernel.id(), "now", now), AGENT_TIMEOUT))
+        .handle((r, err) -> {
+          if (err != null) {
+            LOG.warn("kernel {}: the agent could not shut it down: {}", kernel.id(), unwrap(err).getMessage());
+          }
+          kernels.remove(kernel.id());
+          closeConnection(kernel, "kernel shut down");
+          changed();
+          LOG.info("kernel {} shut down", kernel.id());
+          return null;
+        });
+  }
+
+  private void closeConnection(Kernel kernel, String why) {
+    KernelConnection c = kernel.connection();
+    if (c != null) {
+      c.close(why);
+    }
+    ZmqLoop loop = loops.remove(kernel.id());
+    if (loop != null) {
+      // Let the close task run before the loop stops.
+      loop.execute(() -> Thread.ofVirtual().start(loop::close));
+    }
+  }
+
+  /** Shuts down kernels idle longer than the cull timeout (per the cull_* settings). */
+  public void cullIdle(Instant now) {
+    if (!config.cullingEnabled()) {
+      return;
+    }
+    for (Kernel k : list()) {
+      boolean idleEnough = Duration.between(k.lastActivity(), now).compareTo(config.cullIdleTimeout()) > 0;
+      boolean stateAllows = "idle".equals(k.executionState()) || "dead".equals(k.executionState())
+          || (config.cullBusy() && "busy".equals(k.executionState()));
+      boolean connectionsAllow = config.cullConnected() || k.connections() == 0;
+      if (idleEnough && stateAllows && connectionsAllow) {
+        LOG.info("culling kernel {}: idle since {} ({} connections)", k.id(), k.lastActivity(), k.connections());
+        shutdown(k, false);
+      }
+    }
+  }
+
+  private Duration launchTimeout(Map<String, String> env) {
+    String fromClient = env.get("KERNEL_LAUNCH_TIMEOUT");
+    if (fromClient != null) {
+      try {
+        double s = Double.parseDouble(fromClient);
+        if (s >= 1 && s <= 3600) {
+          return Duration.ofMillis((long) (s * 1000));
+        }
+      } catch (NumberFormatException e) {
+        // fall through to the configured value
+      }
+    }
+    return config.kernelLaunchTimeout();
+  }
+
+  private Path workingDir(String requested) {
+    if (requested != null && !requested.isBlank()) {
+      Path p = Path.of(requested).toAbsolutePath().normalize();
+      if (p.startsWith(config.rootDir()) && Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    return config.rootDir();
+  }
+
+  private String notebookPath(String sessionName) {
+    if (sessionName == null || sessionName.isBlank()) {
+      return null;
+    }
+    Path p = Path.of(sessionName);
+    if (p.isAbsolute()) {
+      Path n = p.normalize();
+      if (n.startsWith(config.rootDir())) {
+        return config.rootDir().relativize(n).toString();
+      }
+    }
+    return sessionName;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static Throwable agentFailure(String what, Throwable e) {
+    Throwable cause = unwrap(e);
+    if (cause instanceof ApiException) {
+      return cause;
+    }
+    if (cause instanceof AgentException) {
+      return new ApiException(500, "Kernel " + what + " failed", cause.getMessage());
+    }
+    return cause;
+  }
+
+  /** Stops every kernel (the runtime's close stops the agent, which stops the rest). */
+  @Override
+  public void close() {
+    for (Kernel k : list()) {
+      closeConnection(k, "server shutting down");
+    }
+    kernels.clear();
+    runtime.close();
+  }
+}

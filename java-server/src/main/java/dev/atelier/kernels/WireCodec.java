@@ -1,0 +1,239 @@
+package dev.atelier.kernels;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.http.ApiException;
+import dev.atelier.http.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Translates between ZeroMQ frames and the WebSocket encodings JupyterLab and jupyter_server use:
+ * the legacy JSON text frame, and the legacy binary frame (offset table, JSON, buffers) that the
+ * legacy protocol uses when a message carries buffers.
+ */
+public final class WireCodec {
+  private static final ObjectMapper MAPPER = Json.mapper();
+  private static final byte[] EMPTY_DICT = "{}".getBytes(StandardCharsets.US_ASCII);
+
+  private WireCodec() {}
+
+  /**
+   * Parses frames received from a kernel socket, verifying the signature.
+   *
+   * @return the message, or empty when the frames are malformed or badly signed
+   */
+  public static Optional<WireMessage> fromFrames(String channel, List<byte[]> frames, WireSigner signer) {
+    int d = WireMessage.delimiterIndex(frames);
+    if (d < 0 || frames.size() < d + 6) {
+      return Optional.empty();
+    }
+    byte[] signature = frames.get(d + 1);
+    byte[] header = frames.get(d + 2);
+    byte[] parent = frames.get(d + 3);
+    byte[] metadata = frames.get(d + 4);
+    byte[] content = frames.get(d + 5);
+    if (!signer.verify(signature, header, parent, metadata, content)) {
+      return Optional.empty();
+    }
+    String[] idAndType = headerIdAndType(header);
+    if (idAndType == null) {
+      return Optional.empty();
+    }
+    List<byte[]> buffers = new ArrayList<>(frames.subList(d + 6, frames.size()));
+    return Optional.of(new WireMessage(channel, idAndType[0], idAndType[1], header, parent, metadata, content, buffers));
+  }
+
+  /** Reads msg_id and msg_type from a header without building a tree; null when absent. */
+  static String[] headerIdAndType(byte[] header) {
+    String msgId = null;
+    String msgType = null;
+    try (JsonParser p = MAPPER.getFactory().createParser(header)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("msg_id".equals(name) && value == JsonToken.VALUE_STRING) {
+          msgId = p.getText();
+        } else if ("msg_type".equals(name) && value == JsonToken.VALUE_STRING) {
+          msgType = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return msgType == null ? null : new String[] {msgId == null ? "" : msgId, msgType};
+  }
+
+  /** The legacy JSON text frame, with buffers base64-encoded only if asked (the JSON form drops them otherwise). */
+  public static byte[] toLegacyJson(WireMessage m) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, m.size() + 256));
+    writeLegacyJson(m, out);
+    return out.toByteArray();
+  }
+
+  private static void writeLegacyJson(WireMessage m, ByteArrayOutputStream out) {
+    out.writeBytes("{\"header\":".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(m.header());
+    out.writeBytes(",\"msg_id\":".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(quote(m.msgId()));
+    out.writeBytes(",\"msg_type\":".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(quote(m.msgType()));
+    out.writeBytes(",\"parent_header\":".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(m.parentHeader());
+    out.writeBytes(",\"metadata\":".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(m.metadata());
+    out.writeBytes(",\"content\":".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(m.content());
+    out.writeBytes(",\"buffers\":[],\"channel\":".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(quote(m.channel()));
+    out.write('}');
+  }
+
+  /**
+   * The legacy binary frame: {@code uint32 n}, n big-endian offsets, the JSON message, then each
+   * buffer; used when a message carries buffers so that they arrive intact.
+   */
+  public static byte[] toLegacyBinary(WireMessage m) {
+    ByteArrayOutputStream json = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, m.size() + 256));
+    writeLegacyJson(m, json);
+    int n = 1 + m.buffers().size();
+    int headerLength = 4 * (n + 1);
+    long total = headerLength + json.size();
+    for (byte[] b : m.buffers()) {
+      total += b.length;
+    }
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(total));
+    out.putInt(n);
+    int offset = headerLength;
+    out.putInt(offset);
+    offset += json.size();
+    for (int i = 0; i < m.buffers().size() - 1; i++) {
+      out.putInt(offset);
+      offset += m.buffers().get(i).length;
+    }
+    if (!m.buffers().isEmpty()) {
+      out.putInt(offset);
+    }
+    out.put(json.toByteArray());
+    for (byte[] b : m.buffers()) {
+      out.put(b);
+    }
+    return out.array();
+  }
+
+  /** Parses a legacy JSON text frame from a client into a message to send to the kernel. */
+  public static WireMessage fromLegacyJson(byte[] text) {
+    return fromClientTree(parseObject(text), List.of());
+  }
+
+  /** Parses a legacy binary frame (offset table, JSON, buffers) from a client. */
+  public static WireMessage fromLegacyBinary(byte[] frame) {
+    if (frame.length < 8) {
+      throw new ApiException(400, "Bad Request", "binary kernel message is shorter than its offset table");
+    }
+    ByteBuffer in = ByteBuffer.wrap(frame);
+    int n = in.getInt();
+    if (n < 1 || n > 1024 || 4L * (n + 1) > frame.length) {
+      throw new ApiException(400, "Bad Request", "binary kernel message has an invalid buffer count " + n);
+    }
+    int[] offsets = new int[n + 1];
+    for (int i = 0; i < n; i++) {
+      offsets[i] = in.getInt();
+    }
+    offsets[n] = frame.length;
+    for (int i = 0; i < n; i++) {
+      if (offsets[i] < 4 * (n + 1) || offsets[i] > offsets[i + 1]) {
+        throw new ApiException(400, "Bad Request", "binary kernel message has invalid offsets");
+      }
+    }
+    byte[] json = java.util.Arrays.copyOfRange(frame, offsets[0], offsets[1]);
+    List<byte[]> buffers = new ArrayList<>(n - 1);
+    for (int i = 1; i < n; i++) {
+      buffers.add(java.util.Arrays.copyOfRange(frame, offsets[i], offsets[i + 1]));
+    }
+    return fromClientTree(parseObject(json), buffers);
+  }
+
+  private static ObjectNode parseObject(byte[] json) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new ApiException(400, "Bad Request", "kernel message is not valid JSON: " + e.getMessage());
+    }
+    if (!(node instanceof ObjectNode obj)) {
+      throw new ApiException(400, "Bad Request", "kernel message must be a JSON object");
+    }
+    return obj;
+  }
+
+  private static WireMessage fromClientTree(ObjectNode msg, List<byte[]> binaryBuffers) {
+    String channel = text(msg, "channel");
+    if (!"shell".equals(channel) && !"control".equals(channel) && !"stdin".equals(channel)) {
+      throw new ApiException(400, "Bad Request", "kernel message field 'channel' must be shell, control or stdin");
+    }
+    JsonNode header = msg.get("header");
+    if (header == null || !header.isObject() || !header.path("msg_type").isTextual()) {
+      throw new ApiException(400, "Bad Request", "kernel message field 'header' must be an object with a msg_type");
+    }
+    List<byte[]> buffers = binaryBuffers;
+    JsonNode jsonBuffers = msg.get("buffers");
+    if (buffers.isEmpty() && jsonBuffers != null && jsonBuffers.isArray() && !jsonBuffers.isEmpty()) {
+      // Some clients send base64 buffers in the JSON form; decode them rather than dropping them.
+      buffers = new ArrayList<>();
+      for (JsonNode b : jsonBuffers) {
+        if (b.isTextual()) {
+          buffers.add(Base64.getDecoder().decode(b.asText()));
+        }
+      }
+    }
+    return new WireMessage(
+        channel,
+        header.path("msg_id").asText(""),
+        header.path("msg_type").asText(),
+        bytes(header),
+        dict(msg.get("parent_header")),
+        dict(msg.get("metadata")),
+        dict(msg.get("content")),
+        buffers);
+  }
+
+  private static String text(ObjectNode msg, String field) {
+    JsonNode n = msg.get(field);
+    return n != null && n.isTextual() ? n.asText() : null;
+  }
+
+  private static byte[] dict(JsonNode node) {
+    return node == null || node.isNull() ? EMPTY_DICT : bytes(node);
+  }
+
+  private static byte[] bytes(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] quote(String s) {
+    try {
+      return MAPPER.writeValueAsBytes(s);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
