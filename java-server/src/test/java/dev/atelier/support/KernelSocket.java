@@ -1,0 +1,167 @@
+package dev.atelier.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.http.Json;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A kernel WebSocket client speaking the legacy protocol, as jupyter_server does. */
+public final class KernelSocket implements AutoCloseable {
+  private final WebSocket ws;
+  private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+  private final String session;
+
+  private KernelSocket(WebSocket ws, String session) {
+    this.ws = ws;
+    this.session = session;
+    ws.textMessageHandler(t -> inbox.add(parse(t.getBytes(StandardCharsets.UTF_8), List.of())));
+    ws.binaryMessageHandler(this::onBinary);
+  }
+
+  public static KernelSocket open(Vertx vertx, int port, String kernelId, String sessionId) throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(256 << 20).setMaxMessageSize(256 << 20));
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/api/kernels/" + kernelId + "/channels?session_id=" + sessionId)
+        .addHeader("Authorization", "token " + TestServer.TOKEN);
+    return new KernelSocket(TestServer.await(client.connect(o)), sessionId);
+  }
+
+  private static JsonNode parse(byte[] json, List<byte[]> buffers) {
+    try {
+      ObjectNode n = (ObjectNode) Json.mapper().readTree(json);
+      var arr = n.putArray("buffers");
+      for (byte[] b : buffers) {
+        arr.add(b);
+      }
+      return n;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void onBinary(Buffer b) {
+    ByteBuffer in = ByteBuffer.wrap(b.getBytes());
+    int n = in.getInt();
+    int[] off = new int[n + 1];
+    for (int i = 0; i < n; i++) {
+      off[i] = in.getInt();
+    }
+    off[n] = b.length();
+    byte[] all = b.getBytes();
+    List<byte[]> bufs = new ArrayList<>();
+    for (int i = 1; i < n; i++) {
+      bufs.add(java.util.Arrays.copyOfRange(all, off[i], off[i + 1]));
+    }
+    inbox.add(parse(java.util.Arrays.copyOfRange(all, off[0], off[1]), bufs));
+  }
+
+  /** Sends a request; returns its msg_id. */
+  public String send(String channel, String msgType, Object content) {
+    String id = UUID.randomUUID().toString();
+    ObjectNode m = header(channel, msgType, id, content);
+    ws.writeTextMessage(Json.encode(m));
+    return id;
+  }
+
+  /** Sends a request with binary buffers in a legacy binary frame. */
+  public String sendBinary(String channel, String msgType, Object content, byte[]... buffers) {
+    String id = UUID.randomUUID().toString();
+    byte[] json = Json.encode(header(channel, msgType, id, content)).getBytes(StandardCharsets.UTF_8);
+    int n = 1 + buffers.length;
+    int total = 4 * (n + 1) + json.length;
+    for (byte[] x : buffers) {
+      total += x.length;
+    }
+    ByteBuffer out = ByteBuffer.allocate(total);
+    out.putInt(n);
+    int o = 4 * (n + 1);
+    out.putInt(o);
+    o += json.length;
+    for (int i = 0; i < buffers.length; i++) {
+      out.putInt(o);
+      o += buffers[i].length;
+    }
+    out.put(json);
+    for (byte[] x : buffers) {
+      out.put(x);
+    }
+    ws.writeBinaryMessage(Buffer.buffer(out.array()));
+    return id;
+  }
+
+  private ObjectNode header(String channel, String msgType, String id, Object content) {
+    ObjectNode m = Json.mapper().createObjectNode();
+    ObjectNode h = m.putObject("header");
+    h.put("msg_id", id).put("msg_type", msgType).put("username", "test").put("session", session)
+        .put("date", Instant.now().toString()).put("version", "5.3");
+    m.putObject("parent_header");
+    m.putObject("metadata");
+    m.set("content", Json.mapper().valueToTree(content));
+    m.put("channel", channel);
+    return m;
+  }
+
+  /** The next message matching, within the timeout; fails the test otherwise. */
+  public JsonNode next(Predicate<JsonNode> match, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (true) {
+      long left = deadline - System.nanoTime();
+      JsonNode m = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (m == null) {
+        throw new AssertionError("no matching kernel message within " + timeoutMillis + " ms");
+      }
+      if (match.test(m)) {
+        return m;
+      }
+    }
+  }
+
+  /** Every message parented by the request until its iopub idle status, in arrival order. */
+  public List<JsonNode> collectUntilIdle(String msgId, long timeoutMillis) throws InterruptedException {
+    List<JsonNode> out = new ArrayList<>();
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (true) {
+      long left = deadline - System.nanoTime();
+      JsonNode m = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (m == null) {
+        throw new AssertionError("request " + msgId + " did not reach idle within " + timeoutMillis + " ms; got " + out);
+      }
+      if (!msgId.equals(m.path("parent_header").path("msg_id").asText())) {
+        continue;
+      }
+      out.add(m);
+      if ("status".equals(m.path("msg_type").asText())
+          && "idle".equals(m.path("content").path("execution_state").asText())) {
+        return out;
+      }
+    }
+  }
+
+  public static Predicate<JsonNode> type(String msgType) {
+    return m -> msgType.equals(m.path("msg_type").asText());
+  }
+
+  public void clear() {
+    inbox.clear();
+  }
+
+  @Override
+  public void close() {
+    ws.close();
+  }
+}
