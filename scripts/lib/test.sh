@@ -1,0 +1,151 @@
+# shellcheck shell=bash
+# `atelier test`: build, then every test suite that exists, each one's result, and a summary.
+# A suite that fails does not stop the others; the exit status is 1 when any failed.
+
+SUITES=(java agent e2e extension browser)
+SUITE_TIMEOUT=${ATELIER_SUITE_TIMEOUT:-1500}   # seconds one suite may take
+CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
+
+RESULT_NAMES=()
+RESULT_STATES=()
+RESULT_TIMES=()
+RESULT_NOTES=()
+
+record() {   # record NAME STATE TIME NOTE
+  RESULT_NAMES+=("$1"); RESULT_STATES+=("$2"); RESULT_TIMES+=("$3"); RESULT_NOTES+=("$4")
+}
+
+banner() { printf '\n==== %s ====\n' "$*"; }
+
+failed_now() {   # failed_now NAME NOTE: a suite that could not run although it exists
+  printf '\natelier: FAILED: %s: %s\n' "$1" "$2" >&2
+  record "$1" FAILED - "$2"
+}
+
+# run_suite NAME EMPTY_CHECK CMD...: runs CMD with its output shown and kept in a log.
+# EMPTY_CHECK says how to tell that no test ran: pytest (exit 5), maven (no "Tests run:"), none.
+run_suite() {
+  local name=$1 empty_check=$2; shift 2
+  local log=$LOG_DIR/$name.log t0 rc=0 took state note=""
+  banner "$name: $*"
+  t0=$(now_ms)
+  { timeout --kill-after=30 "$SUITE_TIMEOUT" "$@" </dev/null 2>&1 | tee "$log"; } || rc=$?
+  took=$(elapsed_since "$t0")
+  if (( rc == 0 )); then
+    state=passed
+    if [[ $empty_check == maven ]] && ! grep -q 'Tests run:' "$log"; then
+      state=empty; note="no tests ran"
+    fi
+  elif [[ $empty_check == pytest && $rc == 5 ]]; then
+    state=empty; note="no tests collected"
+  elif (( rc == 124 || rc == 137 )); then
+    state=FAILED; note="timed out after ${SUITE_TIMEOUT}s"
+  else
+    state=FAILED; note="exit code $rc"
+  fi
+  [[ $state == FAILED ]] && note="$note, log: $log"
+  if [[ $state == FAILED ]]; then
+    printf '\natelier: FAILED: %s (%s)\n' "$name" "$note" >&2
+  else
+    say "$name: $state${note:+ ($note)} in $took"
+  fi
+  record "$name" "$state" "$took" "$note"
+}
+
+venv_has() { "$VENV_PY" -c "import $1" 2>/dev/null; }
+
+suite_java() {
+  if [[ ! -f java-server/pom.xml ]]; then record java absent - "java-server/pom.xml not found"; return; fi
+  run_suite java maven mvn -B verify "-Datelier.python=$ATELIER_REPO/$VENV_PY"
+}
+
+suite_agent() {
+  if [[ ! -d kernel-gateway/tests ]]; then record agent absent - "kernel-gateway/tests not found"; return; fi
+  if ! venv_has pytest; then failed_now agent "pytest is not installed in $VENV (see scripts/test-requirements.txt)"; return; fi
+  run_suite agent pytest "$VENV_PY" -m pytest kernel-gateway/tests -q
+}
+
+suite_e2e() {
+  if [[ ! -d tests/e2e ]]; then record e2e absent - "tests/e2e not found"; return; fi
+  if ! venv_has pytest; then failed_now e2e "pytest is not installed in $VENV (add it to tests/requirements.txt)"; return; fi
+  run_suite e2e pytest "$VENV_PY" -m pytest tests/e2e -q
+}
+
+suite_extension() {
+  if [[ -z $(node_field labextension/package.json '(p.scripts || {}).test') ]]; then
+    record extension absent - "labextension has no test script"; return
+  fi
+  run_suite extension none npm test -w labextension
+}
+
+suite_browser() {
+  local dir=tests/browser
+  if [[ ! -f $dir/package.json ]]; then record browser absent - "$dir/package.json not found"; return; fi
+  if [[ ! -x $CHROMIUM ]]; then failed_now browser "no Chromium at $CHROMIUM: install chromium (apt-get install -y chromium)"; return; fi
+  if [[ -z $(node_field "$dir/package.json" '(p.scripts || {}).test') ]]; then
+    failed_now browser "$dir/package.json has no test script"; return
+  fi
+  # Its packages, unless the root npm workspace already covers the folder.
+  if ! node_field package.json 'p.workspaces || []' | grep -qx "$dir"; then
+    local hash stamp=$dir/node_modules/.atelier-stamp
+    hash=$(hash_files "$dir/package.json" "$dir/package-lock.json")
+    if ! stamp_matches "$stamp" "$hash"; then
+      say "build: installing the browser tests' npm packages ($dir)"
+      local npm_cmd=install; [[ -f $dir/package-lock.json ]] && npm_cmd=ci
+      if ! npm "$npm_cmd" --prefix "$dir" --no-audit --no-fund --loglevel=error; then
+        failed_now browser "npm $npm_cmd --prefix $dir failed"; return
+      fi
+      mkdir -p "$dir/node_modules"
+      hash_files "$dir/package.json" "$dir/package-lock.json" > "$stamp"
+    fi
+  fi
+  run_suite browser none npm test --prefix "$dir"
+}
+
+print_summary() {
+  local i passed=0 failed=0
+  banner "summary"
+  printf '  %-10s %-7s %-8s %s\n' SUITE RESULT TIME NOTE
+  for i in "${!RESULT_NAMES[@]}"; do
+    printf '  %-10s %-7s %-8s %s\n' "${RESULT_NAMES[$i]}" "${RESULT_STATES[$i]}" "${RESULT_TIMES[$i]}" "${RESULT_NOTES[$i]}"
+    case ${RESULT_STATES[$i]} in
+      passed) passed=$(( passed + 1 )) ;;
+      FAILED) failed=$(( failed + 1 )) ;;
+    esac
+  done
+  printf '%d passed, %d failed\n' "$passed" "$failed"
+  (( failed == 0 ))
+}
+
+cmd_test() {
+  local selected=() s t0
+  for s in "$@"; do
+    case " ${SUITES[*]} " in
+      *" $s "*) selected+=("$s") ;;
+      *) die "test: unknown suite '$s' (suites: ${SUITES[*]})" ;;
+    esac
+  done
+  (( ${#selected[@]} )) || selected=("${SUITES[@]}")
+
+  LOG_DIR=$DATA_DIR/test-logs
+  mkdir -p "$LOG_DIR"
+  # What the suites may use to find the project's tools.
+  export ATELIER_PYTHON=$ATELIER_REPO/$VENV_PY ATELIER_JAR=$ATELIER_REPO/$SERVER_JAR
+  [[ -x $CHROMIUM ]] && export CHROMIUM_PATH=$CHROMIUM PUPPETEER_EXECUTABLE_PATH=$CHROMIUM
+
+  t0=$(now_ms)
+  if ! ( cmd_build ); then
+    printf '\natelier: FAILED: build (see above)\n' >&2
+    record build FAILED "$(elapsed_since "$t0")" "the build failed: no suite ran"
+    print_summary
+    return 1
+  fi
+  if ! build_test_deps; then
+    printf '\natelier: FAILED: python test packages could not be installed\n' >&2
+    record test-deps FAILED - "pip install of the test requirements failed"
+  fi
+
+  for s in "${selected[@]}"; do "suite_$s"; done
+  say "tests took $(elapsed_since "$t0")"
+  print_summary
+}
