@@ -1,0 +1,176 @@
+"""Fixtures of the end-to-end suite.
+
+Every test runs once per backend:
+
+- ``local``: stock jupyter_server with its own local kernels (the reference behaviour);
+- ``atelier``: stock jupyter_server in gateway mode on the Atelier server.
+
+``ATELIER_E2E_BACKENDS=local`` (or ``atelier``, or ``local,atelier``) restricts the run.
+Processes are started once per backend (session scope; pytest groups the tests by backend).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from client import KernelClient, Rest
+from servers import JupyterServer, Proc, kill_pids, log_tail, start_atelier, start_jupyter_server
+
+ALL_BACKENDS = ("local", "atelier")
+
+
+def selected_backends() -> list[str]:
+    raw = os.environ.get("ATELIER_E2E_BACKENDS", "").strip()
+    if not raw:
+        return list(ALL_BACKENDS)
+    names = [b.strip() for b in raw.replace(" ", ",").split(",") if b.strip()]
+    unknown = [b for b in names if b not in ALL_BACKENDS]
+    if unknown:
+        raise pytest.UsageError(f"ATELIER_E2E_BACKENDS: unknown backend(s) {unknown}; use {ALL_BACKENDS}")
+    return names
+
+
+def pytest_configure(config):
+    try:
+        import pytest_timeout  # noqa: F401
+    except ImportError:
+        # Without the plugin the marker is inert; every wait in the suite is bounded anyway.
+        config.addinivalue_line("markers", "timeout(seconds): per-test time limit (pytest-timeout)")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", selected_backends(), indirect=True, scope="session")
+
+
+@dataclass
+class Backend:
+    name: str
+    jupyter: JupyterServer
+    atelier_proc: Proc | None
+    rest: Rest
+    tmp: Path
+    kernel_pids: list[int] = field(default_factory=list)
+
+    @property
+    def root_dir(self) -> Path:
+        return self.jupyter.root_dir
+
+    def log_tails(self, lines: int = 40) -> str:
+        out = [f"--- jupyter_server log ({self.jupyter.proc.log}) ---",
+               log_tail(self.jupyter.proc.log, lines)]
+        if self.atelier_proc is not None:
+            out += [f"--- Atelier server log ({self.atelier_proc.log}) ---",
+                    log_tail(self.atelier_proc.log, lines)]
+        return "\n".join(out)
+
+
+@pytest.fixture(scope="session")
+def backend(request):
+    name = request.param
+    tmp = Path(tempfile.mkdtemp(prefix=f"atelier-e2e-{name}-"))
+    root = tmp / "notebooks"
+    root.mkdir()
+    atelier = None
+    jupyter = None
+    b = None
+    try:
+        if name == "atelier":
+            atelier = start_atelier(tmp / "atelier", root)
+        jupyter = start_jupyter_server(tmp / "jupyter", root, gateway=atelier)
+        b = Backend(name, jupyter, atelier.proc if atelier else None,
+                    Rest(jupyter.url, jupyter.token), tmp)
+        yield b
+    finally:
+        if b is not None:
+            # shut the kernels down through the API first, as a user closing notebooks would
+            try:
+                for s in b.rest.get("/api/sessions", timeout=10).json():
+                    b.rest.delete(f"/api/sessions/{s['id']}", timeout=20)
+            except Exception:
+                pass
+        if jupyter is not None:
+            jupyter.proc.stop()
+        if atelier is not None:
+            atelier.proc.stop()
+        if b is not None:
+            kill_pids(b.kernel_pids)
+        if os.environ.get("ATELIER_E2E_KEEP_TMP"):
+            print(f"\nkept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@dataclass
+class Kernel:
+    """A notebook session: its REST model and a connected KernelClient."""
+
+    backend: Backend
+    session: dict
+    client: KernelClient
+    pid: int | None = None
+
+    @property
+    def id(self) -> str:
+        return self.session["kernel"]["id"]
+
+    def new_client(self, session_id: str | None = None) -> KernelClient:
+        return KernelClient(self.backend.rest, self.id, session_id=session_id)
+
+
+def open_notebook(backend: Backend, stem: str) -> Kernel:
+    path = f"{stem}-{uuid.uuid4().hex[:8]}.ipynb"
+    session = backend.rest.create_session(path)
+    c = KernelClient(backend.rest, session["kernel"]["id"])
+    c.connect(wait_ready=True, timeout=60)
+    k = Kernel(backend, session, c)
+    k.pid = int(c.eval("__import__('os').getpid()"))
+    backend.kernel_pids.append(k.pid)
+    return k
+
+
+def close_notebook(k: Kernel) -> None:
+    k.client.close()
+    try:
+        k.backend.rest.delete(f"/api/sessions/{k.session['id']}", timeout=30)
+    except Exception:
+        pass
+
+
+@pytest.fixture
+def notebook(backend, request):
+    k = open_notebook(backend, request.node.originalname)
+    yield k
+    close_notebook(k)
+
+
+@pytest.fixture
+def notebook_factory(backend, request):
+    opened: list[Kernel] = []
+
+    def make(stem: str | None = None) -> Kernel:
+        k = open_notebook(backend, stem or request.node.originalname)
+        opened.append(k)
+        return k
+
+    yield make
+    for k in opened:
+        close_notebook(k)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.failed and "backend" in item.funcargs:
+        b = item.funcargs["backend"]
+        if isinstance(b, Backend):
+            rep.sections.append((f"server logs ({b.name})", b.log_tails()))
