@@ -1,0 +1,123 @@
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ServerConnection } from '@jupyterlab/services';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+
+import { eventsURL, requestAPI } from '../handler';
+import { atelierRunningIcon } from '../icons';
+import {
+  CommandIDs,
+  IAtelierRunning,
+  IKernelsResponse,
+  PluginIDs,
+  RUNNING_PANEL_ID
+} from '../tokens';
+import { createActions, notifyError } from './actions';
+import { KernelEventsClient } from './client';
+import { RunningModel } from './model';
+import { RunningPanel } from './widget';
+
+/** Default fallback poll interval, in ms (see schema/running.json). */
+const DEFAULT_POLL_INTERVAL = 3000;
+
+/** The Running panel: live list of kernels in the left sidebar. */
+export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
+  id: PluginIDs.running,
+  description: 'Atelier Running panel: live list of kernels, shut down.',
+  autoStart: true,
+  provides: IAtelierRunning,
+  optional: [ILayoutRestorer, ISettingRegistry, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null
+  ): IAtelierRunning => {
+    const serverSettings = ServerConnection.makeSettings();
+    const model = new RunningModel();
+    const client = new KernelEventsClient({
+      url: eventsURL(serverSettings),
+      fetchKernels: async () => {
+        const body = await requestAPI<IKernelsResponse>(
+          'kernels',
+          {},
+          serverSettings
+        );
+        return body?.kernels ?? [];
+      },
+      onKernels: kernels => model.update(kernels),
+      onStatus: (status, error) => model.setFeed(status, error),
+      onError: error => notifyError('Atelier: cannot list kernels', error),
+      pollInterval: DEFAULT_POLL_INTERVAL
+    });
+
+    const actions = createActions({
+      model,
+      refresh: () => client.refresh(),
+      kernels: app.serviceManager.kernels,
+      sessions: app.serviceManager.sessions
+    });
+
+    const panel = new RunningPanel({ model, actions });
+    panel.id = RUNNING_PANEL_ID;
+    panel.title.icon = atelierRunningIcon;
+    panel.title.caption = 'Atelier: running kernels';
+    panel.disposed.connect(() => {
+      client.dispose();
+      model.dispose();
+    });
+    app.shell.add(panel, 'left', { rank: 200 });
+    if (restorer) {
+      restorer.add(panel, RUNNING_PANEL_ID);
+    }
+
+    client.start();
+
+    if (settingRegistry) {
+      // Not awaited: the panel works with defaults until settings load.
+      settingRegistry
+        .load(PluginIDs.running)
+        .then(settings => {
+          const apply = (): void => {
+            const value = settings.get('pollInterval').composite;
+            client.pollInterval =
+              typeof value === 'number' && value >= 500
+                ? value
+                : DEFAULT_POLL_INTERVAL;
+          };
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason => {
+          console.error('Atelier: cannot load the Running settings.', reason);
+        });
+    }
+
+    app.commands.addCommand(CommandIDs.open, {
+      label: 'Show Running Kernels',
+      caption: 'Atelier: running kernels',
+      execute: () => app.shell.activateById(RUNNING_PANEL_ID)
+    });
+    app.commands.addCommand(CommandIDs.refresh, {
+      label: 'Refresh Running Kernels',
+      execute: () => actions.refresh()
+    });
+    app.commands.addCommand(CommandIDs.shutdownAll, {
+      label: 'Shut Down All Kernels…',
+      isEnabled: () => model.kernels.length > 0,
+      execute: () => actions.shutdownAll()
+    });
+    if (palette) {
+      const category = 'Atelier';
+      for (const command of Object.values(CommandIDs)) {
+        palette.addItem({ command, category });
+      }
+    }
+
+    return { model, refresh: () => client.refresh() };
+  }
+};
