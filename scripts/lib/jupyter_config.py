@@ -42,6 +42,8 @@ def build_config(args):
             "port_retries": 0,
             "open_browser": args.open,
             "root_dir": args.root_dir,
+            # Containers and CI machines often run as root; JupyterLab refuses that by default.
+            "allow_root": os.geteuid() == 0,
         },
         "IdentityProvider": {"token": jupyter_token},
         "GatewayClient": {

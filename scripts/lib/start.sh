@@ -95,6 +95,15 @@ on_signal() {
   exit 0
 }
 
+# show_server_log LOG: the server's own error lines, then the log's last lines.
+show_server_log() {
+  local errors
+  errors=$(grep -m 5 '^atelier-server:' "$1" 2>/dev/null || true)
+  [[ -n $errors ]] && printf '%s\n' "$errors" | sed 's/^/  ! /' >&2
+  echo "  last lines of $1:" >&2
+  tail -n 20 "$1" | sed 's/^/  | /' >&2
+}
+
 port_busy_message() {
   local port=$1 what=$2 hint=$3 other=""
   if [[ -s $RUN_DIR/start.pid ]] && alive "$(<"$RUN_DIR/start.pid")"; then
@@ -149,7 +158,7 @@ cmd_start() {
   # The server: its own session and process group, so a terminal's Ctrl-C reaches only this script.
   say "starting the Atelier server on 127.0.0.1:$atelier_port (log: $server_log)"
   setsid "$JAVA" -jar "$SERVER_JAR" --host 127.0.0.1 --port "$atelier_port" \
-    --token-file "$RUN_DIR/atelier-token" --data-dir "$DATA_DIR" --python "$VENV_PY" \
+    --token-file "$RUN_DIR/atelier-token" --data-dir "$DATA_DIR" --python "$ATELIER_REPO/$VENV_PY" \
     --root-dir "$root_dir" --ready-file "$ready" </dev/null >"$server_log" 2>&1 &
   SERVER_PID=$!
 
@@ -162,13 +171,13 @@ cmd_start() {
     if ! alive "$SERVER_PID"; then
       code=0; wait "$SERVER_PID" 2>/dev/null || code=$?
       SERVER_PID=""
-      say "the Atelier server exited (code $code) before it was ready; last lines of $server_log:" >&2
-      tail -n 20 "$server_log" | sed 's/^/  | /' >&2
+      say "the Atelier server exited (code $code) before it was ready:" >&2
+      show_server_log "$server_log"
       exit 1
     fi
     if (( $(now_ms) > deadline )); then
-      say "the Atelier server was not ready within ${READY_TIMEOUT}s; last lines of $server_log:" >&2
-      tail -n 20 "$server_log" | sed 's/^/  | /' >&2
+      say "the Atelier server was not ready within ${READY_TIMEOUT}s:" >&2
+      show_server_log "$server_log"
       exit 1
     fi
     sleep 0.2
@@ -205,8 +214,8 @@ cmd_start() {
   code=0
   wait -n "$SERVER_PID" "$JUPYTER_PID" || code=$?
   if ! alive "$SERVER_PID"; then
-    say "the Atelier server stopped unexpectedly (code $code); last lines of $server_log:" >&2
-    tail -n 20 "$server_log" | sed 's/^/  | /' >&2
+    say "the Atelier server stopped unexpectedly (code $code):" >&2
+    show_server_log "$server_log"
     (( code )) || code=1
   elif (( code == 0 )); then
     say "JupyterLab was shut down"
