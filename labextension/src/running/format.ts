@@ -116,9 +116,15 @@ export function compareRows(a: IKernelRow, b: IKernelRow): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** One line naming a kernel in a confirmation: "path — kernel name". */
+/**
+ * One line naming a kernel in a confirmation: "path — kernel name", or
+ * "kernel name (no notebook, id 1a2b3c4d)" when the notebook is unknown.
+ */
 export function describeKernel(row: IKernelRow): string {
-  return `${row.pathLabel} — ${row.displayName}`;
+  if (row.path) {
+    return `${row.path} — ${row.displayName}`;
+  }
+  return `${row.displayName} (no notebook, id ${row.id.slice(0, 8)})`;
 }
 
 /** The lines listing what "Shut down all" stops, in list order. */
