@@ -47,11 +47,33 @@ def free_port() -> int:
 
 
 def log_tail(path: Path, lines: int = 60) -> str:
+    """The last lines of a log, with Java stack frames dropped and repeats folded.
+
+    A server that fails in a loop can bury its first, telling error under thousands of
+    identical stack traces; folding them keeps that error in view.
+    """
     try:
         text = path.read_text(errors="replace")
     except OSError as e:
         return f"<no log at {path}: {e}>"
-    return "\n".join(text.splitlines()[-lines:])
+    kept: list[str] = []
+    repeats = 0
+    seen_recent: list[str] = []
+    for line in text.splitlines():
+        if re.match(r"\s+(at |\.\.\. \d+ more)", line):
+            continue
+        key = re.sub(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d[.,]\d+", "", line)  # without timestamps
+        if key in seen_recent:
+            repeats += 1
+            continue
+        if repeats:
+            kept.append(f"    (... {repeats} repeated lines folded)")
+            repeats = 0
+        kept.append(line)
+        seen_recent = (seen_recent + [key])[-6:]
+    if repeats:
+        kept.append(f"    (... {repeats} repeated lines folded)")
+    return "\n".join(kept[-lines:])
 
 
 # -- Java discovery ---------------------------------------------------------
