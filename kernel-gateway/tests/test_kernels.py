@@ -1,0 +1,169 @@
+"""Kernel lifecycle against real ipykernel processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from conftest import Agent, connect_client, execute, pid_alive, wait_until
+
+
+@pytest.fixture
+def kernels(agent):
+    """Start kernels on the shared agent; shut down whatever a test leaves behind."""
+    yield agent.start_kernel
+    for kernel in agent.control.request("list")["kernels"]:
+        agent.control.request("shutdown", kernel_id=kernel["kernel_id"], now=True)
+
+
+def test_start_execute_env_and_cwd(agent, kernels, tmp_path):
+    reply = kernels(kernel_id="exec", env={"ATELIER_TEST_VAR": "hello"}, cwd=str(tmp_path))
+    connection = reply["connection"]
+    assert connection["ip"] == "127.0.0.1" and connection["transport"] == "tcp"
+    assert connection["signature_scheme"] == "hmac-sha256" and connection["key"]
+    assert reply["interrupt_mode"] == "signal" and pid_alive(reply["pid"])
+    client = connect_client(connection)
+    try:
+        content, outputs = execute(client, "1+1")
+        assert content["status"] == "ok"
+        results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+        assert results == ["2"]
+        code = "import os; print(os.environ['ATELIER_TEST_VAR'], os.getcwd(), 'ATELIER_AGENT_KEY' in os.environ)"
+        content, outputs = execute(client, code)
+        printed = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+        assert printed.split() == ["hello", os.path.realpath(tmp_path), "False"]
+    finally:
+        client.stop_channels()
+    listed = agent.control.request("list")["kernels"]
+    assert {"kernel_id": "exec", "pid": reply["pid"], "alive": True} in listed
+    assert agent.control.request("start", kernel_id="exec", kernelspec="python3", key="k")["ok"] is False
+
+
+def test_interrupt_keeps_the_kernel(agent, kernels):
+    reply = kernels(kernel_id="interrupt")
+    client = connect_client(reply["connection"])
+    try:
+        msg_id = client.execute("while True: pass")
+        # Interrupt once the loop is running: the kernel has announced the execution.
+        while True:
+            message = client.get_iopub_msg(timeout=10)
+            if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "execute_input":
+                break
+        assert agent.control.request("interrupt", kernel_id="interrupt")["ok"] is True
+        answer = client.get_shell_msg(timeout=10)
+        assert answer["parent_header"]["msg_id"] == msg_id
+        assert answer["content"]["status"] == "error" and answer["content"]["ename"] == "KeyboardInterrupt"
+        content, _ = execute(client, "1+1")
+        assert content["status"] == "ok"
+        assert pid_alive(reply["pid"])
+    finally:
+        client.stop_channels()
+
+
+def test_restart_keeps_ports_and_key(agent, kernels):
+    first = kernels(kernel_id="restart")
+    client = connect_client(first["connection"])
+    try:
+        execute(client, "x = 5")
+        second = agent.control.request("restart", kernel_id="restart", timeout=30)
+        assert second["ok"] is True
+        assert second["connection"] == first["connection"]
+        assert second["pid"] != first["pid"]
+        event = agent.control.wait_event(lambda e: e["kernel_id"] == "restart", timeout=1)
+        assert event is not None and event["event"] == "exited" and event["expected"] is True
+        assert not pid_alive(first["pid"])
+        client.wait_for_ready(timeout=30)
+        content, _ = execute(client, "x")
+        assert content["status"] == "error" and content["ename"] == "NameError"  # a fresh kernel
+        content, _ = execute(client, "1+1")
+        assert content["status"] == "ok"
+    finally:
+        client.stop_channels()
+
+
+def test_shutdown_replies_once_the_process_is_gone(agent, kernels):
+    reply = kernels(kernel_id="shutdown")
+    client = connect_client(reply["connection"])
+    client.stop_channels()
+    answer = agent.control.request("shutdown", kernel_id="shutdown", now=False, timeout=15)
+    assert answer == {"id": answer["id"], "ok": True}
+    assert not pid_alive(reply["pid"])
+    event = agent.control.wait_event(lambda e: e["kernel_id"] == "shutdown", timeout=1)
+    assert event == {"event": "exited", "kernel_id": "shutdown", "exit_code": 0, "signal": None, "expected": True}
+    assert "shutdown" not in {k["kernel_id"] for k in agent.control.request("list")["kernels"]}
+    assert agent.control.request("shutdown", kernel_id="shutdown")["ok"] is False
+
+
+def test_killed_kernel_sends_unexpected_exit(agent, kernels):
+    reply = kernels(kernel_id="killed")
+    killed_at = time.monotonic()
+    os.kill(reply["pid"], signal.SIGKILL)
+    event = agent.control.wait_event(lambda e: e["kernel_id"] == "killed", timeout=5)
+    assert event == {"event": "exited", "kernel_id": "killed", "exit_code": None, "signal": 9, "expected": False}
+    assert time.monotonic() - killed_at < 1.0
+    listed = agent.control.request("list")["kernels"]
+    assert {"kernel_id": "killed", "pid": reply["pid"], "alive": False} in listed
+    assert agent.control.request("interrupt", kernel_id="killed")["ok"] is False
+    assert agent.control.request("shutdown", kernel_id="killed")["ok"] is True
+
+
+STUBBORN = """
+import signal
+for s in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(s, signal.SIG_IGN)
+async def ignore(*args, **kwargs):
+    pass
+get_ipython().kernel.control_handlers["shutdown_request"] = ignore
+get_ipython().kernel.shell_handlers["shutdown_request"] = ignore
+"""
+
+
+def test_slow_shutdown_does_not_delay_other_requests(agent, kernels):
+    reply = kernels(kernel_id="stubborn")
+    client = connect_client(reply["connection"])
+    try:
+        # A kernel that ignores SIGINT, SIGTERM and shutdown requests: only SIGKILL ends it, after
+        # the whole 5 s graceful period.
+        content, _ = execute(client, STUBBORN)
+        assert content["status"] == "ok"
+    finally:
+        client.stop_channels()
+    sent = time.monotonic()
+    shutdown_id = agent.control.send("shutdown", kernel_id="stubborn")
+    time.sleep(0.2)
+    ping_started = time.monotonic()
+    assert agent.control.request("ping", timeout=2)["ok"] is True
+    assert time.monotonic() - ping_started < 0.5
+    assert agent.control.request("list", timeout=2)["ok"] is True
+    answer = agent.control.wait_reply(shutdown_id, timeout=15)
+    assert answer["ok"] is True and not pid_alive(reply["pid"])
+    assert 4 < time.monotonic() - sent < 8  # the graceful period, then SIGKILL
+    event = agent.control.wait_event(lambda e: e["kernel_id"] == "stubborn", timeout=1)
+    assert event["expected"] is True and event["signal"] == signal.SIGKILL
+
+
+def test_kernel_port_range(tmp_path):
+    # Below the ephemeral range (32768+ on Linux), where outgoing connections could sit on a port.
+    low = 21000 + os.getpid() % 1000 * 10
+    agent = Agent(tmp_path, ("--exit-on-stdin-close", "--kernel-port-range", f"{low}-{low + 9}"))
+    try:
+        reply = agent.start_kernel(kernel_id="ranged")
+        connection = reply["connection"]
+        ports = [connection[f"{name}_port"] for name in ("shell", "iopub", "stdin", "control", "hb")]
+        assert len(set(ports)) == 5 and all(low <= p <= low + 9 for p in ports)
+        client = connect_client(connection)
+        try:
+            assert execute(client, "1+1")[0]["status"] == "ok"
+        finally:
+            client.stop_channels()
+        second = agent.start_kernel(kernel_id="ranged-2")
+        other = [second["connection"][f"{name}_port"] for name in ("shell", "iopub", "stdin", "control", "hb")]
+        assert not set(ports) & set(other)
+        refused = agent.control.request("start", kernel_id="ranged-3", kernelspec="python3", key="k")
+        assert refused["ok"] is False and "ports" in refused["error"]
+    finally:
+        agent.stop()
+    assert wait_until(lambda: not pid_alive(reply["pid"]), 5)
