@@ -8,7 +8,15 @@
  * Options:
  *   --link   symlink the build output instead of copying it (development)
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +30,9 @@ if (!existsSync(path.join(source, 'package.json'))) {
   console.error(`No build output in ${source}: run "npm run build" first.`);
   process.exit(1);
 }
-const built = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8'));
+const built = JSON.parse(
+  readFileSync(path.join(source, 'package.json'), 'utf8')
+);
 if (!built.jupyterlab?._build?.load) {
   console.error(`${source} is not a finished build (no jupyterlab._build).`);
   process.exit(1);
@@ -32,7 +42,13 @@ if (!existsSync(venv)) {
   process.exit(1);
 }
 
-const target = path.join(venv, 'share', 'jupyter', 'labextensions', ...pkg.name.split('/'));
+const target = path.join(
+  venv,
+  'share',
+  'jupyter',
+  'labextensions',
+  ...pkg.name.split('/')
+);
 mkdirSync(path.dirname(target), { recursive: true });
 let exists = false;
 try {

@@ -60,7 +60,11 @@ export function errorMessage(response: Response, data: unknown): string {
       return body.reason;
     }
   }
-  if (typeof data === 'string' && data.trim() && !data.trimStart().startsWith('<')) {
+  if (
+    typeof data === 'string' &&
+    data.trim() &&
+    !data.trimStart().startsWith('<')
+  ) {
     return data.trim();
   }
   const status = `${response.status} ${response.statusText}`.trim();

@@ -18,12 +18,7 @@ export namespace CommandIDs {
 
 /** Execution states the panel knows how to colour. */
 export type ExecutionState =
-  | 'idle'
-  | 'busy'
-  | 'starting'
-  | 'restarting'
-  | 'dead'
-  | 'unknown';
+  'idle' | 'busy' | 'starting' | 'restarting' | 'dead' | 'unknown';
 
 /** A kernel as served by `GET {baseUrl}atelier/api/kernels`. */
 export interface IKernelInfo {

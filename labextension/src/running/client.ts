@@ -111,7 +111,7 @@ export class KernelEventsClient implements IDisposable {
     let socket: IWebSocketLike;
     try {
       socket = this._createSocket(this._options.url);
-    } catch (error) {
+    } catch {
       this._onDrop(null);
       return;
     }

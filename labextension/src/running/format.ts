@@ -12,7 +12,9 @@ const STATES: ReadonlyArray<ExecutionState> = [
 ];
 
 /** Map a server execution state onto the states the panel colours. */
-export function normalizeState(state: string | null | undefined): ExecutionState {
+export function normalizeState(
+  state: string | null | undefined
+): ExecutionState {
   const value = (state ?? '').toLowerCase();
   if ((STATES as string[]).includes(value)) {
     return value as ExecutionState;
@@ -30,7 +32,9 @@ export function normalizeState(state: string | null | undefined): ExecutionState
  * Fractions finer than milliseconds (e.g. `.360609Z`) are truncated so that
  * every JavaScript engine accepts them. Returns null when unparsable.
  */
-export function parseTimestamp(value: string | null | undefined): number | null {
+export function parseTimestamp(
+  value: string | null | undefined
+): number | null {
   if (!value) {
     return null;
   }

@@ -124,10 +124,7 @@ describe('confirmation texts', () => {
   it('lists every kernel that "Shut down all" stops', () => {
     const rows = [
       toRow(kernel({ id: '1', path: 'a.ipynb' }), NOW),
-      toRow(
-        kernel({ id: '2', path: null, display_name: 'R', name: 'ir' }),
-        NOW
-      )
+      toRow(kernel({ id: '2', path: null, display_name: 'R', name: 'ir' }), NOW)
     ];
     expect(shutdownAllLines(rows)).toEqual([
       'a.ipynb — Python 3 (ipykernel)',
