@@ -18,7 +18,7 @@ import struct
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
 import requests
 import websocket

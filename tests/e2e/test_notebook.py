@@ -18,7 +18,6 @@ import zlib
 
 import pytest
 
-from client import ClientTimeout
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
