@@ -56,7 +56,7 @@ venv_has() { "$VENV_PY" -c "import $1" 2>/dev/null; }
 
 suite_java() {
   if [[ ! -f java-server/pom.xml ]]; then record java absent - "java-server/pom.xml not found"; return; fi
-  run_suite java maven mvn -B verify "-Datelier.python=$ATELIER_REPO/$VENV_PY"
+  run_suite java maven mvn -B -ntp verify "-Datelier.python=$ATELIER_REPO/$VENV_PY"
 }
 
 suite_agent() {
