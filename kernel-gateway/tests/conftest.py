@@ -135,11 +135,17 @@ class Control:
 class Agent:
     """An agent subprocess, started and read exactly like the server does."""
 
-    def __init__(self, tmp_path, args: tuple[str, ...] = ("--exit-on-stdin-close",), parent: bool = False):
+    def __init__(
+        self,
+        tmp_path,
+        args: tuple[str, ...] = ("--exit-on-stdin-close",),
+        parent: bool = False,
+        env: dict[str, str] | None = None,
+    ):
         self.key = secrets.token_hex(16)
         self.log_path = tmp_path / f"agent-{secrets.token_hex(4)}.log"
         self.log = open(self.log_path, "wb")
-        env = dict(os.environ, ATELIER_AGENT_KEY=self.key)
+        env = dict(os.environ, **(env or {}), ATELIER_AGENT_KEY=self.key)
         command = [*AGENT, *args]
         if parent:
             # An intermediate parent, to test that the agent dies with whatever started it.

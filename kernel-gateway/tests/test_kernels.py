@@ -56,7 +56,12 @@ def test_interrupt_keeps_the_kernel(agent, kernels):
         answer = client.get_shell_msg(timeout=10)
         assert answer["parent_header"]["msg_id"] == msg_id
         assert answer["content"]["status"] == "error" and answer["content"]["ename"] == "KeyboardInterrupt"
-        content, _ = execute(client, "1+1")
+        # ipykernel aborts requests that reach it just after an error; ask again if so.
+        for _ in range(5):
+            content, _ = execute(client, "1+1")
+            if content["status"] != "aborted":
+                break
+            time.sleep(0.1)
         assert content["status"] == "ok"
         assert pid_alive(reply["pid"])
     finally:
@@ -103,11 +108,20 @@ def test_killed_kernel_sends_unexpected_exit(agent, kernels):
     os.kill(reply["pid"], signal.SIGKILL)
     event = agent.control.wait_event(lambda e: e["kernel_id"] == "killed", timeout=5)
     assert event == {"event": "exited", "kernel_id": "killed", "exit_code": None, "signal": 9, "expected": False}
-    assert time.monotonic() - killed_at < 1.0
+    assert time.monotonic() - killed_at < 2.0  # noticed within ~200 ms, with slack for a busy CI
     listed = agent.control.request("list")["kernels"]
     assert {"kernel_id": "killed", "pid": reply["pid"], "alive": False} in listed
     assert agent.control.request("interrupt", kernel_id="killed")["ok"] is False
     assert agent.control.request("shutdown", kernel_id="killed")["ok"] is True
+
+
+def test_signal_reaches_the_kernel(agent, kernels):
+    reply = kernels(kernel_id="signalled")
+    assert agent.control.request("signal", kernel_id="signalled", signum="TERM")["ok"] is False
+    assert agent.control.request("signal", kernel_id="signalled", signum=signal.SIGTERM)["ok"] is True
+    event = agent.control.wait_event(lambda e: e["kernel_id"] == "signalled", timeout=5)
+    assert event == {"event": "exited", "kernel_id": "signalled", "exit_code": None, "signal": 15, "expected": False}
+    assert not pid_alive(reply["pid"])
 
 
 STUBBORN = """
@@ -136,11 +150,11 @@ def test_slow_shutdown_does_not_delay_other_requests(agent, kernels):
     time.sleep(0.2)
     ping_started = time.monotonic()
     assert agent.control.request("ping", timeout=2)["ok"] is True
-    assert time.monotonic() - ping_started < 0.5
+    assert time.monotonic() - ping_started < 1.5  # not behind the 5 s shutdown
     assert agent.control.request("list", timeout=2)["ok"] is True
     answer = agent.control.wait_reply(shutdown_id, timeout=15)
     assert answer["ok"] is True and not pid_alive(reply["pid"])
-    assert 4 < time.monotonic() - sent < 8  # the graceful period, then SIGKILL
+    assert 4 < time.monotonic() - sent < 10  # the graceful period, then SIGKILL
     event = agent.control.wait_event(lambda e: e["kernel_id"] == "stubborn", timeout=1)
     assert event["expected"] is True and event["signal"] == signal.SIGKILL
 

@@ -43,7 +43,7 @@ def test_sigterm_stops_every_kernel(tmp_path):
         agent.proc.send_signal(signal.SIGTERM)
         assert_all_gone(pids)
         assert_clean_exit(agent, "SIGTERM")
-        assert time.monotonic() - sent < 4  # graceful for at most 2 s, then SIGKILL
+        assert time.monotonic() - sent < 6  # graceful for at most 2 s, then SIGKILL
         # The server hears about each exit before the agent goes.
         exits = [agent.control.wait_event(lambda e: e["kernel_id"] == f"k{i}", timeout=1) for i in range(2)]
         assert all(e is not None and e["expected"] is True for e in exits)

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import subprocess
 import threading
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import zmq
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import KernelManager
 
-from . import procs
+from . import managers, procs
 from .ports import PortBlock
 from .protocol import RequestError, optional_bool, require_str, string_map
 
@@ -84,15 +81,27 @@ class KernelRegistry:
         env = procs.kernel_env(string_map(request, "env"))
         cwd = procs.kernel_cwd(request.get("cwd"))
         kernel = Kernel(kernel_id)
-        with self._lock:
-            if self.closing:
-                raise RequestError("the agent is stopping")
-            if kernel_id in self._kernels:
-                raise RequestError(f"kernel {kernel_id!r} already exists")
-            self._kernels[kernel_id] = kernel
+        # Locked before it is listed, so other ops on this id wait for the start to finish.
         with kernel.op_lock:
+            with self._lock:
+                if self.closing:
+                    raise RequestError("the agent is stopping")
+                if kernel_id in self._kernels:
+                    raise RequestError(f"kernel {kernel_id!r} already exists")
+                self._kernels[kernel_id] = kernel
             try:
-                kernel.km = self._new_manager(kernel, spec_name, key)
+                if self._ports is not None:
+                    kernel.ports = self._ports.allocate(5)
+                kernel.km = managers.new_manager(
+                    kernel_id,
+                    spec_name,
+                    key,
+                    ip=self.ip,
+                    runtime_dir=self.runtime_dir,
+                    context=self._context,
+                    shutdown_wait=SHUTDOWN_WAIT,
+                    ports=kernel.ports or None,
+                )
                 kernel.km.start_kernel(env=env, cwd=cwd)
             except Exception as exc:
                 self._abandon(kernel)
@@ -102,7 +111,7 @@ class KernelRegistry:
                 raise RequestError(f"kernel {kernel_id!r} failed to start: {exc}") from exc
             self._adopt_process(kernel)
             log.info("kernel %s started (%s, pid %s) in %s", kernel_id, spec_name, kernel.proc.pid, cwd)
-            return self._describe(kernel)
+            return managers.describe(kernel.km, kernel.proc.pid)
 
     def restart(self, request: dict[str, Any]) -> dict[str, Any]:
         """Serve ``restart``: stop gracefully (then forced), start again on the same ports and key."""
@@ -121,7 +130,7 @@ class KernelRegistry:
                 self._finish_process(kernel, old, old_pgid)
             self._adopt_process(kernel)
             log.info("kernel %s restarted (pid %s)", kernel.kernel_id, kernel.proc.pid)
-            return self._describe(kernel)
+            return managers.describe(kernel.km, kernel.proc.pid)
 
     def shutdown(self, request: dict[str, Any]) -> dict[str, Any]:
         """Serve ``shutdown``: reply once the kernel's process is gone."""
@@ -191,32 +200,6 @@ class KernelRegistry:
 
     # internals -------------------------------------------------------------------------------
 
-    def _new_manager(self, kernel: Kernel, spec_name: str, key: str) -> KernelManager:
-        ksm = KernelSpecManager()
-        try:
-            ksm.get_kernel_spec(spec_name)
-        except NoSuchKernel:
-            raise RequestError(f"unknown kernelspec {spec_name!r}") from None
-        km = KernelManager(
-            kernel_name=spec_name,
-            kernel_spec_manager=ksm,
-            kernel_id=kernel.kernel_id,
-            context=self._context,
-            ip=self.ip,
-            transport="tcp",
-            # Our own private directory, and a name that does not depend on the server's id.
-            connection_file=os.path.join(self.runtime_dir, f"kernel-{uuid.uuid4().hex}.json"),
-            shutdown_wait_time=SHUTDOWN_WAIT,
-            log=logging.getLogger("atelier.agent.jupyter"),
-        )
-        km.session.key = key.encode("utf-8")
-        if self._ports is not None:
-            # Fixed ports from the published block; the provisioner must not pick its own.
-            km.cache_ports = False
-            kernel.ports = self._ports.allocate(5)
-            km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port = kernel.ports
-        return km
-
     def _adopt_process(self, kernel: Kernel) -> None:
         """Record the process the manager just launched; kill it at once if the agent is stopping."""
         provisioner = kernel.km.provisioner
@@ -285,26 +268,6 @@ class KernelRegistry:
             self._post_event(event)
         level = logging.INFO if expected else logging.WARNING
         log.log(level, "kernel %s (pid %s) exited with %s", kernel.kernel_id, proc.pid, returncode)
-
-    def _describe(self, kernel: Kernel) -> dict[str, Any]:
-        info = kernel.km.get_connection_info()
-        key = info["key"]
-        connection = {
-            "ip": info["ip"],
-            "transport": info["transport"],
-            "shell_port": info["shell_port"],
-            "iopub_port": info["iopub_port"],
-            "stdin_port": info["stdin_port"],
-            "control_port": info["control_port"],
-            "hb_port": info["hb_port"],
-            "signature_scheme": info["signature_scheme"],
-            "key": key.decode("utf-8") if isinstance(key, bytes) else key,
-        }
-        return {
-            "connection": connection,
-            "pid": kernel.proc.pid,
-            "interrupt_mode": kernel.km.kernel_spec.interrupt_mode,
-        }
 
     def _get(self, request: dict[str, Any]) -> Kernel:
         kernel_id = require_str(request, "kernel_id")
