@@ -50,6 +50,24 @@ public final class AgentClient implements AutoCloseable {
     });
   }
 
+  /**
+   * Waits until the agent answers {@code hello}, asking again every second: a request sent while
+   * the connection is still being set up can be lost on a busy machine, and later requests must
+   * not pay for that.
+   */
+  public JsonNode handshake(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    AgentException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        return request("hello", Map.of(), Duration.ofSeconds(1)).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        last = e.getCause() instanceof AgentException a ? a : new AgentException(String.valueOf(e.getCause()));
+      }
+    }
+    throw last != null ? last : new AgentException("the kernel agent did not answer");
+  }
+
   public void onEvent(Consumer<JsonNode> listener) {
     this.eventListener = listener;
   }

@@ -67,6 +67,7 @@ public final class ProcessRuntime implements InstanceRuntime {
     int port = ready.path("control_port").asInt();
     LOG.info("kernel agent pid {} listening on 127.0.0.1:{}", process.pid(), port);
     AgentClient agent = new AgentClient(loop, "127.0.0.1", port, key);
+    agent.handshake(startTimeout);
     CompletableFuture<String> terminated = process.onExit()
         .thenApply(p -> "the kernel agent exited with code " + p.exitValue());
     return new Instance() {

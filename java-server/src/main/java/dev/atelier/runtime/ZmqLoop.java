@@ -25,6 +25,9 @@ public final class ZmqLoop implements AutoCloseable {
 
   private record Timer(long dueNanos, long seq, Runnable task) {}
 
+  /** Upper bound on one poll, so that a missed wake-up costs at most this much latency. */
+  private static final long MAX_WAIT_MILLIS = 50;
+
   private final ZContext context;
   private final Thread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -96,13 +99,18 @@ public final class ZmqLoop implements AutoCloseable {
       if (pollerStale) {
         rebuildPoller();
       }
-      long timeout = 1000;
+      long timeout = MAX_WAIT_MILLIS;
       Timer next = timers.peek();
       if (next != null) {
         timeout = Math.max(0, (next.dueNanos - System.nanoTime()) / 1_000_000L);
       }
       try {
-        poller.poll(timeout);
+        if (poller.poll(timeout) < 0) {
+          // The ZeroMQ context was closed under us: the server is stopping.
+          break;
+        }
+      } catch (java.nio.channels.ClosedSelectorException | org.zeromq.ZMQException | zmq.ZError.CtxTerminatedException e) {
+        break;
       } catch (RuntimeException e) {
         if (!running) {
           break;
@@ -110,21 +118,25 @@ public final class ZmqLoop implements AutoCloseable {
         LOG.warn("poll failed on {}", thread.getName(), e);
       }
       drainWakeup();
-      // Snapshot: handlers may register or close sockets.
-      List<Registration> snapshot = List.copyOf(registrations);
-      for (int i = 0; i < snapshot.size(); i++) {
-        if (poller.pollin(i + 1)) {
-          receiveAll(snapshot.get(i));
-        }
-      }
       runTasks();
       runTimers();
+      // JeroMQ signals readiness by edges on a mailbox; a send in a task can consume the signal
+      // of data that is already queued. So every socket is drained on every pass, after the
+      // tasks, not only the ones the poller flagged; a receive that finds nothing is cheap.
+      for (Registration r : List.copyOf(registrations)) {
+        receiveAll(r);
+      }
     }
     for (Registration r : registrations) {
-      r.socket.setLinger(0);
-      r.socket.close();
+      try {
+        r.socket.setLinger(0);
+        r.socket.close();
+      } catch (RuntimeException e) {
+        // the context is already gone
+      }
     }
     registrations.clear();
+    running = false;
   }
 
   private void receiveAll(Registration r) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.support.KernelSocket;
 import dev.atelier.support.TestServer;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -78,7 +77,8 @@ class WireProtocolIT {
         assertThat(m.path("channel").asText()).isEqualTo("iopub");
       });
       assertThat(msgs).anySatisfy(m -> assertThat(m.path("content").path("data").path("text/plain").asText()).isEqualTo("42"));
-      JsonNode reply = ws.next(type("execute_reply"), 10_000);
+      JsonNode reply = msgs.stream().filter(type("execute_reply")).findFirst()
+          .orElseGet(() -> next(ws, type("execute_reply")));
       assertThat(reply.path("channel").asText()).isEqualTo("shell");
       assertThat(reply.path("content").path("status").asText()).isEqualTo("ok");
     }
@@ -179,7 +179,7 @@ class WireProtocolIT {
       for (int i = 1; i < lines.length; i++) {
         assertThat(Integer.parseInt(lines[i])).isEqualTo(Integer.parseInt(lines[i - 1]) + 1);
       }
-      again.next(type("execute_reply"), 10_000);
+      assertThat(rest.stream().anyMatch(type("execute_reply")) || next(again, type("execute_reply")) != null).isTrue();
     }
   }
 
@@ -227,7 +227,11 @@ class WireProtocolIT {
     }
   }
 
-  static Buffer unused() {
-    return Buffer.buffer();
+  private static JsonNode next(KernelSocket ws, java.util.function.Predicate<JsonNode> match) {
+    try {
+      return ws.next(match, 10_000);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 }
