@@ -75,3 +75,15 @@ def test_parent_death_stops_every_kernel(tmp_path):
         assert "stopping (parent process exited)" in agent.log_text()
     finally:
         agent.stop()
+
+
+def test_kernels_exit_even_if_the_agent_is_sigkilled(tmp_path):
+    # Nothing in the agent runs on SIGKILL; ipykernel's own parent check is the last resort.
+    agent = Agent(tmp_path)
+    try:
+        pids = start_two_ready_kernels(agent)
+        agent.proc.kill()
+        assert agent.proc.wait(5) == -signal.SIGKILL
+        assert_all_gone(pids)
+    finally:
+        agent.stop()

@@ -91,7 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     os.write(ready_fd, (json.dumps(ready) + "\n").encode("utf-8"))
     log.info("agent %s listening on %s:%s (python %s)", os.getpid(), args.ip, server.port, sys.executable)
 
-    reason = server.serve(on_tick=check_parent)
+    try:
+        reason = server.serve(on_tick=check_parent)
+    except Exception:  # a bug: still take the kernels down with us
+        log.exception("the control loop failed")
+        reason = "internal error"
     log.info("stopping (%s): shutting down kernels", reason)
     registry.stop_all(grace=STOP_GRACE)
     stop_watching.set()
