@@ -56,7 +56,9 @@ build_jar() {
   fi
   local t0; t0=$(now_ms)
   say "build: building the server jar (mvn package)"
-  mvn -B -q -ntp package -DskipTests || die "the server build failed (mvn -B -q package -DskipTests)"
+  # Maven's console library writes colour resets even in batch mode: keep them out of the output.
+  mvn -B -q -ntp package -DskipTests 2>&1 | strip_ansi ||
+    die "the server build failed (mvn -B -q package -DskipTests)"
   [[ -f $SERVER_JAR ]] || die "the server build made no $SERVER_JAR"
   touch "$SERVER_JAR"
   say "build: server jar ready ($(elapsed_since "$t0"))"

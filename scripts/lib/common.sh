@@ -67,6 +67,9 @@ finally:
 EOF
 }
 
+# strip_ansi: copy stdin to stdout without terminal colour codes, line by line.
+strip_ansi() { sed -u 's/\x1b\[[0-9;]*m//g'; }
+
 # is_port NUMBER
 is_port() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 > 0 && $1 < 65536 )); }
 

@@ -29,7 +29,7 @@ run_suite() {
   local log=$LOG_DIR/$name.log t0 rc=0 took state note=""
   banner "$name: $*"
   t0=$(now_ms)
-  { timeout --kill-after=30 "$SUITE_TIMEOUT" "$@" </dev/null 2>&1 | tee "$log"; } || rc=$?
+  { timeout --kill-after=30 "$SUITE_TIMEOUT" "$@" </dev/null 2>&1 | strip_ansi | tee "$log"; } || rc=$?
   took=$(elapsed_since "$t0")
   if (( rc == 0 )); then
     state=passed
