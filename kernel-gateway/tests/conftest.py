@@ -7,6 +7,7 @@ import hmac
 import itertools
 import json
 import os
+import queue
 import secrets
 import select
 import subprocess
@@ -19,6 +20,17 @@ import zmq
 from jupyter_client.blocking import BlockingKernelClient
 
 AGENT = [sys.executable, "-m", "atelier.agent", "--ip", "127.0.0.1", "--control-port", "0"]
+
+#: Run in a kernel, makes it ignore SIGINT, SIGTERM and shutdown requests: only SIGKILL ends it.
+STUBBORN = """
+import signal
+for s in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(s, signal.SIG_IGN)
+async def ignore(*args, **kwargs):
+    pass
+get_ipython().kernel.control_handlers["shutdown_request"] = ignore
+get_ipython().kernel.shell_handlers["shutdown_request"] = ignore
+"""
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float, interval: float = 0.05) -> Any:
@@ -196,6 +208,28 @@ def execute(client: BlockingKernelClient, code: str, timeout: float = 20.0) -> t
     outputs: list[dict] = []
     reply = client.execute_interactive(code, timeout=timeout, output_hook=outputs.append, allow_stdin=False)
     return reply["content"], outputs
+
+
+def interrupt_busy_loop(control: Control, client: BlockingKernelClient, kernel_id: str) -> dict:
+    """Run ``while True: pass``, interrupt it through the agent, and return the execute_reply.
+
+    The interrupt is repeated if no reply comes: a SIGINT that lands while ipykernel is still
+    setting the cell up, before the loop runs, can be lost.
+    """
+    msg_id = client.execute("while True: pass")
+    while True:
+        message = client.get_iopub_msg(timeout=10)
+        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "execute_input":
+            break
+    for _ in range(5):
+        assert control.request("interrupt", kernel_id=kernel_id)["ok"] is True
+        try:
+            answer = client.get_shell_msg(timeout=2)
+        except queue.Empty:
+            continue
+        assert answer["parent_header"]["msg_id"] == msg_id
+        return answer
+    raise AssertionError("the kernel did not stop its loop after 5 interrupts")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import Agent, connect_client, execute, pid_alive, wait_until
+from conftest import STUBBORN, Agent, connect_client, execute, interrupt_busy_loop, pid_alive, wait_until
 
 
 @pytest.fixture
@@ -46,15 +46,7 @@ def test_interrupt_keeps_the_kernel(agent, kernels):
     reply = kernels(kernel_id="interrupt")
     client = connect_client(reply["connection"])
     try:
-        msg_id = client.execute("while True: pass")
-        # Interrupt once the loop is running: the kernel has announced the execution.
-        while True:
-            message = client.get_iopub_msg(timeout=10)
-            if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "execute_input":
-                break
-        assert agent.control.request("interrupt", kernel_id="interrupt")["ok"] is True
-        answer = client.get_shell_msg(timeout=10)
-        assert answer["parent_header"]["msg_id"] == msg_id
+        answer = interrupt_busy_loop(agent.control, client, "interrupt")
         assert answer["content"]["status"] == "error" and answer["content"]["ename"] == "KeyboardInterrupt"
         # ipykernel aborts requests that reach it just after an error; ask again if so.
         for _ in range(5):
@@ -122,17 +114,6 @@ def test_signal_reaches_the_kernel(agent, kernels):
     event = agent.control.wait_event(lambda e: e["kernel_id"] == "signalled", timeout=5)
     assert event == {"event": "exited", "kernel_id": "signalled", "exit_code": None, "signal": 15, "expected": False}
     assert not pid_alive(reply["pid"])
-
-
-STUBBORN = """
-import signal
-for s in (signal.SIGINT, signal.SIGTERM):
-    signal.signal(s, signal.SIG_IGN)
-async def ignore(*args, **kwargs):
-    pass
-get_ipython().kernel.control_handlers["shutdown_request"] = ignore
-get_ipython().kernel.shell_handlers["shutdown_request"] = ignore
-"""
 
 
 def test_slow_shutdown_does_not_delay_other_requests(agent, kernels):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import Agent, connect_client, pid_alive, wait_until
+from conftest import STUBBORN, Agent, connect_client, execute, pid_alive, wait_until
 
 
 def start_two_ready_kernels(agent: Agent) -> list[int]:
@@ -85,5 +85,26 @@ def test_kernels_exit_even_if_the_agent_is_sigkilled(tmp_path):
         agent.proc.kill()
         assert agent.proc.wait(5) == -signal.SIGKILL
         assert_all_gone(pids)
+    finally:
+        agent.stop()
+
+
+def test_stop_while_a_kernel_operation_is_under_way(tmp_path):
+    # A 5 s shutdown holds the kernel when SIGTERM comes: the agent must not wait for it.
+    agent = Agent(tmp_path)
+    try:
+        reply = agent.start_kernel(kernel_id="stubborn")
+        client = connect_client(reply["connection"])
+        try:
+            assert execute(client, STUBBORN)[0]["status"] == "ok"
+        finally:
+            client.stop_channels()
+        agent.control.send("shutdown", kernel_id="stubborn")
+        time.sleep(0.3)  # let the shutdown take the kernel
+        sent = time.monotonic()
+        agent.proc.send_signal(signal.SIGTERM)
+        assert_all_gone([reply["pid"]])
+        assert agent.proc.wait(8) == 0
+        assert time.monotonic() - sent < 4.5  # well before the 5 s graceful shutdown would end
     finally:
         agent.stop()

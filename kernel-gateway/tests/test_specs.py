@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import Agent, connect_client, execute
+from conftest import Agent, connect_client, interrupt_busy_loop
 
 
 def write_spec(root, name: str, spec: dict) -> None:
@@ -66,13 +66,7 @@ def test_message_mode_interrupt(spec_agent):
     assert reply["interrupt_mode"] == "message"
     client = connect_client(reply["connection"])
     try:
-        msg_id = client.execute("while True: pass")
-        while True:
-            message = client.get_iopub_msg(timeout=10)
-            if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "execute_input":
-                break
-        assert spec_agent.control.request("interrupt", kernel_id="msg")["ok"] is True
-        answer = client.get_shell_msg(timeout=10)
+        answer = interrupt_busy_loop(spec_agent.control, client, "msg")
         assert answer["content"]["ename"] == "KeyboardInterrupt"
     finally:
         client.stop_channels()

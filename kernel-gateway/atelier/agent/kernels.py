@@ -196,7 +196,7 @@ class KernelRegistry:
             groups = [k.pgid for k in self._kernels.values()]
         for pgid in groups:
             procs.kill_group(pgid)
-        self._context.destroy(linger=0)
+        # The shared context is left to process exit: a stuck worker may still use a socket of it.
 
     # internals -------------------------------------------------------------------------------
 
@@ -235,8 +235,12 @@ class KernelRegistry:
                 self._stop(kernel, now=False, wait=grace)
             else:
                 # The manager is busy in another thread and not thread-safe: use signals only.
+                proc = kernel.proc
+                with self._lock:
+                    kernel.expecting_exit = True
                 procs.kill_group(kernel.pgid, signal.SIGTERM)
-                procs.wait_gone(kernel.proc, grace)
+                procs.wait_gone(proc, grace)
+                self._finish_process(kernel, proc, kernel.pgid)
         finally:
             procs.kill_group(kernel.pgid)
             if got:

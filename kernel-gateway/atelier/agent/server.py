@@ -151,10 +151,12 @@ class ControlServer:
             log.warning("dropped a request that is not an object with a string 'id'")
             return
         op = request.get("op")
-        handler, inline = self._handlers.get(op, (None, True)) if isinstance(op, str) else (None, True)
-        if handler is None:
+        route = self._handlers.get(op) if isinstance(op, str) else None
+        if route is None:
             self.post(identity, _error(request["id"], f"unknown op {op!r}"))
-        elif inline:
+            return
+        handler, inline = route
+        if inline:
             self.post(identity, _run(handler, request))
         else:
             self._pool.submit(lambda: self.post(identity, _run(handler, request)))
