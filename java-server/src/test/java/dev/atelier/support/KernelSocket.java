@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,24 +17,78 @@ import java.util.function.Predicate;
 
 /** A kernel WebSocket client speaking the legacy protocol, as jupyter_server does. */
 public final class KernelSocket implements AutoCloseable {
-  private final WebSocket ws;
+  private final java.net.http.WebSocket ws;
   private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
   private final String session;
+  private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private KernelSocket(WebSocket ws, String session) {
+  private KernelSocket(java.net.http.WebSocket ws, String session) {
     this.ws = ws;
     this.session = session;
-    ws.textMessageHandler(t -> inbox.add(parse(t.getBytes(StandardCharsets.UTF_8), List.of())));
-    ws.binaryMessageHandler(this::onBinary);
   }
 
+  /** Opens the channels socket with the JDK client (it aggregates fragmented messages itself). */
   public static KernelSocket open(Vertx vertx, int port, String kernelId, String sessionId) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(256 << 20).setMaxMessageSize(256 << 20));
-    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/api/kernels/" + kernelId + "/channels?session_id=" + sessionId)
-        .addHeader("Authorization", "token " + TestServer.TOKEN);
-    return new KernelSocket(TestServer.await(client.connect(o)), sessionId);
+    Listener listener = new Listener();
+    java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "token " + TestServer.TOKEN)
+        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/api/kernels/" + kernelId
+            + "/channels?session_id=" + sessionId), listener)
+        .get(30, TimeUnit.SECONDS);
+    KernelSocket socket = new KernelSocket(ws, sessionId);
+    listener.owner = socket;
+    return socket;
+  }
+
+  private static final class Listener implements java.net.http.WebSocket.Listener {
+    private volatile KernelSocket owner;
+    private final StringBuilder text = new StringBuilder();
+    private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        String whole = text.toString();
+        text.setLength(0);
+        owner().inbox.add(parse(whole.getBytes(StandardCharsets.UTF_8), List.of()));
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws, ByteBuffer data, boolean last) {
+      byte[] chunk = new byte[data.remaining()];
+      data.get(chunk);
+      binary.writeBytes(chunk);
+      if (last) {
+        byte[] whole = binary.toByteArray();
+        binary.reset();
+        owner().onBinary(Buffer.buffer(whole));
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {
+      owner().errors.add("closed: " + code + " " + reason);
+      return null;
+    }
+
+    @Override
+    public void onError(java.net.http.WebSocket ws, Throwable error) {
+      owner().errors.add(error.toString());
+    }
+
+    private KernelSocket owner() {
+      // Messages can arrive before open() has attached the owner.
+      while (owner == null) {
+        Thread.onSpinWait();
+      }
+      return owner;
+    }
   }
 
   private static JsonNode parse(byte[] json, List<byte[]> buffers) {
@@ -74,7 +124,7 @@ public final class KernelSocket implements AutoCloseable {
   public String send(String channel, String msgType, Object content) {
     String id = UUID.randomUUID().toString();
     ObjectNode m = header(channel, msgType, id, content);
-    ws.writeTextMessage(Json.encode(m));
+    ws.sendText(Json.encode(m), true).join();
     return id;
   }
 
@@ -100,7 +150,7 @@ public final class KernelSocket implements AutoCloseable {
     for (byte[] x : buffers) {
       out.put(x);
     }
-    ws.writeBinaryMessage(Buffer.buffer(out.array()));
+    ws.sendBinary(ByteBuffer.wrap(out.array()), true).join();
     return id;
   }
 
@@ -139,7 +189,9 @@ public final class KernelSocket implements AutoCloseable {
       long left = deadline - System.nanoTime();
       JsonNode m = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
       if (m == null) {
-        throw new AssertionError("request " + msgId + " did not reach idle within " + timeoutMillis + " ms; got " + out);
+        throw new AssertionError("request " + msgId + " did not reach idle within " + timeoutMillis + " ms; got "
+            + out.size() + " messages " + out.stream().map(x -> x.path("msg_type").asText()).toList()
+            + "; socket errors: " + errors);
       }
       if (!msgId.equals(m.path("parent_header").path("msg_id").asText())) {
         continue;
@@ -162,6 +214,6 @@ public final class KernelSocket implements AutoCloseable {
 
   @Override
   public void close() {
-    ws.close();
+    ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").join();
   }
 }
