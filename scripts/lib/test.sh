@@ -3,7 +3,7 @@
 # A suite that fails does not stop the others; the exit status is 1 when any failed.
 
 SUITES=(java agent e2e extension browser)
-SUITE_TIMEOUT=${ATELIER_SUITE_TIMEOUT:-1500}   # seconds one suite may take
+SUITE_TIMEOUT=${ATELIER_SUITE_TIMEOUT:-900}   # seconds one suite may take
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 
 RESULT_NAMES=()
