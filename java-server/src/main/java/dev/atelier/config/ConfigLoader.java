@@ -35,8 +35,8 @@ public final class ConfigLoader {
     DEFAULTS.put("cullIntervalSeconds", "300");
     DEFAULTS.put("cullConnected", "false");
     DEFAULTS.put("cullBusy", "false");
-    DEFAULTS.put("replayBufferMiB", "64");
-    DEFAULTS.put("maxMessageMiB", "256");
+    DEFAULTS.put("replayBufferMib", "64");
+    DEFAULTS.put("maxMessageMib", "256");
   }
 
   private ConfigLoader() {}
@@ -119,8 +119,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(intValue(v, "cullIntervalSeconds", 1, 86_400)),
         bool(v, "cullConnected"),
         bool(v, "cullBusy"),
-        (long) intValue(v, "replayBufferMiB", 1, 4096) << 20,
-        intValue(v, "maxMessageMiB", 11, 1024) << 20);
+        (long) intValue(v, "replayBufferMib", 1, 4096) << 20,
+        intValue(v, "maxMessageMib", 11, 1024) << 20);
   }
 
   private static String token(Map<String, String> v, Path dataDir) {
