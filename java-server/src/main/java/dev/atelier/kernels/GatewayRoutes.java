@@ -46,7 +46,7 @@ public final class GatewayRoutes {
   }
 
   private void version(RoutingContext ctx) {
-    Routes.json(ctx, 200, Map.of("version", "2.21.1", "atelier", Version.VALUE));
+    Routes.json(ctx, 200, Map.of("version", Version.VALUE));
   }
 
   private void listKernelspecs(RoutingContext ctx) {

@@ -114,6 +114,8 @@ public final class Kernel {
     m.put("path", path);
     m.put("started", JUPYTER_TIME.format(started));
     m.put("reason", reason);
+    KernelConnection c = connection;
+    m.put("dropped_messages", c == null ? 0 : c.badSignatures());
     return m;
   }
 }

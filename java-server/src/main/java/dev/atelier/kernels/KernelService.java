@@ -283,7 +283,6 @@ public final class KernelService implements AutoCloseable {
   }
 
   private CompletableFuture<Void> shutdown(Kernel kernel, boolean now) {
-    kernel.connection();
     return agent()
         .thenCompose(a -> a.request("shutdown", Map.of("kernel_id", kernel.id(), "now", now), AGENT_TIMEOUT))
         .handle((r, err) -> {
