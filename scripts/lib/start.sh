@@ -9,6 +9,7 @@ STOP_TIMEOUT=20       # seconds each process gets to stop before it is killed
 
 SERVER_PID=""
 JUPYTER_PID=""
+SLEEP_PID=""
 STOPPING=0
 
 start_usage() {
@@ -68,7 +69,8 @@ stop_one() {
 stop_all() {
   (( STOPPING )) && return 0
   STOPPING=1
-  trap '' INT TERM
+  trap '' INT TERM HUP
+  [[ -z $SLEEP_PID ]] || kill "$SLEEP_PID" 2>/dev/null || true
   local roots=() tree=() left=() p
   [[ -n $JUPYTER_PID ]] && roots+=("$JUPYTER_PID")
   [[ -n $SERVER_PID ]] && roots+=("$SERVER_PID")
@@ -153,6 +155,7 @@ cmd_start() {
 
   trap 'on_signal SIGINT' INT
   trap 'on_signal SIGTERM' TERM
+  trap 'on_signal SIGHUP' HUP
   trap 'stop_all' EXIT
 
   # The server: its own session and process group, so a terminal's Ctrl-C reaches only this script.
@@ -210,9 +213,26 @@ cmd_start() {
   say "up in $(elapsed_since "$t0"); press Ctrl-C to stop"
   echo
 
-  # Until a signal (handled by the traps) or one of the two exits on its own.
+  # Until a signal (handled by the traps), one of the two exits on its own, or the npm that ran
+  # this script is gone (npm does not pass its SIGTERM on to us).
+  local parent=$PPID
+  while alive "$SERVER_PID" && alive "$JUPYTER_PID"; do
+    if [[ -n ${npm_lifecycle_event:-} && $(ps -o ppid= -p $$ | tr -d ' ') != "$parent" ]]; then
+      say "npm exited: shutting down"
+      stop_all
+      exit 0
+    fi
+    sleep 1 &
+    SLEEP_PID=$!
+    wait "$SLEEP_PID" 2>/dev/null || true
+    SLEEP_PID=""
+  done
   code=0
-  wait -n "$SERVER_PID" "$JUPYTER_PID" || code=$?
+  if ! alive "$SERVER_PID"; then
+    wait "$SERVER_PID" 2>/dev/null || code=$?
+  else
+    wait "$JUPYTER_PID" 2>/dev/null || code=$?
+  fi
   if ! alive "$SERVER_PID"; then
     say "the Atelier server stopped unexpectedly (code $code):" >&2
     show_server_log "$server_log"
