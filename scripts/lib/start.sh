@@ -74,20 +74,21 @@ stop_all() {
   local roots=() tree=() left=() p
   [[ -n $JUPYTER_PID ]] && roots+=("$JUPYTER_PID")
   [[ -n $SERVER_PID ]] && roots+=("$SERVER_PID")
-  (( ${#roots[@]} )) || return 0
-  mapfile -t tree < <(descendants "${roots[@]}")
-  stop_one JupyterLab "$JUPYTER_PID"
-  stop_one "the Atelier server" "$SERVER_PID"
-  # Whatever is left of either tree (including processes that moved to their own group).
-  for p in "${tree[@]}"; do alive "$p" && left+=("$p"); done
-  for p in "${roots[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-  if (( ${#left[@]} )); then
-    kill -TERM "${left[@]}" 2>/dev/null || true
-    wait_gone 3 "${left[@]}" || kill -KILL "${left[@]}" 2>/dev/null || true
+  if (( ${#roots[@]} )); then
+    mapfile -t tree < <(descendants "${roots[@]}")
+    stop_one JupyterLab "$JUPYTER_PID"
+    stop_one "the Atelier server" "$SERVER_PID"
+    # Whatever is left of either tree (including processes that moved to their own group).
+    for p in "${tree[@]}"; do alive "$p" && left+=("$p"); done
+    for p in "${roots[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
+    if (( ${#left[@]} )); then
+      kill -TERM "${left[@]}" 2>/dev/null || true
+      wait_gone 3 "${left[@]}" || kill -KILL "${left[@]}" 2>/dev/null || true
+    fi
+    for p in "${roots[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+    say "stopped"
   fi
-  for p in "${roots[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
   rm -f "$RUN_DIR/server.json" "$RUN_DIR/start.pid"
-  say "stopped"
 }
 
 on_signal() {
@@ -108,7 +109,7 @@ show_server_log() {
 
 port_busy_message() {
   local port=$1 what=$2 hint=$3 other=""
-  if [[ -s $RUN_DIR/start.pid ]] && alive "$(<"$RUN_DIR/start.pid")"; then
+  if [[ -s $RUN_DIR/start.pid ]] && ps -o args= -p "$(<"$RUN_DIR/start.pid")" 2>/dev/null | grep -q 'atelier start'; then
     other=" (another 'atelier start' runs as pid $(<"$RUN_DIR/start.pid"))"
   fi
   printf 'atelier: port %s (%s) is busy on 127.0.0.1%s: stop what is using it or choose another with %s\n' \
@@ -139,7 +140,7 @@ cmd_start() {
 
   local t0; t0=$(now_ms)
   if (( build )); then cmd_build; fi
-  [[ -f $SERVER_JAR ]] || die "the server jar $SERVER_JAR is missing: run 'npm run build' or 'bash scripts/atelier build'"
+  [[ -f $SERVER_JAR ]] || die "the server jar $SERVER_JAR is missing: run 'bash scripts/atelier build'"
   [[ -x $VENV/bin/jupyter ]] || die "JupyterLab is missing from $VENV: run 'bash scripts/atelier build'"
 
   port_free "$atelier_port" || { port_busy_message "$atelier_port" "Atelier server" "--atelier-port N or ATELIER_PORT=N"; exit 1; }
