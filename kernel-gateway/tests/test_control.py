@@ -69,7 +69,9 @@ def test_unknown_kernel_id_is_refused(agent):
 
 
 def test_start_refuses_bad_fields(agent):
-    reply = agent.control.request("start", kernel_id="bad-env", kernelspec="python3", key="k", env={"GOOD": "x", "BAD": 1})
+    reply = agent.control.request(
+        "start", kernel_id="bad-env", kernelspec="python3", key="k", env={"GOOD": "x", "BAD": 1}
+    )
     assert reply["ok"] is False and "BAD" in reply["error"]
     reply = agent.control.request("start", kernel_id="bad-spec", kernelspec="no-such-spec", key="k")
     assert reply["ok"] is False and "no-such-spec" in reply["error"]

@@ -8,7 +8,18 @@ import time
 
 import pytest
 
-from conftest import STUBBORN, Agent, connect_client, execute, interrupt_busy_loop, pid_alive, wait_until
+from conftest import (
+    STUBBORN,
+    Agent,
+    connect_client,
+    execute,
+    interrupt_busy_loop,
+    pid_alive,
+    wait_ready,
+    wait_until,
+)
+
+PORT_NAMES = ("shell", "iopub", "stdin", "control", "hb")
 
 
 @pytest.fixture
@@ -31,7 +42,9 @@ def test_start_execute_env_and_cwd(agent, kernels, tmp_path):
         assert content["status"] == "ok"
         results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
         assert results == ["2"]
-        code = "import os; print(os.environ['ATELIER_TEST_VAR'], os.getcwd(), 'ATELIER_AGENT_KEY' in os.environ)"
+        code = (
+            "import os; print(os.environ['ATELIER_TEST_VAR'], os.getcwd(), 'ATELIER_AGENT_KEY' in os.environ)"
+        )
         content, outputs = execute(client, code)
         printed = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
         assert printed.split() == ["hello", os.path.realpath(tmp_path), "False"]
@@ -72,7 +85,7 @@ def test_restart_keeps_ports_and_key(agent, kernels):
         event = agent.control.wait_event(lambda e: e["kernel_id"] == "restart", timeout=1)
         assert event is not None and event["event"] == "exited" and event["expected"] is True
         assert not pid_alive(first["pid"])
-        client.wait_for_ready(timeout=30)
+        wait_ready(client)
         content, _ = execute(client, "x")
         assert content["status"] == "error" and content["ename"] == "NameError"  # a fresh kernel
         content, _ = execute(client, "1+1")
@@ -89,7 +102,9 @@ def test_shutdown_replies_once_the_process_is_gone(agent, kernels):
     assert answer == {"id": answer["id"], "ok": True}
     assert not pid_alive(reply["pid"])
     event = agent.control.wait_event(lambda e: e["kernel_id"] == "shutdown", timeout=1)
-    assert event == {"event": "exited", "kernel_id": "shutdown", "exit_code": 0, "signal": None, "expected": True}
+    assert event == {
+        "event": "exited", "kernel_id": "shutdown", "exit_code": 0, "signal": None, "expected": True
+    }
     assert "shutdown" not in {k["kernel_id"] for k in agent.control.request("list")["kernels"]}
     assert agent.control.request("shutdown", kernel_id="shutdown")["ok"] is False
 
@@ -99,7 +114,9 @@ def test_killed_kernel_sends_unexpected_exit(agent, kernels):
     killed_at = time.monotonic()
     os.kill(reply["pid"], signal.SIGKILL)
     event = agent.control.wait_event(lambda e: e["kernel_id"] == "killed", timeout=5)
-    assert event == {"event": "exited", "kernel_id": "killed", "exit_code": None, "signal": 9, "expected": False}
+    assert event == {
+        "event": "exited", "kernel_id": "killed", "exit_code": None, "signal": 9, "expected": False
+    }
     assert time.monotonic() - killed_at < 2.0  # noticed within ~200 ms, with slack for a busy CI
     listed = agent.control.request("list")["kernels"]
     assert {"kernel_id": "killed", "pid": reply["pid"], "alive": False} in listed
@@ -112,7 +129,9 @@ def test_signal_reaches_the_kernel(agent, kernels):
     assert agent.control.request("signal", kernel_id="signalled", signum="TERM")["ok"] is False
     assert agent.control.request("signal", kernel_id="signalled", signum=signal.SIGTERM)["ok"] is True
     event = agent.control.wait_event(lambda e: e["kernel_id"] == "signalled", timeout=5)
-    assert event == {"event": "exited", "kernel_id": "signalled", "exit_code": None, "signal": 15, "expected": False}
+    assert event == {
+        "event": "exited", "kernel_id": "signalled", "exit_code": None, "signal": 15, "expected": False
+    }
     assert not pid_alive(reply["pid"])
 
 
@@ -147,7 +166,7 @@ def test_kernel_port_range(tmp_path):
     try:
         reply = agent.start_kernel(kernel_id="ranged")
         connection = reply["connection"]
-        ports = [connection[f"{name}_port"] for name in ("shell", "iopub", "stdin", "control", "hb")]
+        ports = [connection[f"{name}_port"] for name in PORT_NAMES]
         assert len(set(ports)) == 5 and all(low <= p <= low + 9 for p in ports)
         client = connect_client(connection)
         try:
@@ -155,7 +174,7 @@ def test_kernel_port_range(tmp_path):
         finally:
             client.stop_channels()
         second = agent.start_kernel(kernel_id="ranged-2")
-        other = [second["connection"][f"{name}_port"] for name in ("shell", "iopub", "stdin", "control", "hb")]
+        other = [second["connection"][f"{name}_port"] for name in PORT_NAMES]
         assert not set(ports) & set(other)
         refused = agent.control.request("start", kernel_id="ranged-3", kernelspec="python3", key="k")
         assert refused["ok"] is False and "ports" in refused["error"]

@@ -32,7 +32,11 @@ def spec_agent(tmp_path_factory):
     wrapper = root / "wrapped-python"
     wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     wrapper.chmod(0o755)
-    write_spec(root, "wrapped", {"argv": [str(wrapper), *ipykernel], "display_name": "Wrapped", "language": "python"})
+    write_spec(root, "wrapped", {
+        "argv": [str(wrapper), *ipykernel],
+        "display_name": "Wrapped",
+        "language": "python",
+    })
     # Claims a debugger, but is not ipykernel.
     write_spec(root, "other", {
         "argv": ["/nonexistent/kernel", "{connection_file}"],
@@ -40,7 +44,8 @@ def spec_agent(tmp_path_factory):
         "language": "other",
         "metadata": {"debugger": True},
     })
-    agent = Agent(root, env={"JUPYTER_PATH": os.pathsep.join(filter(None, [str(root), os.environ.get("JUPYTER_PATH")]))})
+    jupyter_path = os.pathsep.join(filter(None, [str(root), os.environ.get("JUPYTER_PATH")]))
+    agent = Agent(root, env={"JUPYTER_PATH": jupyter_path})
     yield agent
     agent.stop()
 

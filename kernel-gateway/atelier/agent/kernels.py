@@ -186,7 +186,9 @@ class KernelRegistry:
         with self._lock:
             self.closing = True
             kernels = list(self._kernels.values())
-        threads = [threading.Thread(target=self._stop_for_exit, args=(k, grace), daemon=True) for k in kernels]
+        threads = [
+            threading.Thread(target=self._stop_for_exit, args=(k, grace), daemon=True) for k in kernels
+        ]
         for t in threads:
             t.start()
         for t in threads:
