@@ -3,7 +3,9 @@
 Every test runs once per backend:
 
 - ``local``: stock jupyter_server with its own local kernels (the reference behaviour);
-- ``atelier``: stock jupyter_server in gateway mode on the Atelier server.
+- ``atelier``: stock jupyter_server in gateway mode on the Atelier server;
+- ``frontdoor``: the same, with the client talking to Atelier's front door, which serves the
+  kernel channels itself and proxies everything else to jupyter_server.
 
 ``ATELIER_E2E_BACKENDS=local`` (or ``atelier``, or ``local,atelier``) restricts the run.
 Processes are started once per backend (session scope; pytest groups the tests by backend).
@@ -21,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from client import KernelClient, Rest
-from servers import JupyterServer, Proc, kill_pids, log_tail, start_atelier, start_jupyter_server
+from servers import JupyterServer, Proc, free_port, kill_pids, log_tail, start_atelier, start_jupyter_server
 
-ALL_BACKENDS = ("local", "atelier")
+ALL_BACKENDS = ("local", "atelier", "frontdoor")
 
 
 def selected_backends() -> list[str]:
@@ -82,11 +84,14 @@ def backend(request):
     jupyter = None
     b = None
     try:
+        jupyter_port = free_port()
         if name == "atelier":
             atelier = start_atelier(tmp / "atelier", root)
-        jupyter = start_jupyter_server(tmp / "jupyter", root, gateway=atelier)
-        b = Backend(name, jupyter, atelier.proc if atelier else None,
-                    Rest(jupyter.url, jupyter.token), tmp)
+        elif name == "frontdoor":
+            atelier = start_atelier(tmp / "atelier", root, front_door_for=jupyter_port)
+        jupyter = start_jupyter_server(tmp / "jupyter", root, gateway=atelier, port=jupyter_port)
+        entry = atelier.front_door_url if name == "frontdoor" else jupyter.url
+        b = Backend(name, jupyter, atelier.proc if atelier else None, Rest(entry, jupyter.token), tmp)
         yield b
     finally:
         if b is not None:

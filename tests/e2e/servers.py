@@ -188,9 +188,12 @@ class Atelier:
     proc: Proc
     url: str
     token: str
+    front_door_url: str | None = None
 
 
-def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0) -> Atelier:
+def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
+                  front_door_for: int | None = None) -> Atelier:
+    """Starts the server; with ``front_door_for`` (jupyter_server's port) it also serves the front door."""
     if not JAR.exists():
         raise RuntimeError(
             f"the Atelier server jar {JAR} is missing: build it first with "
@@ -215,6 +218,8 @@ def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0) -> Atelie
         "--root-dir", str(root_dir),
         "--ready-file", str(ready),
     ]
+    if front_door_for is not None:
+        argv += ["--front-door-port", "0", "--jupyter-url", f"http://127.0.0.1:{front_door_for}"]
     proc = spawn("atelier", argv, log, env=clean_env(tmp / "atelier-env"), cwd=str(tmp))
     end = time.monotonic() + deadline_s
     info = None
@@ -237,7 +242,8 @@ def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0) -> Atelie
             f"({status}); command: {' '.join(argv)}\n--- log tail ({log}) ---\n{log_tail(log)}"
         )
     url = info.get("url") or f"http://127.0.0.1:{info['port']}"
-    return Atelier(proc, url.rstrip("/"), token)
+    front = info.get("front_door_port", -1)
+    return Atelier(proc, url.rstrip("/"), token, f"http://127.0.0.1:{front}" if front and front > 0 else None)
 
 
 # -- jupyter_server ---------------------------------------------------------
@@ -252,10 +258,10 @@ class JupyterServer:
 
 
 def start_jupyter_server(tmp: Path, root_dir: Path, gateway: Atelier | None = None,
-                         deadline_s: float = 60.0) -> JupyterServer:
+                         deadline_s: float = 60.0, port: int | None = None) -> JupyterServer:
     tmp.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(24)
-    port = free_port()
+    port = port or free_port()
     config: dict = {
         "ServerApp": {
             "ip": "127.0.0.1",

@@ -1,6 +1,7 @@
 package dev.atelier;
 
 import dev.atelier.config.AtelierConfig;
+import dev.atelier.frontdoor.FrontDoor;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.FailureHandler;
 import dev.atelier.http.Routes;
@@ -26,6 +27,7 @@ public final class AtelierServer extends VerticleBase {
   private final AtelierConfig config;
   private final KernelService kernels;
   private HttpServer server;
+  private HttpServer frontDoor;
 
   public AtelierServer(AtelierConfig config, KernelService kernels) {
     this.config = config;
@@ -37,6 +39,11 @@ public final class AtelierServer extends VerticleBase {
     return server.actualPort();
   }
 
+  /** The front door's port, or -1 when it is off. */
+  public int frontDoorPort() {
+    return frontDoor == null ? -1 : frontDoor.actualPort();
+  }
+
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
@@ -44,8 +51,10 @@ public final class AtelierServer extends VerticleBase {
     router.get("/atelier/api/health").handler(ctx ->
         Routes.json(ctx, 200, Map.of("status", "ok", "version", Version.VALUE)));
     new GatewayRoutes(vertx, kernels).mount(router);
-    router.get("/api/kernels/:id/channels").handler(new ChannelsHandler(kernels));
-    new KernelPanelRoutes(vertx, kernels).mount(router);
+    ChannelsHandler channels = new ChannelsHandler(kernels, config.replayBufferBytes());
+    router.get("/api/kernels/:id/channels").handler(channels);
+    KernelPanelRoutes panel = new KernelPanelRoutes(vertx, kernels);
+    panel.mount(router);
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound(
         "no such resource: " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(new FailureHandler());
@@ -60,7 +69,16 @@ public final class AtelierServer extends VerticleBase {
         .setTcpNoDelay(true)
         .setMaxWebSocketFrameSize(config.maxMessageBytes())
         .setMaxWebSocketMessageSize(config.maxMessageBytes())
+        .setWebSocketSubProtocols(java.util.List.of(dev.atelier.kernels.WireCodec.V1_PROTOCOL))
         .setCompressionSupported(true);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    Future<HttpServer> gateway = vertx.createHttpServer(options).requestHandler(router).listen()
+        .onSuccess(s -> server = s);
+    if (!config.frontDoorEnabled()) {
+      return gateway;
+    }
+    Router front = new FrontDoor(vertx, config.jupyterUrl(), config.baseUrl(), channels, panel).router();
+    HttpServerOptions frontOptions = new HttpServerOptions(options).setPort(config.frontDoorPort());
+    return gateway.compose(g -> vertx.createHttpServer(frontOptions).requestHandler(front).listen()
+        .onSuccess(s -> frontDoor = s));
   }
 }

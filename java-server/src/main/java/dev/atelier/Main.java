@@ -62,6 +62,15 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--cull-busy", description = "cull busy kernels too")
   Boolean cullBusy;
 
+  @Option(names = "--front-door-port", description = "serve the front door (the URL users open) on this port; -1 = off")
+  String frontDoorPort;
+
+  @Option(names = "--jupyter-url", description = "jupyter_server behind the front door (default http://127.0.0.1:8889)")
+  String jupyterUrl;
+
+  @Option(names = "--base-url", description = "jupyter_server's base URL (default /)")
+  String baseUrl;
+
   public static void main(String[] args) {
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
@@ -87,6 +96,9 @@ public final class Main implements Callable<Integer> {
       cli.put("cullIntervalSeconds", cullInterval);
       cli.put("cullConnected", cullConnected == null ? null : cullConnected.toString());
       cli.put("cullBusy", cullBusy == null ? null : cullBusy.toString());
+      cli.put("frontDoorPort", frontDoorPort);
+      cli.put("jupyterUrl", jupyterUrl);
+      cli.put("baseUrl", baseUrl);
       Path file = configFile != null ? configFile
           : System.getenv("ATELIER_CONFIG") != null ? Path.of(System.getenv("ATELIER_CONFIG")) : null;
       config = ConfigLoader.load(file, System.getenv(), System.getProperties(), cli);
@@ -107,11 +119,16 @@ public final class Main implements Callable<Integer> {
     if (config.readyFile() != null) {
       Files.createDirectories(config.readyFile().toAbsolutePath().getParent());
       Path tmp = config.readyFile().resolveSibling(config.readyFile().getFileName() + ".tmp");
-      Files.writeString(tmp, "{\"port\": " + running.port() + ", \"url\": \"" + url + "\"}\n", StandardCharsets.UTF_8);
+      Files.writeString(tmp, "{\"port\": " + running.port() + ", \"url\": \"" + url + "\", \"front_door_port\": "
+          + running.frontDoorPort() + "}\n", StandardCharsets.UTF_8);
       Files.move(tmp, config.readyFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     System.out.println("Atelier server listening on " + url);
+    if (running.frontDoorPort() >= 0) {
+      System.out.println("Atelier front door on http://" + config.host() + ":" + running.frontDoorPort()
+          + config.baseUrl() + " (jupyter_server at " + config.jupyterUrl() + ")");
+    }
     if (token == null && tokenFile == null && System.getenv("ATELIER_TOKEN") == null
         && System.getenv("ATELIER_TOKEN_FILE") == null) {
       System.out.println("Token (generated): " + config.token());
@@ -122,7 +139,8 @@ public final class Main implements Callable<Integer> {
   }
 
   /** A started server and what it needs to stop cleanly. */
-  public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port) implements AutoCloseable {
+  public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port, int frontDoorPort)
+      implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -153,7 +171,7 @@ public final class Main implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     AtelierServer server = new AtelierServer(config, kernels);
     vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Running(vertx, zmq, kernels, server.actualPort());
+    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort());
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

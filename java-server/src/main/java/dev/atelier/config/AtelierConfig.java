@@ -22,6 +22,9 @@ import java.time.Duration;
  * @param cullBusy whether busy kernels may be culled
  * @param replayBufferBytes output kept per disconnected client session for replay on reconnect
  * @param maxMessageBytes the largest single WebSocket message accepted or sent
+ * @param frontDoorPort port of the front door (the URL users open), -1 when there is none
+ * @param jupyterUrl where the front door finds jupyter_server (loopback)
+ * @param baseUrl jupyter_server's base URL, such as {@code /user/ada/} under JupyterHub
  */
 public record AtelierConfig(
     String host,
@@ -37,7 +40,16 @@ public record AtelierConfig(
     boolean cullConnected,
     boolean cullBusy,
     long replayBufferBytes,
-    int maxMessageBytes) {
+    int maxMessageBytes,
+    int frontDoorPort,
+    java.net.URI jupyterUrl,
+    String baseUrl) {
+
+  /** Whether the server also serves the front door. */
+  public boolean frontDoorEnabled() {
+    return frontDoorPort >= 0;
+  }
+
 
   /** Whether idle kernel culling is on. */
   public boolean cullingEnabled() {

@@ -37,6 +37,9 @@ public final class ConfigLoader {
     DEFAULTS.put("cullBusy", "false");
     DEFAULTS.put("replayBufferMib", "64");
     DEFAULTS.put("maxMessageMib", "256");
+    DEFAULTS.put("frontDoorPort", "-1");
+    DEFAULTS.put("jupyterUrl", "http://127.0.0.1:8889");
+    DEFAULTS.put("baseUrl", "/");
   }
 
   private ConfigLoader() {}
@@ -120,7 +123,10 @@ public final class ConfigLoader {
         bool(v, "cullConnected"),
         bool(v, "cullBusy"),
         (long) intValue(v, "replayBufferMib", 1, 4096) << 20,
-        intValue(v, "maxMessageMib", 11, 1024) << 20);
+        intValue(v, "maxMessageMib", 11, 1024) << 20,
+        intValue(v, "frontDoorPort", -1, 65535),
+        jupyterUrl(v.get("jupyterUrl")),
+        baseUrl(v.get("baseUrl")));
   }
 
   private static String token(Map<String, String> v, Path dataDir) {
@@ -143,6 +149,26 @@ public final class ConfigLoader {
     byte[] b = new byte[24];
     new SecureRandom().nextBytes(b);
     return HexFormat.of().formatHex(b);
+  }
+
+  private static java.net.URI jupyterUrl(String s) {
+    try {
+      java.net.URI u = new java.net.URI(s.trim());
+      if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() <= 0) {
+        throw new ConfigException("jupyterUrl: '" + s + "' must look like http://127.0.0.1:8889");
+      }
+      return u;
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException("jupyterUrl: '" + s + "' is not a URL");
+    }
+  }
+
+  private static String baseUrl(String s) {
+    String b = s.trim();
+    if (!b.startsWith("/") || b.contains("..") || b.contains("?") || b.contains("#")) {
+      throw new ConfigException("baseUrl: '" + s + "' must be a path such as / or /user/ada/");
+    }
+    return b.endsWith("/") ? b : b + "/";
   }
 
   private static String nonEmpty(Map<String, String> v, String key) {

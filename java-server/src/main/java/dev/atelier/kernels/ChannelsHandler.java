@@ -20,9 +20,15 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelsHandler.class);
 
   private final KernelService kernels;
+  private final long maxPendingBytes;
 
-  public ChannelsHandler(KernelService kernels) {
+  /**
+   * @param maxPendingBytes output queued for one slow client before its connection is closed (it
+   *     reconnects with the same session_id and the replay buffer heals the gap)
+   */
+  public ChannelsHandler(KernelService kernels, long maxPendingBytes) {
     this.kernels = kernels;
+    this.maxPendingBytes = maxPendingBytes;
   }
 
   @Override
@@ -46,14 +52,16 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
 
   private void relay(Kernel kernel, KernelConnection connection, String sessionId, ServerWebSocket ws) {
     ws.pause();
-    LegacySink sink = new LegacySink(ws);
+    boolean v1 = WireCodec.V1_PROTOCOL.equals(ws.subProtocol());
+    ClientSink sink = v1 ? new V1Sink(ws, maxPendingBytes) : new LegacySink(ws, maxPendingBytes);
     connection.attach(sessionId, sink).whenComplete((handle, err) -> {
       if (err != null) {
         ws.close((short) 1011, "kernel unavailable");
         return;
       }
       ws.textMessageHandler(text -> forward(kernel, handle, () -> WireCodec.fromLegacyJson(text.getBytes(StandardCharsets.UTF_8))));
-      ws.binaryMessageHandler(bin -> forward(kernel, handle, () -> WireCodec.fromLegacyBinary(bin.getBytes())));
+      ws.binaryMessageHandler(bin -> forward(kernel, handle,
+          () -> v1 ? WireCodec.fromV1(bin.getBytes()) : WireCodec.fromLegacyBinary(bin.getBytes())));
       ws.closeHandler(v -> handle.detach());
       ws.exceptionHandler(e -> LOG.debug("kernel {} websocket error: {}", kernel.id(), e.toString()));
       ws.resume();
@@ -71,24 +79,36 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
     handle.send(m);
   }
 
-  /** Writes messages in the legacy encodings. */
-  static final class LegacySink implements ClientSink {
+  /**
+   * Writes to one WebSocket, counting what the socket has not written yet: a client that stops
+   * reading is closed once that passes the limit, so it never holds memory or other clients up.
+   */
+  abstract static class BoundedSink implements ClientSink {
     private final ServerWebSocket ws;
+    private final long limit;
+    private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean closing;
 
-    LegacySink(ServerWebSocket ws) {
+    BoundedSink(ServerWebSocket ws, long limit) {
       this.ws = ws;
+      this.limit = limit;
     }
+
+    abstract io.vertx.core.Future<Void> write(ServerWebSocket ws, WireMessage m);
 
     @Override
     public void send(WireMessage m) {
-      if (ws.isClosed()) {
+      if (closing || ws.isClosed()) {
         return;
       }
-      if (m.buffers().isEmpty()) {
-        ws.writeTextMessage(new String(WireCodec.toLegacyJson(m), StandardCharsets.UTF_8));
-      } else {
-        ws.writeBinaryMessage(Buffer.buffer(WireCodec.toLegacyBinary(m)));
+      long size = m.size();
+      if (pending.addAndGet(size) > limit) {
+        closing = true;
+        LOG.warn("closing a kernel websocket whose client is not reading ({} bytes queued)", pending.get());
+        ws.close((short) 1013, "client too slow; reconnect to replay");
+        return;
       }
+      write(ws, m).onComplete(r -> pending.addAndGet(-size));
     }
 
     @Override
@@ -96,6 +116,32 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
       if (!ws.isClosed()) {
         ws.close((short) 1000, why.length() > 100 ? why.substring(0, 100) : why);
       }
+    }
+  }
+
+  /** The legacy protocol: JSON text frames, or binary frames with an offset table when there are buffers. */
+  static final class LegacySink extends BoundedSink {
+    LegacySink(ServerWebSocket ws, long limit) {
+      super(ws, limit);
+    }
+
+    @Override
+    io.vertx.core.Future<Void> write(ServerWebSocket ws, WireMessage m) {
+      return m.buffers().isEmpty()
+          ? ws.writeTextMessage(new String(WireCodec.toLegacyJson(m), StandardCharsets.UTF_8))
+          : ws.writeBinaryMessage(Buffer.buffer(WireCodec.toLegacyBinary(m)));
+    }
+  }
+
+  /** The v1 protocol: every message one binary frame of raw parts. */
+  static final class V1Sink extends BoundedSink {
+    V1Sink(ServerWebSocket ws, long limit) {
+      super(ws, limit);
+    }
+
+    @Override
+    io.vertx.core.Future<Void> write(ServerWebSocket ws, WireMessage m) {
+      return ws.writeBinaryMessage(Buffer.buffer(WireCodec.toV1(m)));
     }
   }
 }

@@ -30,11 +30,19 @@ public final class KernelPanelRoutes {
     this.kernels = kernels;
   }
 
+  /** Mounts under {@code /atelier/api/}. */
   public void mount(Router router) {
-    context = vertx.getOrCreateContext();
-    router.get("/atelier/api/kernels").handler(this::listKernels);
-    router.get("/atelier/api/events").handler(this::events);
-    kernels.onChange(() -> context.runOnContext(v -> scheduleFlush()));
+    mount(router, "/");
+  }
+
+  /** Mounts under {@code {baseUrl}atelier/api/}; may be called for several routers. */
+  public synchronized void mount(Router router, String baseUrl) {
+    if (context == null) {
+      context = vertx.getOrCreateContext();
+      kernels.onChange(() -> context.runOnContext(v -> scheduleFlush()));
+    }
+    router.get(baseUrl + "atelier/api/kernels").handler(this::listKernels);
+    router.get(baseUrl + "atelier/api/events").handler(this::events);
   }
 
   private ObjectNode snapshot() {

@@ -135,6 +135,78 @@ public final class WireCodec {
     return out.array();
   }
 
+  /** The v1 protocol name JupyterLab offers in Sec-WebSocket-Protocol. */
+  public static final String V1_PROTOCOL = "v1.kernel.websocket.jupyter.org";
+
+  /**
+   * The v1 binary frame ({@code v1.kernel.websocket.jupyter.org}): a little-endian uint64 count,
+   * that many uint64 offsets, the channel name, then the raw header, parent header, metadata,
+   * content and buffers; nothing is re-encoded.
+   */
+  public static byte[] toV1(WireMessage m) {
+    byte[] channel = m.channel().getBytes(StandardCharsets.UTF_8);
+    List<byte[]> parts = new ArrayList<>(4 + m.buffers().size());
+    parts.add(m.header());
+    parts.add(m.parentHeader());
+    parts.add(m.metadata());
+    parts.add(m.content());
+    parts.addAll(m.buffers());
+    int offsets = parts.size() + 2;
+    long total = 8L * (offsets + 1) + channel.length;
+    for (byte[] p : parts) {
+      total += p.length;
+    }
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(total)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    out.putLong(offsets);
+    long offset = 8L * (offsets + 1);
+    out.putLong(offset);
+    offset += channel.length;
+    out.putLong(offset);
+    for (byte[] p : parts) {
+      offset += p.length;
+      out.putLong(offset);
+    }
+    out.put(channel);
+    for (byte[] p : parts) {
+      out.put(p);
+    }
+    return out.array();
+  }
+
+  /** Parses a v1 binary frame from a client; the dict frames are kept as the bytes received. */
+  public static WireMessage fromV1(byte[] frame) {
+    ByteBuffer in = ByteBuffer.wrap(frame).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (frame.length < 8) {
+      throw ApiException.badRequest("v1 kernel message is shorter than its offset count");
+    }
+    long n = in.getLong();
+    if (n < 6 || n > 4096 || 8 * (n + 1) > frame.length) {
+      throw ApiException.badRequest("v1 kernel message has an invalid offset count " + n);
+    }
+    int[] offsets = new int[(int) n];
+    for (int i = 0; i < n; i++) {
+      long o = in.getLong();
+      if (o < 8 * (n + 1) || o > frame.length || (i > 0 && o < offsets[i - 1])) {
+        throw ApiException.badRequest("v1 kernel message has invalid offsets");
+      }
+      offsets[i] = (int) o;
+    }
+    String channel = new String(frame, offsets[0], offsets[1] - offsets[0], StandardCharsets.UTF_8);
+    if (!"shell".equals(channel) && !"control".equals(channel) && !"stdin".equals(channel)) {
+      throw ApiException.badRequest("kernel message channel must be shell, control or stdin");
+    }
+    List<byte[]> parts = new ArrayList<>();
+    for (int i = 1; i < n - 1; i++) {
+      parts.add(java.util.Arrays.copyOfRange(frame, offsets[i], offsets[i + 1]));
+    }
+    String[] idAndType = headerIdAndType(parts.get(0));
+    if (idAndType == null) {
+      throw ApiException.badRequest("kernel message header must be an object with a msg_type");
+    }
+    return new WireMessage(channel, idAndType[0], idAndType[1], parts.get(0), parts.get(1), parts.get(2),
+        parts.get(3), new ArrayList<>(parts.subList(4, parts.size())));
+  }
+
   /** Parses a legacy JSON text frame from a client into a message to send to the kernel. */
   public static WireMessage fromLegacyJson(byte[] text) {
     return fromClientTree(parseObject(text), List.of());

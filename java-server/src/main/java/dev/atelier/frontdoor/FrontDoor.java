@@ -1,0 +1,92 @@
+package dev.atelier.frontdoor;
+
+import dev.atelier.http.ApiException;
+import dev.atelier.http.FailureHandler;
+import dev.atelier.kernels.ChannelsHandler;
+import dev.atelier.kernels.KernelPanelRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.proxy.handler.ProxyHandler;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
+import java.net.URI;
+
+/**
+ * The URL the user opens. Kernel channels ({@code {base}api/kernels/{id}/channels}) are served by
+ * Atelier's relay (both JupyterLab protocols, binary buffers, large messages, no Nagle delay);
+ * Atelier's API is served under {@code {base}atelier/}; everything else streams through to
+ * jupyter_server on its loopback port, cookies, XSRF and redirects untouched.
+ */
+public final class FrontDoor {
+  private final Vertx vertx;
+  private final URI jupyterUrl;
+  private final String baseUrl;
+  private final ChannelsHandler channels;
+  private final KernelPanelRoutes panel;
+
+  public FrontDoor(Vertx vertx, URI jupyterUrl, String baseUrl, ChannelsHandler channels, KernelPanelRoutes panel) {
+    this.vertx = vertx;
+    this.jupyterUrl = jupyterUrl;
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+    this.channels = channels;
+    this.panel = panel;
+  }
+
+  public Router router() {
+    JupyterAuth auth = new JupyterAuth(vertx, jupyterUrl, baseUrl);
+    Router router = Router.router(vertx);
+    router.get(baseUrl + "api/kernels/:id/channels").handler(auth::kernelAccess).handler(channels);
+    router.route(baseUrl + "atelier/*").handler(auth::userAccess);
+    panel.mount(router, baseUrl);
+    router.route(baseUrl + "atelier/*").handler(ctx -> ctx.fail(ApiException.notFound(
+        "no such Atelier resource: " + ctx.request().method() + " " + ctx.request().path())));
+    router.route(baseUrl + "atelier/*").failureHandler(new FailureHandler());
+    router.get(baseUrl + "api/kernels/:id/channels").failureHandler(new FailureHandler());
+    router.route().handler(ProxyHandler.create(proxy()));
+    return router;
+  }
+
+  private HttpProxy proxy() {
+    HttpProxy proxy = HttpProxy.reverseProxy(vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)));
+    proxy.origin(jupyterUrl.getPort(), jupyterUrl.getHost());
+    proxy.addInterceptor(new ProxyInterceptor() {
+      @Override
+      public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+        return context.sendRequest().recover(err -> Future.succeededFuture(unavailable(context, err)));
+      }
+    });
+    return proxy;
+  }
+
+  /** jupyter_server is down: a page that says so, JSON for API clients; the next request tries again. */
+  private ProxyResponse unavailable(ProxyContext context, Throwable err) {
+    String accept = context.request().headers().get("Accept");
+    boolean html = accept != null && accept.contains("text/html");
+    String message = "JupyterLab's server (jupyter_server at " + jupyterUrl + ") is not answering: "
+        + err.getMessage() + ". Atelier keeps trying; reload in a moment.";
+    ProxyResponse response = context.request().response().setStatusCode(502).setStatusMessage("Bad Gateway");
+    response.headers().clear();
+    if (html) {
+      response.putHeader("Content-Type", "text/html; charset=utf-8");
+      response.setBody(Body.body(Buffer.buffer("<!doctype html><title>JupyterLab is not answering</title>"
+          + "<h1>JupyterLab is not answering</h1><p>" + escape(message) + "</p>")));
+    } else {
+      response.putHeader("Content-Type", "application/json; charset=utf-8");
+      response.setBody(Body.body(Buffer.buffer(new io.vertx.core.json.JsonObject()
+          .put("reason", "Bad Gateway").put("message", message).encode())));
+    }
+    return response;
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}
