@@ -44,6 +44,41 @@ def deserialize_binary(frame: bytes) -> dict:
     return msg
 
 
+V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+
+def serialize_v1(channel: str, parts: list[bytes]) -> bytes:
+    """A v1 frame: uint64 count, uint64 offsets, channel, header, parent, metadata, content, buffers."""
+    ch = channel.encode()
+    offsets = [8 * (1 + 1 + len(parts) + 1)]
+    offsets.append(offsets[-1] + len(ch))
+    for p in parts:
+        offsets.append(offsets[-1] + len(p))
+    head = len(offsets).to_bytes(8, "little") + b"".join(o.to_bytes(8, "little") for o in offsets)
+    return head + ch + b"".join(parts)
+
+
+def deserialize_v1(frame: bytes) -> dict:
+    n = int.from_bytes(frame[:8], "little")
+    offsets = [int.from_bytes(frame[8 * (i + 1): 8 * (i + 2)], "little") for i in range(n)]
+    channel = frame[offsets[0]:offsets[1]].decode()
+    parts = [frame[offsets[i]:offsets[i + 1]] for i in range(1, n - 1)]
+    msg = {k: json.loads(p) for k, p in zip(("header", "parent_header", "metadata", "content"), parts[:4])}
+    msg["buffers"] = parts[4:]
+    msg["channel"] = channel
+    return msg
+
+
+def serialize_binary(msg: dict, buffers: list[bytes]) -> bytes:
+    """The legacy binary frame: uint32 count, uint32 offsets, the JSON message, the buffers."""
+    body = json.dumps({k: v for k, v in msg.items() if k != "buffers"}).encode()
+    chunks = [body] + list(buffers)
+    offsets = [4 * (len(chunks) + 1)]
+    for c in chunks[:-1]:
+        offsets.append(offsets[-1] + len(c))
+    return struct.pack("!" + "I" * (len(chunks) + 1), len(chunks), *offsets) + b"".join(chunks)
+
+
 class Rest:
     """REST access to one jupyter_server, authenticated with a token header."""
 
@@ -134,8 +169,12 @@ class Reply:
 class KernelClient:
     """One WebSocket connection to one kernel, as a JupyterLab KernelConnection."""
 
-    def __init__(self, rest: Rest, kernel_id: str, session_id: str | None = None):
+    def __init__(self, rest: Rest, kernel_id: str, session_id: str | None = None,
+                 protocol: str = "legacy", headers: list[str] | None = None):
         self.rest = rest
+        # "legacy" (JSON text frames) or "v1" (v1.kernel.websocket.jupyter.org binary frames)
+        self.protocol = protocol
+        self.headers = headers
         self.kernel_id = kernel_id
         # JupyterLab's clientId: the session_id query argument and header.session
         self.session_id = session_id or uuid.uuid4().hex
@@ -150,10 +189,14 @@ class KernelClient:
     def connect(self, wait_ready: bool = True, timeout: float = 60.0) -> None:
         self.ws = websocket.create_connection(
             self.rest.ws_url(self.kernel_id, self.session_id),
-            header=[f"Authorization: token {self.rest.token}"],
+            header=self.headers if self.headers is not None else [f"Authorization: token {self.rest.token}"],
             timeout=timeout,
             enable_multithread=True,
+            subprotocols=[V1_PROTOCOL] if self.protocol == "v1" else None,
         )
+        if self.protocol == "v1":
+            chosen = self.ws.getsubprotocol()
+            assert chosen == V1_PROTOCOL, f"server did not select {V1_PROTOCOL} (got {chosen!r})"
         if wait_ready:
             self.wait_ready(timeout=timeout)
 
@@ -210,9 +253,15 @@ class KernelClient:
             "channel": channel,
         }
 
-    def send(self, msg: dict) -> dict:
+    def send(self, msg: dict, buffers: list[bytes] | None = None) -> dict:
         assert self.ws is not None, "not connected"
-        self.ws.send(json.dumps(msg))
+        if self.protocol == "v1":
+            parts = [json.dumps(msg[k]).encode() for k in ("header", "parent_header", "metadata", "content")]
+            self.ws.send_binary(serialize_v1(msg["channel"], parts + list(buffers or [])))
+        elif buffers:
+            self.ws.send_binary(serialize_binary(msg, buffers))
+        else:
+            self.ws.send(json.dumps(msg))
         return msg
 
     def recv(self, timeout: float) -> dict | None:
@@ -226,7 +275,7 @@ class KernelClient:
         if opcode == websocket.ABNF.OPCODE_TEXT:
             msg = json.loads(data.decode("utf-8"))
         elif opcode == websocket.ABNF.OPCODE_BINARY:
-            msg = deserialize_binary(data)
+            msg = deserialize_v1(data) if self.protocol == "v1" else deserialize_binary(data)
         elif opcode == websocket.ABNF.OPCODE_CLOSE:
             raise ConnectionError("WebSocket closed by the server")
         else:

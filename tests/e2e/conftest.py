@@ -49,7 +49,12 @@ def pytest_configure(config):
 
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", selected_backends(), indirect=True, scope="session")
+        backends = selected_backends()
+        only = getattr(metafunc.module, "BACKENDS", None)
+        if only is not None:
+            # A module about one backend's own features runs only on that backend.
+            backends = [b for b in backends if b in only]
+        metafunc.parametrize("backend", backends, indirect=True, scope="session")
 
 
 @dataclass

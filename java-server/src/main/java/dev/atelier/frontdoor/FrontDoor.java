@@ -60,6 +60,12 @@ public final class FrontDoor {
     proxy.addInterceptor(new ProxyInterceptor() {
       @Override
       public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+        // jupyter_server must see the host the browser used: it names its login cookie after it
+        // and checks WebSocket origins (terminals, events) against it.
+        var original = context.request().proxiedRequest().authority();
+        if (original != null) {
+          context.request().setAuthority(original);
+        }
         return context.sendRequest().recover(err -> Future.succeededFuture(unavailable(context, err)));
       }
     });

@@ -66,8 +66,12 @@ public final class JupyterAuth {
         .setURI(baseUrl + path + (token == null ? "" : "?token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
         .setTimeout(10_000);
     if (ctx.request().authority() != null) {
-      // jupyter_server names its login cookie after the host the browser used.
-      options.putHeader("Host", ctx.request().authority().toString());
+      // jupyter_server names its login cookie after the host the browser used, so it must see
+      // that host, not its own loopback address (the proxy keeps it the same way).
+      options.setHost(ctx.request().authority().host());
+      if (ctx.request().authority().port() > 0) {
+        options.setPort(ctx.request().authority().port());
+      }
     }
     if (authorization != null) {
       options.putHeader("Authorization", authorization);
