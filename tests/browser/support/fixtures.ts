@@ -1,0 +1,209 @@
+/**
+ * Fixtures and page helpers: the running stack (`lab`), JupyterLab's launcher and notebooks, and
+ * the Atelier Running panel, all found by role and accessible name.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  APIRequestContext,
+  Locator,
+  Page,
+  TestInfo,
+  test as base,
+  expect
+} from '@playwright/test';
+
+import { ENV, RESULTS_DIR, fileTail, requireEnv } from './stack';
+
+export { expect };
+
+export interface KernelInfo {
+  id: string;
+  name: string;
+  execution_state?: string;
+  path?: string | null;
+}
+
+/** The stack started by the global setup, and its REST APIs (for setup and checks only). */
+export class Lab {
+  constructor(private readonly request: APIRequestContext) {}
+
+  readonly base = requireEnv(ENV.baseUrl);
+  readonly token = requireEnv(ENV.token);
+
+  /** JupyterLab in a workspace of its own, so no layout of an earlier test is restored. */
+  workspaceUrl(workspace: string): string {
+    return `${this.base}/lab/workspaces/${encodeURIComponent(workspace)}?token=${this.token}`;
+  }
+
+  private async getJson<T>(path: string): Promise<T> {
+    const response = await this.request.get(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}` }
+    });
+    expect(response.status(), `GET ${path}: ${await response.text()}`).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  private async delete(path: string): Promise<void> {
+    const response = await this.request.delete(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}` }
+    });
+    // 404: it went away meanwhile.
+    expect([204, 404], `DELETE ${path}: ${await response.text()}`).toContain(response.status());
+  }
+
+  /** Kernels as jupyter_server (in gateway mode) reports them. */
+  jupyterKernels(): Promise<KernelInfo[]> {
+    return this.getJson<KernelInfo[]>('/api/kernels');
+  }
+
+  /** Kernels as the Atelier server reports them (through JupyterLab's proxy, like the panel). */
+  async atelierKernels(): Promise<KernelInfo[]> {
+    return (await this.getJson<{ kernels: KernelInfo[] }>('/atelier/api/kernels')).kernels;
+  }
+
+  /** Ends every session and kernel, and waits until the Atelier server lists no kernel. */
+  async shutDownEverything(): Promise<void> {
+    for (const session of await this.getJson<Array<{ id: string }>>('/api/sessions')) {
+      await this.delete(`/api/sessions/${session.id}`);
+    }
+    for (const kernel of await this.jupyterKernels()) {
+      await this.delete(`/api/kernels/${kernel.id}`);
+    }
+    for (const kernel of await this.atelierKernels()) {
+      await this.delete(`/api/kernels/${kernel.id}`);
+    }
+    await expect
+      .poll(async () => (await this.atelierKernels()).map(k => k.id), {
+        message: 'kernels left on the Atelier server',
+        timeout: 30_000
+      })
+      .toEqual([]);
+  }
+}
+
+export const test = base.extend<{ lab: Lab }>({
+  lab: async ({ playwright }, use, testInfo) => {
+    const request = await playwright.request.newContext();
+    const lab = new Lab(request);
+    // Every test starts without kernels, whatever ran before it.
+    await lab.shutDownEverything();
+    await use(lab);
+    if (testInfo.status !== testInfo.expectedStatus) {
+      for (const [name, env] of [
+        ['atelier-server.log', ENV.serverLog],
+        ['launcher-and-jupyterlab.log', ENV.launcherLog]
+      ]) {
+        const file = process.env[env];
+        if (file && fs.existsSync(file)) {
+          await testInfo.attach(name, { body: fileTail(file, 200), contentType: 'text/plain' });
+        }
+      }
+    }
+    await lab.shutDownEverything();
+    await request.dispose();
+  }
+});
+
+/**
+ * Saves a screenshot of the page as test-results/screenshots/<test title>/<name>.png (the
+ * directory is emptied at the start of each run).
+ */
+export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const dir = path.join(RESULTS_DIR, 'screenshots', slug(testInfo.title));
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+function slug(text: string): string {
+  return text
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+}
+
+/** Opens JupyterLab (fresh workspace) and waits for its launcher. */
+export async function openLab(page: Page, lab: Lab, testInfo: TestInfo): Promise<void> {
+  const workspace = `browser-${slug(testInfo.title).slice(0, 40)}-${Date.now()}`;
+  await page.goto(lab.workspaceUrl(workspace));
+  await expect(launcherPanel(page)).toBeVisible({ timeout: 90_000 });
+}
+
+export function launcherPanel(page: Page): Locator {
+  return page.getByRole('main').getByRole('tabpanel', { name: 'Launcher' });
+}
+
+/** The main area's document tabs. */
+function mainTabs(page: Page): Locator {
+  return page.getByRole('main').getByRole('tablist').first().getByRole('tab');
+}
+
+/**
+ * Creates a notebook from the launcher's "Notebook" section with the Python 3 kernel and waits
+ * until its kernel is idle. Returns the notebook's file name (e.g. "Untitled1.ipynb").
+ */
+export async function newNotebook(page: Page): Promise<string> {
+  const launcher = launcherPanel(page);
+  if (!(await launcher.isVisible())) {
+    await page.getByRole('main').getByRole('button', { name: 'New Launcher' }).click();
+  }
+  await expect(launcher).toBeVisible();
+  const before = new Set((await mainTabs(page).allInnerTexts()).map(text => text.trim()));
+  const notebookCards = launcher
+    .locator('.jp-Launcher-section')
+    .filter({ has: page.getByRole('heading', { name: 'Notebook', exact: true }) })
+    .getByRole('button', { name: /^Python 3/ });
+  await expect(notebookCards).toHaveCount(1);
+  await notebookCards.click();
+
+  // The new notebook's tab, selected (not one that was open before).
+  let name = '';
+  await expect
+    .poll(
+      async () => {
+        const tab = page.getByRole('main').getByRole('tab', { selected: true, name: /\.ipynb$/ });
+        const names = (await tab.allInnerTexts()).map(text => text.trim());
+        name = names.length === 1 && !before.has(names[0]) ? names[0] : '';
+        return name;
+      },
+      { message: 'a new notebook tab is selected' }
+    )
+    .not.toBe('');
+  await expectKernelStatus(page, name, /^Python 3 \(ipykernel\) \| Idle$/);
+  return name;
+}
+
+/** The notebook's panel in the main area. */
+export function notebookPanel(page: Page, name: string): Locator {
+  return page.getByRole('main').getByRole('tabpanel', { name });
+}
+
+/** JupyterLab's status bar kernel indicator ("<kernel> | <status>") for the notebook shown. */
+export async function expectKernelStatus(page: Page, name: string, status: RegExp): Promise<void> {
+  await expect(page.getByRole('main').getByRole('tab', { name, selected: true })).toBeVisible();
+  await expect(page.getByRole('contentinfo').getByRole('button', { name: status })).toBeVisible({
+    timeout: 90_000
+  });
+}
+
+/** Types code into the notebook's first cell and runs it with Shift+Enter. */
+export async function runFirstCell(page: Page, name: string, code: string): Promise<Locator> {
+  const cells = notebookPanel(page, name).getByRole('feed', { name: 'Cells' });
+  const editor = cells.getByRole('textbox').first();
+  await editor.click();
+  await expect(editor).toBeFocused();
+  await page.keyboard.type(code);
+  await expect(editor).toHaveText(code);
+  await page.keyboard.press('Shift+Enter');
+  return cells;
+}
+
+/** The Atelier Running panel, opened from its sidebar tab unless the layout already shows it. */
+export async function openRunningPanel(page: Page): Promise<Locator> {
+  const panel = page.locator('#atelier-running');
+  if (!(await panel.isVisible())) {
+    await page.getByRole('tab', { name: 'Atelier: running kernels' }).click();
+  }
+  await expect(panel).toBeVisible();
+  await expect(panel.getByRole('heading', { name: /^Running kernels/ })).toBeVisible();
+  return panel;
+}
