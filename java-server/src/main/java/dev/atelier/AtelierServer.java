@@ -51,7 +51,7 @@ public final class AtelierServer extends VerticleBase {
     router.get("/atelier/api/health").handler(ctx ->
         Routes.json(ctx, 200, Map.of("status", "ok", "version", Version.VALUE)));
     new GatewayRoutes(vertx, kernels).mount(router);
-    ChannelsHandler channels = new ChannelsHandler(kernels, config.replayBufferBytes());
+    ChannelsHandler channels = new ChannelsHandler(kernels, config.clientBufferBytes());
     router.get("/api/kernels/:id/channels").handler(channels);
     KernelPanelRoutes panel = new KernelPanelRoutes(vertx, kernels);
     panel.mount(router);

@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param cullBusy whether busy kernels may be culled
  * @param replayBufferBytes output kept per disconnected client session for replay on reconnect
  * @param maxMessageBytes the largest single WebSocket message accepted or sent
+ * @param clientBufferBytes output one connected client may leave unread before it is closed
  * @param frontDoorPort port of the front door (the URL users open), -1 when there is none
  * @param jupyterUrl where the front door finds jupyter_server (loopback)
  * @param baseUrl jupyter_server's base URL, such as {@code /user/ada/} under JupyterHub
@@ -41,6 +42,7 @@ public record AtelierConfig(
     boolean cullBusy,
     long replayBufferBytes,
     int maxMessageBytes,
+    long clientBufferBytes,
     int frontDoorPort,
     java.net.URI jupyterUrl,
     String baseUrl) {

@@ -37,6 +37,7 @@ public final class ConfigLoader {
     DEFAULTS.put("cullBusy", "false");
     DEFAULTS.put("replayBufferMib", "64");
     DEFAULTS.put("maxMessageMib", "256");
+    DEFAULTS.put("clientBufferMib", "64");
     DEFAULTS.put("frontDoorPort", "-1");
     DEFAULTS.put("jupyterUrl", "http://127.0.0.1:8889");
     DEFAULTS.put("baseUrl", "/");
@@ -124,6 +125,7 @@ public final class ConfigLoader {
         bool(v, "cullBusy"),
         (long) intValue(v, "replayBufferMib", 1, 4096) << 20,
         intValue(v, "maxMessageMib", 11, 1024) << 20,
+        (long) intValue(v, "clientBufferMib", 1, 4096) << 20,
         intValue(v, "frontDoorPort", -1, 65535),
         jupyterUrl(v.get("jupyterUrl")),
         baseUrl(v.get("baseUrl")));

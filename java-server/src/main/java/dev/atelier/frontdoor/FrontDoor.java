@@ -81,13 +81,11 @@ public final class FrontDoor {
     ProxyResponse response = context.request().response().setStatusCode(502).setStatusMessage("Bad Gateway");
     response.headers().clear();
     if (html) {
-      response.putHeader("Content-Type", "text/html; charset=utf-8");
       response.setBody(Body.body(Buffer.buffer("<!doctype html><title>JupyterLab is not answering</title>"
-          + "<h1>JupyterLab is not answering</h1><p>" + escape(message) + "</p>")));
+          + "<h1>JupyterLab is not answering</h1><p>" + escape(message) + "</p>"), io.vertx.httpproxy.MediaType.parse("text/html; charset=utf-8")));
     } else {
-      response.putHeader("Content-Type", "application/json; charset=utf-8");
       response.setBody(Body.body(Buffer.buffer(new io.vertx.core.json.JsonObject()
-          .put("reason", "Bad Gateway").put("message", message).encode())));
+          .put("reason", "Bad Gateway").put("message", message).encode()), io.vertx.httpproxy.MediaType.parse("application/json; charset=utf-8")));
     }
     return response;
   }

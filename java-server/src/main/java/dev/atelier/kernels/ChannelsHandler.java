@@ -80,13 +80,17 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Writes to one WebSocket, counting what the socket has not written yet: a client that stops
-   * reading is closed once that passes the limit, so it never holds memory or other clients up.
+   * Writes to one WebSocket, counting what the socket has not written yet. A client that stops
+   * reading (a backlog over the limit and no write completed for a while), or falls hopelessly
+   * behind (four times the limit), is closed with 1013 so it never holds memory or other clients
+   * up; its reconnect with the same session_id replays what it missed.
    */
   abstract static class BoundedSink implements ClientSink {
+    private static final long STALL_NANOS = 5_000_000_000L;
     private final ServerWebSocket ws;
     private final long limit;
     private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastProgressNanos = System.nanoTime();
     private volatile boolean closing;
 
     BoundedSink(ServerWebSocket ws, long limit) {
@@ -101,14 +105,20 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
       if (closing || ws.isClosed()) {
         return;
       }
-      long size = m.size();
-      if (pending.addAndGet(size) > limit) {
+      long backlog = pending.get();
+      boolean stalled = backlog > limit && System.nanoTime() - lastProgressNanos > STALL_NANOS;
+      if (stalled || backlog > 4 * limit) {
         closing = true;
-        LOG.warn("closing a kernel websocket whose client is not reading ({} bytes queued)", pending.get());
+        LOG.warn("closing a kernel websocket whose client is not reading ({} bytes queued)", backlog);
         ws.close((short) 1013, "client too slow; reconnect to replay");
         return;
       }
-      write(ws, m).onComplete(r -> pending.addAndGet(-size));
+      long size = m.size();
+      pending.addAndGet(size);
+      write(ws, m).onComplete(r -> {
+        pending.addAndGet(-size);
+        lastProgressNanos = System.nanoTime();
+      });
     }
 
     @Override
