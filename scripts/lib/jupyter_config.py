@@ -35,8 +35,13 @@ def build_config(args):
     atelier_port = urlsplit(args.atelier_url).port
     if not atelier_port:
         sys.exit(f"atelier: no port in the Atelier URL {args.atelier_url}")
+    server_app_extra = {}
+    if args.display_url:
+        # Behind the front door: JupyterLab's log should name the URL users open, not its own.
+        server_app_extra["custom_display_url"] = args.display_url
     return {
         "ServerApp": {
+            **server_app_extra,
             "ip": "127.0.0.1",
             "port": args.port,
             "port_retries": 0,
@@ -78,6 +83,7 @@ def main():
     parser.add_argument("--atelier-token-file", required=True)
     parser.add_argument("--jupyter-token-file", required=True)
     parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--display-url", default=None, help="the URL users open, when it is not JupyterLab's own")
     parser.add_argument("--root-dir", required=True)
     parser.add_argument("--open", action="store_true")
     args = parser.parse_args()

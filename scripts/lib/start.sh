@@ -14,13 +14,16 @@ STOPPING=0
 
 start_usage() {
   cat <<EOF
-usage: atelier start [--port N] [--atelier-port N] [--root-dir DIR] [--open] [--no-build]
+usage: atelier start [--port N] [--atelier-port N] [--root-dir DIR] [--open] [--no-build] [--gateway-mode]
 
   --port N           JupyterLab port on 127.0.0.1 (default 8888)
   --atelier-port N   Atelier server port on 127.0.0.1 (default \$ATELIER_PORT or 8890)
   --root-dir DIR     notebook root (default: the directory atelier was started from)
   --open             open JupyterLab in a browser
   --no-build         use what is built; do not check or rebuild anything
+  --gateway-mode     JupyterLab serves the port itself and uses the server only as its kernel
+                     gateway (for deployments with their own proxy); by default the Atelier
+                     front door serves the port, kernel channels included, in front of JupyterLab
 EOF
 }
 
@@ -117,7 +120,7 @@ port_busy_message() {
 }
 
 cmd_start() {
-  local jupyter_port=8888 atelier_port=${ATELIER_PORT:-8890} root_dir=$START_DIR open=0 build=1
+  local jupyter_port=8888 atelier_port=${ATELIER_PORT:-8890} root_dir=$START_DIR open=0 build=1 front_door=1
   while (( $# )); do
     case $1 in
       --port) jupyter_port=${2:?--port needs a value}; shift 2 ;;
@@ -128,6 +131,7 @@ cmd_start() {
       --root-dir=*) root_dir=${1#*=}; shift ;;
       --open) open=1; shift ;;
       --no-build) build=0; shift ;;
+      --gateway-mode) front_door=0; shift ;;
       -h|--help) start_usage; return 0 ;;
       *) start_usage >&2; die "start: unknown option $1" ;;
     esac
@@ -160,10 +164,22 @@ cmd_start() {
   trap 'stop_all' EXIT
 
   # The server: its own session and process group, so a terminal's Ctrl-C reaches only this script.
-  say "starting the Atelier server on 127.0.0.1:$atelier_port (log: $server_log)"
-  setsid "$JAVA" -jar "$SERVER_JAR" --host 127.0.0.1 --port "$atelier_port" \
+  # The front door (the Atelier server) takes the port users open and serves the kernel
+  # channels itself; JupyterLab listens on a loopback port of its own behind it. In gateway mode
+  # JupyterLab takes the port and talks to the server only as its kernel gateway.
+  local lab_port=$jupyter_port front_args=()
+  if (( front_door )); then
+    lab_port=$("$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    front_args=(--front-door-port "$jupyter_port" --jupyter-url "http://127.0.0.1:$lab_port")
+    say "starting the Atelier server on 127.0.0.1:$atelier_port, its front door on 127.0.0.1:$jupyter_port (log: $server_log)"
+  else
+    say "starting the Atelier server on 127.0.0.1:$atelier_port (log: $server_log)"
+  fi
+  # Run a copy of the jar: a rebuild while the server runs would otherwise swap classes under it.
+  cp "$SERVER_JAR" "$RUN_DIR/atelier-server.jar"
+  setsid "$JAVA" -jar "$RUN_DIR/atelier-server.jar" --host 127.0.0.1 --port "$atelier_port" \
     --token-file "$RUN_DIR/atelier-token" --data-dir "$DATA_DIR" --python "$ATELIER_REPO/$VENV_PY" \
-    --root-dir "$root_dir" --ready-file "$ready" </dev/null >"$server_log" 2>&1 &
+    --root-dir "$root_dir" --ready-file "$ready" "${front_args[@]}" </dev/null >"$server_log" 2>&1 &
   SERVER_PID=$!
 
   local deadline=$(( $(now_ms) + READY_TIMEOUT * 1000 )) atelier_url="" code
@@ -189,28 +205,37 @@ cmd_start() {
   say "Atelier server ready at $atelier_url"
 
   local config_args=(--out "$config" --atelier-url "$atelier_url" --atelier-token-file "$RUN_DIR/atelier-token"
-    --jupyter-token-file "$RUN_DIR/jupyter-token" --port "$jupyter_port" --root-dir "$root_dir")
-  (( open )) && config_args+=(--open)
+    --jupyter-token-file "$RUN_DIR/jupyter-token" --port "$lab_port" --root-dir "$root_dir")
+  (( open && !front_door )) && config_args+=(--open)
+  (( front_door )) && config_args+=(--display-url "http://127.0.0.1:$jupyter_port/")
   "$VENV_PY" "$ATELIER_REPO/scripts/lib/jupyter_config.py" "${config_args[@]}"
 
   # JupyterLab: stdin from /dev/null, so it stops on SIGTERM without asking for confirmation.
-  say "starting JupyterLab on 127.0.0.1:$jupyter_port"
+  if (( front_door )); then
+    say "starting JupyterLab on 127.0.0.1:$lab_port, behind the front door"
+  else
+    say "starting JupyterLab on 127.0.0.1:$jupyter_port (gateway mode)"
+  fi
   setsid "$VENV/bin/jupyter" lab --config "$config" </dev/null &
   JUPYTER_PID=$!
 
   deadline=$(( $(now_ms) + JUPYTER_TIMEOUT * 1000 ))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$jupyter_port") 2>/dev/null; do
+  until (exec 3<>"/dev/tcp/127.0.0.1/$lab_port") 2>/dev/null; do
     if ! alive "$JUPYTER_PID"; then
       code=0; wait "$JUPYTER_PID" 2>/dev/null || code=$?
       JUPYTER_PID=""
       die "JupyterLab exited (code $code) before it was ready"
     fi
-    (( $(now_ms) < deadline )) || die "JupyterLab did not listen on port $jupyter_port within ${JUPYTER_TIMEOUT}s"
+    (( $(now_ms) < deadline )) || die "JupyterLab did not listen on port $lab_port within ${JUPYTER_TIMEOUT}s"
     sleep 0.2
   done
 
   echo
-  echo "JupyterLab with Atelier: http://127.0.0.1:$jupyter_port/lab?token=$(<"$RUN_DIR/jupyter-token")"
+  local lab_url="http://127.0.0.1:$jupyter_port/lab?token=$(<"$RUN_DIR/jupyter-token")"
+  echo "JupyterLab with Atelier: $lab_url"
+  if (( open && front_door )); then
+    "$VENV_PY" -m webbrowser -t "$lab_url" >/dev/null 2>&1 || warn "could not open a browser"
+  fi
   say "up in $(elapsed_since "$t0"); press Ctrl-C to stop"
   echo
 
