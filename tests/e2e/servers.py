@@ -192,7 +192,7 @@ class Atelier:
 
 
 def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
-                  front_door_for: int | None = None) -> Atelier:
+                  front_door_for: int | None = None, base_url: str = "/") -> Atelier:
     """Starts the server; with ``front_door_for`` (jupyter_server's port) it also serves the front door."""
     if not JAR.exists():
         raise RuntimeError(
@@ -219,7 +219,8 @@ def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
         "--ready-file", str(ready),
     ]
     if front_door_for is not None:
-        argv += ["--front-door-port", "0", "--jupyter-url", f"http://127.0.0.1:{front_door_for}"]
+        argv += ["--front-door-port", "0", "--jupyter-url", f"http://127.0.0.1:{front_door_for}",
+                 "--base-url", base_url]
     proc = spawn("atelier", argv, log, env=clean_env(tmp / "atelier-env"), cwd=str(tmp))
     end = time.monotonic() + deadline_s
     info = None
@@ -258,7 +259,8 @@ class JupyterServer:
 
 
 def start_jupyter_server(tmp: Path, root_dir: Path, gateway: Atelier | None = None,
-                         deadline_s: float = 60.0, port: int | None = None) -> JupyterServer:
+                         deadline_s: float = 60.0, port: int | None = None,
+                         base_url: str = "/") -> JupyterServer:
     tmp.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(24)
     port = port or free_port()
@@ -271,6 +273,7 @@ def start_jupyter_server(tmp: Path, root_dir: Path, gateway: Atelier | None = No
             "open_browser": False,
             # CI and containers run as root; jupyter_server refuses that unless told
             "allow_root": os.geteuid() == 0,
+            "base_url": base_url,
         },
         "IdentityProvider": {"token": token},
     }
@@ -291,7 +294,7 @@ def start_jupyter_server(tmp: Path, root_dir: Path, gateway: Atelier | None = No
     log = tmp / "jupyter_server.log"
     argv = [venv_exe("jupyter"), "server", f"--config={config_file}"]
     proc = spawn("jupyter_server", argv, log, env=clean_env(tmp / "jupyter-env"), cwd=str(root_dir))
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}{base_url.rstrip('/')}"
     end = time.monotonic() + deadline_s
     last = ""
     while time.monotonic() < end:

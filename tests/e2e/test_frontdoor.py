@@ -112,3 +112,36 @@ def test_atelier_api_is_served_at_the_base_url(notebook):
     anonymous = requests.get(rest.url("/atelier/api/kernels"), timeout=15)
     assert anonymous.status_code == 403
     assert "message" in anonymous.json()
+
+
+@pytest.mark.timeout(180)
+def test_front_door_under_a_base_url(backend, tmp_path):
+    """Under JupyterHub a user's server lives at /user/<name>/: every route keeps the prefix."""
+    from servers import start_atelier
+    root = tmp_path / "nb"
+    root.mkdir()
+    base = "/user/ada/"
+    port = free_port()
+    atelier = start_atelier(tmp_path / "a", root, front_door_for=port, base_url=base)
+    jupyter = start_jupyter_server(tmp_path / "j", root, gateway=atelier, port=port, base_url=base)
+    try:
+        from client import Rest
+        rest = Rest(atelier.front_door_url + base.rstrip("/"), jupyter.token)
+        assert rest.get("/api/status").status_code == 200
+        session = rest.create_session("prefixed.ipynb")
+        kid = session["kernel"]["id"]
+        c = KernelClient(rest, kid, protocol="v1")
+        c.connect(wait_ready=True, timeout=60)
+        try:
+            assert c.execute("print('under a prefix')").stream_text() == "under a prefix\n"
+        finally:
+            c.close()
+        kernels = rest.get("/atelier/api/kernels").json()["kernels"]
+        assert [k["path"] for k in kernels if k["id"] == kid] == ["prefixed.ipynb"]
+        # Outside the prefix nothing of the front door's own is served.
+        assert requests.get(f"{atelier.front_door_url}/atelier/api/kernels?token={jupyter.token}",
+                            timeout=15).status_code != 200
+        rest.delete(f"/api/sessions/{session['id']}")
+    finally:
+        jupyter.proc.stop()
+        atelier.proc.stop()
