@@ -158,8 +158,7 @@ public final class Main implements Callable<Integer> {
     Files.createDirectories(config.dataDir());
     ZContext zmq = new ZContext();
     ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
-    ProcessRuntime runtime = new ProcessRuntime(config.python(), config.rootDir(), agentLoop,
-        java.time.Duration.ofSeconds(60));
+    ProcessRuntime runtime = new ProcessRuntime(config.python(), agentLoop, java.time.Duration.ofSeconds(60));
     KernelService kernels = new KernelService(config, zmq, runtime);
     try {
       kernels.startup().get(90, TimeUnit.SECONDS);

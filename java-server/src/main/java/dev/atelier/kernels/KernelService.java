@@ -6,6 +6,7 @@ import dev.atelier.http.ApiException;
 import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.AgentException;
 import dev.atelier.runtime.InstanceRuntime;
+import dev.atelier.runtime.InstanceSpec;
 import dev.atelier.runtime.ZmqLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ public final class KernelService implements AutoCloseable {
   private final Map<String, ZmqLoop> loops = new ConcurrentHashMap<>();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
+  private volatile CompletableFuture<InstanceRuntime.Instance> instance;
 
   public KernelService(AtelierConfig config, ZContext zmq, InstanceRuntime runtime) {
     this.config = config;
@@ -55,9 +57,10 @@ public final class KernelService implements AutoCloseable {
 
   /** Starts the instance (the local agent) and learns its kernelspecs; fails if it cannot. */
   public CompletableFuture<Void> startup() {
-    return runtime.start().thenCompose(instance -> {
-      instance.agent().onEvent(this::onAgentEvent);
-      instance.terminated().thenAccept(why -> kernels.values().forEach(k -> markDead(k, why)));
+    instance = runtime.start(InstanceSpec.local(config.rootDir()));
+    return instance.thenCompose(i -> {
+      i.agent().onEvent(this::onAgentEvent);
+      i.terminated().thenAccept(why -> kernels.values().forEach(k -> markDead(k, why)));
       return kernelspecs.all().thenApply(specs -> null);
     });
   }
@@ -67,7 +70,11 @@ public final class KernelService implements AutoCloseable {
   }
 
   private CompletableFuture<AgentClient> agent() {
-    return runtime.start().thenApply(InstanceRuntime.Instance::agent);
+    CompletableFuture<InstanceRuntime.Instance> i = instance;
+    if (i == null) {
+      return CompletableFuture.failedFuture(new AgentException("the server has not started its instance yet"));
+    }
+    return i.thenApply(InstanceRuntime.Instance::agent);
   }
 
   /** Runs when any kernel's model changes (state, activity, connections, added, removed). */

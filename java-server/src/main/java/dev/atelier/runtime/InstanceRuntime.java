@@ -3,23 +3,35 @@ package dev.atelier.runtime;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where kernels run: an instance is one environment with a kernel agent in it (a local process
- * group today; a container per instance type and image with the docker runtime).
+ * Where kernels run. An instance is one environment with a kernel agent in it: a local process
+ * group ({@link ProcessRuntime}) or a container with CPU and memory limits ({@link DockerRuntime}).
+ * The server always dials the agent; it never needs a route from the instance back to itself.
  */
 public interface InstanceRuntime extends AutoCloseable {
 
-  /** Starts (or returns the running) instance and connects to its agent. */
-  CompletableFuture<Instance> start();
+  /** This runtime's name: {@code process} or {@code docker}. */
+  String name();
 
-  /** Stops every instance and its kernels. */
+  /** Starts a new instance for the spec and completes once its agent answers. */
+  CompletableFuture<Instance> start(InstanceSpec spec);
+
+  /** Stops every instance this runtime started, and their kernels. */
   @Override
   void close();
 
-  /** A running instance: its agent, and a way to learn that it died. */
+  /** A running instance: its agent, a way to learn that it died, and a way to stop it. */
   interface Instance {
+    /** Unique id (a container id, or the agent's pid). */
+    String id();
+
+    InstanceSpec spec();
+
     AgentClient agent();
 
-    /** Completes with a reason when the instance ends unexpectedly. */
+    /** Completes with a reason a person can read when the instance ends. */
     CompletableFuture<String> terminated();
+
+    /** Stops the instance: its agent stops its kernels gracefully, then it is forced. */
+    CompletableFuture<Void> stop();
   }
 }

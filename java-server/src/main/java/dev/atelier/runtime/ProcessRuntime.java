@@ -6,57 +6,59 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The no-container runtime: one local agent process ({@code python -m atelier.agent}) whose
- * kernels are local processes. The agent dies with the server (its stdin closes, and on Linux it
- * asks for a parent-death signal), and it stops its kernels before it exits.
+ * The no-container runtime: each instance is a local agent process ({@code python -m
+ * atelier.agent}) whose kernels are local processes; limits are not enforced. An agent dies with
+ * the server (its stdin closes, and on Linux it watches its parent), and it stops its kernels
+ * before it exits.
  */
 public final class ProcessRuntime implements InstanceRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
 
   private final String python;
-  private final Path workDir;
   private final ZmqLoop loop;
   private final Duration startTimeout;
-  private CompletableFuture<Instance> instance;
-  private Process process;
+  private final Set<ProcessInstance> running = ConcurrentHashMap.newKeySet();
 
-  public ProcessRuntime(String python, Path workDir, ZmqLoop loop, Duration startTimeout) {
+  public ProcessRuntime(String python, ZmqLoop loop, Duration startTimeout) {
     this.python = python;
-    this.workDir = workDir;
     this.loop = loop;
     this.startTimeout = startTimeout;
   }
 
   @Override
-  public synchronized CompletableFuture<Instance> start() {
-    if (instance == null) {
-      instance = CompletableFuture.supplyAsync(this::launch, Thread.ofVirtual().name("agent-start")::start);
-    }
-    return instance;
+  public String name() {
+    return "process";
   }
 
-  private Instance launch() {
+  @Override
+  public CompletableFuture<Instance> start(InstanceSpec spec) {
+    return CompletableFuture.supplyAsync(() -> launch(spec), Thread.ofVirtual().name("agent-start")::start);
+  }
+
+  private Instance launch(InstanceSpec spec) {
     byte[] k = new byte[32];
     new SecureRandom().nextBytes(k);
     String key = HexFormat.of().formatHex(k);
     ProcessBuilder pb = new ProcessBuilder(List.of(
         python, "-m", "atelier.agent", "--ip", "127.0.0.1", "--control-port", "0", "--exit-on-stdin-close"));
-    pb.directory(workDir.toFile());
+    pb.directory(spec.workDir().toFile());
     pb.environment().put("ATELIER_AGENT_KEY", key);
     pb.environment().put("PYTHONUNBUFFERED", "1");
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    Process process;
     try {
       process = pb.start();
     } catch (IOException e) {
@@ -67,20 +69,16 @@ public final class ProcessRuntime implements InstanceRuntime {
     int port = ready.path("control_port").asInt();
     LOG.info("kernel agent pid {} listening on 127.0.0.1:{}", process.pid(), port);
     AgentClient agent = new AgentClient(loop, "127.0.0.1", port, key);
-    agent.handshake(startTimeout);
-    CompletableFuture<String> terminated = process.onExit()
-        .thenApply(p -> "the kernel agent exited with code " + p.exitValue());
-    return new Instance() {
-      @Override
-      public AgentClient agent() {
-        return agent;
-      }
-
-      @Override
-      public CompletableFuture<String> terminated() {
-        return terminated;
-      }
-    };
+    try {
+      agent.handshake(startTimeout);
+    } catch (AgentException e) {
+      process.destroyForcibly();
+      agent.close();
+      throw e;
+    }
+    ProcessInstance instance = new ProcessInstance(spec, process, agent);
+    running.add(instance);
+    return instance;
   }
 
   private JsonNode readReadyLine(Process p) {
@@ -115,26 +113,73 @@ public final class ProcessRuntime implements InstanceRuntime {
   }
 
   @Override
-  public synchronized void close() {
-    if (process == null) {
-      return;
+  public void close() {
+    for (ProcessInstance i : List.copyOf(running)) {
+      i.stopNow();
     }
-    try {
-      // Closing stdin asks the agent to stop its kernels and exit; SIGTERM does the same.
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      // already gone
+  }
+
+  private final class ProcessInstance implements Instance {
+    private final InstanceSpec spec;
+    private final Process process;
+    private final AgentClient agent;
+    private final CompletableFuture<String> terminated;
+
+    ProcessInstance(InstanceSpec spec, Process process, AgentClient agent) {
+      this.spec = spec;
+      this.process = process;
+      this.agent = agent;
+      this.terminated = process.onExit().thenApply(p -> {
+        running.remove(this);
+        return "the kernel agent exited with code " + p.exitValue();
+      });
     }
-    try {
-      if (!process.waitFor(4, TimeUnit.SECONDS)) {
-        process.destroy();
-        if (!process.waitFor(4, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
+
+    @Override
+    public String id() {
+      return "pid-" + process.pid();
+    }
+
+    @Override
+    public InstanceSpec spec() {
+      return spec;
+    }
+
+    @Override
+    public AgentClient agent() {
+      return agent;
+    }
+
+    @Override
+    public CompletableFuture<String> terminated() {
+      return terminated;
+    }
+
+    @Override
+    public CompletableFuture<Void> stop() {
+      return CompletableFuture.runAsync(this::stopNow, Thread.ofVirtual()::start);
+    }
+
+    void stopNow() {
+      try {
+        // Closing stdin asks the agent to stop its kernels and exit; SIGTERM does the same.
+        process.getOutputStream().close();
+      } catch (IOException e) {
+        // already gone
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
+      try {
+        if (!process.waitFor(4, TimeUnit.SECONDS)) {
+          process.destroy();
+          if (!process.waitFor(4, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+      agent.close();
+      running.remove(this);
     }
   }
 }

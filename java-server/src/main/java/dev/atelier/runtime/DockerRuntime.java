@@ -1,0 +1,316 @@
+package dev.atelier.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.api.model.WaitResponse;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Instances as containers on a Docker engine, reached only on 127.0.0.1: the container shares
+ * the host's network namespace and its agent and kernels bind the loopback interface only, so
+ * nothing is published beyond this machine and no bridge address is ever dialled. CPU and memory
+ * limits are the instance type's; the notebook root is mounted at the same path; the container
+ * runs as the server's user so files it writes belong to that user. No Docker API version is
+ * pinned: requests are answered in the engine's own version.
+ */
+public final class DockerRuntime implements InstanceRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
+  /** Labels every container carries, so a restarted server can find (and adopt or clean) them. */
+  public static final String LABEL_OWNER = "dev.atelier.owner";
+  public static final String LABEL_TYPE = "dev.atelier.instance-type";
+  public static final String LABEL_IMAGE = "dev.atelier.instance-image";
+  public static final String LABEL_CONTROL_PORT = "dev.atelier.control-port";
+
+  private final DockerClient docker;
+  private final ZmqLoop loop;
+  private final Duration startTimeout;
+  private final String owner;
+  private final Set<ContainerInstance> running = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param dockerHost such as {@code unix:///var/run/docker.sock}
+   * @param owner who the containers belong to (a label), such as the server's user
+   */
+  public DockerRuntime(String dockerHost, ZmqLoop loop, Duration startTimeout, String owner) {
+    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        .withDockerHost(dockerHost).build();
+    this.docker = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .connectionTimeout(Duration.ofSeconds(5))
+        .responseTimeout(Duration.ofSeconds(120))
+        .build());
+    this.loop = loop;
+    this.startTimeout = startTimeout;
+    this.owner = owner;
+  }
+
+  @Override
+  public String name() {
+    return "docker";
+  }
+
+  /** The engine's version, or a failure saying why it cannot be reached. */
+  public String engineVersion() {
+    try {
+      return docker.versionCmd().exec().getVersion();
+    } catch (RuntimeException e) {
+      throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
+    }
+  }
+
+  @Override
+  public CompletableFuture<Instance> start(InstanceSpec spec) {
+    return CompletableFuture.supplyAsync(() -> launch(spec), Thread.ofVirtual().name("container-start")::start);
+  }
+
+  private Instance launch(InstanceSpec spec) {
+    try {
+      docker.inspectImageCmd(spec.image()).exec();
+    } catch (NotFoundException e) {
+      throw new AgentException("image " + spec.image() + " is not built: run 'bash images/build.sh' to build it");
+    } catch (RuntimeException e) {
+      throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
+    }
+    byte[] k = new byte[32];
+    new SecureRandom().nextBytes(k);
+    String key = HexFormat.of().formatHex(k);
+    int port = freePort();
+    Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+    labels.put(LABEL_OWNER, owner);
+    labels.put(LABEL_TYPE, spec.instanceType());
+    labels.put(LABEL_IMAGE, spec.image());
+    labels.put(LABEL_CONTROL_PORT, Integer.toString(port));
+    String workDir = spec.workDir().toString();
+    HostConfig host = HostConfig.newHostConfig()
+        .withNetworkMode("host")
+        .withInit(true)
+        .withBinds(new Bind(workDir, new Volume(workDir)));
+    if (spec.memoryBytes() > 0) {
+      host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
+    }
+    if (spec.cpus() > 0) {
+      host.withNanoCPUs((long) (spec.cpus() * 1_000_000_000L));
+    }
+    String id = docker.createContainerCmd(spec.image())
+        .withName("atelier-" + spec.instanceType().replaceAll("[^A-Za-z0-9_.-]", "-") + "-" + HexFormat.of().formatHex(k, 0, 4))
+        .withLabels(labels)
+        .withUser(uid() + ":" + gid())
+        .withWorkingDir(workDir)
+        .withEnv("ATELIER_AGENT_KEY=" + key, "HOME=/tmp", "PYTHONUNBUFFERED=1")
+        .withEntrypoint("python", "-m", "atelier.agent", "--ip", "127.0.0.1", "--control-port", Integer.toString(port))
+        .withHostConfig(host)
+        .exec()
+        .getId();
+    docker.startContainerCmd(id).exec();
+    LOG.info("instance {} ({} on {}) started as container {}", spec.instanceType(), spec.image(), host.getNetworkMode(),
+        id.substring(0, 12));
+    AgentClient agent = new AgentClient(loop, "127.0.0.1", port, key);
+    try {
+      handshakeWhileRunning(id, agent);
+    } catch (AgentException e) {
+      agent.close();
+      String logs = lastLogLines(id, 20);
+      remove(id);
+      throw new AgentException(e.getMessage() + (logs.isBlank() ? "" : "; the container's last lines:\n" + logs));
+    }
+    ContainerInstance instance = new ContainerInstance(id, spec, agent);
+    running.add(instance);
+    return instance;
+  }
+
+  /** Asks the agent for hello until it answers, failing early if the container exits. */
+  private void handshakeWhileRunning(String id, AgentClient agent) {
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+      if (!Boolean.TRUE.equals(state.getRunning())) {
+        throw new AgentException("the instance's container exited with code " + state.getExitCodeLong()
+            + (Boolean.TRUE.equals(state.getOOMKilled()) ? " (out of memory)" : "") + " before its agent answered");
+      }
+      try {
+        agent.handshake(Duration.ofSeconds(1));
+        return;
+      } catch (AgentException e) {
+        // not up yet
+      }
+    }
+    throw new AgentException("the instance's agent did not answer within " + startTimeout.toSeconds() + " s");
+  }
+
+  private String lastLogLines(String id, int lines) {
+    StringBuilder out = new StringBuilder();
+    try {
+      docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(lines)
+          .exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+              out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+            }
+          }).awaitCompletion(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      return "";
+    }
+    return out.toString().strip();
+  }
+
+  private void remove(String id) {
+    try {
+      docker.removeContainerCmd(id).withForce(true).exec();
+    } catch (NotFoundException e) {
+      // already gone
+    } catch (RuntimeException e) {
+      LOG.warn("could not remove container {}: {}", id, rootMessage(e));
+    }
+  }
+
+  /** Containers this owner's servers started, running or not (for adoption or clean-up). */
+  public List<String> ownedContainers() {
+    List<String> ids = new ArrayList<>();
+    docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_OWNER, owner)).exec()
+        .forEach(c -> ids.add(c.getId()));
+    return ids;
+  }
+
+  @Override
+  public void close() {
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (ContainerInstance i : List.copyOf(running)) {
+      stops.add(i.stop());
+    }
+    try {
+      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("not every instance stopped cleanly: {}", rootMessage(e));
+    }
+    try {
+      docker.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+  }
+
+  private final class ContainerInstance implements Instance {
+    private final String id;
+    private final InstanceSpec spec;
+    private final AgentClient agent;
+    private final CompletableFuture<String> terminated = new CompletableFuture<>();
+
+    ContainerInstance(String id, InstanceSpec spec, AgentClient agent) {
+      this.id = id;
+      this.spec = spec;
+      this.agent = agent;
+      docker.waitContainerCmd(id).exec(new ResultCallback.Adapter<WaitResponse>() {
+        @Override
+        public void onNext(WaitResponse response) {
+          terminated.complete(describeExit(response.getStatusCode()));
+        }
+
+        @Override
+        public void onError(Throwable e) {
+          terminated.complete("the instance's container could not be watched: " + rootMessage(e));
+        }
+      });
+      terminated.whenComplete((why, e) -> running.remove(this));
+    }
+
+    private String describeExit(Integer code) {
+      try {
+        InspectContainerResponse.ContainerState s = docker.inspectContainerCmd(id).exec().getState();
+        if (Boolean.TRUE.equals(s.getOOMKilled())) {
+          return "the instance ran out of memory (" + spec.instanceType() + " allows "
+              + (spec.memoryBytes() >> 20) + " MiB) and was killed";
+        }
+        return "the instance's container exited with code " + s.getExitCodeLong();
+      } catch (RuntimeException e) {
+        return "the instance's container exited with code " + code;
+      }
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public InstanceSpec spec() {
+      return spec;
+    }
+
+    @Override
+    public AgentClient agent() {
+      return agent;
+    }
+
+    @Override
+    public CompletableFuture<String> terminated() {
+      return terminated;
+    }
+
+    @Override
+    public CompletableFuture<Void> stop() {
+      return CompletableFuture.runAsync(() -> {
+        try {
+          // SIGTERM: the agent stops its kernels gracefully; SIGKILL after 10 s.
+          docker.stopContainerCmd(id).withTimeout(10).exec();
+        } catch (NotFoundException e) {
+          // already gone
+        } catch (RuntimeException e) {
+          LOG.warn("stopping container {}: {}", id, rootMessage(e));
+        }
+        agent.close();
+        remove(id);
+        running.remove(this);
+      }, Thread.ofVirtual()::start);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new AgentException("no free port on 127.0.0.1: " + e.getMessage());
+    }
+  }
+
+  private static long uid() {
+    return new com.sun.security.auth.module.UnixSystem().getUid();
+  }
+
+  private static long gid() {
+    return new com.sun.security.auth.module.UnixSystem().getGid();
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

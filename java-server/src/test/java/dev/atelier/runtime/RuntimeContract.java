@@ -1,0 +1,172 @@
+package dev.atelier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atelier.http.Json;
+import dev.atelier.kernels.ClientSink;
+import dev.atelier.kernels.ConnectionInfo;
+import dev.atelier.kernels.KernelConnection;
+import dev.atelier.kernels.WireMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.zeromq.ZContext;
+
+/**
+ * What every runtime must do, run against each implementation by a ten-line subclass: start an
+ * instance whose agent answers, run a real kernel reachable over the wire protocol, report a
+ * kernel's death, and stop cleanly.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+abstract class RuntimeContract {
+  protected ZContext zmq;
+  protected ZmqLoop loop;
+  protected InstanceRuntime runtime;
+  protected Path workDir;
+
+  /** The runtime under test. */
+  protected abstract InstanceRuntime createRuntime(ZmqLoop loop);
+
+  /** A spec this runtime can start, with the given limits. */
+  protected abstract InstanceSpec spec(Path workDir, double cpus, long memoryBytes);
+
+  @BeforeAll
+  void setUp() throws Exception {
+    zmq = new ZContext();
+    loop = new ZmqLoop(zmq, "contract-agent");
+    runtime = createRuntime(loop);
+    workDir = Files.createTempDirectory("atelier-contract");
+  }
+
+  @AfterAll
+  void tearDown() {
+    runtime.close();
+    loop.close();
+    zmq.close();
+  }
+
+  protected InstanceRuntime.Instance start(double cpus, long memoryBytes) throws Exception {
+    return runtime.start(spec(workDir, cpus, memoryBytes)).get(120, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anInstanceAgentAnswersAndOffersPython3() throws Exception {
+    InstanceRuntime.Instance instance = start(0, 0);
+    try {
+      JsonNode specs = instance.agent().request("kernelspecs", Map.of(), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+      assertThat(specs.path("kernelspecs").has("python3")).isTrue();
+      assertThat(specs.path("kernelspecs").path("python3").path("spec").path("language").asText()).isEqualTo("python");
+    } finally {
+      instance.stop().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aKernelRunsCodeOverTheWireProtocolAndItsDeathIsReported() throws Exception {
+    InstanceRuntime.Instance instance = start(0, 0);
+    LinkedBlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+    instance.agent().onEvent(events::add);
+    try {
+      String id = UUID.randomUUID().toString();
+      JsonNode reply = instance.agent().request("start", Map.of("kernel_id", id, "kernelspec", "python3",
+          "key", "contract-key", "env", Map.of(), "cwd", workDir.toString()), Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS);
+      List<String> out = run(ConnectionInfo.fromJson(reply.path("connection")),
+          "import os; open('written-by-kernel.txt', 'w').write('x'); print('pid', os.getpid())");
+      assertThat(String.join("", out)).startsWith("pid ");
+      // The notebook root is the kernel's working directory, the same path as on the host.
+      assertThat(workDir.resolve("written-by-kernel.txt")).exists();
+      long pid = Long.parseLong(String.join("", out).trim().substring(4));
+      assertThat(pid).isPositive();
+      instance.agent().request("signal", Map.of("kernel_id", id, "signum", 9), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+      JsonNode exited = poll(events, e -> "exited".equals(e.path("event").asText()) && id.equals(e.path("kernel_id").asText()));
+      assertThat(exited.path("signal").asInt()).isEqualTo(9);
+      assertThat(exited.path("expected").asBoolean()).isFalse();
+    } finally {
+      instance.stop().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void stoppingAnInstanceEndsIt() throws Exception {
+    InstanceRuntime.Instance instance = start(0, 0);
+    instance.stop().get(60, TimeUnit.SECONDS);
+    assertThat(instance.terminated().get(30, TimeUnit.SECONDS)).isNotBlank();
+  }
+
+  /** Executes code on a kernel through a real KernelConnection; returns its stdout text parts. */
+  protected List<String> run(ConnectionInfo info, String code) throws Exception {
+    ZmqLoop kernelLoop = new ZmqLoop(zmq, "contract-kernel");
+    LinkedBlockingQueue<WireMessage> inbox = new LinkedBlockingQueue<>();
+    KernelConnection connection = new KernelConnection("contract", kernelLoop, info, new KernelConnection.Listener() {
+      public void onExecutionState(String state) {}
+
+      public void onActivity(Instant when) {}
+
+      public void onConnections(int n) {}
+
+      public void onHeartbeatLost() {}
+    }, 1 << 20);
+    try {
+      connection.awaitReady().get(60, TimeUnit.SECONDS);
+      var handle = connection.attach("contract-session", new ClientSink() {
+        public void send(WireMessage m) {
+          inbox.add(m);
+        }
+
+        public void close(String why) {}
+      }).get(10, TimeUnit.SECONDS);
+      String msgId = UUID.randomUUID().toString();
+      String header = "{\"msg_id\":\"" + msgId + "\",\"msg_type\":\"execute_request\",\"username\":\"t\","
+          + "\"session\":\"contract-session\",\"date\":\"" + Instant.now() + "\",\"version\":\"5.3\"}";
+      byte[] content = Json.mapper().writeValueAsBytes(Map.of("code", code, "silent", false));
+      handle.send(new WireMessage("shell", msgId, "execute_request", header.getBytes(StandardCharsets.UTF_8),
+          "{}".getBytes(), "{}".getBytes(), content, List.of()));
+      List<String> out = new ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        WireMessage m = inbox.poll(1, TimeUnit.SECONDS);
+        if (m == null || !new String(m.parentHeader(), StandardCharsets.UTF_8).contains(msgId)) {
+          continue;
+        }
+        JsonNode c = Json.mapper().readTree(m.content());
+        if ("stream".equals(m.msgType())) {
+          out.add(c.path("text").asText());
+        }
+        if ("status".equals(m.msgType()) && "idle".equals(c.path("execution_state").asText())) {
+          return out;
+        }
+      }
+      throw new AssertionError("the kernel did not finish running: " + code);
+    } finally {
+      connection.close();
+      kernelLoop.close();
+    }
+  }
+
+  protected static JsonNode poll(LinkedBlockingQueue<JsonNode> q, java.util.function.Predicate<JsonNode> match)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      JsonNode e = q.poll(1, TimeUnit.SECONDS);
+      if (e != null && match.test(e)) {
+        return e;
+      }
+    }
+    throw new AssertionError("no matching agent event within 30 s");
+  }
+}
