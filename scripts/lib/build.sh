@@ -148,6 +148,19 @@ build_test_deps() {
   say "build: python test packages ready ($(elapsed_since "$t0"))"
 }
 
+# The instance images (images/build.sh, quiet: one line per image), which the Docker runtime's
+# tests run; each image is rebuilt only when its inputs changed. Needs a Docker engine (and root
+# or ATELIER_BASE_IMAGE for the bootstrapped base). Not part of `atelier build`: `atelier start`
+# does not use containers yet.
+build_images() {
+  [[ -f images/build.sh ]] || return 0
+  local t0 rc=0; t0=$(now_ms)
+  timeout --kill-after=30 "${ATELIER_SUITE_TIMEOUT:-900}" bash images/build.sh -q </dev/null || rc=$?
+  (( rc == 124 || rc == 137 )) && warn "images/build.sh timed out"
+  (( rc == 0 )) && say "build: instance images ready ($(elapsed_since "$t0"))"
+  return "$rc"
+}
+
 cmd_build() {
   local t0; t0=$(now_ms)
   build_venv

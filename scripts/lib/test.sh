@@ -118,7 +118,7 @@ print_summary() {
 }
 
 cmd_test() {
-  local selected=() s t0
+  local selected=() s t0 t0_images
   for s in "$@"; do
     case " ${SUITES[*]} " in
       *" $s "*) selected+=("$s") ;;
@@ -143,6 +143,15 @@ cmd_test() {
   if ! build_test_deps; then
     printf '\natelier: FAILED: python test packages could not be installed\n' >&2
     record test-deps FAILED - "pip install of the test requirements failed"
+  fi
+
+  # The java suite runs instances in containers: their images first.
+  if [[ " ${selected[*]} " == *" java "* ]]; then
+    t0_images=$(now_ms)
+    if ! build_images; then
+      printf '\natelier: FAILED: the instance images could not be built (bash images/build.sh); the Docker tests will fail\n' >&2
+      record images FAILED "$(elapsed_since "$t0_images")" "bash images/build.sh failed (see above)"
+    fi
   fi
 
   for s in "${selected[@]}"; do "suite_$s"; done

@@ -87,14 +87,19 @@ public final class DockerRuntime implements InstanceRuntime {
     return CompletableFuture.supplyAsync(() -> launch(spec), Thread.ofVirtual().name("container-start")::start);
   }
 
-  private Instance launch(InstanceSpec spec) {
+  /** Fails, saying how to build it, when the engine does not have the image. */
+  public void requireImage(String image) {
     try {
-      docker.inspectImageCmd(spec.image()).exec();
+      docker.inspectImageCmd(image).exec();
     } catch (NotFoundException e) {
-      throw new AgentException("image " + spec.image() + " is not built: run 'bash images/build.sh' to build it");
+      throw new AgentException("image " + image + " is not built: run 'bash images/build.sh' to build it");
     } catch (RuntimeException e) {
       throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
     }
+  }
+
+  private Instance launch(InstanceSpec spec) {
+    requireImage(spec.image());
     byte[] k = new byte[32];
     new SecureRandom().nextBytes(k);
     String key = HexFormat.of().formatHex(k);
