@@ -104,6 +104,25 @@ def test_channels_refuse_callers_jupyter_server_refuses(notebook, tmp_path):
     assert _upgrade_status(url, [f"Cookie: {cookies}"]) == 101
 
 
+def test_proxied_websockets_accept_the_login_cookie(notebook):
+    """JupyterLab opens jupyter_server's own WebSockets (events, terminals) with the login cookie
+    alone: through the front door they must see the host the browser used, as plain requests do."""
+    rest = notebook.backend.rest
+    s = requests.Session()
+    s.get(rest.url(f"/login?token={rest.token}"), timeout=15)
+    cookies = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+    assert "username-" in cookies, "logging in through the front door set no cookie"
+    url = rest.url("/api/events/subscribe").replace("http://", "ws://", 1)
+    ws = websocket.create_connection(url, header=[f"Cookie: {cookies}"], timeout=15)
+    ws.close()
+    try:
+        websocket.create_connection(url, header=["Cookie: username-x=forged"], timeout=15).close()
+    except websocket.WebSocketBadStatusException as e:
+        assert e.status_code == 403
+    else:
+        raise AssertionError("a forged cookie opened jupyter_server's events WebSocket")
+
+
 def test_atelier_api_is_served_at_the_base_url(notebook):
     rest = notebook.backend.rest
     r = rest.get("/atelier/api/kernels")

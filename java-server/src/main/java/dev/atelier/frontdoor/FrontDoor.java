@@ -8,6 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.proxy.handler.ProxyHandler;
 import io.vertx.httpproxy.Body;
@@ -56,19 +59,27 @@ public final class FrontDoor {
     HttpProxy proxy = HttpProxy.reverseProxy(vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)));
-    proxy.origin(jupyterUrl.getPort(), jupyterUrl.getHost());
+    SocketAddress origin = SocketAddress.inetSocketAddress(jupyterUrl.getPort(), jupyterUrl.getHost());
+    // jupyter_server must see the host the browser used: it names its login cookie after it and
+    // checks WebSocket origins (terminals, events) against it. The request is made to jupyter_server's
+    // address under the browser's authority, which plain requests and WebSocket upgrades alike
+    // carry as their Host (the proxy drops a Host header an interceptor sets on upgrades).
+    proxy.origin(context -> {
+      HostAndPort browser = context.request().proxiedRequest().authority();
+      RequestOptions options = new RequestOptions().setServer(origin);
+      if (browser != null) {
+        options.setHost(browser.host()).setPort(browser.port() > 0 ? browser.port() : 80);
+      } else {
+        options.setHost(jupyterUrl.getHost()).setPort(jupyterUrl.getPort());
+      }
+      return context.client().request(options);
+    });
     proxy.addInterceptor(new ProxyInterceptor() {
       @Override
       public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-        // jupyter_server must see the host the browser used: it names its login cookie after it
-        // and checks WebSocket origins (terminals, events) against it.
-        var original = context.request().proxiedRequest().authority();
-        if (original != null) {
-          context.request().setAuthority(original);
-        }
         return context.sendRequest().recover(err -> Future.succeededFuture(unavailable(context, err)));
       }
-    });
+    }, true);
     return proxy;
   }
 
