@@ -11,6 +11,8 @@ import dev.atelier.kernels.GatewayRoutes;
 import dev.atelier.kernels.KernelPanelRoutes;
 import dev.atelier.kernels.KernelService;
 import dev.atelier.kernels.Version;
+import dev.atelier.instances.InstanceRoutes;
+import dev.atelier.instances.UsageMeter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -29,9 +31,29 @@ public final class AtelierServer extends VerticleBase {
   private HttpServer server;
   private HttpServer frontDoor;
 
-  public AtelierServer(AtelierConfig config, KernelService kernels) {
+  private final UsageMeter meter;
+
+  public AtelierServer(AtelierConfig config, KernelService kernels, UsageMeter meter) {
     this.config = config;
     this.kernels = kernels;
+    this.meter = meter;
+  }
+
+  /** The server answers; the Docker engine's state is part of the answer (the process runtime works without it). */
+  private void health(io.vertx.ext.web.RoutingContext ctx) {
+    vertx.executeBlocking(() -> {
+      Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("status", "ok");
+      body.put("version", Version.VALUE);
+      String problem = kernels.images().dockerProblem();
+      Map<String, Object> docker = new java.util.LinkedHashMap<>();
+      docker.put("available", problem == null);
+      docker.put("problem", problem);
+      body.put("docker", docker);
+      body.put("default_image", kernels.images().defaultImage());
+      body.put("default_instance_type", kernels.instanceTypes().defaultType().name());
+      return body;
+    }, false).onSuccess(b -> Routes.json(ctx, 200, b)).onFailure(ctx::fail);
   }
 
   /** The port actually bound (useful with port 0). */
@@ -48,13 +70,18 @@ public final class AtelierServer extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(new TokenAuth(config.token()));
-    router.get("/atelier/api/health").handler(ctx ->
-        Routes.json(ctx, 200, Map.of("status", "ok", "version", Version.VALUE)));
     new GatewayRoutes(vertx, kernels).mount(router);
     ChannelsHandler channels = new ChannelsHandler(kernels, config.clientBufferBytes());
     router.get("/api/kernels/:id/channels").handler(channels);
     KernelPanelRoutes panel = new KernelPanelRoutes(vertx, kernels);
-    panel.mount(router);
+    InstanceRoutes instances = new InstanceRoutes(vertx, kernels.pool(), kernels.instanceTypes(), kernels.images(),
+        meter, kernels);
+    java.util.function.BiConsumer<Router, String> api = (r, base) -> {
+      r.get(base + "atelier/api/health").handler(this::health);
+      panel.mount(r, base);
+      instances.mount(r, base);
+    };
+    api.accept(router, "/");
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound(
         "no such resource: " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(new FailureHandler());
@@ -76,7 +103,7 @@ public final class AtelierServer extends VerticleBase {
     if (!config.frontDoorEnabled()) {
       return gateway;
     }
-    Router front = new FrontDoor(vertx, config.jupyterUrl(), config.baseUrl(), channels, panel).router();
+    Router front = new FrontDoor(vertx, config.jupyterUrl(), config.baseUrl(), channels, api).router();
     HttpServerOptions frontOptions = new HttpServerOptions(options).setPort(config.frontDoorPort());
     return gateway.compose(g -> vertx.createHttpServer(frontOptions).requestHandler(front).listen()
         .onSuccess(s -> frontDoor = s));

@@ -4,7 +4,16 @@ import dev.atelier.config.AtelierConfig;
 import dev.atelier.config.ConfigException;
 import dev.atelier.config.ConfigLoader;
 import dev.atelier.kernels.KernelService;
+import dev.atelier.instances.ImageCatalog;
+import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.instances.InstancePool;
+import dev.atelier.instances.UsageMeter;
+import dev.atelier.runtime.DockerRuntime;
+import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.ProcessRuntime;
+import dev.atelier.storage.Database;
+import java.time.Clock;
+import java.time.Duration;
 import dev.atelier.runtime.ZmqLoop;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +32,7 @@ import picocli.CommandLine.Option;
 @Command(name = "atelier-server", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "The Atelier server: the Jupyter kernel gateway and Atelier's API.")
 public final class Main implements Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
   @Option(names = "--config", description = "JSON config file (also ATELIER_CONFIG)")
   Path configFile;
 
@@ -139,8 +149,8 @@ public final class Main implements Callable<Integer> {
   }
 
   /** A started server and what it needs to stop cleanly. */
-  public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port, int frontDoorPort)
-      implements AutoCloseable {
+  public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port, int frontDoorPort,
+      DockerRuntime docker, Database db) implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -149,28 +159,59 @@ public final class Main implements Callable<Integer> {
         // keep stopping the rest
       }
       kernels.close();
+      if (docker != null) {
+        docker.close();
+      }
       zmq.close();
+      db.close();
     }
   }
 
   /** Starts everything for the configuration; used by main and by the integration tests. */
   public static Running start(AtelierConfig config) throws Exception {
     Files.createDirectories(config.dataDir());
+    InstanceCatalog types = InstanceCatalog.load(config.instanceTypesFile(), config.defaultInstanceType(),
+        InstanceCatalog.detectHostGpus());
+    Database db = Database.openSqlite(config.dataDir().resolve("atelier.db"));
+    UsageMeter meter = new UsageMeter(db, Clock.systemUTC());
+    int closed = meter.closeLeftOpen(java.util.Set.of(), "the server that ran it stopped");
+    if (closed > 0) {
+      LOG.info("{} instance(s) left running by an earlier server are billed up to when they were last seen", closed);
+    }
     ZContext zmq = new ZContext();
     ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
-    ProcessRuntime runtime = new ProcessRuntime(config.python(), agentLoop, java.time.Duration.ofSeconds(60));
-    KernelService kernels = new KernelService(config, zmq, runtime);
+    ProcessRuntime process = new ProcessRuntime(config.python(), agentLoop, Duration.ofSeconds(60));
+    DockerRuntime docker = config.dockerHost().isEmpty() ? null
+        : new DockerRuntime(config.dockerHost(), agentLoop, config.kernelLaunchTimeout(), owner(config));
+    Map<String, InstanceRuntime> runtimes = new java.util.HashMap<>();
+    runtimes.put("process", process);
+    if (docker != null) {
+      runtimes.put("docker", docker);
+    }
+    InstancePool pool = new InstancePool(runtimes, meter, config.instanceStopGrace());
+    KernelService kernels = new KernelService(config, zmq, process, pool, types);
     try {
       kernels.startup().get(90, TimeUnit.SECONDS);
+      kernels.images(new ImageCatalog(docker, kernels::localKernelspecNames, config.defaultImage()));
     } catch (Exception e) {
       kernels.close();
+      if (docker != null) {
+        docker.close();
+      }
       zmq.close();
+      db.close();
       throw e;
     }
     Vertx vertx = Vertx.vertx();
-    AtelierServer server = new AtelierServer(config, kernels);
+    AtelierServer server = new AtelierServer(config, kernels, meter);
     vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort());
+    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db);
+  }
+
+  /** The owner label of this server's containers: its user and data directory. */
+  private static String owner(AtelierConfig config) {
+    String dir = config.dataDir().toString();
+    return System.getProperty("user.name", "user") + "-" + Integer.toHexString(dir.hashCode());
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

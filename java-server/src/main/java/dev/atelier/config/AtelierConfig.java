@@ -26,6 +26,11 @@ import java.time.Duration;
  * @param frontDoorPort port of the front door (the URL users open), -1 when there is none
  * @param jupyterUrl where the front door finds jupyter_server (loopback)
  * @param baseUrl jupyter_server's base URL, such as {@code /user/ada/} under JupyterHub
+ * @param instanceTypesFile a catalog of instance types replacing the built-in one (null: built in)
+ * @param defaultInstanceType the type of a notebook that names none (null: the catalog's default)
+ * @param defaultImage the image of a notebook that names none: {@code local} (no container) or a Docker image
+ * @param dockerHost the Docker engine, such as {@code unix:///var/run/docker.sock} (empty: no Docker)
+ * @param instanceStopGrace how long an instance with no kernels left keeps running
  */
 public record AtelierConfig(
     String host,
@@ -45,7 +50,12 @@ public record AtelierConfig(
     long clientBufferBytes,
     int frontDoorPort,
     java.net.URI jupyterUrl,
-    String baseUrl) {
+    String baseUrl,
+    Path instanceTypesFile,
+    String defaultInstanceType,
+    String defaultImage,
+    String dockerHost,
+    Duration instanceStopGrace) {
 
   /** Whether the server also serves the front door. */
   public boolean frontDoorEnabled() {

@@ -41,6 +41,11 @@ public final class ConfigLoader {
     DEFAULTS.put("frontDoorPort", "-1");
     DEFAULTS.put("jupyterUrl", "http://127.0.0.1:8889");
     DEFAULTS.put("baseUrl", "/");
+    DEFAULTS.put("instanceTypesFile", "");
+    DEFAULTS.put("defaultInstanceType", "");
+    DEFAULTS.put("defaultImage", "local");
+    DEFAULTS.put("dockerHost", "unix:///var/run/docker.sock");
+    DEFAULTS.put("instanceStopGraceSeconds", "60");
   }
 
   private ConfigLoader() {}
@@ -128,7 +133,12 @@ public final class ConfigLoader {
         (long) intValue(v, "clientBufferMib", 1, 4096) << 20,
         intValue(v, "frontDoorPort", -1, 65535),
         jupyterUrl(v.get("jupyterUrl")),
-        baseUrl(v.get("baseUrl")));
+        baseUrl(v.get("baseUrl")),
+        v.get("instanceTypesFile").isBlank() ? null : Path.of(v.get("instanceTypesFile")).toAbsolutePath(),
+        v.get("defaultInstanceType").isBlank() ? null : v.get("defaultInstanceType").trim(),
+        nonEmpty(v, "defaultImage"),
+        v.get("dockerHost").trim(),
+        Duration.ofSeconds(intValue(v, "instanceStopGraceSeconds", 0, 86_400)));
   }
 
   private static String token(Map<String, String> v, Path dataDir) {

@@ -3,7 +3,6 @@ package dev.atelier.frontdoor;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.FailureHandler;
 import dev.atelier.kernels.ChannelsHandler;
-import dev.atelier.kernels.KernelPanelRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,14 +30,16 @@ public final class FrontDoor {
   private final URI jupyterUrl;
   private final String baseUrl;
   private final ChannelsHandler channels;
-  private final KernelPanelRoutes panel;
+  private final java.util.function.BiConsumer<Router, String> api;
 
-  public FrontDoor(Vertx vertx, URI jupyterUrl, String baseUrl, ChannelsHandler channels, KernelPanelRoutes panel) {
+  /** @param api mounts Atelier's API on a router under a base URL */
+  public FrontDoor(Vertx vertx, URI jupyterUrl, String baseUrl, ChannelsHandler channels,
+      java.util.function.BiConsumer<Router, String> api) {
     this.vertx = vertx;
     this.jupyterUrl = jupyterUrl;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
     this.channels = channels;
-    this.panel = panel;
+    this.api = api;
   }
 
   public Router router() {
@@ -46,7 +47,7 @@ public final class FrontDoor {
     Router router = Router.router(vertx);
     router.get(baseUrl + "api/kernels/:id/channels").handler(auth::kernelAccess).handler(channels);
     router.route(baseUrl + "atelier/*").handler(auth::userAccess);
-    panel.mount(router, baseUrl);
+    api.accept(router, baseUrl);
     router.route(baseUrl + "atelier/*").handler(ctx -> ctx.fail(ApiException.notFound(
         "no such Atelier resource: " + ctx.request().method() + " " + ctx.request().path())));
     router.route(baseUrl + "atelier/*").failureHandler(new FailureHandler());

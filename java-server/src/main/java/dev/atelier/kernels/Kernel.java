@@ -23,6 +23,9 @@ public final class Kernel {
   private volatile int connections;
   private volatile String reason;
   private volatile KernelConnection connection;
+  private volatile String instanceId;
+  private volatile String instanceType;
+  private volatile String image;
 
   Kernel(String id, String specName, String displayName, String language, String path, Instant started) {
     this.id = id;
@@ -95,6 +98,17 @@ public final class Kernel {
     return "dead".equals(executionState);
   }
 
+  /** Where the kernel runs: its instance, that instance's type and image. */
+  public void placement(String instanceId, String instanceType, String image) {
+    this.instanceId = instanceId;
+    this.instanceType = instanceType;
+    this.image = image;
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
   /** The Kernel Gateway model jupyter_server reads. */
   public ObjectNode gatewayModel() {
     ObjectNode m = Json.mapper().createObjectNode();
@@ -116,6 +130,9 @@ public final class Kernel {
     m.put("reason", reason);
     KernelConnection c = connection;
     m.put("dropped_messages", c == null ? 0 : c.badSignatures());
+    m.put("instance_id", instanceId);
+    m.put("instance_type", instanceType);
+    m.put("image", image);
     return m;
   }
 }

@@ -3,6 +3,11 @@ package dev.atelier.kernels;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.http.ApiException;
+import dev.atelier.instances.ImageCatalog;
+import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.instances.InstancePool;
+import dev.atelier.instances.InstanceType;
+import dev.atelier.instances.NotebookMetadata;
 import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.AgentException;
 import dev.atelier.runtime.InstanceRuntime;
@@ -34,35 +39,113 @@ import org.zeromq.ZContext;
  * Starts, watches and stops kernels through an instance's agent, and keeps their models: the
  * Kernel Gateway API and Atelier's panels both read from here.
  */
-public final class KernelService implements AutoCloseable {
+public final class KernelService implements AutoCloseable, dev.atelier.instances.InstanceRoutes.Kernels {
   private static final Logger LOG = LoggerFactory.getLogger(KernelService.class);
   private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(15);
 
   private final AtelierConfig config;
   private final ZContext zmq;
   private final InstanceRuntime runtime;
+  private final InstancePool pool;
+  private final InstanceCatalog types;
+  private ImageCatalog images;
   private final Kernelspecs kernelspecs;
   private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();
   private final Map<String, ZmqLoop> loops = new ConcurrentHashMap<>();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
+  private final java.util.Set<AgentClient> watchedAgents = ConcurrentHashMap.newKeySet();
   private volatile CompletableFuture<InstanceRuntime.Instance> instance;
 
-  public KernelService(AtelierConfig config, ZContext zmq, InstanceRuntime runtime) {
+  /**
+   * @param runtime runs the local agent that tells the kernelspecs of the project's environment
+   * @param pool the instances kernels run on
+   * @param types the instance type catalog
+   */
+  public KernelService(AtelierConfig config, ZContext zmq, InstanceRuntime runtime, InstancePool pool,
+      InstanceCatalog types) {
     this.config = config;
     this.zmq = zmq;
     this.runtime = runtime;
+    this.pool = pool;
+    this.types = types;
     this.kernelspecs = new Kernelspecs(this::agent);
+    pool.onLost((p, why) -> p.kernels().forEach(id -> {
+      Kernel k = kernels.get(id);
+      if (k != null) {
+        markDead(k, why);
+      }
+    }));
   }
 
-  /** Starts the instance (the local agent) and learns its kernelspecs; fails if it cannot. */
+  /** The image catalog, once the kernelspecs it needs for {@code local} are known. */
+  public void images(ImageCatalog images) {
+    this.images = images;
+  }
+
+  public InstancePool pool() {
+    return pool;
+  }
+
+  public InstanceCatalog instanceTypes() {
+    return types;
+  }
+
+  public ImageCatalog images() {
+    return images;
+  }
+
+  /** Starts the local agent and learns its kernelspecs; fails if it cannot. */
   public CompletableFuture<Void> startup() {
     instance = runtime.start(InstanceSpec.local(config.rootDir()));
-    return instance.thenCompose(i -> {
-      i.agent().onEvent(this::onAgentEvent);
-      i.terminated().thenAccept(why -> kernels.values().forEach(k -> markDead(k, why)));
-      return kernelspecs.all().thenApply(specs -> null);
-    });
+    return instance.thenCompose(i -> kernelspecs.all().thenApply(specs -> null));
+  }
+
+  /** Names of the project environment's kernelspecs (known after {@link #startup}). */
+  public List<String> localKernelspecNames() {
+    try {
+      List<String> names = new ArrayList<>();
+      kernelspecs.all().get(15, TimeUnit.SECONDS).path("kernelspecs").fieldNames().forEachRemaining(names::add);
+      return names;
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
+  /** The instance type and image a kernel runs on: explicit, else the notebook's metadata, else the defaults. */
+  record Target(InstanceType type, ImageCatalog.Image image) {}
+
+  private Target target(Map<String, String> env) {
+    NotebookMetadata.Placement saved = NotebookMetadata.read(notebookFile(env.get("JPY_SESSION_NAME")));
+    String typeName = firstNonBlank(env.get("KERNEL_INSTANCE_TYPE"), saved.instanceType(), types.defaultType().name());
+    String imageName = firstNonBlank(env.get("KERNEL_IMAGE"), saved.image(), images.defaultImage());
+    return new Target(types.require(typeName), images.require(imageName));
+  }
+
+  private static String firstNonBlank(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isBlank()) {
+        return v.trim();
+      }
+    }
+    return null;
+  }
+
+  private Path notebookFile(String sessionName) {
+    if (sessionName == null || sessionName.isBlank()) {
+      return null;
+    }
+    Path p = Path.of(sessionName);
+    Path abs = (p.isAbsolute() ? p : config.rootDir().resolve(p)).normalize();
+    return abs.startsWith(config.rootDir()) ? abs : null;
+  }
+
+  private CompletableFuture<AgentClient> agentOf(Kernel kernel) {
+    InstancePool.Pooled p = pool.get(kernel.instanceId());
+    if (p == null) {
+      return CompletableFuture.failedFuture(new AgentException("the kernel's instance " + kernel.instanceId() + " is gone"));
+    }
+    return p.instance().thenApply(InstanceRuntime.Instance::agent);
   }
 
   public Kernelspecs kernelspecs() {
@@ -107,8 +190,36 @@ public final class KernelService implements AutoCloseable {
    * @param env the start request's environment (KERNEL_* and the variables jupyter_server forwards)
    */
   public CompletableFuture<Kernel> start(String specName, Map<String, String> env) {
-    return kernelspecs.require(specName).thenCompose(spec -> agent().thenCompose(agent -> {
+    Target target;
+    try {
+      target = target(env);
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return kernelspecs.require(specName).thenCompose(spec -> {
+      if (!target.image().kernelspecs().contains(spec.name())) {
+        throw new CompletionException(ApiException.badRequest("image " + target.image().name() + " has no kernelspec '"
+            + spec.name() + "'; it offers: " + String.join(", ", target.image().kernelspecs())));
+      }
       String id = UUID.randomUUID().toString();
+      return pool.acquire(target.type(), target.image().name(), id, config.rootDir())
+          .exceptionally(err -> {
+            pool.release(id);
+            Throwable cause = unwrap(err);
+            throw new CompletionException(new ApiException(500, "Kernel Start Failed", "kernel " + spec.name()
+                + " could not start: instance " + target.type().name() + " on " + target.image().name()
+                + " did not start: " + cause.getMessage()));
+          })
+          .thenCompose(pooled -> pooled.instance().thenCompose(inst -> launch(id, spec, env, pooled, inst.agent())));
+    });
+  }
+
+  private CompletableFuture<Kernel> launch(String id, Kernelspecs.Spec spec, Map<String, String> env,
+      InstancePool.Pooled pooled, AgentClient agent) {
+    {
+      if (watchedAgents.add(agent)) {
+        agent.onEvent(this::onAgentEvent);
+      }
       byte[] k = new byte[32];
       random.nextBytes(k);
       String key = HexFormat.of().formatHex(k);
@@ -116,6 +227,7 @@ public final class KernelService implements AutoCloseable {
       kernelEnv.put("KERNEL_ID", id);
       Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
           notebookPath(env.get("JPY_SESSION_NAME")), Instant.now());
+      kernel.placement(pooled.id(), pooled.type().name(), pooled.key().image());
       kernels.put(id, kernel);
       changed();
       Duration timeout = launchTimeout(env);
@@ -149,13 +261,14 @@ public final class KernelService implements AutoCloseable {
                 : "kernel " + spec.name() + " failed to start: " + cause.getMessage();
             throw new CompletionException(new ApiException(500, "Kernel Start Failed", why));
           });
-    }));
+    }
   }
 
   private void discard(Kernel kernel, AgentClient agent) {
     kernels.remove(kernel.id());
     closeConnection(kernel, "kernel failed to start");
-    agent.request("shutdown", Map.of("kernel_id", kernel.id(), "now", true), AGENT_TIMEOUT);
+    agent.request("shutdown", Map.of("kernel_id", kernel.id(), "now", true), AGENT_TIMEOUT)
+        .whenComplete((r, e) -> pool.release(kernel.id()));
     changed();
   }
 
@@ -189,7 +302,7 @@ public final class KernelService implements AutoCloseable {
 
   /** The heartbeat stopped: ask the agent whether the process is still there. */
   private void checkAlive(Kernel kernel) {
-    agent()
+    agentOf(kernel)
         .thenCompose(a -> a.request("list", Map.of(), Duration.ofSeconds(2)))
         .whenComplete((reply, err) -> {
           if (err != null) {
@@ -252,7 +365,7 @@ public final class KernelService implements AutoCloseable {
   public CompletableFuture<Void> interrupt(String id) {
     Kernel kernel = get(id);
     kernel.touch(Instant.now());
-    return agent().thenCompose(a -> a.request("interrupt", Map.of("kernel_id", kernel.id()), AGENT_TIMEOUT))
+    return agentOf(kernel).thenCompose(a -> a.request("interrupt", Map.of("kernel_id", kernel.id()), AGENT_TIMEOUT))
         .thenApply(r -> (Void) null)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(agentFailure("interrupt", e)));
   }
@@ -266,7 +379,7 @@ public final class KernelService implements AutoCloseable {
     c.publishStatus("restarting");
     changed();
     Duration timeout = Duration.ofSeconds(Math.max(config.kernelLaunchTimeout().toSeconds(), 30));
-    return agent()
+    return agentOf(kernel)
         .thenCompose(a -> a.request("restart", Map.of("kernel_id", id), timeout))
         .thenCompose(r -> c.awaitReady().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
         .handle((ok, err) -> {
@@ -290,13 +403,14 @@ public final class KernelService implements AutoCloseable {
   }
 
   private CompletableFuture<Void> shutdown(Kernel kernel, boolean now) {
-    return agent()
+    return agentOf(kernel)
         .thenCompose(a -> a.request("shutdown", Map.of("kernel_id", kernel.id(), "now", now), AGENT_TIMEOUT))
         .handle((r, err) -> {
           if (err != null) {
             LOG.warn("kernel {}: the agent could not shut it down: {}", kernel.id(), unwrap(err).getMessage());
           }
           kernels.remove(kernel.id());
+          pool.release(kernel.id());
           closeConnection(kernel, "kernel shut down");
           changed();
           LOG.info("kernel {} shut down", kernel.id());
@@ -391,6 +505,36 @@ public final class KernelService implements AutoCloseable {
     return cause;
   }
 
+  @Override
+  public com.fasterxml.jackson.databind.node.ObjectNode kernelSummary(String kernelId) {
+    var n = dev.atelier.http.Json.mapper().createObjectNode();
+    n.put("id", kernelId);
+    Kernel k = kernels.get(kernelId);
+    n.put("path", k == null ? null : k.path());
+    n.put("name", k == null ? null : k.specName());
+    n.put("execution_state", k == null ? "starting" : k.executionState());
+    return n;
+  }
+
+  @Override
+  public CompletableFuture<Void> stopInstance(String instanceId) {
+    InstancePool.Pooled p = pool.get(instanceId);
+    if (p == null) {
+      return null;
+    }
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (String id : p.kernels()) {
+      Kernel k = kernels.get(id);
+      if (k != null) {
+        stops.add(shutdown(k, true));
+      }
+    }
+    return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+      CompletableFuture<Void> s = pool.stop(instanceId, "stopped by a user");
+      return s == null ? CompletableFuture.completedFuture(null) : s;
+    });
+  }
+
   /** Stops every kernel (the runtime's close stops the agent, which stops the rest). */
   @Override
   public void close() {
@@ -398,6 +542,7 @@ public final class KernelService implements AutoCloseable {
       closeConnection(k, "server shutting down");
     }
     kernels.clear();
+    pool.close();
     runtime.close();
   }
 }

@@ -194,6 +194,30 @@ public final class DockerRuntime implements InstanceRuntime {
     }
   }
 
+  /** An image the engine has that declares the kernelspecs it offers (label {@code dev.atelier.kernelspecs}). */
+  public record ImageEntry(String name, String id, Map<String, String> labels, long sizeBytes, long createdEpochSeconds) {}
+
+  /** Tagged images carrying the {@code dev.atelier.kernelspecs} label, one entry per tag. */
+  public List<ImageEntry> instanceImages() {
+    List<ImageEntry> out = new ArrayList<>();
+    try {
+      for (var image : docker.listImagesCmd().withLabelFilter("dev.atelier.kernelspecs").exec()) {
+        if (image.getRepoTags() == null) {
+          continue;
+        }
+        for (String tag : image.getRepoTags()) {
+          if (!tag.startsWith("<none>")) {
+            out.add(new ImageEntry(tag, image.getId(), image.getLabels() == null ? Map.of() : image.getLabels(),
+                image.getSize() == null ? 0 : image.getSize(), image.getCreated() == null ? 0 : image.getCreated()));
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
+    }
+    return out;
+  }
+
   /** Containers this owner's servers started, running or not (for adoption or clean-up). */
   public List<String> ownedContainers() {
     List<String> ids = new ArrayList<>();

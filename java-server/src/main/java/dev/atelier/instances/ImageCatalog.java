@@ -1,0 +1,129 @@
+package dev.atelier.instances;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.http.ApiException;
+import dev.atelier.http.Json;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.DockerRuntime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The images instances run: {@code local} (the project's own Python environment, run by the
+ * process runtime, no Docker needed) and every Docker image that declares the kernelspecs it
+ * offers in its {@code dev.atelier.kernelspecs} label (built by {@code images/build.sh}).
+ */
+public final class ImageCatalog {
+  public static final String LOCAL = "local";
+
+  /** An image and the kernelspecs it offers. */
+  public record Image(String name, String displayName, String runtime, List<String> kernelspecs, long sizeBytes) {
+    public ObjectNode model() {
+      ObjectNode n = Json.mapper().createObjectNode();
+      n.put("name", name);
+      n.put("display_name", displayName);
+      n.put("runtime", runtime);
+      n.set("kernelspecs", Json.mapper().valueToTree(kernelspecs));
+      n.put("size_bytes", sizeBytes);
+      return n;
+    }
+  }
+
+  private final DockerRuntime docker;
+  private final Supplier<List<String>> localKernelspecs;
+  private final String defaultImage;
+
+  /**
+   * @param docker the Docker runtime, or null when there is none
+   * @param localKernelspecs the kernelspecs of the project's environment
+   */
+  public ImageCatalog(DockerRuntime docker, Supplier<List<String>> localKernelspecs, String defaultImage) {
+    this.docker = docker;
+    this.localKernelspecs = localKernelspecs;
+    this.defaultImage = defaultImage;
+  }
+
+  public String defaultImage() {
+    return defaultImage;
+  }
+
+  /** Which runtime runs the image. */
+  public static String runtimeOf(String image) {
+    return LOCAL.equals(image) ? "process" : "docker";
+  }
+
+  private Image local() {
+    return new Image(LOCAL, "Project environment (no container)", "process", localKernelspecs.get(), 0);
+  }
+
+  /** Every image; Docker's only when the engine answers (see {@link #dockerProblem()}). */
+  public List<Image> list() {
+    List<Image> out = new ArrayList<>();
+    out.add(local());
+    if (docker != null) {
+      try {
+        for (DockerRuntime.ImageEntry e : docker.instanceImages()) {
+          out.add(fromLabels(e));
+        }
+      } catch (AgentException e) {
+        // the health endpoint says why; local still works
+      }
+    }
+    return out;
+  }
+
+  /** Why Docker images cannot be used right now, or null when they can. */
+  public String dockerProblem() {
+    if (docker == null) {
+      return "this server has no Docker runtime (dockerHost is empty)";
+    }
+    try {
+      docker.engineVersion();
+      return null;
+    } catch (AgentException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static Image fromLabels(DockerRuntime.ImageEntry e) {
+    String specs = e.labels().getOrDefault("dev.atelier.kernelspecs", "");
+    List<String> names = Arrays.stream(specs.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
+    return new Image(e.name(), e.labels().getOrDefault("dev.atelier.display-name", e.name()), "docker", names,
+        e.sizeBytes());
+  }
+
+  /**
+   * The image, or a 400 listing the valid ones; an image that exists but is not built says how to
+   * build it; an unreachable engine is a 503 saying why.
+   */
+  public Image require(String name) {
+    if (LOCAL.equals(name)) {
+      return local();
+    }
+    if (docker == null) {
+      throw ApiException.badRequest("image '" + name + "' needs Docker, and this server has no Docker runtime; valid images: local");
+    }
+    List<DockerRuntime.ImageEntry> images;
+    try {
+      images = docker.instanceImages();
+    } catch (AgentException e) {
+      throw ApiException.unavailable("cannot run image " + name + ": " + e.getMessage());
+    }
+    String wanted = name.contains(":") ? name : name + ":latest";
+    for (DockerRuntime.ImageEntry e : images) {
+      if (e.name().equals(wanted)) {
+        return fromLabels(e);
+      }
+    }
+    List<String> valid = new ArrayList<>(List.of(LOCAL));
+    images.forEach(e -> valid.add(e.name()));
+    if (name.startsWith("atelier/")) {
+      throw ApiException.badRequest("image " + wanted + " is not built: run 'bash images/build.sh' to build it"
+          + " (built images: " + String.join(", ", valid) + ")");
+    }
+    throw ApiException.badRequest("unknown image '" + name + "'; valid images: " + String.join(", ", valid)
+        + " (an image is offered when it carries the label dev.atelier.kernelspecs)");
+  }
+}

@@ -1,0 +1,313 @@
+package dev.atelier.instances;
+
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.InstanceRuntime;
+import dev.atelier.runtime.InstanceSpec;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance per (instance type, image), shared by every kernel of that pair: the first kernel
+ * starts it, later ones join it, and once its last kernel has ended it stops after a grace period.
+ * Its life is metered from start to stop.
+ */
+public final class InstancePool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InstancePool.class);
+  private static final Duration SEEN_EVERY = Duration.ofSeconds(30);
+
+  /** The pair instances are shared by. */
+  public record Key(String instanceType, String image) {}
+
+  /** A pooled instance; {@link #instance} completes once its agent answers. */
+  public static final class Pooled {
+    private final String id;
+    private final Key key;
+    private final InstanceType type;
+    private final String runtime;
+    private final CompletableFuture<InstanceRuntime.Instance> instance;
+    private final Set<String> kernels = new LinkedHashSet<>();
+    private volatile Instant startedAt;
+    private volatile String state = "starting";
+    private volatile Instant stopsAt;
+    private ScheduledFuture<?> stopTimer;
+
+    Pooled(String id, Key key, InstanceType type, String runtime, CompletableFuture<InstanceRuntime.Instance> instance) {
+      this.id = id;
+      this.key = key;
+      this.type = type;
+      this.runtime = runtime;
+      this.instance = instance;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public Key key() {
+      return key;
+    }
+
+    public InstanceType type() {
+      return type;
+    }
+
+    public String runtime() {
+      return runtime;
+    }
+
+    public CompletableFuture<InstanceRuntime.Instance> instance() {
+      return instance;
+    }
+
+    /** When it started running (null while starting). */
+    public Instant startedAt() {
+      return startedAt;
+    }
+
+    /** {@code starting}, {@code running} or {@code stopping}. */
+    public String state() {
+      return state;
+    }
+
+    /** When it stops because no kernel is left on it (null while kernels run on it). */
+    public Instant stopsAt() {
+      return stopsAt;
+    }
+
+    public synchronized List<String> kernels() {
+      return new ArrayList<>(kernels);
+    }
+  }
+
+  private final Map<String, InstanceRuntime> runtimes;
+  private final UsageMeter meter;
+  private final Duration grace;
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("instance-timers").daemon().factory());
+  private final Map<Key, Pooled> byKey = new LinkedHashMap<>();
+  private final Map<String, Pooled> byId = new LinkedHashMap<>();
+  private final Map<String, Pooled> byKernel = new LinkedHashMap<>();
+  private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<Pooled, String>> lostListeners = new CopyOnWriteArrayList<>();
+  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * @param runtimes by name ({@code process}, {@code docker}); an image's runtime is {@link ImageCatalog#runtimeOf}
+   * @param grace how long an instance with no kernels keeps running
+   */
+  public InstancePool(Map<String, InstanceRuntime> runtimes, UsageMeter meter, Duration grace) {
+    this.runtimes = runtimes;
+    this.meter = meter;
+    this.grace = grace;
+    timers.scheduleAtFixedRate(this::markSeen, SEEN_EVERY.toSeconds(), SEEN_EVERY.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Runs when an instance is added, changes state, gains or loses a kernel, or goes. */
+  public void onChange(Runnable listener) {
+    changeListeners.add(listener);
+  }
+
+  /** Runs when an instance ends without being asked to (killed, out of memory, engine gone). */
+  public void onLost(BiConsumer<Pooled, String> listener) {
+    lostListeners.add(listener);
+  }
+
+  private void changed() {
+    changeListeners.forEach(Runnable::run);
+  }
+
+  public synchronized List<Pooled> list() {
+    return new ArrayList<>(byId.values());
+  }
+
+  public synchronized Pooled get(String instanceId) {
+    return byId.get(instanceId);
+  }
+
+  public synchronized Pooled ofKernel(String kernelId) {
+    return byKernel.get(kernelId);
+  }
+
+  /**
+   * The instance of (type, image) for a new kernel: the running one, or a new one. The kernel
+   * counts as on it from now on, until {@link #release}.
+   */
+  public CompletableFuture<Pooled> acquire(InstanceType type, String image, String kernelId, Path workDir) {
+    Pooled p;
+    synchronized (this) {
+      Key key = new Key(type.name(), image);
+      p = byKey.get(key);
+      if (p == null) {
+        p = launch(key, type, workDir);
+      }
+      synchronized (p) {
+        p.kernels.add(kernelId);
+        if (p.stopTimer != null) {
+          p.stopTimer.cancel(false);
+          p.stopTimer = null;
+        }
+        p.stopsAt = null;
+      }
+      byKernel.put(kernelId, p);
+    }
+    changed();
+    Pooled pooled = p;
+    return p.instance.thenApply(i -> pooled);
+  }
+
+  private Pooled launch(Key key, InstanceType type, Path workDir) {
+    String runtimeName = ImageCatalog.runtimeOf(key.image());
+    InstanceRuntime runtime = runtimes.get(runtimeName);
+    byte[] b = new byte[8];
+    random.nextBytes(b);
+    String id = "i-" + HexFormat.of().formatHex(b);
+    CompletableFuture<InstanceRuntime.Instance> started = runtime == null
+        ? CompletableFuture.failedFuture(new AgentException("no " + runtimeName + " runtime is configured"))
+        : runtime.start(new InstanceSpec(type.name(), key.image(), type.vcpus(), type.memoryBytes(), workDir,
+            Map.of("dev.atelier.instance-id", id)));
+    Pooled p = new Pooled(id, key, type, runtimeName, started);
+    byKey.put(key, p);
+    byId.put(id, p);
+    LOG.info("instance {}: starting {} on {} ({} runtime)", id, type.name(), key.image(), runtimeName);
+    started.whenComplete((instance, err) -> {
+      if (err != null) {
+        LOG.warn("instance {} ({} on {}) failed to start: {}", id, type.name(), key.image(), err.getMessage());
+        forget(p);
+        changed();
+        return;
+      }
+      p.startedAt = meter.clock().instant();
+      p.state = "running";
+      meter.started(id, type.name(), key.image(), runtimeName);
+      instance.terminated().thenAccept(why -> lost(p, why));
+      changed();
+    });
+    return p;
+  }
+
+  private synchronized void forget(Pooled p) {
+    byKey.remove(p.key, p);
+    byId.remove(p.id);
+    byKernel.values().removeIf(x -> x == p);
+  }
+
+  /** The kernel left its instance (shut down, or failed to start); an empty instance stops after the grace period. */
+  public void release(String kernelId) {
+    Pooled p;
+    synchronized (this) {
+      p = byKernel.remove(kernelId);
+    }
+    if (p == null) {
+      return;
+    }
+    boolean empty;
+    synchronized (p) {
+      p.kernels.remove(kernelId);
+      empty = p.kernels.isEmpty() && !"stopping".equals(p.state);
+      if (empty && !grace.isZero()) {
+        p.stopsAt = meter.clock().instant().plus(grace);
+        p.stopTimer = timers.schedule(() -> stopIfEmpty(p), grace.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+    if (empty && grace.isZero()) {
+      stopIfEmpty(p);
+    }
+    changed();
+  }
+
+  private void stopIfEmpty(Pooled p) {
+    synchronized (p) {
+      if (!p.kernels.isEmpty()) {
+        return;
+      }
+    }
+    stop(p, "its last kernel ended " + (grace.isZero() ? "" : grace.toSeconds() + " s ") + "before");
+  }
+
+  /** Stops an instance and whatever runs on it; 404-worthy null when there is no such instance. */
+  public CompletableFuture<Void> stop(String instanceId, String reason) {
+    Pooled p = get(instanceId);
+    return p == null ? null : stop(p, reason);
+  }
+
+  private CompletableFuture<Void> stop(Pooled p, String reason) {
+    synchronized (p) {
+      if ("stopping".equals(p.state)) {
+        return p.instance.thenCompose(InstanceRuntime.Instance::terminated).thenApply(w -> null);
+      }
+      p.state = "stopping";
+      if (p.stopTimer != null) {
+        p.stopTimer.cancel(false);
+      }
+    }
+    synchronized (this) {
+      byKey.remove(p.key, p);
+    }
+    LOG.info("instance {} ({} on {}): stopping, {}", p.id, p.type.name(), p.key.image(), reason);
+    if (p.startedAt != null) {
+      meter.stopped(p.id, reason);
+    }
+    changed();
+    return p.instance
+        .thenCompose(InstanceRuntime.Instance::stop)
+        .handle((v, err) -> {
+          forget(p);
+          changed();
+          return null;
+        });
+  }
+
+  private void lost(Pooled p, String why) {
+    if ("stopping".equals(p.state)) {
+      return;
+    }
+    LOG.warn("instance {} ({} on {}) ended: {}", p.id, p.type.name(), p.key.image(), why);
+    p.state = "stopping";
+    meter.stopped(p.id, why);
+    forget(p);
+    lostListeners.forEach(l -> l.accept(p, why));
+    changed();
+  }
+
+  private void markSeen() {
+    try {
+      List<String> ids = list().stream().filter(p -> "running".equals(p.state)).map(Pooled::id).toList();
+      meter.seen(ids);
+    } catch (RuntimeException e) {
+      LOG.warn("could not record running instances: {}", e.getMessage());
+    }
+  }
+
+  /** Stops every instance (the server is stopping). */
+  @Override
+  public void close() {
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (Pooled p : list()) {
+      stops.add(stop(p, "the server stopped"));
+    }
+    try {
+      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("not every instance stopped cleanly: {}", e.getMessage());
+    }
+    timers.shutdownNow();
+  }
+}

@@ -1,0 +1,153 @@
+"""Instances: the notebook's saved metadata decides its instance type and image however the
+session is created; notebooks of the same (type, image) share one instance; a Docker instance
+runs with its type's CPU and memory limits; the instances API answers bad input with a 400 that
+names what is wrong."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import uuid
+
+import pytest
+
+from client import KernelClient
+
+BACKENDS = ("frontdoor",)
+DOCKER_IMAGE = "atelier/base:latest"
+
+
+def saved_notebook(backend, metadata: dict) -> str:
+    """A notebook file saved with this metadata, as JupyterLab would have written it."""
+    name = f"placed-{uuid.uuid4().hex[:8]}.ipynb"
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {},
+                     "outputs": [], "source": "print(1)"}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                      "language": "python"}, **metadata},
+          "nbformat": 4, "nbformat_minor": 5}
+    (backend.root_dir / name).write_text(json.dumps(nb))
+    return name
+
+
+def kernel_model(backend, kernel_id: str) -> dict:
+    kernels = backend.rest.get("/atelier/api/kernels").json()["kernels"]
+    found = [k for k in kernels if k["id"] == kernel_id]
+    assert found, f"kernel {kernel_id} not in {kernels}"
+    return found[0]
+
+
+def open_session(backend, path: str) -> tuple[dict, KernelClient]:
+    session = backend.rest.create_session(path)
+    c = KernelClient(backend.rest, session["kernel"]["id"])
+    c.connect(wait_ready=True, timeout=120)
+    return session, c
+
+
+def close_session(backend, session: dict, client: KernelClient) -> None:
+    client.close()
+    backend.rest.delete(f"/api/sessions/{session['id']}", timeout=60)
+
+
+def test_saved_instance_type_decides_where_a_script_created_session_runs(backend):
+    path = saved_notebook(backend, {"instance_type": "ml.m5.large"})
+    session, c = open_session(backend, path)
+    try:
+        k = kernel_model(backend, session["kernel"]["id"])
+        assert (k["instance_type"], k["image"]) == ("ml.m5.large", "local")
+        instances = backend.rest.get("/atelier/api/instances").json()["instances"]
+        mine = [i for i in instances if i["id"] == k["instance_id"]]
+        assert mine and mine[0]["instance_type"] == "ml.m5.large"
+        assert [x["id"] for x in mine[0]["kernels"]] == [k["id"]]
+        assert mine[0]["price_per_hour"] > 0
+    finally:
+        close_session(backend, session, c)
+
+
+def test_notebooks_of_one_type_share_an_instance_and_a_notebook_without_metadata_gets_the_default(backend):
+    a, ca = open_session(backend, saved_notebook(backend, {}))
+    b, cb = open_session(backend, saved_notebook(backend, {"instance_type": "ml.t3.medium"}))
+    try:
+        ka, kb = kernel_model(backend, a["kernel"]["id"]), kernel_model(backend, b["kernel"]["id"])
+        assert ka["instance_type"] == kb["instance_type"] == "ml.t3.medium"
+        assert ka["instance_id"] == kb["instance_id"]
+        inst = [i for i in backend.rest.get("/atelier/api/instances").json()["instances"]
+                if i["id"] == ka["instance_id"]][0]
+        assert sorted(x["id"] for x in inst["kernels"]) == sorted([ka["id"], kb["id"]])
+        # both kernels really run side by side on it
+        assert ca.eval("1 + 1") == "2" and cb.eval("2 + 2") == "4"
+    finally:
+        close_session(backend, a, ca)
+        close_session(backend, b, cb)
+
+
+def test_unknown_instance_type_is_refused_listing_the_valid_ones(backend):
+    path = saved_notebook(backend, {"instance_type": "ml.nope.large"})
+    r = backend.rest.post("/api/sessions", json={"path": path, "type": "notebook", "name": path,
+                                                 "kernel": {"name": "python3"}})
+    assert r.status_code >= 400, r.text
+    text = r.text
+    assert "ml.nope.large" in text and "ml.t3.medium" in text, text
+
+
+def test_instances_api_refuses_bad_input(backend):
+    rest = backend.rest
+    r = rest.get("/atelier/api/usage?from=yesterday")
+    assert r.status_code == 400 and r.json()["message"].startswith("from:"), r.text
+    r = rest.get("/atelier/api/usage?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z")
+    assert r.status_code == 400 and "before" in r.json()["message"], r.text
+    r = rest.delete("/atelier/api/instances/i-doesnotexist")
+    assert r.status_code == 404 and "i-doesnotexist" in r.json()["message"], r.text
+    types = rest.get("/atelier/api/instance-types").json()
+    names = [t["name"] for t in types["instance_types"]]
+    assert names[:5] == ["ml.t3.medium", "ml.m5.large", "ml.c5.large", "ml.m5.xlarge", "ml.g4dn.xlarge"]
+    assert types["default"] == "ml.t3.medium"
+    assert rest.get("/atelier/api/openapi.yaml").text.startswith("openapi: 3")
+
+
+def test_usage_counts_the_instance_life_per_type(backend):
+    before = {u["instance_type"]: u["seconds"] for u in backend.rest.get("/atelier/api/usage").json()["usage"]}
+    session, c = open_session(backend, saved_notebook(backend, {"instance_type": "ml.m5.xlarge"}))
+    try:
+        c.ok("import time; time.sleep(1.5)")
+    finally:
+        close_session(backend, session, c)
+    after = {u["instance_type"]: u for u in backend.rest.get("/atelier/api/usage").json()["usage"]}
+    assert after["ml.m5.xlarge"]["seconds"] - before.get("ml.m5.xlarge", 0) >= 1.5
+    assert after["ml.m5.xlarge"]["cost"] > 0
+
+
+def docker_ready() -> None:
+    """Docker and the base image are part of the test setup: missing, the test fails saying so."""
+    r = subprocess.run(["docker", "image", "inspect", DOCKER_IMAGE], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.fail(f"these tests need Docker and {DOCKER_IMAGE}: run `bash images/build.sh` "
+                    f"(docker said: {(r.stderr or r.stdout).strip()[:300]})")
+
+
+@pytest.mark.timeout(300)
+def test_a_docker_instance_runs_with_its_types_limits(backend):
+    docker_ready()
+    health = backend.rest.get("/atelier/api/health").json()
+    assert health["docker"]["available"], health
+    images = [i["name"] for i in backend.rest.get("/atelier/api/images").json()["images"]]
+    assert DOCKER_IMAGE in images, images
+    path = saved_notebook(backend, {"instance_type": "ml.c5.large", "atelier": {"image": DOCKER_IMAGE}})
+    session, c = open_session(backend, path)
+    try:
+        k = kernel_model(backend, session["kernel"]["id"])
+        assert (k["instance_type"], k["image"]) == ("ml.c5.large", DOCKER_IMAGE)
+        code = ("import os\n"
+                "def read(*ps):\n"
+                "    for p in ps:\n"
+                "        if os.path.exists(p):\n"
+                "            return open(p).read().split()\n"
+                "mem = read('/sys/fs/cgroup/memory/memory.limit_in_bytes', '/sys/fs/cgroup/memory.max')[0]\n"
+                "q = read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us')\n"
+                "quota, period = (q[0], read('/sys/fs/cgroup/cpu/cpu.cfs_period_us')[0]) if q else read('/sys/fs/cgroup/cpu.max')\n"
+                "print(mem, int(quota) / int(period), os.path.exists('/.dockerenv'))")
+        out = c.execute(code, timeout=60).stream_text().split()
+        assert out == [str(4 << 30), "2.0", "True"], out
+        # the notebook's folder is mounted where it is on the host
+        assert c.eval(f"__import__('os').path.exists({str(backend.root_dir / path)!r})") == "True"
+    finally:
+        close_session(backend, session, c)
