@@ -151,3 +151,63 @@ def test_a_docker_instance_runs_with_its_types_limits(backend):
         assert c.eval(f"__import__('os').path.exists({str(backend.root_dir / path)!r})") == "True"
     finally:
         close_session(backend, session, c)
+
+
+def test_idle_policy_is_validated_shown_and_enforced(backend):
+    rest = backend.rest
+    r = rest.request("PUT", "/atelier/api/idle-policy/ml.nope", json={"kernel_idle_minutes": 5})
+    assert r.status_code == 400 and "valid types" in r.json()["message"], r.text
+    r = rest.request("PUT", "/atelier/api/idle-policy/ml.c5.large", json={"kernel_idle_minutes": "soon"})
+    assert r.status_code == 400 and r.json()["message"].startswith("kernel_idle_minutes:"), r.text
+    r = rest.request("PUT", "/atelier/api/idle-policy/ml.c5.large", json={"kernel_idle_minutes": -1})
+    assert r.status_code == 400 and r.json()["message"].startswith("kernel_idle_minutes:"), r.text
+    r = rest.request("PUT", "/atelier/api/idle-policy/ml.c5.large", json={"idle": 3})
+    assert r.status_code == 400 and r.json()["message"].startswith("idle: unknown field"), r.text
+    r = rest.request("PUT", "/atelier/api/idle-policy/ml.c5.large", data="{not json",
+                     headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+
+    r = rest.request("PUT", "/atelier/api/idle-policy/ml.c5.large", json={"kernel_idle_minutes": 1})
+    assert r.status_code == 200 and r.json() == {"instance_type": "ml.c5.large", "kernel_idle_minutes": 1,
+                                                 "instance_idle_minutes": 0}, r.text
+    policies = {p["instance_type"]: p for p in rest.get("/atelier/api/idle-policy").json()["policies"]}
+    assert policies["ml.c5.large"]["kernel_idle_minutes"] == 1
+    assert policies["ml.t3.medium"] == {"instance_type": "ml.t3.medium", "kernel_idle_minutes": 0,
+                                        "instance_idle_minutes": 0}
+    r = rest.request("PUT", "/atelier/api/idle-policy/ml.m5.xlarge", json={"instance_idle_minutes": 1})
+    assert r.status_code == 200 and r.json()["instance_idle_minutes"] == 1, r.text
+    import datetime
+    import time
+
+    def seconds_left(stamp: str) -> float:
+        when = datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        return (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+
+    try:
+        # kernel rule on ml.c5.large; instance rule on ml.m5.xlarge
+        session, c = open_session(backend, saved_notebook(backend, {"instance_type": "ml.c5.large"}))
+        c.close()
+        kid = session["kernel"]["id"]
+        other, oc = open_session(backend, saved_notebook(backend, {"instance_type": "ml.m5.xlarge"}))
+        oc.close()
+        okid = other["kernel"]["id"]
+        # the panel shows when each rule will act, before it does
+        k = kernel_model(backend, kid)
+        assert k["idle_shutdown_at"] and 0 < seconds_left(k["idle_shutdown_at"]) <= 60, k
+        assert kernel_model(backend, okid)["idle_shutdown_at"] is None  # no kernel rule on m5.xlarge
+        iid = kernel_model(backend, okid)["instance_id"]
+        inst = [i for i in rest.get("/atelier/api/instances").json()["instances"] if i["id"] == iid][0]
+        assert inst["idle_shutdown_at"] and 0 < seconds_left(inst["idle_shutdown_at"]) <= 60, inst
+        # then they act: within the minute and a check interval the kernel and the instance are gone
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            ids = [x["id"] for x in rest.get("/atelier/api/kernels").json()["kernels"]]
+            instances = [i["id"] for i in rest.get("/atelier/api/instances").json()["instances"]]
+            if kid not in ids and okid not in ids and iid not in instances:
+                break
+            time.sleep(1)
+        else:
+            raise AssertionError(f"after 120 s: kernels {ids}, instances {instances}")
+    finally:
+        rest.request("PUT", "/atelier/api/idle-policy/ml.c5.large", json={"kernel_idle_minutes": 0})
+        rest.request("PUT", "/atelier/api/idle-policy/ml.m5.xlarge", json={"instance_idle_minutes": 0})

@@ -30,13 +30,18 @@ public final class AtelierServer extends VerticleBase {
   private final KernelService kernels;
   private HttpServer server;
   private HttpServer frontDoor;
+  /** How often the idle rules are applied. */
+  static final long IDLE_CHECK_MILLIS = Long.getLong("atelier.idleCheckMillis", 15_000);
 
   private final UsageMeter meter;
+  private final dev.atelier.instances.IdlePolicies idle;
 
-  public AtelierServer(AtelierConfig config, KernelService kernels, UsageMeter meter) {
+  public AtelierServer(AtelierConfig config, KernelService kernels, UsageMeter meter,
+      dev.atelier.instances.IdlePolicies idle) {
     this.config = config;
     this.kernels = kernels;
     this.meter = meter;
+    this.idle = idle;
   }
 
   /** The server answers; the Docker engine's state is part of the answer (the process runtime works without it). */
@@ -75,7 +80,7 @@ public final class AtelierServer extends VerticleBase {
     router.get("/api/kernels/:id/channels").handler(channels);
     KernelPanelRoutes panel = new KernelPanelRoutes(vertx, kernels);
     InstanceRoutes instances = new InstanceRoutes(vertx, kernels.pool(), kernels.instanceTypes(), kernels.images(),
-        meter, kernels);
+        meter, kernels, idle);
     java.util.function.BiConsumer<Router, String> api = (r, base) -> {
       r.get(base + "atelier/api/health").handler(this::health);
       panel.mount(r, base);
@@ -86,6 +91,10 @@ public final class AtelierServer extends VerticleBase {
         "no such resource: " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(new FailureHandler());
 
+    vertx.setPeriodic(IDLE_CHECK_MILLIS, id -> vertx.executeBlocking(() -> {
+      kernels.enforceIdle(Instant.now());
+      return null;
+    }, false));
     if (config.cullingEnabled()) {
       vertx.setPeriodic(config.cullInterval().toMillis(), id -> kernels.cullIdle(Instant.now()));
     }

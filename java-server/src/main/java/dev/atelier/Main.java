@@ -4,6 +4,7 @@ import dev.atelier.config.AtelierConfig;
 import dev.atelier.config.ConfigException;
 import dev.atelier.config.ConfigLoader;
 import dev.atelier.kernels.KernelService;
+import dev.atelier.instances.IdlePolicies;
 import dev.atelier.instances.ImageCatalog;
 import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
@@ -203,7 +204,9 @@ public final class Main implements Callable<Integer> {
       throw e;
     }
     Vertx vertx = Vertx.vertx();
-    AtelierServer server = new AtelierServer(config, kernels, meter);
+    IdlePolicies idle = new IdlePolicies(db, types, Clock.systemUTC());
+    kernels.idlePolicies(idle);
+    AtelierServer server = new AtelierServer(config, kernels, meter, idle);
     vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db);
   }

@@ -1,8 +1,11 @@
 package dev.atelier.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.util.concurrent.CompletionStage;
 
 /** Small helpers shared by the capabilities' route classes. */
@@ -20,5 +23,25 @@ public final class Routes {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .end(body instanceof String s ? s : Json.encode(body));
+  }
+
+  /** The request body as a JSON object (an empty body is an empty object), or a 400 saying why not. */
+  public static JsonNode objectBody(RoutingContext ctx) {
+    Buffer raw = ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      return Json.mapper().createObjectNode();
+    }
+    JsonNode body;
+    try {
+      body = Json.mapper().readTree(raw.getBytes());
+    } catch (IOException e) {
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      int nl = m.indexOf('\n');
+      throw ApiException.badRequest("request body is not valid JSON: " + (nl < 0 ? m : m.substring(0, nl)));
+    }
+    if (body == null || !body.isObject()) {
+      throw ApiException.badRequest("request body must be a JSON object");
+    }
+    return body;
   }
 }

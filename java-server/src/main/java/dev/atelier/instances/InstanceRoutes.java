@@ -28,6 +28,9 @@ public final class InstanceRoutes {
 
     /** Shuts down the instance's kernels, then the instance; null when there is no such instance. */
     java.util.concurrent.CompletableFuture<Void> stopInstance(String instanceId);
+
+    /** When the instance's idle rule stops it, or null. */
+    Instant instanceIdleShutdownAt(String instanceId);
   }
 
   private static final Duration MAX_PERIOD = Duration.ofDays(3660);
@@ -38,9 +41,11 @@ public final class InstanceRoutes {
   private final ImageCatalog images;
   private final UsageMeter meter;
   private final Kernels kernels;
+  private final IdlePolicies idle;
 
   public InstanceRoutes(Vertx vertx, InstancePool pool, InstanceCatalog types, ImageCatalog images, UsageMeter meter,
-      Kernels kernels) {
+      Kernels kernels, IdlePolicies idle) {
+    this.idle = idle;
     this.vertx = vertx;
     this.pool = pool;
     this.types = types;
@@ -58,6 +63,9 @@ public final class InstanceRoutes {
     router.delete(api + "instances/:id").handler(this::stopInstance);
     router.get(api + "usage").handler(ctx -> blocking(ctx, () -> usage(ctx)));
     router.get(api + "openapi.yaml").handler(this::openapi);
+    router.get(api + "idle-policy").handler(this::listPolicies);
+    router.put(api + "idle-policy/:type").handler(io.vertx.ext.web.handler.BodyHandler.create(false).setBodyLimit(64 * 1024))
+        .handler(ctx -> blocking(ctx, () -> idle.put(ctx.pathParam("type"), Routes.objectBody(ctx)).model()));
   }
 
   private void blocking(RoutingContext ctx, Callable<Object> work) {
@@ -110,6 +118,8 @@ public final class InstanceRoutes {
       m.put("uptime_seconds", up);
       m.put("cost_so_far", round(up / 3600 * p.type().pricePerHour(), 6));
       m.put("stops_at", p.stopsAt() == null ? null : p.stopsAt().toString());
+      Instant idleAt = kernels.instanceIdleShutdownAt(p.id());
+      m.put("idle_shutdown_at", idleAt == null ? null : idleAt.toString());
       ArrayNode ks = m.putArray("kernels");
       for (String id : p.kernels()) {
         ks.add(kernels.kernelSummary(id));
@@ -125,6 +135,13 @@ public final class InstanceRoutes {
       throw ApiException.notFound("instance " + id + " not found");
     }
     Routes.onContext(vertx, stopping).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+
+  private void listPolicies(RoutingContext ctx) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    ArrayNode list = body.putArray("policies");
+    idle.all().values().forEach(p -> list.add(p.model()));
+    Routes.json(ctx, 200, body);
   }
 
   private Object usage(RoutingContext ctx) {

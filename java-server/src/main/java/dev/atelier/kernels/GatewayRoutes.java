@@ -112,28 +112,7 @@ public final class GatewayRoutes {
   }
 
   private static JsonNode parseBody(RoutingContext ctx) {
-    Buffer raw = ctx.body().buffer();
-    if (raw == null || raw.length() == 0) {
-      return Json.mapper().createObjectNode();
-    }
-    JsonNode body;
-    try {
-      body = Json.mapper().readTree(raw.getBytes());
-    } catch (IOException e) {
-      throw ApiException.badRequest("request body is not valid JSON: " + firstLine(e.getMessage()));
-    }
-    if (body == null || !body.isObject()) {
-      throw ApiException.badRequest("request body must be a JSON object");
-    }
-    return body;
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    return dev.atelier.http.Routes.objectBody(ctx);
   }
 
   private Kernel kernel(RoutingContext ctx) {

@@ -109,6 +109,10 @@ public final class Kernel {
     return instanceId;
   }
 
+  public String instanceType() {
+    return instanceType;
+  }
+
   /** The Kernel Gateway model jupyter_server reads. */
   public ObjectNode gatewayModel() {
     ObjectNode m = Json.mapper().createObjectNode();

@@ -48,7 +48,7 @@ public final class KernelPanelRoutes {
   private ObjectNode snapshot() {
     ObjectNode body = Json.mapper().createObjectNode();
     ArrayNode list = body.putArray("kernels");
-    kernels.list().forEach(k -> list.add(k.atelierModel()));
+    kernels.list().forEach(k -> list.add(kernels.panelModel(k)));
     return body;
   }
 

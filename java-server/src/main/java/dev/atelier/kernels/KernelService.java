@@ -505,6 +505,77 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
     return cause;
   }
 
+  private volatile dev.atelier.instances.IdlePolicies idle;
+
+  public void idlePolicies(dev.atelier.instances.IdlePolicies policies) {
+    this.idle = policies;
+  }
+
+  /** When the kernel's type's idle rule shuts it down (only while it is idle), or null. */
+  public Instant kernelIdleShutdownAt(Kernel k) {
+    dev.atelier.instances.IdlePolicies policies = idle;
+    if (policies == null || k.instanceType() == null || !"idle".equals(k.executionState())) {
+      return null;
+    }
+    var policy = policies.get(k.instanceType());
+    return policy.kernelIdleMinutes() == 0 ? null : k.lastActivity().plus(policy.kernelIdle());
+  }
+
+  @Override
+  public Instant instanceIdleShutdownAt(String instanceId) {
+    dev.atelier.instances.IdlePolicies policies = idle;
+    InstancePool.Pooled p = pool.get(instanceId);
+    if (policies == null || p == null || !"running".equals(p.state()) || p.startedAt() == null) {
+      return null;
+    }
+    var policy = policies.get(p.type().name());
+    if (policy.instanceIdleMinutes() == 0) {
+      return null;
+    }
+    Instant last = p.startedAt();
+    for (String id : p.kernels()) {
+      Kernel k = kernels.get(id);
+      if (k == null) {
+        continue;
+      }
+      if ("busy".equals(k.executionState()) || "starting".equals(k.executionState())
+          || "restarting".equals(k.executionState())) {
+        return null;
+      }
+      if (k.lastActivity().isAfter(last)) {
+        last = k.lastActivity();
+      }
+    }
+    return last.plus(policy.instanceIdle());
+  }
+
+  /** Applies the idle rules: shuts down idle kernels, stops idle instances. */
+  public void enforceIdle(Instant now) {
+    for (Kernel k : list()) {
+      Instant at = kernelIdleShutdownAt(k);
+      if (at != null && !now.isBefore(at)) {
+        LOG.info("kernel {}: idle since {}, shut down by the idle rule of {}", k.id(), k.lastActivity(), k.instanceType());
+        shutdown(k, false);
+      }
+    }
+    for (InstancePool.Pooled p : pool.list()) {
+      Instant at = instanceIdleShutdownAt(p.id());
+      if (at != null && !now.isBefore(at)) {
+        LOG.info("instance {} ({}): no busy kernel since {}, stopped by its idle rule", p.id(), p.type().name(),
+            at.minus(idle.get(p.type().name()).instanceIdle()));
+        stopInstance(p.id());
+      }
+    }
+  }
+
+  /** The panel's model of a kernel: Atelier's model and when the idle rule shuts it down. */
+  public com.fasterxml.jackson.databind.node.ObjectNode panelModel(Kernel k) {
+    var m = k.atelierModel();
+    Instant at = kernelIdleShutdownAt(k);
+    m.put("idle_shutdown_at", at == null ? null : at.toString());
+    return m;
+  }
+
   @Override
   public com.fasterxml.jackson.databind.node.ObjectNode kernelSummary(String kernelId) {
     var n = dev.atelier.http.Json.mapper().createObjectNode();
