@@ -192,7 +192,8 @@ class Atelier:
 
 
 def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
-                  front_door_for: int | None = None, base_url: str = "/") -> Atelier:
+                  front_door_for: int | None = None, base_url: str = "/",
+                  extra_env: dict | None = None) -> Atelier:
     """Starts the server; with ``front_door_for`` (jupyter_server's port) it also serves the front door."""
     if not JAR.exists():
         raise RuntimeError(
@@ -221,7 +222,9 @@ def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
     if front_door_for is not None:
         argv += ["--front-door-port", "0", "--jupyter-url", f"http://127.0.0.1:{front_door_for}",
                  "--base-url", base_url]
-    proc = spawn("atelier", argv, log, env=clean_env(tmp / "atelier-env"), cwd=str(tmp))
+    env = clean_env(tmp / "atelier-env")
+    env.update(extra_env or {})
+    proc = spawn("atelier", argv, log, env=env, cwd=str(tmp))
     end = time.monotonic() + deadline_s
     info = None
     while time.monotonic() < end:

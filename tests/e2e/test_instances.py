@@ -211,3 +211,51 @@ def test_idle_policy_is_validated_shown_and_enforced(backend):
     finally:
         rest.request("PUT", "/atelier/api/idle-policy/ml.c5.large", json={"kernel_idle_minutes": 0})
         rest.request("PUT", "/atelier/api/idle-policy/ml.m5.xlarge", json={"instance_idle_minutes": 0})
+
+
+@pytest.mark.timeout(300)
+def test_a_kernel_killed_for_memory_is_reported_dead_naming_out_of_memory(backend):
+    docker_ready()
+    path = saved_notebook(backend, {"instance_type": "ml.t3.medium", "atelier": {"image": DOCKER_IMAGE}})
+    session, c = open_session(backend, path)
+    try:
+        kid = session["kernel"]["id"]
+        # ml.t3.medium allows 4 GiB: filling 5 GiB gets the kernel OOM-killed
+        c.execute_request("x = b'x' * (5 << 30)")
+        import time
+        deadline = time.monotonic() + 120
+        k = kernel_model(backend, kid)
+        while time.monotonic() < deadline and k["execution_state"] != "dead":
+            time.sleep(0.5)
+            k = kernel_model(backend, kid)
+        assert k["execution_state"] == "dead", k
+        assert "ran out of memory" in k["reason"] and "4096 MiB" in k["reason"], k["reason"]
+    finally:
+        close_session(backend, session, c)
+
+
+@pytest.mark.timeout(180)
+def test_without_a_docker_engine_the_server_runs_says_why_and_local_instances_work(tmp_path):
+    """An unreachable engine is a health fact, not a failed start."""
+    import requests
+    from servers import start_atelier
+    root = tmp_path / "nb"
+    root.mkdir()
+    atelier = start_atelier(tmp_path / "a", root,
+                            extra_env={"ATELIER_DOCKER_HOST": f"unix://{tmp_path}/no-docker.sock"})
+    try:
+        h = {"Authorization": f"token {atelier.token}"}
+        health = requests.get(f"{atelier.url}/atelier/api/health", headers=h, timeout=30).json()
+        assert health["status"] == "ok" and health["docker"]["available"] is False, health
+        assert "not reachable" in health["docker"]["problem"], health
+        images = requests.get(f"{atelier.url}/atelier/api/images", headers=h, timeout=30).json()
+        assert [i["name"] for i in images["images"]] == ["local"] and images["docker_problem"], images
+        r = requests.post(f"{atelier.url}/api/kernels", headers=h, timeout=60,
+                          json={"name": "python3", "env": {"KERNEL_IMAGE": DOCKER_IMAGE}})
+        assert r.status_code == 503 and "not reachable" in r.json()["message"], r.text
+        r = requests.post(f"{atelier.url}/api/kernels", headers=h, timeout=60, json={"name": "python3"})
+        assert r.status_code == 201, r.text
+        assert requests.delete(f"{atelier.url}/api/kernels/{r.json()['id']}", headers=h,
+                               timeout=60).status_code == 204
+    finally:
+        atelier.proc.stop()

@@ -64,6 +64,8 @@ class KernelRegistry:
         self.ip = ip
         self.runtime_dir = runtime_dir
         self._post_event = post_event
+        #: The memory cgroup's OOM kill count last seen: a SIGKILL with a higher count is an OOM kill.
+        self._oom_kills_seen = procs.oom_kills() or 0
         self._ports = port_block
         self._context = zmq.Context()  # shared by the managers' control sockets
         self._kernels: dict[str, Kernel] = {}
@@ -271,6 +273,11 @@ class KernelRegistry:
             expected = kernel.expecting_exit
             event = {"event": "exited", "kernel_id": kernel.kernel_id, **procs.exit_fields(returncode)}
             event["expected"] = expected
+            if returncode == -signal.SIGKILL:
+                ooms = procs.oom_kills()
+                event["oom_killed"] = ooms is not None and ooms > self._oom_kills_seen
+                if ooms is not None:
+                    self._oom_kills_seen = ooms
             self._post_event(event)
         level = logging.INFO if expected else logging.WARNING
         log.log(level, "kernel %s (pid %s) exited with %s", kernel.kernel_id, proc.pid, returncode)

@@ -66,3 +66,25 @@ def exit_fields(returncode: int) -> dict[str, Any]:
     if returncode < 0:
         return {"exit_code": None, "signal": -returncode}
     return {"exit_code": returncode, "signal": None}
+
+
+#: Where the kernel's memory cgroup counts its OOM kills: cgroup v2, then v1.
+OOM_COUNTERS = ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control")
+
+
+def oom_kills(paths: tuple[str, ...] = OOM_COUNTERS) -> int | None:
+    """How many processes the memory cgroup this agent runs in has OOM-killed, or None if unknown.
+
+    In an instance container that is the instance's own limit; a SIGKILL that comes with a
+    higher count than before is the kernel running out of memory.
+    """
+    for path in paths:
+        try:
+            with open(path, encoding="ascii") as f:
+                for line in f:
+                    name, _, value = line.partition(" ")
+                    if name == "oom_kill":
+                        return int(value)
+        except (OSError, ValueError):
+            continue
+    return None

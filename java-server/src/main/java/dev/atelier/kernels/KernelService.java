@@ -328,7 +328,11 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
       return;
     }
     String why;
-    if (event.hasNonNull("signal")) {
+    if (event.path("oom_killed").asBoolean()) {
+      InstancePool.Pooled p = pool.get(kernel.instanceId());
+      why = "the kernel ran out of memory" + (p == null ? "" : " (instance type " + p.type().name() + " allows "
+          + (p.type().memoryBytes() >> 20) + " MiB)") + " and was killed";
+    } else if (event.hasNonNull("signal")) {
       int sig = event.path("signal").asInt();
       why = "the kernel process was killed by signal " + sig + signalName(sig);
     } else {
