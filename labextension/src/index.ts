@@ -1,10 +1,14 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { instanceSpecPlugin } from './instance/plugin';
 import { runningPlugin } from './running/plugin';
 
 export * from './tokens';
 
 /** The Atelier JupyterLab plugins. */
-const plugins: JupyterFrontEndPlugin<any>[] = [runningPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  runningPlugin,
+  instanceSpecPlugin
+];
 
 export default plugins;

@@ -7,6 +7,7 @@ export const RUNNING_PANEL_ID = 'atelier-running';
 /** Plugin ids (the part after the colon names the settings schema file). */
 export namespace PluginIDs {
   export const running = '@atelier/labextension:running';
+  export const instanceSpec = '@atelier/labextension:instance-spec';
 }
 
 /** Command ids contributed by the extension. */
@@ -14,6 +15,7 @@ export namespace CommandIDs {
   export const open = 'atelier:running-open';
   export const refresh = 'atelier:running-refresh';
   export const shutdownAll = 'atelier:running-shutdown-all';
+  export const shutdownAllInstances = 'atelier:running-shutdown-all-instances';
 }
 
 /** Execution states the panel knows how to colour. */
@@ -35,6 +37,14 @@ export interface IKernelInfo {
   connections: number;
   /** Why a kernel died, or null. */
   reason: string | null;
+  /** The instance the kernel runs on (absent from older servers). */
+  instance_id?: string | null;
+  /** Its instance type, e.g. `ml.t3.medium`. */
+  instance_type?: string | null;
+  /** Its image, e.g. `local` or `atelier/base:latest`. */
+  image?: string | null;
+  /** When the type's kernel idle rule shuts it down, unless it gets busy. */
+  idle_shutdown_at?: string | null;
 }
 
 /** Body of `GET {baseUrl}atelier/api/kernels`. */
@@ -73,6 +83,9 @@ export interface IKernelRow {
   lastActivityLabel: string;
   started: string | null;
   connections: number;
+  instanceId: string | null;
+  instanceType: string | null;
+  image: string | null;
 }
 
 /** How the panel currently receives updates. */
@@ -81,6 +94,8 @@ export type FeedStatus = 'connecting' | 'live' | 'polling';
 /** The Running panel's model, as seen by other plugins. */
 export interface IRunningModel {
   readonly kernels: ReadonlyArray<IKernelRow>;
+  /** Find a kernel row by id. */
+  get(id: string): IKernelRow | undefined;
   readonly feedStatus: FeedStatus;
   /** Last error of the background feed, or null when it works. */
   readonly feedError: string | null;
@@ -92,9 +107,113 @@ export interface IAtelierRunning {
   readonly model: IRunningModel;
   /** Fetch the kernel list now. */
   refresh(): Promise<void>;
+  /** Fetch the instance list now. */
+  refreshInstances(): Promise<void>;
 }
 
 export const IAtelierRunning = new Token<IAtelierRunning>(
   '@atelier/labextension:IAtelierRunning',
   'The Atelier Running panel: live list of kernels.'
 );
+
+/** A kernel of an instance, as `GET {baseUrl}atelier/api/instances` lists it. */
+export interface IInstanceKernel {
+  id: string;
+  name?: string | null;
+  path: string | null;
+  execution_state: string;
+}
+
+/** A running instance, as served by `GET {baseUrl}atelier/api/instances`. */
+export interface IInstanceInfo {
+  id: string;
+  instance_type: string;
+  image: string;
+  runtime: string;
+  state: string;
+  vcpus: number;
+  memory_bytes: number;
+  price_per_hour: number;
+  /** ISO-8601 UTC timestamp, or null before it started. */
+  started: string | null;
+  /** Seconds since it started, at the server's clock when answering. */
+  uptime_seconds: number;
+  /** US dollars billed so far. */
+  cost_so_far: number;
+  /** When it stops for lack of kernels (grace period), or null. */
+  stops_at: string | null;
+  /** When its idle rule stops it, unless a kernel gets busy, or null. */
+  idle_shutdown_at?: string | null;
+  kernels: IInstanceKernel[];
+}
+
+/** Body of `GET {baseUrl}atelier/api/instances`. */
+export interface IInstancesResponse {
+  instances: IInstanceInfo[];
+}
+
+/** An entry of the instance type catalog. */
+export interface IInstanceType {
+  name: string;
+  vcpus: number;
+  memory_bytes: number;
+  memory_gib: number;
+  gpus: number;
+  price_per_hour: number;
+  description?: string | null;
+  available: boolean;
+  unavailable_reason: string | null;
+}
+
+/** Body of `GET {baseUrl}atelier/api/instance-types`. */
+export interface IInstanceTypesResponse {
+  default: string;
+  host_gpus: number;
+  instance_types: IInstanceType[];
+}
+
+/** An image instances can run. */
+export interface IImageInfo {
+  name: string;
+  display_name: string;
+  runtime: string;
+  kernelspecs: string[];
+  size_bytes?: number | null;
+}
+
+/** Body of `GET {baseUrl}atelier/api/images`. */
+export interface IImagesResponse {
+  default: string;
+  docker_problem: string | null;
+  images: IImageInfo[];
+}
+
+/** What a deadline of an instance means. */
+export type DeadlineKind = 'stop' | 'idle';
+
+/** A running instance with the fields the panel displays. */
+export interface IInstanceRow {
+  id: string;
+  instanceType: string;
+  image: string;
+  runtime: string;
+  state: string;
+  /** "2 vCPU · 4 GiB". */
+  specLabel: string;
+  pricePerHour: number;
+  kernels: ReadonlyArray<IInstanceKernel>;
+  /** Notebook names (base names) of its kernels, in path order. */
+  notebooks: ReadonlyArray<string>;
+  /** Uptime in whole seconds, at the last tick. */
+  uptimeSeconds: number;
+  /** "1 h 02 min". */
+  uptimeLabel: string;
+  /** "$0.0123". */
+  costLabel: string;
+  /** The nearer of the grace stop and the idle shutdown, or null. */
+  deadlineKind: DeadlineKind | null;
+  /** Seconds left before it, at the last tick (0 once passed). */
+  secondsLeft: number | null;
+  /** "stops in 0:45", "idle shutdown in 59 min", or "—". */
+  deadlineLabel: string;
+}

@@ -1,8 +1,9 @@
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Dialog, Notification } from '@jupyterlab/apputils';
 import { Kernel, Session } from '@jupyterlab/services';
 import * as React from 'react';
 
-import { IKernelRow } from '../tokens';
+import { requestAPI } from '../handler';
+import { IInstanceRow, IKernelRow } from '../tokens';
 import { messageOf } from './client';
 import { ShutdownAllBody } from './components/ShutdownAllBody';
 import { IRunningActions } from './components/RunningView';
@@ -11,16 +12,29 @@ import {
   shutdownAllSummary,
   shutdownOneText
 } from './format';
+import {
+  describeInstanceKernel,
+  instanceLabel,
+  shutdownAllInstancesSummary,
+  shutdownInstanceSummary,
+  shutdownInstancesLines
+} from './instanceFormat';
+import { InstancesModel } from './instancesModel';
 import { RunningModel } from './model';
 
 export interface IActionsOptions {
   model: RunningModel;
-  /** Fetch the list again (socket-independent). */
+  instances: InstancesModel;
+  /** Fetch the kernel list again (socket-independent). */
   refresh: () => Promise<void>;
+  /** Fetch the instance list again. */
+  refreshInstances: () => Promise<void>;
   /** JupyterLab's kernel manager: shutting down goes through it. */
   kernels: Kernel.IManager;
   /** JupyterLab's session manager, refreshed after a shutdown. */
   sessions?: Session.IManager;
+  /** Stop an instance on the server (default: `DELETE instances/{id}`). */
+  stopInstance?: (id: string) => Promise<void>;
 }
 
 /** Show an error as a JupyterLab notification. */
@@ -28,15 +42,45 @@ export function notifyError(prefix: string, error: unknown): void {
   Notification.error(`${prefix}: ${messageOf(error)}`, { autoClose: 8000 });
 }
 
+/**
+ * Show a dialog named by its title for assistive technology (JupyterLab
+ * names a dialog only when its body is plain text).
+ */
+export function showNamedDialog<T>(
+  options: Partial<Dialog.IOptions<T>> & { title: string }
+): Promise<Dialog.IResult<T>> {
+  const dialog = new Dialog<T>(options);
+  if (typeof options.body !== 'string') {
+    dialog.node.setAttribute('aria-label', options.title);
+  }
+  return dialog.launch();
+}
+
+/** `DELETE {baseUrl}atelier/api/instances/{id}`. */
+async function deleteInstance(id: string): Promise<void> {
+  await requestAPI<void>(`instances/${encodeURIComponent(id)}`, {
+    method: 'DELETE'
+  });
+}
+
 /** The actions of the Running panel: confirm, shut down, refresh. */
 export function createActions(options: IActionsOptions): IRunningActions {
-  const { model, kernels, sessions } = options;
+  const { model, instances, kernels, sessions } = options;
+  const stopInstanceOnServer = options.stopInstance ?? deleteInstance;
 
   const refresh = async (): Promise<void> => {
-    try {
-      await options.refresh();
-    } catch (error) {
-      notifyError('Could not list the running kernels', error);
+    const [kernelsResult, instancesResult] = await Promise.allSettled([
+      options.refresh(),
+      options.refreshInstances()
+    ]);
+    if (kernelsResult.status === 'rejected') {
+      notifyError('Could not list the running kernels', kernelsResult.reason);
+    }
+    if (instancesResult.status === 'rejected') {
+      notifyError(
+        'Could not list the running instances',
+        instancesResult.reason
+      );
     }
   };
 
@@ -58,8 +102,31 @@ export function createActions(options: IActionsOptions): IRunningActions {
     }
   };
 
+  /**
+   * Its kernels first through JupyterLab's kernel manager, so notebooks and
+   * jupyter_server's sessions see them end; then the instance itself, which
+   * also stops any kernel started outside JupyterLab.
+   */
+  const stopInstance = async (row: IInstanceRow): Promise<boolean> => {
+    await Promise.all(
+      row.kernels.map(kernel =>
+        kernels.shutdown(kernel.id).catch(() => {
+          // Unknown to jupyter_server: the instance's shut down stops it.
+        })
+      )
+    );
+    try {
+      await stopInstanceOnServer(row.id);
+      instances.remove(row.id);
+      return true;
+    } catch (error) {
+      notifyError(`Could not shut down instance ${instanceLabel(row)}`, error);
+      return false;
+    }
+  };
+
   const shutdown = async (row: IKernelRow): Promise<void> => {
-    const result = await showDialog({
+    const result = await showNamedDialog({
       title: 'Shut down kernel?',
       body: shutdownOneText(row),
       buttons: [
@@ -79,7 +146,7 @@ export function createActions(options: IActionsOptions): IRunningActions {
     if (rows.length === 0) {
       return;
     }
-    const result = await showDialog({
+    const result = await showNamedDialog({
       title: 'Shut down all kernels?',
       body: (
         <ShutdownAllBody
@@ -99,5 +166,58 @@ export function createActions(options: IActionsOptions): IRunningActions {
     await afterShutdown();
   };
 
-  return { refresh, shutdown, shutdownAll };
+  const shutdownInstance = async (row: IInstanceRow): Promise<void> => {
+    const result = await showNamedDialog({
+      title: `Shut down instance ${instanceLabel(row)}?`,
+      body: (
+        <ShutdownAllBody
+          summary={shutdownInstanceSummary(row)}
+          lines={row.kernels.map(describeInstanceKernel)}
+        />
+      ),
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.warnButton({ label: 'Shut Down Instance' })
+      ]
+    });
+    if (!result.button.accept) {
+      return;
+    }
+    await stopInstance(row);
+    await afterShutdown();
+  };
+
+  const shutdownAllInstances = async (): Promise<void> => {
+    const rows = [...instances.instances];
+    if (rows.length === 0) {
+      return;
+    }
+    const result = await showNamedDialog({
+      title: 'Shut down all instances?',
+      body: (
+        <ShutdownAllBody
+          summary={shutdownAllInstancesSummary(rows)}
+          lines={shutdownInstancesLines(rows)}
+          listLabel="Instances to shut down"
+        />
+      ),
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.warnButton({ label: 'Shut Down All' })
+      ]
+    });
+    if (!result.button.accept) {
+      return;
+    }
+    await Promise.all(rows.map(stopInstance));
+    await afterShutdown();
+  };
+
+  return {
+    refresh,
+    shutdown,
+    shutdownAll,
+    shutdownInstance,
+    shutdownAllInstances
+  };
 }

@@ -91,7 +91,10 @@ export function toRow(kernel: IKernelInfo, now: number): IKernelRow {
     lastActivity: kernel.last_activity,
     lastActivityLabel: formatRelativeTime(kernel.last_activity, now),
     started: kernel.started,
-    connections: Number.isFinite(kernel.connections) ? kernel.connections : 0
+    connections: Number.isFinite(kernel.connections) ? kernel.connections : 0,
+    instanceId: kernel.instance_id ?? null,
+    instanceType: kernel.instance_type ?? null,
+    image: kernel.image ?? null
   };
 }
 

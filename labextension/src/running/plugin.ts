@@ -12,22 +12,29 @@ import { atelierRunningIcon } from '../icons';
 import {
   CommandIDs,
   IAtelierRunning,
+  IInstancesResponse,
   IKernelsResponse,
   PluginIDs,
   RUNNING_PANEL_ID
 } from '../tokens';
 import { createActions, notifyError } from './actions';
 import { KernelEventsClient } from './client';
+import { InstancesFeed } from './instancesFeed';
+import { InstancesModel } from './instancesModel';
 import { RunningModel } from './model';
 import { RunningPanel } from './widget';
 
 /** Default fallback poll interval, in ms (see schema/running.json). */
 const DEFAULT_POLL_INTERVAL = 3000;
 
-/** The Running panel: live list of kernels in the left sidebar. */
+/**
+ * The Running panel in the left sidebar: running instances and kernel
+ * sessions, live.
+ */
 export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
   id: PluginIDs.running,
-  description: 'Atelier Running panel: live list of kernels, shut down.',
+  description:
+    'Atelier Running panel: live lists of instances and kernels, shut down.',
   autoStart: true,
   provides: IAtelierRunning,
   optional: [ILayoutRestorer, ISettingRegistry, ICommandPalette],
@@ -39,6 +46,19 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
   ): IAtelierRunning => {
     const serverSettings = ServerConnection.makeSettings();
     const model = new RunningModel();
+    const instances = new InstancesModel();
+    const instancesFeed = new InstancesFeed({
+      model: instances,
+      fetchInstances: async () => {
+        const body = await requestAPI<IInstancesResponse>(
+          'instances',
+          {},
+          serverSettings
+        );
+        return body?.instances ?? [];
+      },
+      onError: error => notifyError('Atelier: cannot list instances', error)
+    });
     const client = new KernelEventsClient({
       url: eventsURL(serverSettings),
       fetchKernels: async () => {
@@ -49,7 +69,11 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
         );
         return body?.kernels ?? [];
       },
-      onKernels: kernels => model.update(kernels),
+      onKernels: kernels => {
+        model.update(kernels);
+        // Every kernel change can start, fill or empty an instance.
+        instancesFeed.trigger();
+      },
       onStatus: (status, error) => model.setFeed(status, error),
       onError: error => notifyError('Atelier: cannot list kernels', error),
       pollInterval: DEFAULT_POLL_INTERVAL
@@ -57,18 +81,27 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
 
     const actions = createActions({
       model,
+      instances,
       refresh: () => client.refresh(),
+      refreshInstances: () => instancesFeed.refresh(),
       kernels: app.serviceManager.kernels,
       sessions: app.serviceManager.sessions
     });
 
-    const panel = new RunningPanel({ model, actions });
+    const panel = new RunningPanel({
+      model,
+      instances,
+      actions,
+      onRefreshDue: () => instancesFeed.trigger()
+    });
     panel.id = RUNNING_PANEL_ID;
     panel.title.icon = atelierRunningIcon;
     panel.title.caption = 'Atelier: running kernels';
     panel.disposed.connect(() => {
       client.dispose();
+      instancesFeed.dispose();
       model.dispose();
+      instances.dispose();
     });
     app.shell.add(panel, 'left', { rank: 200 });
     if (restorer) {
@@ -111,6 +144,11 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
       isEnabled: () => model.kernels.length > 0,
       execute: () => actions.shutdownAll()
     });
+    app.commands.addCommand(CommandIDs.shutdownAllInstances, {
+      label: 'Shut Down All Instances…',
+      isEnabled: () => instances.instances.length > 0,
+      execute: () => actions.shutdownAllInstances()
+    });
     if (palette) {
       const category = 'Atelier';
       for (const command of Object.values(CommandIDs)) {
@@ -118,6 +156,10 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
       }
     }
 
-    return { model, refresh: () => client.refresh() };
+    return {
+      model,
+      refresh: () => client.refresh(),
+      refreshInstances: () => instancesFeed.refresh()
+    };
   }
 };

@@ -1,11 +1,12 @@
-import { ReactWidget, UseSignal } from '@jupyterlab/apputils';
+import { ReactWidget } from '@jupyterlab/apputils';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { InstancesModel } from './instancesModel';
 import { RunningModel } from './model';
 import { IRunningActions, RunningView } from './components/RunningView';
 
-/** How often relative times ("12 s ago") are refreshed, in ms. */
+/** How often relative times, uptime, cost and countdowns advance, in ms. */
 const TICK_INTERVAL = 1000;
 
 /** The Running panel widget of the left sidebar. */
@@ -13,17 +14,24 @@ export class RunningPanel extends ReactWidget {
   constructor(options: RunningPanel.IOptions) {
     super();
     this.model = options.model;
+    this.instances = options.instances;
     this._actions = options.actions;
+    this._onRefreshDue = options.onRefreshDue;
     this.addClass('jp-AtelierRunning');
+    this.model.changed.connect(this._onChanged, this);
+    this.instances.changed.connect(this._onChanged, this);
   }
 
   readonly model: RunningModel;
+  readonly instances: InstancesModel;
 
   render(): JSX.Element {
     return (
-      <UseSignal signal={this.model.changed}>
-        {() => <RunningView model={this.model} actions={this._actions} />}
-      </UseSignal>
+      <RunningView
+        model={this.model}
+        instances={this.instances}
+        actions={this._actions}
+      />
     );
   }
 
@@ -41,7 +49,7 @@ export class RunningPanel extends ReactWidget {
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this.model.tick();
+    this._tick();
     this._startTicking();
   }
 
@@ -55,9 +63,21 @@ export class RunningPanel extends ReactWidget {
     super.onBeforeDetach(msg);
   }
 
+  private _onChanged(): void {
+    this.update();
+  }
+
+  private _tick(): void {
+    this.model.tick();
+    this.instances.tick();
+    if (this.instances.refreshDue) {
+      this._onRefreshDue?.();
+    }
+  }
+
   private _startTicking(): void {
     if (this._timer === undefined) {
-      this._timer = setInterval(() => this.model.tick(), TICK_INTERVAL);
+      this._timer = setInterval(() => this._tick(), TICK_INTERVAL);
     }
   }
 
@@ -69,12 +89,16 @@ export class RunningPanel extends ReactWidget {
   }
 
   private _actions: IRunningActions;
+  private _onRefreshDue: (() => void) | undefined;
   private _timer: ReturnType<typeof setInterval> | undefined;
 }
 
 export namespace RunningPanel {
   export interface IOptions {
     model: RunningModel;
+    instances: InstancesModel;
     actions: IRunningActions;
+    /** Called on a tick when an instance is past its stop time. */
+    onRefreshDue?: () => void;
   }
 }

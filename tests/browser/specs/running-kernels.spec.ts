@@ -97,7 +97,7 @@ test('shuts down all kernels from the Running panel', async ({ page, lab }, test
   await snap(page, testInfo, '01-panel-two-kernels');
 
   await panel
-    .getByRole('toolbar', { name: 'Running kernels actions' })
+    .getByRole('toolbar', { name: 'Kernel sessions actions' })
     .getByRole('button', { name: 'Shut down all kernels' })
     .click();
   const dialog = page.getByRole('dialog').filter({ hasText: 'Shut down all kernels?' });
@@ -115,7 +115,7 @@ test('shuts down all kernels from the Running panel', async ({ page, lab }, test
   await expect(panel.getByText('No kernels are running.')).toBeVisible();
   await expect(panel.getByLabel('Kernel count')).toHaveText('0');
   await expect(
-    panel.getByRole('toolbar', { name: 'Running kernels actions' }).getByRole('button', { name: 'Shut down all kernels' })
+    panel.getByRole('toolbar', { name: 'Kernel sessions actions' }).getByRole('button', { name: 'Shut down all kernels' })
   ).toBeDisabled();
   await snap(page, testInfo, '03-no-kernels');
   expect(await lab.atelierKernels()).toEqual([]);

@@ -22,6 +22,22 @@ export interface KernelInfo {
   name: string;
   execution_state?: string;
   path?: string | null;
+  instance_id?: string | null;
+  instance_type?: string | null;
+  image?: string | null;
+}
+
+export interface InstanceInfo {
+  id: string;
+  instance_type: string;
+  image: string;
+  kernels: Array<{ id: string; path: string | null }>;
+}
+
+export interface InstanceTypeInfo {
+  name: string;
+  available: boolean;
+  unavailable_reason: string | null;
 }
 
 /** The stack started by the global setup, and its REST APIs (for setup and checks only). */
@@ -60,6 +76,25 @@ export class Lab {
   /** Kernels as the Atelier server reports them (through JupyterLab's proxy, like the panel). */
   async atelierKernels(): Promise<KernelInfo[]> {
     return (await this.getJson<{ kernels: KernelInfo[] }>('/atelier/api/kernels')).kernels;
+  }
+
+  /** Running instances as the Atelier server reports them. */
+  async atelierInstances(): Promise<InstanceInfo[]> {
+    return (await this.getJson<{ instances: InstanceInfo[] }>('/atelier/api/instances')).instances;
+  }
+
+  /** The instance type catalog. */
+  async instanceTypes(): Promise<InstanceTypeInfo[]> {
+    return (await this.getJson<{ instance_types: InstanceTypeInfo[] }>('/atelier/api/instance-types')).instance_types;
+  }
+
+  /** The metadata of a notebook as saved on disk (jupyter_server's contents API). */
+  async savedNotebookMetadata(path: string): Promise<Record<string, any>> {
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    const model = await this.getJson<{ content: { metadata: Record<string, any> } }>(
+      `/api/contents/${encoded}?type=notebook&content=1`
+    );
+    return model.content.metadata;
   }
 
   /** Ends every session and kernel, and waits until the Atelier server lists no kernel. */
@@ -197,6 +232,11 @@ export async function runFirstCell(page: Page, name: string, code: string): Prom
   return cells;
 }
 
+/** The notebook's own toolbar (above its cells). */
+export function notebookToolbar(page: Page, name: string): Locator {
+  return notebookPanel(page, name).getByRole('toolbar', { name: 'main area toolbar' });
+}
+
 /** The Atelier Running panel, opened from its sidebar tab unless the layout already shows it. */
 export async function openRunningPanel(page: Page): Promise<Locator> {
   const panel = page.locator('#atelier-running');
@@ -204,6 +244,7 @@ export async function openRunningPanel(page: Page): Promise<Locator> {
     await page.getByRole('tab', { name: 'Atelier: running kernels' }).click();
   }
   await expect(panel).toBeVisible();
-  await expect(panel.getByRole('heading', { name: /^Running kernels/ })).toBeVisible();
+  await expect(panel.getByRole('heading', { name: /^Running instances/ })).toBeVisible();
+  await expect(panel.getByRole('heading', { name: /^Kernel sessions/ })).toBeVisible();
   return panel;
 }

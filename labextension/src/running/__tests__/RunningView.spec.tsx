@@ -3,8 +3,9 @@ import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 
 import { IRunningActions, RunningView } from '../components/RunningView';
+import { InstancesModel } from '../instancesModel';
 import { RunningModel } from '../model';
-import { kernel, NOW } from './fixtures';
+import { instance, kernel, NOW } from './fixtures';
 
 // React 18 warns unless it knows the test drives act().
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
@@ -13,11 +14,14 @@ describe('RunningView', () => {
   let container: HTMLDivElement;
   let root: Root;
   let model: RunningModel;
+  let instances: InstancesModel;
   let actions: { [K in keyof IRunningActions]: jest.Mock };
 
   const render = () =>
     act(() => {
-      root.render(<RunningView model={model} actions={actions} />);
+      root.render(
+        <RunningView model={model} instances={instances} actions={actions} />
+      );
     });
 
   const byLabel = (label: string) =>
@@ -28,10 +32,13 @@ describe('RunningView', () => {
     document.body.appendChild(container);
     root = createRoot(container);
     model = new RunningModel({ now: () => NOW });
+    instances = new InstancesModel({ now: () => NOW });
     actions = {
       refresh: jest.fn(async () => undefined),
       shutdown: jest.fn(async () => undefined),
-      shutdownAll: jest.fn(async () => undefined)
+      shutdownAll: jest.fn(async () => undefined),
+      shutdownInstance: jest.fn(async () => undefined),
+      shutdownAllInstances: jest.fn(async () => undefined)
     };
   });
 
@@ -39,6 +46,7 @@ describe('RunningView', () => {
     act(() => root.unmount());
     container.remove();
     model.dispose();
+    instances.dispose();
   });
 
   it('says when loading and when nothing runs', () => {
@@ -117,5 +125,76 @@ describe('RunningView', () => {
     const status = byLabel('Update status')!;
     expect(status.dataset.status).toBe('polling');
     expect(status.textContent).toContain('Atelier server unavailable');
+  });
+
+  it('heads its two sections like SageMaker Studio', () => {
+    render();
+    const headings = [...container.querySelectorAll('h2')].map(
+      h => h.firstChild?.textContent
+    );
+    expect(headings).toEqual(['Running instances', 'Kernel sessions']);
+    expect(container.textContent).toContain('Loading instances…');
+    instances.update([]);
+    render();
+    expect(container.textContent).toContain('No instances are running.');
+    const all = byLabel('Shut down all instances') as HTMLButtonElement;
+    expect(all.disabled).toBe(true);
+  });
+
+  it('renders each instance with its notebooks, uptime, cost and time left', () => {
+    instances.update([
+      instance({
+        id: 'i1',
+        instance_type: 'ml.m5.large',
+        stops_at: '2026-05-25T16:53:07.360Z',
+        kernels: [
+          { id: 'k1', path: 'work/a.ipynb', execution_state: 'idle' },
+          { id: 'k2', path: 'b.ipynb', execution_state: 'busy' }
+        ]
+      })
+    ]);
+    render();
+    const list = byLabel('Running instances');
+    const item = list!.querySelector('li') as HTMLElement;
+    expect(item.getAttribute('aria-label')).toBe(
+      'Instance ml.m5.large · local'
+    );
+    expect(item.dataset.instanceType).toBe('ml.m5.large');
+    expect(
+      item.querySelector('.jp-AtelierRunning-kernelCount')?.textContent
+    ).toBe('2');
+    const notebooks = byLabel('Notebooks on ml.m5.large · local');
+    expect(
+      [...notebooks!.querySelectorAll('li')].map(li => li.textContent)
+    ).toEqual(['b.ipynb', 'a.ipynb']);
+    expect(item.textContent).toContain('2 min 05 s');
+    expect(item.textContent).toContain('$0.0017');
+    expect(item.textContent).toContain('stops in 1 min 00 s');
+    expect(byLabel('Instance count')?.textContent).toBe('1');
+  });
+
+  it('calls the instance actions from the buttons', async () => {
+    instances.update([instance({ id: 'i1' })]);
+    render();
+    await act(async () => {
+      byLabel('Shut down instance ml.t3.medium · local')!.click();
+    });
+    expect(actions.shutdownInstance).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'i1' })
+    );
+    await act(async () => {
+      byLabel('Shut down all instances')!.click();
+    });
+    expect(actions.shutdownAllInstances).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows a kernel's instance", () => {
+    model.update([
+      kernel({ id: 'k1', instance_type: 'ml.m5.large', image: 'local' })
+    ]);
+    render();
+    expect(
+      container.querySelector('.jp-AtelierRunning-kernelInstance')?.textContent
+    ).toBe('ml.m5.large · local');
   });
 });

@@ -61,6 +61,16 @@ export function KernelItem(props: IKernelItemProps): JSX.Element {
             {row.lastActivityLabel}
           </time>
         </dd>
+        {row.instanceType !== null && (
+          <>
+            <dt>Instance</dt>
+            <dd className="jp-AtelierRunning-kernelInstance">
+              {row.image
+                ? `${row.instanceType} · ${row.image}`
+                : row.instanceType}
+            </dd>
+          </>
+        )}
         <dt>Connections</dt>
         <dd className="jp-AtelierRunning-connections">{row.connections}</dd>
       </dl>

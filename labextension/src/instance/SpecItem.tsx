@@ -1,0 +1,144 @@
+import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import * as React from 'react';
+
+import { notifyError, showNamedDialog } from '../running/actions';
+import { IRunningModel } from '../tokens';
+import { CatalogStore } from './catalog';
+import { changeInstance, INotebookPanelLike } from './change';
+import { PickerBody } from './PickerBody';
+import {
+  ATELIER_KEY,
+  changeConfirmText,
+  choiceLabel,
+  IInstanceChoice,
+  INSTANCE_TYPE_KEY,
+  isDifferent,
+  IShownChoice,
+  readMetadata,
+  shownChoice
+} from './spec';
+
+/**
+ * The notebook toolbar item saying where the kernel runs ("ml.t3.medium ·
+ * 2 vCPU · 4 GiB · local"); a click opens the picker of instance types and
+ * images.
+ */
+export class InstanceSpecItem extends ReactWidget {
+  constructor(options: InstanceSpecItem.IOptions) {
+    super();
+    this._panel = options.panel;
+    this._running = options.running;
+    this._store = options.store;
+    this.addClass('jp-AtelierInstanceSpec');
+    const refresh = (): void => this.update();
+    this._running.changed.connect(refresh, this);
+    this._store.changed.connect(refresh, this);
+    this._panel.sessionContext.kernelChanged.connect(refresh, this);
+    this._panel.context.model.metadataChanged?.connect(refresh, this);
+    // Sizes appear once the catalogs are known (fetched once per page).
+    void this._store.load().catch(error => {
+      console.warn('Atelier: cannot load the instance catalogs.', error);
+    });
+  }
+
+  /** What the toolbar shows now, or null while nothing is known. */
+  get shown(): IShownChoice | null {
+    const kernelId = this._panel.sessionContext.session?.kernel?.id;
+    const kernel = kernelId ? this._running.get(kernelId) : undefined;
+    const model = this._panel.context.model;
+    const metadata = readMetadata(
+      model.getMetadata(INSTANCE_TYPE_KEY),
+      model.getMetadata(ATELIER_KEY)
+    );
+    return shownChoice(kernel, metadata, this._store.catalogs);
+  }
+
+  render(): JSX.Element {
+    const shown = this.shown;
+    const moving = this._pendingChoice;
+    const text = moving
+      ? `${choiceLabel(moving, this._store.catalogs)} (starting…)`
+      : shown
+        ? choiceLabel(shown, this._store.catalogs)
+        : 'Instance…';
+    return (
+      <button
+        type="button"
+        className="jp-ToolbarButtonComponent jp-Button jp-mod-minimal jp-AtelierInstanceSpec-button"
+        aria-label={`Instance: ${text}`}
+        aria-haspopup="dialog"
+        title="Instance type and image of this notebook's kernel: click to change"
+        data-source={moving ? 'changing' : (shown?.source ?? 'unknown')}
+        disabled={moving !== null}
+        onClick={() => void this.pick()}
+      >
+        <span className="jp-ToolbarButtonComponent-label">{text}</span>
+      </button>
+    );
+  }
+
+  /** Open the picker; on a new choice confirm, then move the kernel. */
+  async pick(): Promise<void> {
+    let catalogs;
+    try {
+      catalogs = await this._store.load(true);
+    } catch (error) {
+      notifyError('Atelier: cannot list instance types and images', error);
+      return;
+    }
+    const current: IInstanceChoice = this.shown ?? {
+      instanceType: catalogs.types.default,
+      image: catalogs.images.default
+    };
+    const path = this._panel.context.path;
+    const name = PathExt.basename(path);
+    const picked = await showNamedDialog<IInstanceChoice>({
+      title: `Instance for ${name}`,
+      body: new PickerBody(catalogs, current),
+      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Select' })]
+    });
+    const choice = picked.value;
+    if (!picked.button.accept || !choice || !isDifferent(choice, current)) {
+      return;
+    }
+    const confirmed = await showDialog({
+      title: `Restart on ${choice.instanceType}?`,
+      body: changeConfirmText(path, current, choice),
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.warnButton({ label: 'Restart Kernel' })
+      ]
+    });
+    if (!confirmed.button.accept) {
+      return;
+    }
+    this._pendingChoice = choice;
+    this.update();
+    try {
+      await changeInstance(this._panel, choice);
+    } catch (error) {
+      notifyError(
+        `Could not restart ${name} on ${choice.instanceType} (${choice.image})`,
+        error
+      );
+    } finally {
+      this._pendingChoice = null;
+      this.update();
+    }
+  }
+
+  private _panel: INotebookPanelLike;
+  private _running: IRunningModel;
+  private _store: CatalogStore;
+  private _pendingChoice: IInstanceChoice | null = null;
+}
+
+export namespace InstanceSpecItem {
+  export interface IOptions {
+    panel: INotebookPanelLike;
+    /** The Running panel's live kernel list (instance of each kernel). */
+    running: IRunningModel;
+    store: CatalogStore;
+  }
+}
