@@ -182,3 +182,15 @@ def test_kernel_port_range(tmp_path):
     finally:
         agent.stop()
     assert wait_until(lambda: not pid_alive(reply["pid"]), 5)
+
+
+def test_list_with_details_tells_what_adopting_the_kernel_needs(agent, kernels):
+    reply = kernels(kernel_id="adoptable", env={"JPY_SESSION_NAME": "/work/nb/a.ipynb"})
+    plain = agent.control.request("list")["kernels"]
+    assert {"kernel_id": "adoptable", "pid": reply["pid"], "alive": True} in plain
+    detailed = [k for k in agent.control.request("list", details=True)["kernels"] if k["kernel_id"] == "adoptable"]
+    assert len(detailed) == 1
+    k = detailed[0]
+    assert k["connection"] == reply["connection"] and k["connection"]["key"]
+    assert (k["kernelspec"], k["session_name"], k["alive"]) == ("python3", "/work/nb/a.ipynb", True)
+    assert k["interrupt_mode"] == reply["interrupt_mode"]

@@ -5,7 +5,9 @@ Every test runs once per backend:
 - ``local``: stock jupyter_server with its own local kernels (the reference behaviour);
 - ``atelier``: stock jupyter_server in gateway mode on the Atelier server;
 - ``frontdoor``: the same, with the client talking to Atelier's front door, which serves the
-  kernel channels itself and proxies everything else to jupyter_server.
+  kernel channels itself and proxies everything else to jupyter_server;
+- ``docker``: the front door with every kernel on a Docker instance (``atelier/base:latest``,
+  built by ``images/build.sh``) instead of a local process.
 
 ``ATELIER_E2E_BACKENDS=local`` (or ``atelier``, or ``local,atelier``) restricts the run.
 Processes are started once per backend (session scope; pytest groups the tests by backend).
@@ -25,7 +27,8 @@ import pytest
 from client import KernelClient, Rest
 from servers import JupyterServer, Proc, free_port, kill_pids, log_tail, start_atelier, start_jupyter_server
 
-ALL_BACKENDS = ("local", "atelier", "frontdoor")
+ALL_BACKENDS = ("local", "atelier", "frontdoor", "docker")
+DOCKER_IMAGE = "atelier/base:latest"
 
 
 def selected_backends() -> list[str]:
@@ -67,6 +70,11 @@ class Backend:
     kernel_pids: list[int] = field(default_factory=list)
 
     @property
+    def in_containers(self) -> bool:
+        """Kernels run in containers: their pids are not the host's."""
+        return self.name == "docker"
+
+    @property
     def root_dir(self) -> Path:
         return self.jupyter.root_dir
 
@@ -94,8 +102,16 @@ def backend(request):
             atelier = start_atelier(tmp / "atelier", root)
         elif name == "frontdoor":
             atelier = start_atelier(tmp / "atelier", root, front_door_for=jupyter_port)
+        elif name == "docker":
+            import subprocess
+            r = subprocess.run(["docker", "image", "inspect", DOCKER_IMAGE], capture_output=True, text=True)
+            if r.returncode != 0:
+                pytest.fail(f"the docker backend needs Docker and {DOCKER_IMAGE}: run `bash images/build.sh` "
+                            f"(docker said: {(r.stderr or r.stdout).strip()[:300]})")
+            atelier = start_atelier(tmp / "atelier", root, front_door_for=jupyter_port,
+                                    extra_env={"ATELIER_DEFAULT_IMAGE": DOCKER_IMAGE})
         jupyter = start_jupyter_server(tmp / "jupyter", root, gateway=atelier, port=jupyter_port)
-        entry = atelier.front_door_url if name == "frontdoor" else jupyter.url
+        entry = atelier.front_door_url if name in ("frontdoor", "docker") else jupyter.url
         b = Backend(name, jupyter, atelier.proc if atelier else None, Rest(entry, jupyter.token), tmp)
         yield b
     finally:
@@ -142,7 +158,8 @@ def open_notebook(backend: Backend, stem: str) -> Kernel:
     c.connect(wait_ready=True, timeout=60)
     k = Kernel(backend, session, c)
     k.pid = int(c.eval("__import__('os').getpid()"))
-    backend.kernel_pids.append(k.pid)
+    if not backend.in_containers:
+        backend.kernel_pids.append(k.pid)
     return k
 
 

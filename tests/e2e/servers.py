@@ -193,7 +193,8 @@ class Atelier:
 
 def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
                   front_door_for: int | None = None, base_url: str = "/",
-                  extra_env: dict | None = None) -> Atelier:
+                  extra_env: dict | None = None, port: int = 0, front_door_port: int = 0,
+                  token: str | None = None) -> Atelier:
     """Starts the server; with ``front_door_for`` (jupyter_server's port) it also serves the front door."""
     if not JAR.exists():
         raise RuntimeError(
@@ -202,17 +203,18 @@ def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
         )
     java = find_java(21)
     tmp.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(24)
+    token = token or secrets.token_hex(24)
     token_file = tmp / "atelier-token"
     token_file.write_text(token)
     token_file.chmod(0o600)
     data_dir = tmp / "atelier-data"
     data_dir.mkdir(exist_ok=True)
     ready = tmp / "server.json"
+    ready.unlink(missing_ok=True)  # a restart in the same directory must not read the last one
     log = tmp / "atelier.log"
     argv = [
         java, "-jar", str(JAR),
-        "--host", "127.0.0.1", "--port", "0",
+        "--host", "127.0.0.1", "--port", str(port),
         "--token-file", str(token_file),
         "--data-dir", str(data_dir),
         "--python", venv_exe("python"),
@@ -220,7 +222,7 @@ def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
         "--ready-file", str(ready),
     ]
     if front_door_for is not None:
-        argv += ["--front-door-port", "0", "--jupyter-url", f"http://127.0.0.1:{front_door_for}",
+        argv += ["--front-door-port", str(front_door_port), "--jupyter-url", f"http://127.0.0.1:{front_door_for}",
                  "--base-url", base_url]
     env = clean_env(tmp / "atelier-env")
     env.update(extra_env or {})

@@ -259,3 +259,66 @@ def test_without_a_docker_engine_the_server_runs_says_why_and_local_instances_wo
                                timeout=60).status_code == 204
     finally:
         atelier.proc.stop()
+
+
+@pytest.mark.timeout(300)
+def test_a_restarted_server_adopts_running_instances_and_open_notebooks_keep_their_state(tmp_path):
+    """The server is killed mid-session; the next one on the same data directory takes over the
+    container and its kernel: the notebook reconnects and its variables are still there."""
+    import signal as _signal
+    from client import Rest
+    from servers import free_port, start_atelier, start_jupyter_server
+    docker_ready()
+    root = tmp_path / "nb"
+    root.mkdir()
+    gw_port, door_port, js_port = free_port(), free_port(), free_port()
+    token = uuid.uuid4().hex
+
+    def atelier():
+        return start_atelier(tmp_path / "a", root, front_door_for=js_port, port=gw_port,
+                             front_door_port=door_port, token=token)
+
+    first = atelier()
+    jupyter = start_jupyter_server(tmp_path / "j", root, gateway=first, port=js_port)
+    second = None
+    try:
+        rest = Rest(first.front_door_url, jupyter.token)
+
+        class B:  # what saved_notebook/open_session/kernel_model need of a backend
+            pass
+        b = B()
+        b.root_dir, b.rest = root, rest
+        path = saved_notebook(b, {"instance_type": "ml.t3.medium", "atelier": {"image": DOCKER_IMAGE}})
+        session, c = open_session(b, path)
+        kid = session["kernel"]["id"]
+        c.ok("x = 42")
+        before = kernel_model(b, kid)
+        c.close()
+
+        first.proc.popen.send_signal(_signal.SIGKILL)  # no goodbye: the container keeps running
+        first.proc.popen.wait(timeout=30)
+        second = atelier()
+
+        from servers import log_tail
+        assert kid in [k["id"] for k in rest.get("/atelier/api/kernels").json()["kernels"]], \
+            "the restarted server did not adopt the kernel; its log:\n" + log_tail(second.proc.log, 40)
+        after = kernel_model(b, kid)
+        assert (after["instance_id"], after["instance_type"], after["image"], after["path"]) == \
+            (before["instance_id"], "ml.t3.medium", DOCKER_IMAGE, path), after
+        c2 = KernelClient(rest, kid)
+        c2.connect(wait_ready=True, timeout=60)
+        try:
+            assert c2.eval("x") == "42"
+        finally:
+            c2.close()
+        instances = rest.get("/atelier/api/instances").json()["instances"]
+        assert [i["id"] for i in instances] == [before["instance_id"]], instances
+        rest.delete(f"/api/sessions/{session['id']}")
+    finally:
+        jupyter.proc.stop()
+        if second is not None:
+            second.proc.stop()  # a graceful stop stops the instance
+        first.proc.stop()
+    left = subprocess.run(["docker", "ps", "-q", "--filter", f"label=dev.atelier.instance-id={before['instance_id']}"],
+                          capture_output=True, text=True).stdout.strip()
+    assert left == "", f"the instance's container is still running after the server stopped: {left}"

@@ -11,6 +11,7 @@ import base64
 import json
 import os
 import signal
+import subprocess
 import struct
 import threading
 import time
@@ -170,7 +171,8 @@ def test_restart_clears_state(notebook, backend):
     assert r.content["ename"] == "NameError", r.summary()
     assert c.eval("6*7") == "42"
     assert int(c.eval("__import__('os').getpid()")) != notebook.pid
-    backend.kernel_pids.append(int(c.eval("__import__('os').getpid()")))
+    if not backend.in_containers:
+        backend.kernel_pids.append(int(c.eval("__import__('os').getpid()")))
 
 
 # 20 MB of output in one cell. jupyter_server in gateway mode talks to the gateway through
@@ -288,7 +290,17 @@ def test_kernel_killed_from_outside_is_reported(notebook, backend, record_proper
     """
     c = notebook.client
     pid = notebook.pid
-    os.kill(pid, signal.SIGKILL)
+    if backend.in_containers:
+        # the pid is the container's: kill it in there, from outside the kernel
+        iid = [k for k in backend.rest.get("/atelier/api/kernels").json()["kernels"]
+               if k["id"] == notebook.id][0]["instance_id"]
+        cid = subprocess.run(["docker", "ps", "-q", "--filter", f"label=dev.atelier.instance-id={iid}"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        assert cid, f"no running container for instance {iid}"
+        subprocess.run(["docker", "exec", cid, "python", "-c", f"import os; os.kill({pid}, 9)"],
+                       check=True, timeout=30)
+    else:
+        os.kill(pid, signal.SIGKILL)
     t0 = time.monotonic()
     deadline = t0 + 5.0
     seen = None
@@ -365,7 +377,8 @@ def test_reconnect_receives_the_rest_of_the_output(notebook, backend, tmp_path):
       3. the test reconnects with the same session_id, must receive lines 5-24, creates
          ``go2``, and must receive lines 25-44, the idle status and the execute_reply.
     """
-    gate = tmp_path / "gate"
+    # in the notebook root: where the kernel runs (a container mounts only the root)
+    gate = backend.root_dir / f"gate-{os.urandom(4).hex()}"
     gate.mkdir()
     go1, done2, go2 = gate / "go1", gate / "phase2-done", gate / "go2"
     c = notebook.client

@@ -40,6 +40,10 @@ class Kernel:
     expecting_exit: bool = False
     ports: list[int] = field(default_factory=list)
     removed: bool = False
+    #: What the server asked for: the kernelspec and the notebook (``JPY_SESSION_NAME``), kept
+    #: so that a restarted server can adopt the kernel (``list`` with ``details``).
+    spec_name: str = ""
+    session_name: str | None = None
 
     @property
     def alive(self) -> bool:
@@ -82,7 +86,7 @@ class KernelRegistry:
         key = require_str(request, "key", allow_empty=True)
         env = procs.kernel_env(string_map(request, "env"))
         cwd = procs.kernel_cwd(request.get("cwd"))
-        kernel = Kernel(kernel_id)
+        kernel = Kernel(kernel_id, spec_name=spec_name, session_name=env.get("JPY_SESSION_NAME"))
         # Locked before it is listed, so other ops on this id wait for the start to finish.
         with kernel.op_lock:
             with self._lock:
@@ -165,12 +169,21 @@ class KernelRegistry:
         return {}
 
     def list(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Serve ``list``: every launched kernel with its pid and whether it runs."""
+        """Serve ``list``: every launched kernel with its pid and whether it runs; with
+        ``details``, also what a restarted server needs to adopt it: its connection info (with
+        the key), kernelspec, interrupt mode and notebook."""
+        details = request.get("details") is True
         with self._lock:
-            kernels = [k for k in self._kernels.values() if k.proc is not None]
-        return {
-            "kernels": [{"kernel_id": k.kernel_id, "pid": k.proc.pid, "alive": k.alive} for k in kernels]
-        }
+            kernels = [k for k in self._kernels.values() if k.proc is not None and not (details and k.removed)]
+        out = []
+        for k in kernels:
+            item: dict[str, Any] = {"kernel_id": k.kernel_id, "pid": k.proc.pid, "alive": k.alive}
+            if details and k.km is not None:
+                item.update(managers.describe(k.km, k.proc.pid))
+                item["kernelspec"] = k.spec_name
+                item["session_name"] = k.session_name
+            out.append(item)
+        return {"kernels": out}
 
     # supervision -----------------------------------------------------------------------------
 

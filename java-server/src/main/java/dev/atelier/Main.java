@@ -175,10 +175,6 @@ public final class Main implements Callable<Integer> {
         InstanceCatalog.detectHostGpus());
     Database db = Database.openSqlite(config.dataDir().resolve("atelier.db"));
     UsageMeter meter = new UsageMeter(db, Clock.systemUTC());
-    int closed = meter.closeLeftOpen(java.util.Set.of(), "the server that ran it stopped");
-    if (closed > 0) {
-      LOG.info("{} instance(s) left running by an earlier server are billed up to when they were last seen", closed);
-    }
     ZContext zmq = new ZContext();
     ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
     ProcessRuntime process = new ProcessRuntime(config.python(), agentLoop, Duration.ofSeconds(60));
@@ -194,6 +190,14 @@ public final class Main implements Callable<Integer> {
     try {
       kernels.startup().get(90, TimeUnit.SECONDS);
       kernels.images(new ImageCatalog(docker, kernels::localKernelspecNames, config.defaultImage()));
+      java.util.Set<String> adopted = kernels.adoptInstances(docker);
+      int closed = meter.closeLeftOpen(adopted, "the server that ran it stopped");
+      if (closed > 0) {
+        LOG.info("{} instance(s) an earlier server did not stop are billed up to when they were last seen", closed);
+      }
+      if (docker != null) {
+        docker.keepContainersOnClose(config.keepInstancesOnStop());
+      }
     } catch (Exception e) {
       kernels.close();
       if (docker != null) {

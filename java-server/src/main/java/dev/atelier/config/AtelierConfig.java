@@ -31,6 +31,7 @@ import java.time.Duration;
  * @param defaultImage the image of a notebook that names none: {@code local} (no container) or a Docker image
  * @param dockerHost the Docker engine, such as {@code unix:///var/run/docker.sock} (empty: no Docker)
  * @param instanceStopGrace how long an instance with no kernels left keeps running
+ * @param keepInstancesOnStop whether a stopping server leaves its Docker instances running for the next to adopt
  */
 public record AtelierConfig(
     String host,
@@ -55,7 +56,8 @@ public record AtelierConfig(
     String defaultInstanceType,
     String defaultImage,
     String dockerHost,
-    Duration instanceStopGrace) {
+    Duration instanceStopGrace,
+    boolean keepInstancesOnStop) {
 
   /** Whether the server also serves the front door. */
   public boolean frontDoorEnabled() {

@@ -46,6 +46,7 @@ public final class ConfigLoader {
     DEFAULTS.put("defaultImage", "local");
     DEFAULTS.put("dockerHost", "unix:///var/run/docker.sock");
     DEFAULTS.put("instanceStopGraceSeconds", "60");
+    DEFAULTS.put("keepInstancesOnStop", "false");
   }
 
   private ConfigLoader() {}
@@ -138,7 +139,8 @@ public final class ConfigLoader {
         v.get("defaultInstanceType").isBlank() ? null : v.get("defaultInstanceType").trim(),
         nonEmpty(v, "defaultImage"),
         v.get("dockerHost").trim(),
-        Duration.ofSeconds(intValue(v, "instanceStopGraceSeconds", 0, 86_400)));
+        Duration.ofSeconds(intValue(v, "instanceStopGraceSeconds", 0, 86_400)),
+        bool(v, "keepInstancesOnStop"));
   }
 
   private static String token(Map<String, String> v, Path dataDir) {

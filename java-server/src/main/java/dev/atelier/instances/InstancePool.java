@@ -203,6 +203,51 @@ public final class InstancePool implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Takes over an instance a previous server left running (its meter row stays open). Its kernels
+   * join with {@link #adoptKernel}; with none it stops after the grace period.
+   */
+  public Pooled adopt(String instanceId, InstanceType type, String image, InstanceRuntime.Instance instance,
+      Instant startedAt) {
+    Pooled p = new Pooled(instanceId, new Key(type.name(), image), type, ImageCatalog.runtimeOf(image),
+        CompletableFuture.completedFuture(instance));
+    p.startedAt = startedAt;
+    p.state = "running";
+    synchronized (this) {
+      byKey.put(p.key, p);
+      byId.put(p.id, p);
+    }
+    instance.terminated().thenAccept(why -> lost(p, why));
+    LOG.info("instance {} ({} on {}): adopted", instanceId, type.name(), image);
+    changed();
+    return p;
+  }
+
+  /** An adopted kernel runs on the adopted instance. */
+  public void adoptKernel(String kernelId, Pooled p) {
+    synchronized (this) {
+      byKernel.put(kernelId, p);
+    }
+    synchronized (p) {
+      p.kernels.add(kernelId);
+    }
+  }
+
+  /** After adoption: an adopted instance without kernels starts its grace period. */
+  public void settleAdopted(Pooled p) {
+    boolean empty;
+    synchronized (p) {
+      empty = p.kernels.isEmpty();
+      if (empty && !grace.isZero()) {
+        p.stopsAt = meter.clock().instant().plus(grace);
+        p.stopTimer = timers.schedule(() -> stopIfEmpty(p), grace.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+    if (empty && grace.isZero()) {
+      stopIfEmpty(p);
+    }
+  }
+
   private synchronized void forget(Pooled p) {
     byKey.remove(p.key, p);
     byId.remove(p.id);
@@ -299,8 +344,20 @@ public final class InstancePool implements AutoCloseable {
   /** Stops every instance (the server is stopping). */
   @Override
   public void close() {
+    close(false);
+  }
+
+  /**
+   * Stops every instance, or with {@code keepContainers} every one but the Docker instances, which
+   * keep running (and metered) for the next server to adopt.
+   */
+  public void close(boolean keepContainers) {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (Pooled p : list()) {
+      if (keepContainers && "docker".equals(p.runtime)) {
+        LOG.info("instance {} ({} on {}): left running for the next server", p.id, p.type.name(), p.key.image());
+        continue;
+      }
       stops.add(stop(p, "the server stopped"));
     }
     try {

@@ -610,6 +610,88 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
     });
   }
 
+  /**
+   * Takes over the Docker instances a previous server of this data directory left running, with
+   * their kernels (open notebooks reconnect and keep their state); removes the containers it
+   * cannot take over. Returns the adopted instance ids.
+   */
+  public java.util.Set<String> adoptInstances(dev.atelier.runtime.DockerRuntime docker) {
+    java.util.Set<String> adopted = new java.util.HashSet<>();
+    if (docker == null) {
+      return adopted;
+    }
+    List<dev.atelier.runtime.DockerRuntime.Adoptable> found;
+    try {
+      found = docker.adoptable();
+    } catch (RuntimeException e) {
+      LOG.warn("no instances adopted: {}", unwrap(e).getMessage());
+      return adopted;
+    }
+    for (var a : found) {
+      String iid = a.labels().get("dev.atelier.instance-id");
+      String typeName = a.labels().get(dev.atelier.runtime.DockerRuntime.LABEL_TYPE);
+      String image = a.labels().get(dev.atelier.runtime.DockerRuntime.LABEL_IMAGE);
+      try {
+        if (iid == null || typeName == null || image == null) {
+          throw new AgentException("it carries no instance labels");
+        }
+        InstanceType t = types.require(typeName);
+        InstanceRuntime.Instance inst = docker.adopt(a,
+            new InstanceSpec(typeName, image, t.vcpus(), t.memoryBytes(), config.rootDir(), a.labels()));
+        JsonNode reply = inst.agent().request("list", Map.of("details", true), AGENT_TIMEOUT)
+            .get(AGENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        InstancePool.Pooled p = pool.adopt(iid, t, image, inst, a.startedAt());
+        if (watchedAgents.add(inst.agent())) {
+          inst.agent().onEvent(this::onAgentEvent);
+        }
+        for (JsonNode k : reply.path("kernels")) {
+          if (k.path("alive").asBoolean() && k.has("connection")) {
+            adoptKernel(p, k);
+          }
+        }
+        pool.settleAdopted(p);
+        adopted.add(iid);
+      } catch (Exception e) {
+        LOG.warn("container {} ({} on {}) not adopted, removing it: {}", a.containerId().substring(0, 12), typeName,
+            image, unwrap(e).getMessage());
+        docker.discard(a.containerId());
+      }
+    }
+    changed();
+    return adopted;
+  }
+
+  private void adoptKernel(InstancePool.Pooled p, JsonNode k) throws Exception {
+    String id = k.path("kernel_id").asText();
+    String specName = k.path("kernelspec").asText("python3");
+    Kernelspecs.Spec spec;
+    try {
+      spec = kernelspecs.require(specName).get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      spec = new Kernelspecs.Spec(specName, specName, "python");
+    }
+    Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
+        notebookPath(k.path("session_name").isTextual() ? k.path("session_name").asText() : null), Instant.now());
+    kernel.placement(p.id(), p.type().name(), p.key().image());
+    kernels.put(id, kernel);
+    pool.adoptKernel(id, p);
+    ZmqLoop loop = new ZmqLoop(zmq, "kernel-" + id.substring(0, 8));
+    loops.put(id, loop);
+    kernel.connection(new KernelConnection(id, loop, ConnectionInfo.fromJson(k.path("connection")), listenerFor(kernel),
+        config.replayBufferBytes()));
+    kernel.connection().awaitReady().orTimeout(30, TimeUnit.SECONDS).whenComplete((ok, err) -> {
+      if (err == null) {
+        if (!kernel.isDead()) {
+          kernel.executionState("idle");
+        }
+      } else {
+        markDead(kernel, "the adopted kernel did not answer: " + unwrap(err).getMessage());
+      }
+      changed();
+    });
+    LOG.info("kernel {} ({}) adopted on instance {} for {}", id, spec.name(), p.id(), kernel.path());
+  }
+
   /** Stops every kernel (the runtime's close stops the agent, which stops the rest). */
   @Override
   public void close() {
@@ -617,7 +699,7 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
       closeConnection(k, "server shutting down");
     }
     kernels.clear();
-    pool.close();
+    pool.close(config.keepInstancesOnStop());
     runtime.close();
   }
 }

@@ -218,6 +218,58 @@ public final class DockerRuntime implements InstanceRuntime {
     return out;
   }
 
+  /** A running container of this owner that a restarted server can take over. */
+  public record Adoptable(String containerId, Map<String, String> labels, String agentKey, int controlPort,
+      java.time.Instant startedAt) {}
+
+  /** This owner's running instance containers, with what it takes to reach their agents again. */
+  public List<Adoptable> adoptable() {
+    List<Adoptable> out = new ArrayList<>();
+    for (var c : docker.listContainersCmd().withLabelFilter(Map.of(LABEL_OWNER, owner)).exec()) {
+      try {
+        InspectContainerResponse info = docker.inspectContainerCmd(c.getId()).exec();
+        String key = null;
+        for (String e : info.getConfig().getEnv() == null ? new String[0] : info.getConfig().getEnv()) {
+          if (e.startsWith("ATELIER_AGENT_KEY=")) {
+            key = e.substring("ATELIER_AGENT_KEY=".length());
+          }
+        }
+        Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+        int port = Integer.parseInt(labels.getOrDefault(LABEL_CONTROL_PORT, "0"));
+        java.time.Instant started = java.time.Instant.parse(info.getState().getStartedAt());
+        out.add(new Adoptable(c.getId(), labels, key, port, started));
+      } catch (RuntimeException e) {
+        LOG.warn("container {} cannot be adopted: {}", c.getId().substring(0, 12), rootMessage(e));
+        out.add(new Adoptable(c.getId(), Map.of(), null, 0, java.time.Instant.now()));
+      }
+    }
+    return out;
+  }
+
+  /** Takes over a running instance container: its agent must answer within a few seconds. */
+  public Instance adopt(Adoptable a, InstanceSpec spec) {
+    if (a.agentKey() == null || a.controlPort() <= 0) {
+      throw new AgentException("container " + a.containerId().substring(0, 12) + " has no agent key or control port");
+    }
+    AgentClient agent = new AgentClient(loop, "127.0.0.1", a.controlPort(), a.agentKey());
+    try {
+      agent.handshake(Duration.ofSeconds(15));
+    } catch (AgentException e) {
+      agent.close();
+      String logs = lastLogLines(a.containerId(), 20);
+      throw new AgentException(e.getMessage() + " (control port " + a.controlPort() + ")"
+          + (logs.isBlank() ? "" : "; the container's last lines:\n" + logs));
+    }
+    ContainerInstance instance = new ContainerInstance(a.containerId(), spec, agent);
+    running.add(instance);
+    return instance;
+  }
+
+  /** Removes a container that cannot be adopted. */
+  public void discard(String containerId) {
+    remove(containerId);
+  }
+
   /** Containers this owner's servers started, running or not (for adoption or clean-up). */
   public List<String> ownedContainers() {
     List<String> ids = new ArrayList<>();
@@ -226,11 +278,22 @@ public final class DockerRuntime implements InstanceRuntime {
     return ids;
   }
 
+  private volatile boolean keepOnClose;
+
+  /** Whether {@link #close} leaves the containers running for the next server to adopt. */
+  public void keepContainersOnClose(boolean keep) {
+    this.keepOnClose = keep;
+  }
+
   @Override
   public void close() {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (ContainerInstance i : List.copyOf(running)) {
-      stops.add(i.stop());
+      if (keepOnClose) {
+        i.agent().close();
+      } else {
+        stops.add(i.stop());
+      }
     }
     try {
       CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
