@@ -58,7 +58,13 @@ public final class AgentClient implements AutoCloseable {
   public JsonNode handshake(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     AgentException last = null;
+    int attempt = 0;
     while (System.nanoTime() < deadline) {
+      if (attempt++ > 0) {
+        // JeroMQ can leave a fresh TCP connection with the agent's greeting unread for tens of
+        // seconds (seen on loopback under JDK 25): a new connection does not wait for that.
+        reconnect();
+      }
       try {
         return request("hello", Map.of(), Duration.ofSeconds(1)).join();
       } catch (java.util.concurrent.CompletionException e) {
@@ -146,6 +152,16 @@ public final class AgentClient implements AutoCloseable {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Drops the TCP connection to the agent and makes a new one (requests in flight may be lost). */
+  void reconnect() {
+    loop.execute(() -> {
+      if (socket != null) {
+        socket.disconnect(endpoint);
+        socket.connect(endpoint);
+      }
+    });
   }
 
   @Override

@@ -160,7 +160,7 @@ public final class DockerRuntime implements InstanceRuntime {
         agent.handshake(Duration.ofSeconds(1));
         return;
       } catch (AgentException e) {
-        // not up yet
+        agent.reconnect(); // not up yet, or a connection JeroMQ left stuck: try a fresh one
       }
     }
     throw new AgentException("the instance's agent did not answer within " + startTimeout.toSeconds() + " s");
