@@ -322,3 +322,25 @@ def test_a_restarted_server_adopts_running_instances_and_open_notebooks_keep_the
     left = subprocess.run(["docker", "ps", "-q", "--filter", f"label=dev.atelier.instance-id={before['instance_id']}"],
                           capture_output=True, text=True).stdout.strip()
     assert left == "", f"the instance's container is still running after the server stopped: {left}"
+
+
+@pytest.mark.timeout(300)
+def test_a_container_that_fails_to_start_fails_the_kernel_start_with_its_last_lines(backend):
+    docker_ready()
+    tag = f"atelier/broken-{uuid.uuid4().hex[:8]}:latest"
+    # an instance image whose agent cannot run: the package is gone
+    dockerfile = (f"FROM {DOCKER_IMAGE}\nUSER root\n"
+                  "RUN rm -rf /opt/atelier/venv/lib/python3*/site-packages/atelier\nUSER atelier\n")
+    subprocess.run(["docker", "build", "-q", "-t", tag, "-"], input=dockerfile, text=True, check=True,
+                   capture_output=True, timeout=180)
+    try:
+        path = saved_notebook(backend, {"atelier": {"image": tag}})
+        r = backend.rest.post("/api/sessions", json={"path": path, "type": "notebook", "name": path,
+                                                     "kernel": {"name": "python3"}}, timeout=120)
+        assert r.status_code >= 400, r.text
+        assert "exited with code" in r.text and "No module named" in r.text, r.text[:2000]
+        leftover = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=dev.atelier.instance-image={tag}"],
+                                  capture_output=True, text=True).stdout.strip()
+        assert leftover == "", f"the failed instance's container was left behind: {leftover}"
+    finally:
+        subprocess.run(["docker", "rmi", "-f", tag], capture_output=True, timeout=60)
