@@ -8,6 +8,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { eventsURL, requestAPI } from '../handler';
+import { createUsageApi } from '../usage/api';
 import { atelierRunningIcon } from '../icons';
 import {
   CommandIDs,
@@ -29,7 +30,7 @@ const DEFAULT_POLL_INTERVAL = 3000;
 
 /**
  * The Running panel in the left sidebar: running instances and kernel
- * sessions, live.
+ * sessions, live; usage per instance type and idle shutdown rules.
  */
 export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
   id: PluginIDs.running,
@@ -92,7 +93,12 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
       model,
       instances,
       actions,
-      onRefreshDue: () => instancesFeed.trigger()
+      onRefreshDue: () => instancesFeed.trigger(),
+      // A new idle rule moves the idle deadlines the panel shows.
+      usage: createUsageApi(serverSettings, () => {
+        instancesFeed.trigger();
+        void client.refresh().catch(() => undefined);
+      })
     });
     panel.id = RUNNING_PANEL_ID;
     panel.title.icon = atelierRunningIcon;

@@ -5,6 +5,7 @@ import * as React from 'react';
 import { InstancesModel } from './instancesModel';
 import { RunningModel } from './model';
 import { IRunningActions, RunningView } from './components/RunningView';
+import { IUsageApi } from '../usage/api';
 
 /** How often relative times, uptime, cost and countdowns advance, in ms. */
 const TICK_INTERVAL = 1000;
@@ -17,6 +18,7 @@ export class RunningPanel extends ReactWidget {
     this.instances = options.instances;
     this._actions = options.actions;
     this._onRefreshDue = options.onRefreshDue;
+    this._usage = options.usage;
     this.addClass('jp-AtelierRunning');
     this.model.changed.connect(this._onChanged, this);
     this.instances.changed.connect(this._onChanged, this);
@@ -31,6 +33,7 @@ export class RunningPanel extends ReactWidget {
         model={this.model}
         instances={this.instances}
         actions={this._actions}
+        usage={this._usage}
       />
     );
   }
@@ -90,6 +93,7 @@ export class RunningPanel extends ReactWidget {
 
   private _actions: IRunningActions;
   private _onRefreshDue: (() => void) | undefined;
+  private _usage: IUsageApi | undefined;
   private _timer: ReturnType<typeof setInterval> | undefined;
 }
 
@@ -100,5 +104,7 @@ export namespace RunningPanel {
     actions: IRunningActions;
     /** Called on a tick when an instance is past its stop time. */
     onRefreshDue?: () => void;
+    /** Server calls of the usage and idle shutdown sections. */
+    usage?: IUsageApi;
   }
 }

@@ -40,6 +40,12 @@ export interface InstanceTypeInfo {
   unavailable_reason: string | null;
 }
 
+export interface IdlePolicyInfo {
+  instance_type: string;
+  kernel_idle_minutes: number;
+  instance_idle_minutes: number;
+}
+
 /** The stack started by the global setup, and its REST APIs (for setup and checks only). */
 export class Lab {
   constructor(private readonly request: APIRequestContext) {}
@@ -86,6 +92,21 @@ export class Lab {
   /** The instance type catalog. */
   async instanceTypes(): Promise<InstanceTypeInfo[]> {
     return (await this.getJson<{ instance_types: InstanceTypeInfo[] }>('/atelier/api/instance-types')).instance_types;
+  }
+
+  /** Every instance type's idle rules as the Atelier server enforces them. */
+  async idlePolicies(): Promise<IdlePolicyInfo[]> {
+    return (await this.getJson<{ policies: IdlePolicyInfo[] }>('/atelier/api/idle-policy')).policies;
+  }
+
+  /** Sets a type's idle rules on the server (cleanup only; the tests set them through the UI). */
+  async setIdlePolicy(type: string, kernelMinutes: number, instanceMinutes: number): Promise<void> {
+    const path = `/atelier/api/idle-policy/${encodeURIComponent(type)}`;
+    const response = await this.request.put(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}` },
+      data: { kernel_idle_minutes: kernelMinutes, instance_idle_minutes: instanceMinutes }
+    });
+    expect(response.status(), `PUT ${path}: ${await response.text()}`).toBe(200);
   }
 
   /** The metadata of a notebook as saved on disk (jupyter_server's contents API). */

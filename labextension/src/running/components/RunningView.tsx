@@ -7,6 +7,10 @@ import { FeedStatusLine } from './FeedStatusLine';
 import { InstanceList } from './InstanceList';
 import { KernelList } from './KernelList';
 import { SectionHeader } from './SectionHeader';
+import { IUsageApi } from '../../usage/api';
+import { IdlePolicySection } from '../../usage/components/IdlePolicySection';
+import { UsageSection } from '../../usage/components/UsageSection';
+import { instancesKey } from '../../usage/usageFormat';
 
 /** What the panel's buttons do; each resolves when the action is over. */
 export interface IRunningActions {
@@ -21,6 +25,8 @@ export interface IRunningViewProps {
   model: RunningModel;
   instances: InstancesModel;
   actions: IRunningActions;
+  /** The usage and idle shutdown sections' server calls (none: no sections). */
+  usage?: IUsageApi;
 }
 
 /**
@@ -59,10 +65,11 @@ function useBusy(action: () => Promise<void>): [boolean, () => void] {
 
 /**
  * The whole Running panel: update status, then the "Running instances" and
- * "Kernel sessions" sections, each with its toolbar and list.
+ * "Kernel sessions" sections, each with its toolbar and list; then "Usage"
+ * and "Idle shutdown".
  */
 export function RunningView(props: IRunningViewProps): JSX.Element {
-  const { model, instances, actions } = props;
+  const { model, instances, actions, usage } = props;
   const [stopping, onShutdown] = useInFlight<IKernelRow>(actions.shutdown);
   const [stoppingInstances, onShutdownInstance] = useInFlight<IInstanceRow>(
     actions.shutdownInstance
@@ -159,6 +166,10 @@ export function RunningView(props: IRunningViewProps): JSX.Element {
           </p>
         )}
       </section>
+      {usage && (
+        <UsageSection api={usage} instancesKey={instancesKey(instanceRows)} />
+      )}
+      {usage && <IdlePolicySection api={usage} />}
     </div>
   );
 }

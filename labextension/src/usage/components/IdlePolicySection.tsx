@@ -1,0 +1,102 @@
+import * as React from 'react';
+
+import { messageOf } from '../../running/client';
+import { SectionHeader } from '../../running/components/SectionHeader';
+import { IUsageApi } from '../api';
+import { IIdleDraft, idleDrafts } from '../idlePolicy';
+import { IdlePolicyItem } from './IdlePolicyItem';
+
+export interface IIdlePolicySectionProps {
+  api: Pick<
+    IUsageApi,
+    'fetchIdlePolicies' | 'fetchInstanceTypes' | 'saveIdlePolicy'
+  >;
+}
+
+/**
+ * The "Idle shutdown" section: per instance type, the minutes a kernel may
+ * stay idle before it is shut down and an instance before it is stopped
+ * (0 = off). The server's rules are loaded when the panel opens; each
+ * type's Save sends its rule.
+ */
+export function IdlePolicySection(props: IIdlePolicySectionProps): JSX.Element {
+  const { api } = props;
+  const [saved, setSaved] = React.useState<IIdleDraft[] | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
+
+  React.useEffect(() => {
+    let current = true;
+    Promise.all([api.fetchInstanceTypes(), api.fetchIdlePolicies()]).then(
+      ([types, policies]) => {
+        if (current) {
+          setSaved(idleDrafts(types, policies));
+          setError(null);
+        }
+      },
+      reason => {
+        if (current) {
+          setError(`Could not load the idle rules: ${messageOf(reason)}`);
+        }
+      }
+    );
+    return () => {
+      current = false;
+    };
+  }, [api]);
+
+  const onSave = React.useCallback(
+    async (
+      draft: IIdleDraft,
+      body: Parameters<IUsageApi['saveIdlePolicy']>[1]
+    ) => {
+      const policy = await api.saveIdlePolicy(draft.instanceType, body);
+      const [updated] = idleDrafts([{ name: policy.instance_type }], [policy]);
+      setSaved(old =>
+        (old ?? []).map(line =>
+          line.instanceType === updated.instanceType ? updated : line
+        )
+      );
+    },
+    [api]
+  );
+
+  const active = (saved ?? []).filter(
+    line => line.kernel !== '0' || line.instance !== '0'
+  ).length;
+  return (
+    <section
+      className="jp-AtelierRunning-section jp-AtelierIdle"
+      aria-labelledby="atelier-idle-title"
+    >
+      <SectionHeader
+        id="atelier-idle-title"
+        title="Idle shutdown"
+        count={active}
+        countLabel="Idle rule count"
+        actionsLabel="Idle shutdown actions"
+      />
+      <p className="jp-AtelierIdle-help">
+        Minutes idle before a kernel is shut down, and before an instance none
+        of whose kernels is busy is stopped. 0 turns a rule off.
+      </p>
+      {error && (
+        <p className="jp-AtelierRunning-feedError" role="alert">
+          {error}
+        </p>
+      )}
+      {saved === null ? (
+        !error && <p className="jp-AtelierRunning-empty">Loading idle rules…</p>
+      ) : (
+        <ul className="jp-AtelierRunning-list" aria-label="Idle rules">
+          {saved.map(line => (
+            <IdlePolicyItem
+              key={line.instanceType}
+              saved={line}
+              onSave={onSave}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

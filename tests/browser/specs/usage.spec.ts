@@ -1,0 +1,76 @@
+import { expect, newNotebook, openLab, openRunningPanel, runFirstCell, snap, test } from '../support/fixtures';
+
+const TYPE = 'ml.t3.medium';
+
+test('shows usage per instance type and sets an idle rule for ml.t3.medium', async ({ page, lab }, testInfo) => {
+  try {
+    await openLab(page, lab, testInfo);
+    const name = await newNotebook(page);
+    const cells = await runFirstCell(page, name, 'print(6*7)');
+    await expect(cells.locator('.jp-CodeCell').first().locator('.jp-OutputArea-output')).toHaveText('42');
+    const instance = (await lab.atelierKernels()).find(k => k.path === name);
+    expect(instance?.instance_type).toBe(TYPE);
+
+    // Usage: the last 30 days by default, then the last 24 hours; the running instance counts up to now.
+    const panel = await openRunningPanel(page);
+    const usage = panel.getByRole('region', { name: /^Usage/ });
+    const period = usage.getByRole('combobox', { name: 'Usage period' });
+    await expect(period).toHaveValue('month');
+    const table = usage.getByRole('table', { name: 'Usage by instance type' });
+    await expect(table.getByRole('row', { name: new RegExp(`^${TYPE.replace(/\./g, '\\.')} `) })).toBeVisible();
+    await period.selectOption({ label: 'Last 24 hours' });
+    await expect(table.getByRole('caption')).toHaveText('Last 24 hours');
+    const row = table.locator(`tbody tr[data-instance-type="${TYPE}"]`);
+    await expect(row).toHaveCount(1);
+    await expect.poll(async () => Number(await row.getAttribute('data-hours')), { message: 'hours of ml.t3.medium' }).toBeGreaterThan(0);
+    expect(Number(await row.getAttribute('data-cost'))).toBeGreaterThan(0);
+    await expect(row.locator('.jp-AtelierUsage-hours')).toHaveText(/^\d+\.\d+ h$/);
+    await expect(row.locator('.jp-AtelierUsage-hours')).not.toHaveText('0.0000 h');
+    await expect(row.locator('.jp-AtelierUsage-cost')).toHaveText(/^\$\d+\.\d{4}$/);
+    await expect(table.getByRole('row', { name: /^Total / })).toContainText(/\$\d+\.\d{4}$/);
+    await usage.scrollIntoViewIfNeeded();
+    await snap(page, testInfo, '01-usage-last-24-hours');
+
+    // Idle shutdown: a bad value is refused in the form, a good one reaches the server.
+    const rule = panel.getByRole('list', { name: 'Idle rules' }).getByRole('listitem', { name: `Idle rule ${TYPE}`, exact: true });
+    const kernelMinutes = rule.getByRole('textbox', { name: `Kernel idle minutes for ${TYPE}` });
+    const instanceMinutes = rule.getByRole('textbox', { name: `Instance idle minutes for ${TYPE}` });
+    const save = rule.getByRole('button', { name: `Save idle rule for ${TYPE}` });
+    await expect(kernelMinutes).toHaveValue('0');
+    await expect(instanceMinutes).toHaveValue('0');
+    await expect(save).toBeDisabled();
+
+    await kernelMinutes.fill('1.5');
+    await save.click();
+    await expect(rule.getByRole('alert')).toHaveText('"1.5" is not a whole number of minutes (0 turns the rule off)');
+
+    await kernelMinutes.fill('45');
+    await instanceMinutes.fill('90');
+    await save.click();
+    await expect(page.getByText(`Idle shutdown of ${TYPE} saved: kernels after 45 min idle, instances after 1 h 30 min idle.`)).toBeVisible();
+    await expect(save).toBeDisabled();
+    await expect
+      .poll(async () => (await lab.idlePolicies()).find(p => p.instance_type === TYPE), { message: 'the server idle rule' })
+      .toEqual({ instance_type: TYPE, kernel_idle_minutes: 45, instance_idle_minutes: 90 });
+
+    // The running instance now shows when its idle rule would stop it.
+    const item = panel
+      .getByRole('list', { name: 'Running instances' })
+      .getByRole('listitem', { name: `Instance ${TYPE} · local`, exact: true });
+    await expect(item.locator('.jp-AtelierRunning-deadline')).toHaveText(/^idle shutdown in /);
+    await rule.scrollIntoViewIfNeeded();
+    await snap(page, testInfo, '02-idle-rule-saved');
+
+    // Back to off, through the form.
+    await kernelMinutes.fill('0');
+    await instanceMinutes.fill('0');
+    await save.click();
+    await expect(save).toBeDisabled();
+    await expect
+      .poll(async () => (await lab.idlePolicies()).find(p => p.instance_type === TYPE), { message: 'the server idle rule' })
+      .toEqual({ instance_type: TYPE, kernel_idle_minutes: 0, instance_idle_minutes: 0 });
+  } finally {
+    // Whatever failed above, later tests run without idle shutdown.
+    await lab.setIdlePolicy(TYPE, 0, 0);
+  }
+});
