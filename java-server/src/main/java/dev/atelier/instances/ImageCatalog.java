@@ -105,17 +105,16 @@ public final class ImageCatalog {
     if (docker == null) {
       throw ApiException.badRequest("image '" + name + "' needs Docker, and this server has no Docker runtime; valid images: local");
     }
+    String wanted = name.contains(":") ? name : name + ":latest";
     List<DockerRuntime.ImageEntry> images;
     try {
-      images = docker.instanceImages();
+      var found = docker.instanceImage(wanted);
+      if (found.isPresent()) {
+        return fromLabels(found.get());
+      }
+      images = docker.instanceImages(); // only to say which images there are
     } catch (AgentException e) {
       throw ApiException.unavailable("cannot run image " + name + ": " + e.getMessage());
-    }
-    String wanted = name.contains(":") ? name : name + ":latest";
-    for (DockerRuntime.ImageEntry e : images) {
-      if (e.name().equals(wanted)) {
-        return fromLabels(e);
-      }
     }
     List<String> valid = new ArrayList<>(List.of(LOCAL));
     images.forEach(e -> valid.add(e.name()));

@@ -235,9 +235,14 @@ public final class InstancePool implements AutoCloseable {
 
   /** After adoption: an adopted instance without kernels starts its grace period. */
   public void settleAdopted(Pooled p) {
+    stopLaterIfEmpty(p);
+  }
+
+  /** An instance with no kernel left stops after the grace period (at once without one). */
+  private void stopLaterIfEmpty(Pooled p) {
     boolean empty;
     synchronized (p) {
-      empty = p.kernels.isEmpty();
+      empty = p.kernels.isEmpty() && !"stopping".equals(p.state);
       if (empty && !grace.isZero()) {
         p.stopsAt = meter.clock().instant().plus(grace);
         p.stopTimer = timers.schedule(() -> stopIfEmpty(p), grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -263,18 +268,10 @@ public final class InstancePool implements AutoCloseable {
     if (p == null) {
       return;
     }
-    boolean empty;
     synchronized (p) {
       p.kernels.remove(kernelId);
-      empty = p.kernels.isEmpty() && !"stopping".equals(p.state);
-      if (empty && !grace.isZero()) {
-        p.stopsAt = meter.clock().instant().plus(grace);
-        p.stopTimer = timers.schedule(() -> stopIfEmpty(p), grace.toMillis(), TimeUnit.MILLISECONDS);
-      }
     }
-    if (empty && grace.isZero()) {
-      stopIfEmpty(p);
-    }
+    stopLaterIfEmpty(p);
     changed();
   }
 

@@ -190,12 +190,12 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
    * @param env the start request's environment (KERNEL_* and the variables jupyter_server forwards)
    */
   public CompletableFuture<Kernel> start(String specName, Map<String, String> env) {
-    Target target;
-    try {
-      target = target(env);
-    } catch (ApiException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    // Placement reads the notebook file and may ask the Docker engine: off the caller's event loop.
+    return CompletableFuture.supplyAsync(() -> target(env), Thread.ofVirtual().name("kernel-placement")::start)
+        .thenCompose(target -> start(specName, env, target));
+  }
+
+  private CompletableFuture<Kernel> start(String specName, Map<String, String> env, Target target) {
     return kernelspecs.require(specName).thenCompose(spec -> {
       if (!target.image().kernelspecs().contains(spec.name())) {
         throw new CompletionException(ApiException.badRequest("image " + target.image().name() + " has no kernelspec '"
@@ -216,52 +216,54 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
 
   private CompletableFuture<Kernel> launch(String id, Kernelspecs.Spec spec, Map<String, String> env,
       InstancePool.Pooled pooled, AgentClient agent) {
-    {
-      if (watchedAgents.add(agent)) {
-        agent.onEvent(this::onAgentEvent);
-      }
-      byte[] k = new byte[32];
-      random.nextBytes(k);
-      String key = HexFormat.of().formatHex(k);
-      Map<String, String> kernelEnv = new LinkedHashMap<>(env);
-      kernelEnv.put("KERNEL_ID", id);
-      Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
-          notebookPath(env.get("JPY_SESSION_NAME")), Instant.now());
-      kernel.placement(pooled.id(), pooled.type().name(), pooled.key().image());
-      kernels.put(id, kernel);
-      changed();
-      Duration timeout = launchTimeout(env);
-      Map<String, Object> request = new LinkedHashMap<>();
-      request.put("kernel_id", id);
-      request.put("kernelspec", spec.name());
-      request.put("key", key);
-      request.put("env", kernelEnv);
-      request.put("cwd", workingDir(env.get("KERNEL_WORKING_DIR")).toString());
-      return agent.request("start", request, timeout)
-          .thenCompose(reply -> {
-            ConnectionInfo info = ConnectionInfo.fromJson(reply.path("connection"));
-            ZmqLoop loop = new ZmqLoop(zmq, "kernel-" + id.substring(0, 8));
-            loops.put(id, loop);
-            kernel.connection(new KernelConnection(id, loop, info, listenerFor(kernel), config.replayBufferBytes()));
-            return kernel.connection().awaitReady().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-          })
-          .handle((ok, err) -> {
-            if (err == null) {
-              if (!kernel.isDead()) {
-                kernel.executionState("idle");
-              }
-              changed();
-              LOG.info("kernel {} ({}) started for {}", id, spec.name(), kernel.path());
-              return kernel;
-            }
-            Throwable cause = unwrap(err);
-            discard(kernel, agent);
-            String why = cause instanceof TimeoutException
-                ? "kernel " + spec.name() + " did not become ready within " + timeout.toSeconds() + " s"
-                : "kernel " + spec.name() + " failed to start: " + cause.getMessage();
-            throw new CompletionException(new ApiException(500, "Kernel Start Failed", why));
-          });
+    if (watchedAgents.add(agent)) {
+      agent.onEvent(this::onAgentEvent);
     }
+    byte[] k = new byte[32];
+    random.nextBytes(k);
+    String key = HexFormat.of().formatHex(k);
+    Map<String, String> kernelEnv = new LinkedHashMap<>(env);
+    kernelEnv.put("KERNEL_ID", id);
+    Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
+        notebookPath(env.get("JPY_SESSION_NAME")), Instant.now());
+    kernel.placement(pooled.id(), pooled.type().name(), pooled.key().image());
+    kernels.put(id, kernel);
+    changed();
+    Duration timeout = launchTimeout(env);
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("kernel_id", id);
+    request.put("kernelspec", spec.name());
+    request.put("key", key);
+    request.put("env", kernelEnv);
+    request.put("cwd", workingDir(env.get("KERNEL_WORKING_DIR")).toString());
+    return agent.request("start", request, timeout)
+        .thenCompose(reply -> {
+          connect(kernel, ConnectionInfo.fromJson(reply.path("connection")));
+          return kernel.connection().awaitReady().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        })
+        .handle((ok, err) -> {
+          if (err == null) {
+            if (!kernel.isDead()) {
+              kernel.executionState("idle");
+            }
+            changed();
+            LOG.info("kernel {} ({}) started for {}", id, spec.name(), kernel.path());
+            return kernel;
+          }
+          Throwable cause = unwrap(err);
+          discard(kernel, agent);
+          String why = cause instanceof TimeoutException
+              ? "kernel " + spec.name() + " did not become ready within " + timeout.toSeconds() + " s"
+              : "kernel " + spec.name() + " failed to start: " + cause.getMessage();
+          throw new CompletionException(new ApiException(500, "Kernel Start Failed", why));
+        });
+  }
+
+  /** Opens the server's sockets to a kernel, on an I/O thread of its own. */
+  private void connect(Kernel kernel, ConnectionInfo info) {
+    ZmqLoop loop = new ZmqLoop(zmq, "kernel-" + kernel.id().substring(0, 8));
+    loops.put(kernel.id(), loop);
+    kernel.connection(new KernelConnection(kernel.id(), loop, info, listenerFor(kernel), config.replayBufferBytes()));
   }
 
   private void discard(Kernel kernel, AgentClient agent) {
@@ -675,10 +677,7 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
     kernel.placement(p.id(), p.type().name(), p.key().image());
     kernels.put(id, kernel);
     pool.adoptKernel(id, p);
-    ZmqLoop loop = new ZmqLoop(zmq, "kernel-" + id.substring(0, 8));
-    loops.put(id, loop);
-    kernel.connection(new KernelConnection(id, loop, ConnectionInfo.fromJson(k.path("connection")), listenerFor(kernel),
-        config.replayBufferBytes()));
+    connect(kernel, ConnectionInfo.fromJson(k.path("connection")));
     kernel.connection().awaitReady().orTimeout(30, TimeUnit.SECONDS).whenComplete((ok, err) -> {
       if (err == null) {
         if (!kernel.isDead()) {

@@ -270,6 +270,24 @@ public final class DockerRuntime implements InstanceRuntime {
     remove(containerId);
   }
 
+  /** The image if the engine has it and it declares its kernelspecs; empty otherwise. */
+  public java.util.Optional<ImageEntry> instanceImage(String name) {
+    try {
+      var image = docker.inspectImageCmd(name).exec();
+      Map<String, String> labels = image.getConfig() == null || image.getConfig().getLabels() == null
+          ? Map.of() : image.getConfig().getLabels();
+      if (!labels.containsKey("dev.atelier.kernelspecs")) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(new ImageEntry(name.contains(":") ? name : name + ":latest", image.getId(), labels,
+          image.getSize() == null ? 0 : image.getSize(), 0));
+    } catch (NotFoundException e) {
+      return java.util.Optional.empty();
+    } catch (RuntimeException e) {
+      throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
+    }
+  }
+
   /** Containers this owner's servers started, running or not (for adoption or clean-up). */
   public List<String> ownedContainers() {
     List<String> ids = new ArrayList<>();
