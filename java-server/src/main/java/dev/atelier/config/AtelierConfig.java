@@ -32,6 +32,16 @@ import java.time.Duration;
  * @param dockerHost the Docker engine, such as {@code unix:///var/run/docker.sock} (empty: no Docker)
  * @param instanceStopGrace how long an instance with no kernels left keeps running
  * @param keepInstancesOnStop whether a stopping server leaves its Docker instances running for the next to adopt
+ * @param databaseUrl JDBC URL of the metadata database (empty: SQLite at {@code dataDir/atelier.db})
+ * @param databaseUser user for {@code databaseUrl} (empty: none or in the URL)
+ * @param databasePassword password for {@code databaseUrl}
+ * @param s3Endpoint an external S3 or MinIO (null: the embedded S3 server under {@code dataDir/s3})
+ * @param s3Region the region requests are signed for
+ * @param s3AccessKey access key for {@code s3Endpoint} (generated for the embedded server)
+ * @param s3SecretKey secret key for {@code s3Endpoint} (generated for the embedded server)
+ * @param s3PathStyle whether buckets are addressed by path rather than by host name
+ * @param s3Port port of the embedded S3 server, 0 for any free port
+ * @param defaultBucket the bucket jobs write to when a request names no output location
  */
 public record AtelierConfig(
     String host,
@@ -57,13 +67,28 @@ public record AtelierConfig(
     String defaultImage,
     String dockerHost,
     Duration instanceStopGrace,
-    boolean keepInstancesOnStop) {
+    boolean keepInstancesOnStop,
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    java.net.URI s3Endpoint,
+    String s3Region,
+    String s3AccessKey,
+    String s3SecretKey,
+    boolean s3PathStyle,
+    int s3Port,
+    String defaultBucket) {
 
   /** Whether the server also serves the front door. */
   public boolean frontDoorEnabled() {
     return frontDoorPort >= 0;
   }
 
+
+  /** Whether objects live in the embedded S3 server rather than an external one. */
+  public boolean embeddedS3() {
+    return s3Endpoint == null;
+  }
 
   /** Whether idle kernel culling is on. */
   public boolean cullingEnabled() {

@@ -47,6 +47,16 @@ public final class ConfigLoader {
     DEFAULTS.put("dockerHost", "unix:///var/run/docker.sock");
     DEFAULTS.put("instanceStopGraceSeconds", "60");
     DEFAULTS.put("keepInstancesOnStop", "false");
+    DEFAULTS.put("databaseUrl", "");
+    DEFAULTS.put("databaseUser", "");
+    DEFAULTS.put("databasePassword", "");
+    DEFAULTS.put("s3Endpoint", "");
+    DEFAULTS.put("s3Region", "us-east-1");
+    DEFAULTS.put("s3AccessKey", "");
+    DEFAULTS.put("s3SecretKey", "");
+    DEFAULTS.put("s3PathStyle", "true");
+    DEFAULTS.put("s3Port", "0");
+    DEFAULTS.put("defaultBucket", "atelier");
   }
 
   private ConfigLoader() {}
@@ -140,7 +150,17 @@ public final class ConfigLoader {
         nonEmpty(v, "defaultImage"),
         v.get("dockerHost").trim(),
         Duration.ofSeconds(intValue(v, "instanceStopGraceSeconds", 0, 86_400)),
-        bool(v, "keepInstancesOnStop"));
+        bool(v, "keepInstancesOnStop"),
+        databaseUrl(v.get("databaseUrl")),
+        v.get("databaseUser").trim(),
+        v.get("databasePassword"),
+        s3Endpoint(v.get("s3Endpoint")),
+        nonEmpty(v, "s3Region"),
+        v.get("s3AccessKey").trim(),
+        v.get("s3SecretKey").trim(),
+        bool(v, "s3PathStyle"),
+        intValue(v, "s3Port", 0, 65535),
+        bucket(v.get("defaultBucket")));
   }
 
   private static String token(Map<String, String> v, Path dataDir) {
@@ -175,6 +195,40 @@ public final class ConfigLoader {
     } catch (java.net.URISyntaxException e) {
       throw new ConfigException("jupyterUrl: '" + s + "' is not a URL");
     }
+  }
+
+  private static String databaseUrl(String s) {
+    String u = s.trim();
+    if (!u.isEmpty() && !u.startsWith("jdbc:postgresql:") && !u.startsWith("jdbc:sqlite:")) {
+      throw new ConfigException("databaseUrl: '" + u
+          + "' must be a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/atelier (empty: SQLite in dataDir)");
+    }
+    return u;
+  }
+
+  private static java.net.URI s3Endpoint(String s) {
+    String e = s.trim();
+    if (e.isEmpty()) {
+      return null;
+    }
+    try {
+      java.net.URI u = new java.net.URI(e);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        throw new ConfigException("s3Endpoint: '" + s + "' must look like http://127.0.0.1:9000 (empty: embedded)");
+      }
+      return u;
+    } catch (java.net.URISyntaxException ex) {
+      throw new ConfigException("s3Endpoint: '" + s + "' is not a URL");
+    }
+  }
+
+  /** S3's bucket naming rules (3-63 lowercase letters, digits, dots and hyphens). */
+  private static String bucket(String s) {
+    String b = s.trim();
+    if (!b.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      throw new ConfigException("defaultBucket: '" + s + "' is not a valid S3 bucket name");
+    }
+    return b;
   }
 
   private static String baseUrl(String s) {
