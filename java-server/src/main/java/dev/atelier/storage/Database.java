@@ -97,7 +97,7 @@ public final class Database implements AutoCloseable {
     try (Connection probe = DriverManager.getConnection(url, props)) {
       probe.isValid(5);
     } catch (SQLException e) {
-      throw new StorageException("cannot connect to the database " + shown + ": " + e.getMessage(), e);
+      throw new StorageException("cannot connect to the database " + shown + ": " + why(e), e);
     }
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
@@ -190,6 +190,16 @@ public final class Database implements AutoCloseable {
     } finally {
       singleLock.unlock();
     }
+  }
+
+  /** The driver's message, with the cause it hides behind a generic one (an unknown host, say). */
+  private static String why(SQLException e) {
+    Throwable cause = e.getCause();
+    if (cause == null || cause.getMessage() == null || String.valueOf(e.getMessage()).contains(cause.getMessage())) {
+      return e.getMessage();
+    }
+    String what = cause instanceof java.net.UnknownHostException ? "unknown host" : cause.getClass().getSimpleName();
+    return e.getMessage() + " (" + what + ": " + cause.getMessage() + ")";
   }
 
   /** The URL without a password it may carry, fit for messages and logs. */
