@@ -120,6 +120,10 @@ public final class Main implements Callable<Integer> {
     Running running;
     try {
       running = start(config);
+    } catch (dev.atelier.storage.StorageException e) {
+      // its message names the database and the cause already
+      System.err.println("atelier-server: cannot start: " + e.getMessage());
+      return 1;
     } catch (Exception e) {
       Throwable c = e.getCause() != null ? e.getCause() : e;
       System.err.println("atelier-server: cannot start: " + c.getMessage());
@@ -173,7 +177,7 @@ public final class Main implements Callable<Integer> {
     Files.createDirectories(config.dataDir());
     InstanceCatalog types = InstanceCatalog.load(config.instanceTypesFile(), config.defaultInstanceType(),
         InstanceCatalog.detectHostGpus());
-    Database db = Database.openSqlite(config.dataDir().resolve("atelier.db"));
+    Database db = Database.open(config);
     UsageMeter meter = new UsageMeter(db, Clock.systemUTC());
     ZContext zmq = new ZContext();
     ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
