@@ -108,7 +108,11 @@ public final class AtelierServer extends VerticleBase {
         .setWebSocketSubProtocols(java.util.List.of(dev.atelier.kernels.WireCodec.V1_PROTOCOL))
         .setCompressionSupported(true);
     Future<HttpServer> gateway = vertx.createHttpServer(options).requestHandler(router).listen()
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+          kernels.apiUrl("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.actualPort() + "/atelier/api/");
+        });
     if (!config.frontDoorEnabled()) {
       return gateway;
     }

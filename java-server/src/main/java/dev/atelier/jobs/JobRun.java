@@ -76,6 +76,10 @@ abstract class JobRun implements Runnable {
   /** Uploads outputs; {@code succeeded} is false after a failure (then it is best effort). */
   abstract void upload(boolean succeeded) throws Exception;
 
+  String uploadingMessage() {
+    return "Uploading the outputs";
+  }
+
   /** When the container started, as recorded in the description. */
   abstract Instant startedAt();
 
@@ -209,7 +213,7 @@ abstract class JobRun implements Runnable {
       job.finish("Stopped", secondary, maxRuntimeExceeded ? "Stopped: MaxRuntimeInSeconds reached" : "Stopped by request",
           null);
     } else if (exit.code() == 0) {
-      job.transition("Uploading", "Uploading generated training model and output");
+      job.transition("Uploading", uploadingMessage());
       upload(true);
       job.finish("Completed", "Completed", "Job completed", null);
     } else {

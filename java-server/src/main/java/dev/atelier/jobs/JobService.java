@@ -119,15 +119,40 @@ public final class JobService implements AutoCloseable {
         .put("StatusMessage", "Preparing the instances for training");
     JobStore.Row row = new JobStore.Row(Job.TRAINING, spec.name(), "InProgress", "Starting",
         spec.instanceType().name(), spec.image(), user, now.toEpochMilli(), now.toEpochMilli(), null, request, d);
-    try {
-      ctx.store().insert(row);
-    } catch (ApiException e) {
-      throw e;
-    }
+    ctx.store().insert(row);
     Job job = open(row);
     job.log().note("job created by " + user + " on " + spec.instanceType().name() + " with " + spec.image());
     launch(job, new TrainingRun(job, ctx, spec));
     return d.get("TrainingJobArn").asText();
+  }
+
+  /** Validates and stores a processing job, then starts it; returns its ARN. */
+  public String createProcessing(JsonNode body) {
+    ProcessingJobSpec spec = ProcessingJobSpec.parse(body, types);
+    requireDocker(spec.image(), "AppSpecification.ImageUri");
+    if (ctx.store().get(Job.PROCESSING, spec.name()) != null) {
+      throw ApiException.conflict("a processing job named '" + spec.name() + "' already exists; job names are unique");
+    }
+    ObjectNode request = ((ObjectNode) body).deepCopy();
+    Instant now = clock.instant();
+    ObjectNode d = request.deepCopy();
+    d.put("ProcessingJobArn", ctx.arn(Job.PROCESSING, spec.name()));
+    d.put("ProcessingJobStatus", "InProgress");
+    d.put("SecondaryStatus", "Starting");
+    d.put("CreationTime", now.toString());
+    d.put("LastModifiedTime", now.toString());
+    d.withObject("CreatedBy").put("UserProfileName", user);
+    d.withObject("StoppingCondition").put("MaxRuntimeInSeconds", spec.maxRuntimeSeconds());
+    d.putArray("SecondaryStatusTransitions").addObject()
+        .put("Status", "Starting").put("StartTime", now.toString())
+        .put("StatusMessage", "Preparing the instance for processing");
+    JobStore.Row row = new JobStore.Row(Job.PROCESSING, spec.name(), "InProgress", "Starting",
+        spec.instanceType().name(), spec.image(), user, now.toEpochMilli(), now.toEpochMilli(), null, request, d);
+    ctx.store().insert(row);
+    Job job = open(row);
+    job.log().note("job created by " + user + " on " + spec.instanceType().name() + " with " + spec.image());
+    launch(job, new ProcessingRun(job, ctx, spec, request));
+    return d.get("ProcessingJobArn").asText();
   }
 
   private void requireDocker(String image, String field) {
@@ -165,6 +190,7 @@ public final class JobService implements AutoCloseable {
   private JobRun runFor(Job job, JobStore.Row row) {
     return switch (row.kind()) {
       case Job.TRAINING -> new TrainingRun(job, ctx, TrainingJobSpec.parse(row.request(), types, rootDir));
+      case Job.PROCESSING -> new ProcessingRun(job, ctx, ProcessingJobSpec.parse(row.request(), types), row.request());
       default -> throw new IllegalStateException("unknown job kind " + row.kind());
     };
   }
@@ -238,7 +264,6 @@ public final class JobService implements AutoCloseable {
 
   public Map<String, List<JobStore.Sample>> metrics(String kind, String name) {
     describe(kind, name);
-    Job j = live.get(key(kind, name));
     return ctx.store().samples(kind, name);
   }
 

@@ -304,6 +304,11 @@ final class TrainingRun extends JobRun {
   }
 
   @Override
+  String uploadingMessage() {
+    return "Uploading generated training model and output";
+  }
+
+  @Override
   Duration maxRuntime() {
     return Duration.ofSeconds(spec.maxRuntimeSeconds());
   }
