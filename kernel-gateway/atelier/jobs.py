@@ -371,9 +371,9 @@ class _Job:
             desc = self.describe()
             status = desc.get(self._status_key)
             ended = status in _TERMINAL
+            progress.update(desc, self._metrics_for_display())  # the block first, the log below it
             if logs:
                 self._fetch_logs()
-            progress.update(desc, self._metrics_for_display())
             if ended:
                 break
             time.sleep(poll)
