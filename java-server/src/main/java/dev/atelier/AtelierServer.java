@@ -35,6 +35,7 @@ public final class AtelierServer extends VerticleBase {
 
   private final UsageMeter meter;
   private final dev.atelier.instances.IdlePolicies idle;
+  private dev.atelier.storage.ObjectStore objects;
 
   public AtelierServer(AtelierConfig config, KernelService kernels, UsageMeter meter,
       dev.atelier.instances.IdlePolicies idle) {
@@ -42,6 +43,12 @@ public final class AtelierServer extends VerticleBase {
     this.kernels = kernels;
     this.meter = meter;
     this.idle = idle;
+  }
+
+  /** Serves the object store's API and reports it in health; set before deployment. */
+  public AtelierServer objectStore(dev.atelier.storage.ObjectStore store) {
+    this.objects = store;
+    return this;
   }
 
   /** The server answers; the Docker engine's state is part of the answer (the process runtime works without it). */
@@ -57,6 +64,16 @@ public final class AtelierServer extends VerticleBase {
       body.put("docker", docker);
       body.put("default_image", kernels.images().defaultImage());
       body.put("default_instance_type", kernels.instanceTypes().defaultType().name());
+      if (objects != null) {
+        Map<String, Object> store = new java.util.LinkedHashMap<>();
+        String storeProblem = objects.problem();
+        store.put("endpoint", objects.endpoint());
+        store.put("embedded", config.embeddedS3());
+        store.put("available", storeProblem == null);
+        store.put("problem", storeProblem);
+        store.put("default_bucket", config.defaultBucket());
+        body.put("object_store", store);
+      }
       return body;
     }, false).onSuccess(b -> Routes.json(ctx, 200, b)).onFailure(ctx::fail);
   }
@@ -81,10 +98,15 @@ public final class AtelierServer extends VerticleBase {
     KernelPanelRoutes panel = new KernelPanelRoutes(vertx, kernels);
     InstanceRoutes instances = new InstanceRoutes(vertx, kernels.pool(), kernels.instanceTypes(), kernels.images(),
         meter, kernels, idle);
+    dev.atelier.storage.ObjectRoutes objectRoutes = objects == null ? null
+        : new dev.atelier.storage.ObjectRoutes(vertx, objects, config.maxUploadBytes());
     java.util.function.BiConsumer<Router, String> api = (r, base) -> {
       r.get(base + "atelier/api/health").handler(this::health);
       panel.mount(r, base);
       instances.mount(r, base);
+      if (objectRoutes != null) {
+        objectRoutes.mount(r, base);
+      }
     };
     api.accept(router, "/");
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound(

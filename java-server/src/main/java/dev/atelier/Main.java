@@ -13,6 +13,8 @@ import dev.atelier.runtime.DockerRuntime;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.ProcessRuntime;
 import dev.atelier.storage.Database;
+import dev.atelier.storage.ObjectStore;
+import dev.atelier.storage.ObjectStores;
 import java.time.Clock;
 import java.time.Duration;
 import dev.atelier.runtime.ZmqLoop;
@@ -155,7 +157,7 @@ public final class Main implements Callable<Integer> {
 
   /** A started server and what it needs to stop cleanly. */
   public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port, int frontDoorPort,
-      DockerRuntime docker, Database db) implements AutoCloseable {
+      DockerRuntime docker, Database db, ObjectStore objects) implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -169,6 +171,7 @@ public final class Main implements Callable<Integer> {
       }
       zmq.close();
       db.close();
+      objects.close();
     }
   }
 
@@ -179,6 +182,13 @@ public final class Main implements Callable<Integer> {
         InstanceCatalog.detectHostGpus());
     Database db = Database.open(config);
     UsageMeter meter = new UsageMeter(db, Clock.systemUTC());
+    ObjectStore objects;
+    try {
+      objects = ObjectStores.open(config);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
     ZContext zmq = new ZContext();
     ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
     ProcessRuntime process = new ProcessRuntime(config.python(), agentLoop, Duration.ofSeconds(60));
@@ -209,14 +219,15 @@ public final class Main implements Callable<Integer> {
       }
       zmq.close();
       db.close();
+      objects.close();
       throw e;
     }
     Vertx vertx = Vertx.vertx();
     IdlePolicies idle = new IdlePolicies(db, types, Clock.systemUTC());
     kernels.idlePolicies(idle);
-    AtelierServer server = new AtelierServer(config, kernels, meter, idle);
+    AtelierServer server = new AtelierServer(config, kernels, meter, idle).objectStore(objects);
     vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db);
+    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db, objects);
   }
 
   /** The owner label of this server's containers: its user and data directory. */

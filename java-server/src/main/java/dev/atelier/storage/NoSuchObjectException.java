@@ -1,6 +1,6 @@
 package dev.atelier.storage;
 
-/** No object at the URI (or under the prefix) asked for; the message names it. */
+/** No object (or bucket) matches: the message names the {@code s3://} URI. */
 public class NoSuchObjectException extends ObjectStoreException {
   public NoSuchObjectException(String message) {
     super(message);
