@@ -130,6 +130,25 @@ class ObjectRoutesIT {
   }
 
   @Test
+  void anUnreachableExternalStoreDoesNotStopTheServerAndHealthSaysSo() throws Exception {
+    try (TestServer other = TestServer.start(Map.of("s3Endpoint", "http://127.0.0.1:1", "s3AccessKey", "k",
+        "s3SecretKey", "s"))) {
+      WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+          .setDefaultPort(other.port()));
+      JsonObject store = await(client.get("/atelier/api/health").putHeader("Authorization", "token " + TestServer.TOKEN)
+          .send()).bodyAsJsonObject().getJsonObject("object_store");
+      assertThat(store.getString("endpoint")).isEqualTo("http://127.0.0.1:1");
+      assertThat(store.getBoolean("embedded")).isFalse();
+      assertThat(store.getBoolean("available")).isFalse();
+      assertThat(store.getString("problem")).contains("http://127.0.0.1:1").contains("cannot be reached");
+      HttpResponse<Buffer> down = await(client.get("/atelier/api/objects").addQueryParam("uri", "s3://atelier/x")
+          .putHeader("Authorization", "token " + TestServer.TOKEN).send());
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.bodyAsJsonObject().getString("message")).contains("cannot be reached");
+    }
+  }
+
+  @Test
   void healthReportsTheEmbeddedObjectStore() throws Exception {
     HttpResponse<Buffer> r = await(http.get("/atelier/api/health").putHeader("Authorization", "token " + TestServer.TOKEN).send());
     JsonObject store = r.bodyAsJsonObject().getJsonObject("object_store");
