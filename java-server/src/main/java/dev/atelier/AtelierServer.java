@@ -45,6 +45,14 @@ public final class AtelierServer extends VerticleBase {
     this.idle = idle;
   }
 
+  private dev.atelier.jobs.JobService jobs;
+
+  /** Serves the jobs API and pushes job changes on the event stream; set before deployment. */
+  public AtelierServer jobs(dev.atelier.jobs.JobService service) {
+    this.jobs = service;
+    return this;
+  }
+
   /** Serves the object store's API and reports it in health; set before deployment. */
   public AtelierServer objectStore(dev.atelier.storage.ObjectStore store) {
     this.objects = store;
@@ -100,12 +108,24 @@ public final class AtelierServer extends VerticleBase {
         meter, kernels, idle);
     dev.atelier.storage.ObjectRoutes objectRoutes = objects == null ? null
         : new dev.atelier.storage.ObjectRoutes(vertx, objects, config.maxUploadBytes());
+    dev.atelier.jobs.JobRoutes jobRoutes = jobs == null ? null : new dev.atelier.jobs.JobRoutes(vertx, jobs);
+    if (jobs != null) {
+      jobs.onChange(summary -> {
+        com.fasterxml.jackson.databind.node.ObjectNode msg = dev.atelier.http.Json.mapper().createObjectNode();
+        msg.put("type", "job");
+        msg.set("job", summary);
+        panel.publish(msg);
+      });
+    }
     java.util.function.BiConsumer<Router, String> api = (r, base) -> {
       r.get(base + "atelier/api/health").handler(this::health);
       panel.mount(r, base);
       instances.mount(r, base);
       if (objectRoutes != null) {
         objectRoutes.mount(r, base);
+      }
+      if (jobRoutes != null) {
+        jobRoutes.mount(r, base);
       }
     };
     api.accept(router, "/");

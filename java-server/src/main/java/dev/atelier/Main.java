@@ -13,6 +13,9 @@ import dev.atelier.runtime.DockerRuntime;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.ProcessRuntime;
 import dev.atelier.storage.Database;
+import dev.atelier.jobs.JobService;
+import dev.atelier.jobs.JobStore;
+import dev.atelier.runtime.JobContainers;
 import dev.atelier.storage.ObjectStore;
 import dev.atelier.storage.ObjectStores;
 import java.time.Clock;
@@ -157,9 +160,11 @@ public final class Main implements Callable<Integer> {
 
   /** A started server and what it needs to stop cleanly. */
   public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port, int frontDoorPort,
-      DockerRuntime docker, Database db, ObjectStore objects) implements AutoCloseable {
+      DockerRuntime docker, Database db, ObjectStore objects, JobService jobs) implements AutoCloseable {
     @Override
     public void close() {
+      // Running jobs keep running in their containers; the next server picks them up.
+      jobs.close();
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -225,9 +230,16 @@ public final class Main implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     IdlePolicies idle = new IdlePolicies(db, types, Clock.systemUTC());
     kernels.idlePolicies(idle);
-    AtelierServer server = new AtelierServer(config, kernels, meter, idle).objectStore(objects);
+    JobContainers containers = docker == null ? null : new JobContainers(config.dockerHost());
+    java.util.function.Supplier<String> dockerProblem = () -> docker == null
+        ? "no Docker engine is configured (dockerHost is empty)" : kernels.images().dockerProblem();
+    JobService jobs = new JobService(new JobStore(db), objects, containers, types, config.dataDir(),
+        config.rootDir(), owner(config), DockerRuntime.hostUser(), config.s3Region(),
+        System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem);
+    jobs.adopt();
+    AtelierServer server = new AtelierServer(config, kernels, meter, idle).objectStore(objects).jobs(jobs);
     vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db, objects);
+    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db, objects, jobs);
   }
 
   /** The owner label of this server's containers: its user and data directory. */

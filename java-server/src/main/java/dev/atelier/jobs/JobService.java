@@ -67,7 +67,14 @@ public final class JobService implements AutoCloseable {
 
   /** Picks up the jobs that were running when the server last stopped. */
   public void adopt() {
-    for (JobStore.Row row : ctx.store().unfinished()) {
+    String problem = dockerProblem.get();
+    List<JobStore.Row> unfinished = ctx.store().unfinished();
+    if (problem != null && !unfinished.isEmpty()) {
+      LOG.warn("{} job(s) were running when the server stopped; they are picked up once Docker can be used: {}",
+          unfinished.size(), problem);
+      return;
+    }
+    for (JobStore.Row row : unfinished) {
       LOG.info("job {} ({}) was {} when the server stopped: picking it up", row.name(), row.kind(), row.secondary());
       try {
         Job job = open(row);

@@ -408,6 +408,11 @@ public final class DockerRuntime implements InstanceRuntime {
     }
   }
 
+  /** {@code uid:gid} of the server's user: containers run as it, so what they write belongs to it. */
+  public static String hostUser() {
+    return uid() + ":" + gid();
+  }
+
   private static long uid() {
     return new com.sun.security.auth.module.UnixSystem().getUid();
   }

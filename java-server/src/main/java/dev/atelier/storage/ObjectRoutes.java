@@ -108,7 +108,7 @@ public final class ObjectRoutes {
       ctx.response().putHeader("Connection", "close");
       throw tooLarge(length);
     }
-    String type = ctx.request().getHeader("Content-Type");
+    String type = storedType(ctx.request().getHeader("Content-Type"));
     RequestBodyStream body = new RequestBodyStream(ctx.request(), vertx.getOrCreateContext(), maxUploadBytes);
     long size = length;
     blocking(() -> {
@@ -187,5 +187,21 @@ public final class ObjectRoutes {
       }
     });
     return promise.future();
+  }
+
+  /**
+   * The type the object is stored with. A form type (what curl --data-binary and HTML forms send
+   * by default) describes the upload, not the file, and S3 servers built on servlets read such
+   * bodies as form fields: stored as bytes instead.
+   */
+  static String storedType(String header) {
+    if (header == null || header.isBlank()) {
+      return "application/octet-stream";
+    }
+    String t = header.toLowerCase(java.util.Locale.ROOT).trim();
+    if (t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/form-data")) {
+      return "application/octet-stream";
+    }
+    return header.trim();
   }
 }
