@@ -50,14 +50,8 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
     const instances = new InstancesModel();
     const instancesFeed = new InstancesFeed({
       model: instances,
-      fetchInstances: async () => {
-        const body = await requestAPI<IInstancesResponse>(
-          'instances',
-          {},
-          serverSettings
-        );
-        return body?.instances ?? [];
-      },
+      fetchInstances: () =>
+        requestAPI<IInstancesResponse>('instances', {}, serverSettings),
       onError: error => notifyError('Atelier: cannot list instances', error)
     });
     const client = new KernelEventsClient({
