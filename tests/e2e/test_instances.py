@@ -129,6 +129,7 @@ def test_a_docker_instance_runs_with_its_types_limits(backend):
     docker_ready()
     health = backend.rest.get("/atelier/api/health").json()
     assert health["docker"]["available"], health
+    assert backend.rest.get("/atelier/api/instances").json()["docker"] == {"available": True, "problem": None}
     images = [i["name"] for i in backend.rest.get("/atelier/api/images").json()["images"]]
     assert DOCKER_IMAGE in images, images
     path = saved_notebook(backend, {"instance_type": "ml.c5.large", "atelier": {"image": DOCKER_IMAGE}})
