@@ -65,11 +65,7 @@ public final class AtelierServer extends VerticleBase {
       Map<String, Object> body = new java.util.LinkedHashMap<>();
       body.put("status", "ok");
       body.put("version", Version.VALUE);
-      String problem = kernels.images().dockerProblem();
-      Map<String, Object> docker = new java.util.LinkedHashMap<>();
-      docker.put("available", problem == null);
-      docker.put("problem", problem);
-      body.put("docker", docker);
+      body.put("docker", kernels.images().dockerStatus());
       body.put("default_image", kernels.images().defaultImage());
       body.put("default_instance_type", kernels.instanceTypes().defaultType().name());
       if (objects != null) {
