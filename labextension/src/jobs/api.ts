@@ -21,7 +21,11 @@ export interface IJobsApi {
   listJobs(filters: IJobFilters): Promise<IJobSummary[]>;
   describe(kind: JobKind, name: string): Promise<IJobDescription>;
   stop(kind: JobKind, name: string): Promise<void>;
-  logs(kind: JobKind, name: string, token: string | undefined): Promise<ILogEvents>;
+  logs(
+    kind: JobKind,
+    name: string,
+    token: string | undefined
+  ): Promise<ILogEvents>;
   metrics(name: string): Promise<IMetricsResponse>;
   createTrainingJob(request: ICreateTrainingJobRequest): Promise<void>;
   images(): Promise<IImagesResponse>;
@@ -75,7 +79,8 @@ export function createJobsApi(
       const query = token ? `?nextToken=${encodeURIComponent(token)}` : '';
       return call<ILogEvents>(`${jobPath(kind, name)}/logs${query}`);
     },
-    metrics: name => call<IMetricsResponse>(`${jobPath('training', name)}/metrics`),
+    metrics: name =>
+      call<IMetricsResponse>(`${jobPath('training', name)}/metrics`),
     createTrainingJob: async request => {
       await call<unknown>('training-jobs', json(request));
     },
@@ -106,9 +111,16 @@ export function createJobsApi(
           body.type || 'application/octet-stream'
         );
         xhr.upload.onprogress = event =>
-          onProgress?.(event.loaded, event.lengthComputable ? event.total : body.size);
+          onProgress?.(
+            event.loaded,
+            event.lengthComputable ? event.total : body.size
+          );
         xhr.onerror = () =>
-          reject(new Error(`Could not upload to ${uri}: the server cannot be reached`));
+          reject(
+            new Error(
+              `Could not upload to ${uri}: the server cannot be reached`
+            )
+          );
         xhr.onload = () => {
           if (xhr.status >= 200 && xhr.status < 300) {
             onProgress?.(body.size, body.size);

@@ -14,7 +14,11 @@ export class AutoScroll {
    * The view scrolled. Returns true when following changed. Scrolls the view
    * made itself (to follow) must be reported too; they end at the bottom.
    */
-  onScroll(scrollTop: number, clientHeight: number, scrollHeight: number): boolean {
+  onScroll(
+    scrollTop: number,
+    clientHeight: number,
+    scrollHeight: number
+  ): boolean {
     const atBottom = scrollTop + clientHeight >= scrollHeight - BOTTOM_SLACK;
     const scrolledUp = scrollTop < this._lastTop;
     this._lastTop = scrollTop;

@@ -19,18 +19,26 @@ export interface IJobFacts {
 }
 
 /** The primary status of a described job ("" when unknown). */
-export function describedStatus(job: IJobDescription | null | undefined): string {
+export function describedStatus(
+  job: IJobDescription | null | undefined
+): string {
   return job?.TrainingJobStatus ?? job?.ProcessingJobStatus ?? '';
 }
 
-export function jobFacts(job: IJobDescription, kind: JobKind, name: string): IJobFacts {
+export function jobFacts(
+  job: IJobDescription,
+  kind: JobKind,
+  name: string
+): IJobFacts {
   const training = kind === 'training';
   return {
     name: (training ? job.TrainingJobName : job.ProcessingJobName) ?? name,
     status: describedStatus(job),
     secondaryStatus: job.SecondaryStatus ?? '',
     created: parseTime(job.CreationTime),
-    started: parseTime(training ? job.TrainingStartTime : job.ProcessingStartTime),
+    started: parseTime(
+      training ? job.TrainingStartTime : job.ProcessingStartTime
+    ),
     ended: parseTime(training ? job.TrainingEndTime : job.ProcessingEndTime),
     lastModified: parseTime(job.LastModifiedTime),
     instanceType:
@@ -58,7 +66,11 @@ export interface IArtifactLink {
   localPath?: string;
 }
 
-const link = (label: string, uri: string, localPath?: string): IArtifactLink => ({
+const link = (
+  label: string,
+  uri: string,
+  localPath?: string
+): IArtifactLink => ({
   label,
   uri,
   prefix: isS3Prefix(uri),
@@ -71,13 +83,21 @@ export function inputLinks(job: IJobDescription): IArtifactLink[] {
   for (const channel of job.InputDataConfig ?? []) {
     const uri = channel?.DataSource?.S3DataSource?.S3Uri;
     if (uri) {
-      links.push(link(channel.ChannelName, uri, `/opt/ml/input/data/${channel.ChannelName}`));
+      links.push(
+        link(
+          channel.ChannelName,
+          uri,
+          `/opt/ml/input/data/${channel.ChannelName}`
+        )
+      );
     }
   }
   for (const input of job.ProcessingInputs ?? []) {
     const uri = input?.S3Input?.S3Uri;
     if (uri) {
-      links.push(link(input.InputName ?? 'input', uri, input.S3Input?.LocalPath));
+      links.push(
+        link(input.InputName ?? 'input', uri, input.S3Input?.LocalPath)
+      );
     }
   }
   return links;
@@ -86,7 +106,11 @@ export function inputLinks(job: IJobDescription): IArtifactLink[] {
 /** The job's outputs: model, output data, output path, checkpoints. */
 export function outputLinks(job: IJobDescription): IArtifactLink[] {
   const links: IArtifactLink[] = [];
-  const add = (label: string, uri: string | null | undefined, localPath?: string): void => {
+  const add = (
+    label: string,
+    uri: string | null | undefined,
+    localPath?: string
+  ): void => {
     if (uri) {
       links.push(link(label, uri, localPath));
     }
@@ -96,7 +120,11 @@ export function outputLinks(job: IJobDescription): IArtifactLink[] {
   add('Output path', job.OutputDataConfig?.S3OutputPath);
   add('Checkpoints', job.CheckpointConfig?.S3Uri);
   for (const output of job.ProcessingOutputConfig?.Outputs ?? []) {
-    add(output.OutputName ?? 'output', output.S3Output?.S3Uri, output.S3Output?.LocalPath);
+    add(
+      output.OutputName ?? 'output',
+      output.S3Output?.S3Uri,
+      output.S3Output?.LocalPath
+    );
   }
   return links;
 }
@@ -105,10 +133,12 @@ export function outputLinks(job: IJobDescription): IArtifactLink[] {
 export function hyperParameterRows(
   job: IJobDescription
 ): Array<{ name: string; value: string }> {
-  const entries = Object.entries(job.HyperParameters ?? {}).map(([name, value]) => ({
-    name,
-    value: String(value)
-  }));
+  const entries = Object.entries(job.HyperParameters ?? {}).map(
+    ([name, value]) => ({
+      name,
+      value: String(value)
+    })
+  );
   const own = (n: string): number => (n.startsWith('sagemaker_') ? 1 : 0);
   return entries.sort(
     (a, b) => own(a.name) - own(b.name) || a.name.localeCompare(b.name)
@@ -119,7 +149,10 @@ export function hyperParameterRows(
  * Seconds the job has run: start (or creation) to end; to `now` while it
  * runs; to its last change when it ended without an end time.
  */
-export function factsDurationSeconds(facts: IJobFacts, now: number): number | null {
+export function factsDurationSeconds(
+  facts: IJobFacts,
+  now: number
+): number | null {
   const start = facts.started ?? facts.created;
   if (start === null) {
     return null;

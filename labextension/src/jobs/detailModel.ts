@@ -135,7 +135,11 @@ export class JobDetailModel {
           this._logsChanged.emit();
         }
       }
-      if (this.kind === 'training' && !this._finalMetrics && (slow || terminal)) {
+      if (
+        this.kind === 'training' &&
+        !this._finalMetrics &&
+        (slow || terminal)
+      ) {
         const body = await this._api.metrics(this.name);
         this._metrics = mergeSeries(this._metrics, body?.metrics);
         this._finalMetrics = terminal;

@@ -44,8 +44,7 @@ export class JobDetailWidget extends ReactWidget {
     const name = this.model.name;
     const dialog = new Dialog({
       title: `Stop job ${name}?`,
-      body:
-        'The container gets SIGTERM, then SIGKILL after 120 s. Its outputs are still uploaded; the job ends Stopped.',
+      body: 'The container gets SIGTERM, then SIGKILL after 120 s. Its outputs are still uploaded; the job ends Stopped.',
       buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Stop job' })]
     });
     const result = await dialog.launch();

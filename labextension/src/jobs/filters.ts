@@ -48,7 +48,10 @@ export function hasFilters(filters: IJobFilters): boolean {
  * Whether a job passes the filters, as the server decides it (used for jobs
  * pushed by events, which are not filtered by the server).
  */
-export function matchesFilters(job: IJobSummary, filters: IJobFilters): boolean {
+export function matchesFilters(
+  job: IJobSummary,
+  filters: IJobFilters
+): boolean {
   if (filters.kind && job.Kind !== filters.kind) {
     return false;
   }

@@ -1,7 +1,11 @@
 import { IJobProgress, IStatusTransition, JobStatus } from './types';
 
 /** Statuses after which a job never changes again. */
-const TERMINAL: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);
+const TERMINAL: ReadonlySet<string> = new Set([
+  'Completed',
+  'Failed',
+  'Stopped'
+]);
 
 /** True for Completed, Failed and Stopped. */
 export function isTerminal(status: string | null | undefined): boolean {
@@ -194,7 +198,10 @@ export function timelineRows(
 }
 
 /** A time of day for a list row: "14:03:12" today, "May 3, 14:03" before. */
-export function formatTime(value: string | number | null | undefined, now = Date.now()): string {
+export function formatTime(
+  value: string | number | null | undefined,
+  now = Date.now()
+): string {
   const time = typeof value === 'number' ? value : parseTime(value);
   if (time === null || time === undefined) {
     return '—';

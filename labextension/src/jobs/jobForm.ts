@@ -62,8 +62,14 @@ export const SKLEARN_METRICS: ReadonlyArray<IMetricDefinition> = [
 
 /** The metric definitions known for an image, or none. */
 export function defaultMetricsFor(image: string): IMetricDefinition[] {
-  const repository = image.trim().split('@')[0].replace(/:[^/:]*$/, '');
-  if (repository === 'atelier/sklearn' || repository.endsWith('/atelier/sklearn')) {
+  const repository = image
+    .trim()
+    .split('@')[0]
+    .replace(/:[^/:]*$/, '');
+  if (
+    repository === 'atelier/sklearn' ||
+    repository.endsWith('/atelier/sklearn')
+  ) {
     return SKLEARN_METRICS.map(m => ({ ...m }));
   }
   return [];
@@ -74,7 +80,10 @@ export function defaultMetricsFor(image: string): IMetricDefinition[] {
  * time, e.g. `sklearn-2026-05-25-16-51-55-123`.
  */
 export function defaultJobName(image: string, now: Date = new Date()): string {
-  const repository = image.trim().split('@')[0].replace(/:[^/:]*$/, '');
+  const repository = image
+    .trim()
+    .split('@')[0]
+    .replace(/:[^/:]*$/, '');
   const last = repository.split('/').pop() ?? '';
   let base = last.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   if (!base) {
@@ -115,7 +124,10 @@ export function initialFormState(options: {
     outputPath: options.bucket ? `s3://${options.bucket}/jobs/` : '',
     checkpointUri: '',
     maxRuntime: String(DEFAULT_MAX_RUNTIME),
-    metrics: defaultMetricsFor(image).map(m => ({ key: m.Name, value: m.Regex })),
+    metrics: defaultMetricsFor(image).map(m => ({
+      key: m.Name,
+      value: m.Regex
+    })),
     environment: []
   };
 }
@@ -166,14 +178,18 @@ export function validateForm(
   if (state.mode === 'script') {
     const entry = state.entryPoint.trim();
     if (!entry) {
-      errors['ScriptMode.EntryPoint'] = 'Give the script to run, such as train.py';
+      errors['ScriptMode.EntryPoint'] =
+        'Give the script to run, such as train.py';
     } else {
       const problem = relativePathError(entry, 'The entry point');
       if (problem) {
         errors['ScriptMode.EntryPoint'] = problem;
       }
     }
-    const sourceProblem = relativePathError(state.sourceDir, 'The source folder');
+    const sourceProblem = relativePathError(
+      state.sourceDir,
+      'The source folder'
+    );
     if (sourceProblem) {
       errors['ScriptMode.SourceDir'] = sourceProblem;
     }
@@ -302,7 +318,9 @@ function validateRows(
   });
 }
 
-function rowsToMap(rows: ReadonlyArray<IKeyValueRow>): Record<string, string> | undefined {
+function rowsToMap(
+  rows: ReadonlyArray<IKeyValueRow>
+): Record<string, string> | undefined {
   const used = rows.filter(row => !isBlankRow(row));
   if (used.length === 0) {
     return undefined;
@@ -326,7 +344,10 @@ export function buildRequest(state: IJobFormState): ICreateTrainingJobRequest {
       TrainingInputMode: 'File'
     },
     OutputDataConfig: { S3OutputPath: state.outputPath.trim() },
-    ResourceConfig: { InstanceType: state.instanceType.trim(), InstanceCount: 1 },
+    ResourceConfig: {
+      InstanceType: state.instanceType.trim(),
+      InstanceCount: 1
+    },
     StoppingCondition: { MaxRuntimeInSeconds: Number(state.maxRuntime.trim()) }
   };
   if (metrics.length) {
@@ -357,7 +378,10 @@ export function buildRequest(state: IJobFormState): ICreateTrainingJobRequest {
     request.CheckpointConfig = { S3Uri: state.checkpointUri.trim() };
   }
   if (state.mode === 'script') {
-    const sourceDir = state.sourceDir.trim().replace(/^\.\/?$/, '').replace(/\/+$/, '');
+    const sourceDir = state.sourceDir
+      .trim()
+      .replace(/^\.\/?$/, '')
+      .replace(/\/+$/, '');
     request.ScriptMode = sourceDir
       ? { EntryPoint: state.entryPoint.trim(), SourceDir: sourceDir }
       : { EntryPoint: state.entryPoint.trim() };
@@ -402,7 +426,10 @@ export const FORM_ERROR = '_form';
  * Form errors of a failed create: a 400 lands on the field it names; a 409
  * (the name is taken) on the name; anything else on the form.
  */
-export function errorsFromServer(status: number | null, message: string): FormErrors {
+export function errorsFromServer(
+  status: number | null,
+  message: string
+): FormErrors {
   if (status === 409) {
     return { TrainingJobName: message };
   }

@@ -20,7 +20,12 @@ export function parseJobEvent(data: unknown): IJobSummary | null {
   }
   try {
     const event = JSON.parse(data) as IJobEvent;
-    if (event && event.type === 'job' && event.job && typeof event.job.Name === 'string') {
+    if (
+      event &&
+      event.type === 'job' &&
+      event.job &&
+      typeof event.job.Name === 'string'
+    ) {
       return event.job;
     }
   } catch {
@@ -152,7 +157,10 @@ export class JobsFeed implements IDisposable {
       this._closeSocket();
       if (this._visible && !this._disposed) {
         // The poll goes on meanwhile; try the socket again later.
-        this._reconnectTimer = setTimeout(() => this._connect(), this._reconnectDelay);
+        this._reconnectTimer = setTimeout(
+          () => this._connect(),
+          this._reconnectDelay
+        );
         this._reconnectDelay = Math.min(this._reconnectDelay * 2, 60000);
       }
     };

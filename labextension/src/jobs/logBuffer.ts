@@ -157,7 +157,10 @@ export class LogBuffer {
       if (this._matches.length >= MAX_MATCHES) {
         break;
       }
-      for (const start of LogBuffer.find(this._lines[i].message, this._needle)) {
+      for (const start of LogBuffer.find(
+        this._lines[i].message,
+        this._needle
+      )) {
         this._matches.push({ line: this._dropped + i, start });
         if (this._matches.length >= MAX_MATCHES) {
           break;

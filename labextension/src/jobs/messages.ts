@@ -8,6 +8,7 @@ export function messageOf(error: unknown): string {
 
 /** The HTTP status of a failed API call, when it has one. */
 export function statusOf(error: unknown): number | null {
-  const response = (error as { response?: { status?: unknown } } | null)?.response;
+  const response = (error as { response?: { status?: unknown } } | null)
+    ?.response;
   return typeof response?.status === 'number' ? response.status : null;
 }

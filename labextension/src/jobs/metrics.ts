@@ -46,7 +46,9 @@ export function metricNames(series: MetricSeries): string[] {
 }
 
 /** The last sample of a series, or null. */
-export function latest(samples: ReadonlyArray<IMetricSample>): IMetricSample | null {
+export function latest(
+  samples: ReadonlyArray<IMetricSample>
+): IMetricSample | null {
   return samples.length ? samples[samples.length - 1] : null;
 }
 
@@ -62,7 +64,9 @@ export function formatMetricValue(value: number | null | undefined): string {
 }
 
 /** uPlot's columns: x in seconds (uPlot's time scale), then y. */
-export function chartData(samples: ReadonlyArray<IMetricSample>): [number[], number[]] {
+export function chartData(
+  samples: ReadonlyArray<IMetricSample>
+): [number[], number[]] {
   return [samples.map(s => s.timestamp / 1000), samples.map(s => s.value)];
 }
 

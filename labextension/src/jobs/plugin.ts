@@ -3,7 +3,11 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ServerConnection } from '@jupyterlab/services';
 
@@ -52,7 +56,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       model,
       fetchJobs: filters => api.listJobs(filters),
       onError: error => notifyError('Atelier: cannot list jobs', error),
-      createSocket: () => new WebSocket(eventsURL(settings)) as unknown as IWebSocketLike
+      createSocket: () =>
+        new WebSocket(eventsURL(settings)) as unknown as IWebSocketLike
     });
     const tracker = new WidgetTracker<MainAreaWidget<JobDetailWidget>>({
       namespace: 'atelier-job'
@@ -154,7 +159,11 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       execute: () => feed.refresh()
     });
     if (palette) {
-      for (const command of [JobCommandIDs.open, JobCommandIDs.newJob, JobCommandIDs.refresh]) {
+      for (const command of [
+        JobCommandIDs.open,
+        JobCommandIDs.newJob,
+        JobCommandIDs.refresh
+      ]) {
         palette.addItem({ command, category: 'Atelier' });
       }
     }

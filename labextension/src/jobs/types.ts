@@ -9,11 +9,7 @@ export type JobKind = 'training' | 'processing';
 
 /** Primary statuses of SageMaker jobs. */
 export type JobStatus =
-  | 'InProgress'
-  | 'Completed'
-  | 'Failed'
-  | 'Stopping'
-  | 'Stopped';
+  'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
 
 export const JOB_STATUSES: ReadonlyArray<JobStatus> = [
   'InProgress',

@@ -1,7 +1,17 @@
-import { EMPTY_FILTERS, filtersQuery, hasFilters, matchesFilters, sortJobs } from '../filters';
+import {
+  EMPTY_FILTERS,
+  filtersQuery,
+  hasFilters,
+  matchesFilters,
+  sortJobs
+} from '../filters';
 import { IJobSummary } from '../types';
 
-const job = (name: string, created: string, extra: Partial<IJobSummary> = {}): IJobSummary => ({
+const job = (
+  name: string,
+  created: string,
+  extra: Partial<IJobSummary> = {}
+): IJobSummary => ({
   Kind: 'training',
   Name: name,
   Status: 'Completed',
@@ -24,7 +34,9 @@ describe('filtersQuery', () => {
         nameContains: '  my job ',
         instanceType: 'ml.m5.large'
       })
-    ).toBe('?kind=processing&status=InProgress&name_contains=my+job&instance_type=ml.m5.large');
+    ).toBe(
+      '?kind=processing&status=InProgress&name_contains=my+job&instance_type=ml.m5.large'
+    );
     expect(filtersQuery({ ...EMPTY_FILTERS, nameContains: '   ' })).toBe('');
   });
 });
@@ -33,10 +45,18 @@ describe('matchesFilters', () => {
   it('applies kind, status, name (any case) and instance type', () => {
     const j = job('Sklearn-Run', '2026-01-01T00:00:00Z');
     expect(matchesFilters(j, EMPTY_FILTERS)).toBe(true);
-    expect(matchesFilters(j, { ...EMPTY_FILTERS, nameContains: 'sklearn' })).toBe(true);
-    expect(matchesFilters(j, { ...EMPTY_FILTERS, kind: 'processing' })).toBe(false);
-    expect(matchesFilters(j, { ...EMPTY_FILTERS, status: 'Failed' })).toBe(false);
-    expect(matchesFilters(j, { ...EMPTY_FILTERS, instanceType: 'ml.t3.medium' })).toBe(false);
+    expect(
+      matchesFilters(j, { ...EMPTY_FILTERS, nameContains: 'sklearn' })
+    ).toBe(true);
+    expect(matchesFilters(j, { ...EMPTY_FILTERS, kind: 'processing' })).toBe(
+      false
+    );
+    expect(matchesFilters(j, { ...EMPTY_FILTERS, status: 'Failed' })).toBe(
+      false
+    );
+    expect(
+      matchesFilters(j, { ...EMPTY_FILTERS, instanceType: 'ml.t3.medium' })
+    ).toBe(false);
   });
 });
 

@@ -11,7 +11,10 @@ import {
 
 describe('statusBadge', () => {
   it('maps each primary status to a tone and words', () => {
-    expect(statusBadge('InProgress')).toEqual({ tone: 'running', label: 'In progress' });
+    expect(statusBadge('InProgress')).toEqual({
+      tone: 'running',
+      label: 'In progress'
+    });
     expect(statusBadge('Completed').tone).toBe('success');
     expect(statusBadge('Failed').tone).toBe('error');
     expect(statusBadge('Stopping').tone).toBe('warning');
@@ -20,7 +23,10 @@ describe('statusBadge', () => {
 
   it('shows an unknown status as itself, neutral', () => {
     expect(statusBadge('Paused')).toEqual({ tone: 'neutral', label: 'Paused' });
-    expect(statusBadge(undefined)).toEqual({ tone: 'neutral', label: 'Unknown' });
+    expect(statusBadge(undefined)).toEqual({
+      tone: 'neutral',
+      label: 'Unknown'
+    });
     expect(statusBadge('toString').label).toBe('toString');
   });
 
@@ -72,7 +78,10 @@ describe('jobDurationSeconds', () => {
 
   it("falls back to the server's duration for a finished job without times", () => {
     expect(
-      jobDurationSeconds({ Status: 'Failed', CreationTime: start, DurationSeconds: 7 }, t0)
+      jobDurationSeconds(
+        { Status: 'Failed', CreationTime: start, DurationSeconds: 7 },
+        t0
+      )
     ).toBe(7);
   });
 });
@@ -88,17 +97,25 @@ describe('formatBytes and progressView', () => {
 
   it('shows the phase, bytes and percent', () => {
     expect(
-      progressView({ Phase: 'Downloading', BytesDone: 12 * 1024 ** 2, BytesTotal: 40 * 1024 ** 2 })
+      progressView({
+        Phase: 'Downloading',
+        BytesDone: 12 * 1024 ** 2,
+        BytesTotal: 40 * 1024 ** 2
+      })
     ).toEqual({
       label: 'Downloading inputs',
       percent: 30,
       text: '12 MiB of 40 MiB (30%)'
     });
-    expect(progressView({ Phase: 'Uploading', BytesDone: 5, BytesTotal: 5 })?.percent).toBe(100);
+    expect(
+      progressView({ Phase: 'Uploading', BytesDone: 5, BytesTotal: 5 })?.percent
+    ).toBe(100);
   });
 
   it('has no percent without a total, and no bar without progress', () => {
-    expect(progressView({ Phase: 'Uploading', BytesDone: 2048, BytesTotal: 0 })).toEqual({
+    expect(
+      progressView({ Phase: 'Uploading', BytesDone: 2048, BytesTotal: 0 })
+    ).toEqual({
       label: 'Uploading outputs',
       percent: null,
       text: '2 KiB'

@@ -1,8 +1,16 @@
 import { JobsFeed, parseJobEvent } from '../listFeed';
-import { ACTIVE_POLL_INTERVAL, IDLE_POLL_INTERVAL, JobsListModel } from '../listModel';
+import {
+  ACTIVE_POLL_INTERVAL,
+  IDLE_POLL_INTERVAL,
+  JobsListModel
+} from '../listModel';
 import { IJobSummary } from '../types';
 
-const job = (name: string, status: string, created = '2026-01-01T00:00:00Z'): IJobSummary => ({
+const job = (
+  name: string,
+  status: string,
+  created = '2026-01-01T00:00:00Z'
+): IJobSummary => ({
   Kind: 'training',
   Name: name,
   Status: status,
@@ -12,7 +20,10 @@ const job = (name: string, status: string, created = '2026-01-01T00:00:00Z'): IJ
 describe('JobsListModel', () => {
   it('keeps the newest first and polls faster while a job runs', () => {
     const model = new JobsListModel();
-    model.update([job('old', 'Completed'), job('new', 'Completed', '2026-02-01T00:00:00Z')]);
+    model.update([
+      job('old', 'Completed'),
+      job('new', 'Completed', '2026-02-01T00:00:00Z')
+    ]);
     expect(model.jobs.map(j => j.Name)).toEqual(['new', 'old']);
     expect(model.pollInterval).toBe(IDLE_POLL_INTERVAL);
     model.upsert(job('old', 'InProgress'));
@@ -48,7 +59,9 @@ describe('parseJobEvent', () => {
   it('takes job frames and ignores others', () => {
     const j = job('a', 'InProgress');
     expect(parseJobEvent(JSON.stringify({ type: 'job', job: j }))).toEqual(j);
-    expect(parseJobEvent(JSON.stringify({ type: 'kernels', kernels: [] }))).toBeNull();
+    expect(
+      parseJobEvent(JSON.stringify({ type: 'kernels', kernels: [] }))
+    ).toBeNull();
     expect(parseJobEvent('{"job": not json')).toBeNull();
     expect(parseJobEvent(new ArrayBuffer(2))).toBeNull();
   });
@@ -76,7 +89,9 @@ describe('JobsFeed', () => {
     await Promise.resolve();
     model.setFilters({ kind: 'processing' });
     await Promise.resolve();
-    expect(fetchJobs).toHaveBeenLastCalledWith(expect.objectContaining({ kind: 'processing' }));
+    expect(fetchJobs).toHaveBeenLastCalledWith(
+      expect.objectContaining({ kind: 'processing' })
+    );
     feed.dispose();
   });
 
@@ -91,7 +106,9 @@ describe('JobsFeed', () => {
     feed.show();
     socket.onopen({});
     expect(feed.live).toBe(true);
-    socket.onmessage({ data: JSON.stringify({ type: 'job', job: job('pushed', 'InProgress') }) });
+    socket.onmessage({
+      data: JSON.stringify({ type: 'job', job: job('pushed', 'InProgress') })
+    });
     expect(model.jobs.map(j => j.Name)).toEqual(['pushed']);
     feed.hide();
     expect(socket.close).toHaveBeenCalled();

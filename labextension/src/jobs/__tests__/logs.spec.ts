@@ -3,7 +3,8 @@ import { LogBuffer, MAX_MATCHES } from '../logBuffer';
 import { LogFollower } from '../logFollower';
 import { ILogEvents } from '../types';
 
-const ev = (...messages: string[]) => messages.map((message, i) => ({ timestamp: i, message }));
+const ev = (...messages: string[]) =>
+  messages.map((message, i) => ({ timestamp: i, message }));
 
 describe('LogBuffer', () => {
   it('keeps at most maxLines, dropping the oldest', () => {
@@ -92,7 +93,9 @@ describe('LogFollower', () => {
   /** A log of numbered lines served in pages of `size`. */
   function fakeLog(lines: string[], size = 2) {
     const calls: Array<string | undefined> = [];
-    const fetchPage = async (token: string | undefined): Promise<ILogEvents> => {
+    const fetchPage = async (
+      token: string | undefined
+    ): Promise<ILogEvents> => {
       calls.push(token);
       const from = token ? Number(token) : 0;
       const page = lines.slice(from, from + size);
@@ -133,7 +136,12 @@ describe('LogFollower', () => {
     const log = fakeLog(['1', '2', '3', '4', '5', '6'], 4);
     const follower = new LogFollower({ fetchPage: log.fetchPage, maxLines: 4 });
     await follower.step(true);
-    expect(follower.buffer.lines.map(l => l.message)).toEqual(['3', '4', '5', '6']);
+    expect(follower.buffer.lines.map(l => l.message)).toEqual([
+      '3',
+      '4',
+      '5',
+      '6'
+    ]);
     expect(follower.buffer.dropped).toBe(2);
   });
 

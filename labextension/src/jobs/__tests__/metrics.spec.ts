@@ -1,8 +1,19 @@
-import { chartData, formatMetricValue, latest, mergeSeries, metricNames } from '../metrics';
+import {
+  chartData,
+  formatMetricValue,
+  latest,
+  mergeSeries,
+  metricNames
+} from '../metrics';
 
 describe('mergeSeries', () => {
   it('adds new samples in time order and replaces a timestamp value', () => {
-    const known = { loss: [{ timestamp: 1, value: 0.9 }, { timestamp: 3, value: 0.5 }] };
+    const known = {
+      loss: [
+        { timestamp: 1, value: 0.9 },
+        { timestamp: 3, value: 0.5 }
+      ]
+    };
     const merged = mergeSeries(known, {
       loss: [
         { timestamp: 2, value: 0.7 },
@@ -20,7 +31,10 @@ describe('mergeSeries', () => {
   });
 
   it('keeps metrics missing from an answer, and unchanged series by identity', () => {
-    const first = mergeSeries({}, { a: [{ timestamp: 1, value: 1 }], b: [{ timestamp: 1, value: 2 }] });
+    const first = mergeSeries(
+      {},
+      { a: [{ timestamp: 1, value: 1 }], b: [{ timestamp: 1, value: 2 }] }
+    );
     const second = mergeSeries(first, { a: [{ timestamp: 1, value: 1 }] });
     expect(second.b).toBe(first.b);
     expect(second.a).toBe(first.a);
@@ -28,16 +42,29 @@ describe('mergeSeries', () => {
 
   it('ignores malformed samples and answers', () => {
     expect(mergeSeries({}, null)).toEqual({});
-    const merged = mergeSeries({}, {
-      a: [{ timestamp: 1, value: NaN }, { timestamp: 2, value: 3 }, null as any],
-      b: 'x' as any
-    });
+    const merged = mergeSeries(
+      {},
+      {
+        a: [
+          { timestamp: 1, value: NaN },
+          { timestamp: 2, value: 3 },
+          null as any
+        ],
+        b: 'x' as any
+      }
+    );
     expect(merged).toEqual({ a: [{ timestamp: 2, value: 3 }] });
   });
 
   it('gives names, latest values and chart columns', () => {
-    const series = { 'validation:accuracy': [{ timestamp: 2000, value: 0.91234 }], 'train:accuracy': [] };
-    expect(metricNames(series)).toEqual(['train:accuracy', 'validation:accuracy']);
+    const series = {
+      'validation:accuracy': [{ timestamp: 2000, value: 0.91234 }],
+      'train:accuracy': []
+    };
+    expect(metricNames(series)).toEqual([
+      'train:accuracy',
+      'validation:accuracy'
+    ]);
     expect(latest(series['validation:accuracy'])?.value).toBe(0.91234);
     expect(latest([])).toBeNull();
     expect(formatMetricValue(0.91234)).toBe('0.9123');

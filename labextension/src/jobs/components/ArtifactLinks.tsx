@@ -47,7 +47,10 @@ export function ArtifactLinks(props: IArtifactLinksProps): JSX.Element {
                 list
               </button>
               {link.localPath && (
-                <span className="jp-AtelierJobs-muted" title="Path in the container">
+                <span
+                  className="jp-AtelierJobs-muted"
+                  title="Path in the container"
+                >
                   {link.localPath}
                 </span>
               )}

@@ -24,11 +24,15 @@ export interface IChannelRowsProps {
 
 /** Input channels: name and S3 URI, or a local file uploaded first. */
 export function ChannelRows(props: IChannelRowsProps): JSX.Element {
-  const { rows, rowErrors, errors, uploads, uploadTarget, onChange, onUpload } = props;
+  const { rows, rowErrors, errors, uploads, uploadTarget, onChange, onUpload } =
+    props;
   const set = (index: number, change: Partial<IChannelRow>): void =>
     onChange(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
   return (
-    <fieldset className="jp-AtelierJobs-fieldset" data-testid="job-form-channels">
+    <fieldset
+      className="jp-AtelierJobs-fieldset"
+      data-testid="job-form-channels"
+    >
       <legend>Input channels</legend>
       {rows.map((row, i) => {
         const upload = uploads.get(i);
@@ -103,7 +107,10 @@ export function ChannelRows(props: IChannelRowsProps): JSX.Element {
         aria-label="Add an input channel"
         title="Add an input channel"
         onClick={() =>
-          onChange([...rows, { name: rows.length === 0 ? 'train' : '', uri: '' }])
+          onChange([
+            ...rows,
+            { name: rows.length === 0 ? 'train' : '', uri: '' }
+          ])
         }
       >
         Add channel

@@ -24,7 +24,10 @@ export function DetailHeader(props: IDetailHeaderProps): JSX.Element {
         <span className="jp-AtelierJobs-kind">{kind}</span>
         <StatusBadge status={facts.status} secondary={facts.secondaryStatus} />
         {facts.secondaryStatus && (
-          <span className="jp-AtelierJobs-secondary" data-testid="job-secondary-status">
+          <span
+            className="jp-AtelierJobs-secondary"
+            data-testid="job-secondary-status"
+          >
             {facts.secondaryStatus}
           </span>
         )}
@@ -63,7 +66,11 @@ export function DetailHeader(props: IDetailHeaderProps): JSX.Element {
         )}
       </dl>
       {facts.failureReason && (
-        <div className="jp-AtelierJobs-failure" role="alert" data-testid="job-failure-reason">
+        <div
+          className="jp-AtelierJobs-failure"
+          role="alert"
+          data-testid="job-failure-reason"
+        >
           <strong>Failure reason:</strong> {facts.failureReason}
         </div>
       )}

@@ -7,12 +7,18 @@ export interface IHyperParametersProps {
 /** The job's hyperparameters as a two-column table. */
 export function HyperParameters(props: IHyperParametersProps): JSX.Element {
   return (
-    <section className="jp-AtelierJobs-section" aria-labelledby="atelier-job-hps">
+    <section
+      className="jp-AtelierJobs-section"
+      aria-labelledby="atelier-job-hps"
+    >
       <h3 id="atelier-job-hps">Hyperparameters</h3>
       {props.rows.length === 0 ? (
         <p className="jp-AtelierJobs-muted">None.</p>
       ) : (
-        <table className="jp-AtelierJobs-table" data-testid="job-hyperparameters">
+        <table
+          className="jp-AtelierJobs-table"
+          data-testid="job-hyperparameters"
+        >
           <thead>
             <tr>
               <th scope="col">Name</th>

@@ -2,7 +2,12 @@ import * as React from 'react';
 
 import { IJobsApi } from '../api';
 import { JobDetailModel } from '../detailModel';
-import { hyperParameterRows, inputLinks, jobFacts, outputLinks } from '../describe';
+import {
+  hyperParameterRows,
+  inputLinks,
+  jobFacts,
+  outputLinks
+} from '../describe';
 import { isTerminal, progressView } from '../format';
 import { ArtifactLinks } from './ArtifactLinks';
 import { DetailHeader } from './DetailHeader';
@@ -43,7 +48,11 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
   const progress = progressView(job.Progress);
   const live = !isTerminal(facts.status) || !model.logs.done;
   return (
-    <div className="jp-AtelierJobs-detail" data-testid="job-detail" data-status={facts.status}>
+    <div
+      className="jp-AtelierJobs-detail"
+      data-testid="job-detail"
+      data-status={facts.status}
+    >
       <DetailHeader
         facts={facts}
         kind={model.kind}
@@ -63,7 +72,9 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
       {model.kind === 'training' && (
         <MetricCharts series={model.metrics} live={!isTerminal(facts.status)} />
       )}
-      {model.kind === 'training' && <HyperParameters rows={hyperParameterRows(job)} />}
+      {model.kind === 'training' && (
+        <HyperParameters rows={hyperParameterRows(job)} />
+      )}
       <ArtifactLinks
         title="Inputs"
         testId="job-inputs"

@@ -24,7 +24,11 @@ export function JobFilters(props: IJobFiltersProps): JSX.Element {
     return () => clearTimeout(timer);
   }, [name]);
   return (
-    <div className="jp-AtelierJobs-filters" role="search" aria-label="Filter jobs">
+    <div
+      className="jp-AtelierJobs-filters"
+      role="search"
+      aria-label="Filter jobs"
+    >
       <input
         type="search"
         className="jp-AtelierJobs-input jp-AtelierJobs-filterName"
@@ -55,7 +59,9 @@ export function JobFilters(props: IJobFiltersProps): JSX.Element {
         aria-label="Kind"
         title="Kind"
         value={filters.kind}
-        onChange={event => onChange({ kind: event.target.value as '' | JobKind })}
+        onChange={event =>
+          onChange({ kind: event.target.value as '' | JobKind })
+        }
       >
         <option value="">Any kind</option>
         <option value="training">Training</option>

@@ -41,7 +41,9 @@ export function JobRow(props: IJobRowProps): JSX.Element {
       <div className="jp-AtelierJobs-rowLine">
         <span className="jp-AtelierJobs-kind">{job.Kind}</span>
         {job.SecondaryStatus && (
-          <span className="jp-AtelierJobs-secondary">{job.SecondaryStatus}</span>
+          <span className="jp-AtelierJobs-secondary">
+            {job.SecondaryStatus}
+          </span>
         )}
         <span className="jp-AtelierJobs-duration" data-testid="job-duration">
           {duration}
@@ -55,7 +57,10 @@ export function JobRow(props: IJobRowProps): JSX.Element {
       </div>
       <div className="jp-AtelierJobs-rowLine jp-AtelierJobs-rowMeta">
         <span title="Created by">{job.CreatedBy || '—'}</span>
-        <time dateTime={job.CreationTime} title={new Date(job.CreationTime).toLocaleString()}>
+        <time
+          dateTime={job.CreationTime}
+          title={new Date(job.CreationTime).toLocaleString()}
+        >
           {formatTime(job.CreationTime, now)}
         </time>
       </div>

@@ -74,7 +74,12 @@ export function JobsView(props: IJobsViewProps): JSX.Element {
           aria-labelledby="atelier-jobs-title"
         >
           {jobs.map(job => (
-            <JobRow key={`${job.Kind}/${job.Name}`} job={job} now={model.now} onOpen={onOpen} />
+            <JobRow
+              key={`${job.Kind}/${job.Name}`}
+              job={job}
+              now={model.now}
+              onOpen={onOpen}
+            />
           ))}
         </ul>
       ) : model.loaded ? (

@@ -20,7 +20,16 @@ export interface IKeyValueRowsProps {
 
 /** Editable key/value rows with add and remove buttons. */
 export function KeyValueRows(props: IKeyValueRowsProps): JSX.Element {
-  const { title, testId, keyLabel, valueLabel, rows, rowErrors, errors, onChange } = props;
+  const {
+    title,
+    testId,
+    keyLabel,
+    valueLabel,
+    rows,
+    rowErrors,
+    errors,
+    onChange
+  } = props;
   const set = (index: number, change: Partial<IKeyValueRow>): void =>
     onChange(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
   return (

@@ -31,7 +31,8 @@ function highlight(
   let at = 0;
   for (const start of starts) {
     parts.push(text.slice(at, start));
-    const isCurrent = current !== null && current.line === absolute && current.start === start;
+    const isCurrent =
+      current !== null && current.line === absolute && current.start === start;
     parts.push(
       <mark
         key={start}
@@ -76,7 +77,9 @@ export function LogView(props: ILogViewProps): JSX.Element {
     if (!node || typeof ResizeObserver === 'undefined') {
       return;
     }
-    const observer = new ResizeObserver(() => setHeight(node.clientHeight || 400));
+    const observer = new ResizeObserver(() =>
+      setHeight(node.clientHeight || 400)
+    );
     observer.observe(node);
     return () => observer.disconnect();
   }, []);
@@ -87,7 +90,11 @@ export function LogView(props: ILogViewProps): JSX.Element {
       return;
     }
     setScrollTop(node.scrollTop);
-    autoScroll.current.onScroll(node.scrollTop, node.clientHeight, node.scrollHeight);
+    autoScroll.current.onScroll(
+      node.scrollTop,
+      node.clientHeight,
+      node.scrollHeight
+    );
     setFollowing(autoScroll.current.following);
   };
 
@@ -111,7 +118,10 @@ export function LogView(props: ILogViewProps): JSX.Element {
   };
 
   const first = Math.max(0, Math.floor(scrollTop / LINE_HEIGHT) - OVERSCAN);
-  const last = Math.min(total, Math.ceil((scrollTop + height) / LINE_HEIGHT) + OVERSCAN);
+  const last = Math.min(
+    total,
+    Math.ceil((scrollTop + height) / LINE_HEIGHT) + OVERSCAN
+  );
   const needle = buffer.query.toLowerCase();
   const current = buffer.currentMatch;
   const rows: JSX.Element[] = [];
@@ -119,7 +129,11 @@ export function LogView(props: ILogViewProps): JSX.Element {
     const absolute = buffer.dropped + i;
     const line = buffer.lines[i];
     rows.push(
-      <div key={absolute} className="jp-AtelierJobs-logLine" data-line={absolute + 1}>
+      <div
+        key={absolute}
+        className="jp-AtelierJobs-logLine"
+        data-line={absolute + 1}
+      >
         {highlight(line.message, needle, absolute, current)}
       </div>
     );
@@ -132,7 +146,10 @@ export function LogView(props: ILogViewProps): JSX.Element {
       : `${buffer.current + 1} of ${count}${buffer.matchesCapped ? '+' : ''}`;
 
   return (
-    <section className="jp-AtelierJobs-section jp-AtelierJobs-logs" aria-label="Logs">
+    <section
+      className="jp-AtelierJobs-section jp-AtelierJobs-logs"
+      aria-label="Logs"
+    >
       <div className="jp-AtelierJobs-logToolbar">
         <h3>Logs</h3>
         <input
@@ -150,7 +167,11 @@ export function LogView(props: ILogViewProps): JSX.Element {
             }
           }}
         />
-        <span className="jp-AtelierJobs-matchCount" data-testid="job-log-match-count" aria-live="polite">
+        <span
+          className="jp-AtelierJobs-matchCount"
+          data-testid="job-log-match-count"
+          aria-live="polite"
+        >
           {countLabel}
         </span>
         <button
@@ -178,7 +199,11 @@ export function LogView(props: ILogViewProps): JSX.Element {
           className="jp-AtelierJobs-button"
           data-testid="job-log-follow"
           aria-label="Follow the log"
-          title={following ? 'Following new lines' : 'Scroll to the end and follow new lines'}
+          title={
+            following
+              ? 'Following new lines'
+              : 'Scroll to the end and follow new lines'
+          }
           aria-pressed={following}
           onClick={() => {
             autoScroll.current.resume();
@@ -208,7 +233,14 @@ export function LogView(props: ILogViewProps): JSX.Element {
         onScroll={onScroll}
       >
         <div style={{ height: total * LINE_HEIGHT, position: 'relative' }}>
-          <div style={{ position: 'absolute', top: first * LINE_HEIGHT, left: 0, right: 0 }}>
+          <div
+            style={{
+              position: 'absolute',
+              top: first * LINE_HEIGHT,
+              left: 0,
+              right: 0
+            }}
+          >
             {rows}
           </div>
         </div>

@@ -24,9 +24,12 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
     }
     const width = Math.max(200, node.clientWidth || 320);
     const stroke =
-      getComputedStyle(node).getPropertyValue('--jp-brand-color1').trim() || '#1976d2';
+      getComputedStyle(node).getPropertyValue('--jp-brand-color1').trim() ||
+      '#1976d2';
     const axis = {
-      stroke: getComputedStyle(node).getPropertyValue('--jp-ui-font-color2').trim() || '#666',
+      stroke:
+        getComputedStyle(node).getPropertyValue('--jp-ui-font-color2').trim() ||
+        '#666',
       grid: { stroke: 'rgba(128,128,128,0.2)', width: 1 },
       ticks: { stroke: 'rgba(128,128,128,0.3)', width: 1 }
     };
@@ -38,7 +41,15 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true } },
         axes: [axis, { ...axis, size: 50 }],
-        series: [{}, { label: name, stroke, width: 1.5, points: { show: samples.length < 50 } }]
+        series: [
+          {},
+          {
+            label: name,
+            stroke,
+            width: 1.5,
+            points: { show: samples.length < 50 }
+          }
+        ]
       },
       chartData(samples),
       node
@@ -66,14 +77,26 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
 
   const last = latest(samples);
   return (
-    <figure className="jp-AtelierJobs-chart" data-testid="job-metric-chart" data-metric={name}>
+    <figure
+      className="jp-AtelierJobs-chart"
+      data-testid="job-metric-chart"
+      data-metric={name}
+    >
       <figcaption>
         <span className="jp-AtelierJobs-chartName">{name}</span>
-        <span className="jp-AtelierJobs-chartValue" data-testid="job-metric-latest">
+        <span
+          className="jp-AtelierJobs-chartValue"
+          data-testid="job-metric-latest"
+        >
           {formatMetricValue(last?.value)}
         </span>
       </figcaption>
-      <div ref={holder} className="jp-AtelierJobs-chartPlot" aria-label={`Chart of ${name}`} role="img" />
+      <div
+        ref={holder}
+        className="jp-AtelierJobs-chartPlot"
+        aria-label={`Chart of ${name}`}
+        role="img"
+      />
     </figure>
   );
 }

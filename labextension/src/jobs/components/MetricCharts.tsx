@@ -4,10 +4,16 @@ import { MetricSeries, metricNames } from '../metrics';
 import { MetricChart } from './MetricChart';
 
 /** One chart per metric; how to get metrics when there are none. */
-export function MetricCharts(props: { series: MetricSeries; live: boolean }): JSX.Element {
+export function MetricCharts(props: {
+  series: MetricSeries;
+  live: boolean;
+}): JSX.Element {
   const names = metricNames(props.series);
   return (
-    <section className="jp-AtelierJobs-section" aria-labelledby="atelier-job-metrics">
+    <section
+      className="jp-AtelierJobs-section"
+      aria-labelledby="atelier-job-metrics"
+    >
       <h3 id="atelier-job-metrics">Metrics</h3>
       {names.length === 0 ? (
         <p className="jp-AtelierJobs-muted">

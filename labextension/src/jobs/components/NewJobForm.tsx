@@ -59,75 +59,91 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
   const [errors, setErrors] = React.useState<FormErrors>({});
   const [submitted, setSubmitted] = React.useState(false);
   const [busy, setBusy] = React.useState(false);
-  const [uploads, setUploads] = React.useState<ReadonlyMap<number, IUploadState>>(new Map());
+  const [uploads, setUploads] = React.useState<
+    ReadonlyMap<number, IUploadState>
+  >(new Map());
   const nameTouched = React.useRef(false);
   const metricsTouched = React.useRef(false);
 
   React.useEffect(() => {
-    void Promise.allSettled([api.images(), api.instanceTypes(), api.health()]).then(
-      ([imagesResult, typesResult, healthResult]) => {
-        const problems: string[] = [];
-        let image = '';
-        let type = '';
-        let defaultBucket: string | null = null;
-        if (imagesResult.status === 'fulfilled') {
-          const docker = jobImages(imagesResult.value?.images ?? []);
-          setImages(docker);
-          const sklearn = docker.find(i => i.name.startsWith('atelier/sklearn'));
-          image = (sklearn ?? docker[0])?.name ?? '';
-        } else {
-          problems.push(`images: ${messageOf(imagesResult.reason)}`);
-        }
-        if (typesResult.status === 'fulfilled') {
-          const list = typesResult.value?.instance_types ?? [];
-          setTypes(list);
-          const preferred = list.find(t => t.name === typesResult.value?.default && t.available);
-          type = (preferred ?? list.find(t => t.available))?.name ?? '';
-        } else {
-          problems.push(`instance types: ${messageOf(typesResult.reason)}`);
-        }
-        if (healthResult.status === 'fulfilled') {
-          defaultBucket = healthResult.value?.object_store?.default_bucket ?? null;
-          setBucket(defaultBucket);
-        }
-        setLoadError(problems.length ? `Cannot load ${problems.join('; ')}` : null);
-        setState(old => {
-          const next = { ...old };
-          if (!next.image && image) {
-            next.image = image;
-            if (!metricsTouched.current) {
-              next.metrics = defaultMetricsFor(image).map(m => ({ key: m.Name, value: m.Regex }));
-            }
-            if (!nameTouched.current) {
-              next.name = defaultJobName(image);
-            }
-          }
-          if (!next.instanceType && type) {
-            next.instanceType = type;
-          }
-          if (!next.outputPath && defaultBucket) {
-            next.outputPath = `s3://${defaultBucket}/jobs/`;
-          }
-          return next;
-        });
+    void Promise.allSettled([
+      api.images(),
+      api.instanceTypes(),
+      api.health()
+    ]).then(([imagesResult, typesResult, healthResult]) => {
+      const problems: string[] = [];
+      let image = '';
+      let type = '';
+      let defaultBucket: string | null = null;
+      if (imagesResult.status === 'fulfilled') {
+        const docker = jobImages(imagesResult.value?.images ?? []);
+        setImages(docker);
+        const sklearn = docker.find(i => i.name.startsWith('atelier/sklearn'));
+        image = (sklearn ?? docker[0])?.name ?? '';
+      } else {
+        problems.push(`images: ${messageOf(imagesResult.reason)}`);
       }
-    );
+      if (typesResult.status === 'fulfilled') {
+        const list = typesResult.value?.instance_types ?? [];
+        setTypes(list);
+        const preferred = list.find(
+          t => t.name === typesResult.value?.default && t.available
+        );
+        type = (preferred ?? list.find(t => t.available))?.name ?? '';
+      } else {
+        problems.push(`instance types: ${messageOf(typesResult.reason)}`);
+      }
+      if (healthResult.status === 'fulfilled') {
+        defaultBucket =
+          healthResult.value?.object_store?.default_bucket ?? null;
+        setBucket(defaultBucket);
+      }
+      setLoadError(
+        problems.length ? `Cannot load ${problems.join('; ')}` : null
+      );
+      setState(old => {
+        const next = { ...old };
+        if (!next.image && image) {
+          next.image = image;
+          if (!metricsTouched.current) {
+            next.metrics = defaultMetricsFor(image).map(m => ({
+              key: m.Name,
+              value: m.Regex
+            }));
+          }
+          if (!nameTouched.current) {
+            next.name = defaultJobName(image);
+          }
+        }
+        if (!next.instanceType && type) {
+          next.instanceType = type;
+        }
+        if (!next.outputPath && defaultBucket) {
+          next.outputPath = `s3://${defaultBucket}/jobs/`;
+        }
+        return next;
+      });
+    });
   }, []);
 
   const update = (change: Partial<IJobFormState>): void => {
-    setState(old => {
-      const next = { ...old, ...change };
-      if (submitted) {
-        setErrors(validateForm(next, types));
-      }
-      return next;
-    });
+    setState(old => ({ ...old, ...change }));
   };
+
+  // After a first submit, errors follow the edits.
+  React.useEffect(() => {
+    if (submitted) {
+      setErrors(validateForm(state, types));
+    }
+  }, [state, types]);
 
   const onImage = (image: string): void => {
     const change: Partial<IJobFormState> = { image };
     if (!metricsTouched.current) {
-      change.metrics = defaultMetricsFor(image).map(m => ({ key: m.Name, value: m.Regex }));
+      change.metrics = defaultMetricsFor(image).map(m => ({
+        key: m.Name,
+        value: m.Regex
+      }));
     }
     if (!nameTouched.current) {
       change.name = defaultJobName(image);
@@ -141,7 +157,9 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
     }
     const uri = uploadUri(bucket, file.name);
     const progress = (done: number, total: number): void =>
-      setUploads(old => new Map(old).set(index, { file: file.name, done, total }));
+      setUploads(old =>
+        new Map(old).set(index, { file: file.name, done, total })
+      );
     progress(0, file.size);
     api
       .uploadObject(uri, file, progress)
@@ -199,8 +217,14 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
     'StoppingCondition'
   ]);
   const other = Object.entries(errors)
-    .filter(([key]) => key === FORM_ERROR || ![...known].some(k => key === k || key.startsWith(k)))
-    .map(([key, message]) => (key === FORM_ERROR ? message : `${key}: ${message}`));
+    .filter(
+      ([key]) =>
+        key === FORM_ERROR ||
+        ![...known].some(k => key === k || key.startsWith(k))
+    )
+    .map(([key, message]) =>
+      key === FORM_ERROR ? message : `${key}: ${message}`
+    );
   const imageListed = images.some(i => i.name === state.image);
   const selectedType = types.find(t => t.name === state.instanceType);
 
@@ -222,13 +246,22 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
         </p>
       )}
       {other.length > 0 && (
-        <div className="jp-AtelierJobs-failure" role="alert" data-testid="job-form-errors">
+        <div
+          className="jp-AtelierJobs-failure"
+          role="alert"
+          data-testid="job-form-errors"
+        >
           {other.map(message => (
             <p key={message}>{message}</p>
           ))}
         </div>
       )}
-      <Field label="Job name" htmlFor="atelier-job-name" errors={exact('TrainingJobName')} hint="1-63 letters, digits and hyphens">
+      <Field
+        label="Job name"
+        htmlFor="atelier-job-name"
+        errors={exact('TrainingJobName')}
+        hint="1-63 letters, digits and hyphens"
+      >
         <input
           id="atelier-job-name"
           className="jp-AtelierJobs-input"
@@ -240,16 +273,25 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
           }}
         />
       </Field>
-      <Field label="Image" htmlFor="atelier-job-image" errors={exact('AlgorithmSpecification.TrainingImage')} hint="A Docker image; pick one or type any name">
+      <Field
+        label="Image"
+        htmlFor="atelier-job-image"
+        errors={exact('AlgorithmSpecification.TrainingImage')}
+        hint="A Docker image; pick one or type any name"
+      >
         <div className="jp-AtelierJobs-kvRow">
           <select
             className="jp-AtelierJobs-select"
             data-testid="job-form-image-select"
             aria-label="Known images"
             value={imageListed ? state.image : ''}
-            onChange={event => event.target.value && onImage(event.target.value)}
+            onChange={event =>
+              event.target.value && onImage(event.target.value)
+            }
           >
-            <option value="">{images.length ? 'Other (type it)' : 'No Docker images found'}</option>
+            <option value="">
+              {images.length ? 'Other (type it)' : 'No Docker images found'}
+            </option>
             {images.map(image => (
               <option key={image.name} value={image.name}>
                 {image.display_name || image.name}
@@ -279,24 +321,38 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
           value={state.instanceType}
           onChange={event => update({ instanceType: event.target.value })}
         >
-          {!selectedType && <option value={state.instanceType}>{state.instanceType || 'Choose…'}</option>}
+          {!selectedType && (
+            <option value={state.instanceType}>
+              {state.instanceType || 'Choose…'}
+            </option>
+          )}
           {types.map(type => (
             <option
               key={type.name}
               value={type.name}
               disabled={!type.available}
-              title={type.available ? undefined : (type.unavailable_reason ?? 'unavailable')}
+              title={
+                type.available
+                  ? undefined
+                  : (type.unavailable_reason ?? 'unavailable')
+              }
             >
               {type.name} ({type.vcpus} vCPU, {type.memory_gib} GiB
               {type.gpus ? `, ${type.gpus} GPU` : ''})
-              {type.available ? '' : ` — ${type.unavailable_reason ?? 'unavailable'}`}
+              {type.available
+                ? ''
+                : ` — ${type.unavailable_reason ?? 'unavailable'}`}
             </option>
           ))}
         </select>
       </Field>
       <fieldset className="jp-AtelierJobs-fieldset">
         <legend>Code</legend>
-        <div className="jp-AtelierJobs-radios" role="radiogroup" aria-label="How the code is given">
+        <div
+          className="jp-AtelierJobs-radios"
+          role="radiogroup"
+          aria-label="How the code is given"
+        >
           <label>
             <input
               type="radio"
@@ -320,7 +376,12 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
         </div>
         {state.mode === 'script' && (
           <>
-            <Field label="Source folder" htmlFor="atelier-job-source-dir" errors={exact('ScriptMode.SourceDir')} hint="Relative to the notebook root; empty for the root. Packed and sent with the job.">
+            <Field
+              label="Source folder"
+              htmlFor="atelier-job-source-dir"
+              errors={exact('ScriptMode.SourceDir')}
+              hint="Relative to the notebook root; empty for the root. Packed and sent with the job."
+            >
               <input
                 id="atelier-job-source-dir"
                 className="jp-AtelierJobs-input"
@@ -329,7 +390,12 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
                 onChange={event => update({ sourceDir: event.target.value })}
               />
             </Field>
-            <Field label="Entry point" htmlFor="atelier-job-entry-point" errors={under('ScriptMode.EntryPoint')} hint="The script in the source folder, such as train.py">
+            <Field
+              label="Entry point"
+              htmlFor="atelier-job-entry-point"
+              errors={under('ScriptMode.EntryPoint')}
+              hint="The script in the source folder, such as train.py"
+            >
               <input
                 id="atelier-job-entry-point"
                 className="jp-AtelierJobs-input"
@@ -361,7 +427,12 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
         onChange={rows => update({ channels: rows })}
         onUpload={onUpload}
       />
-      <Field label="Output S3 path" htmlFor="atelier-job-output" errors={under('OutputDataConfig')} hint="The model and output data go under <path>/<job name>/">
+      <Field
+        label="Output S3 path"
+        htmlFor="atelier-job-output"
+        errors={under('OutputDataConfig')}
+        hint="The model and output data go under <path>/<job name>/"
+      >
         <input
           id="atelier-job-output"
           className="jp-AtelierJobs-input"
@@ -371,7 +442,11 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
           onChange={event => update({ outputPath: event.target.value })}
         />
       </Field>
-      <Field label="Checkpoint S3 URI (optional)" htmlFor="atelier-job-checkpoint" errors={under('CheckpointConfig')}>
+      <Field
+        label="Checkpoint S3 URI (optional)"
+        htmlFor="atelier-job-checkpoint"
+        errors={under('CheckpointConfig')}
+      >
         <input
           id="atelier-job-checkpoint"
           className="jp-AtelierJobs-input"
@@ -380,7 +455,12 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
           onChange={event => update({ checkpointUri: event.target.value })}
         />
       </Field>
-      <Field label="Max runtime (seconds)" htmlFor="atelier-job-max-runtime" errors={under('StoppingCondition')} hint="The job is stopped after this long (86400 = 1 day)">
+      <Field
+        label="Max runtime (seconds)"
+        htmlFor="atelier-job-max-runtime"
+        errors={under('StoppingCondition')}
+        hint="The job is stopped after this long (86400 = 1 day)"
+      >
         <input
           id="atelier-job-max-runtime"
           className="jp-AtelierJobs-input"

@@ -30,7 +30,9 @@ export function ObjectListBody(props: IObjectListBodyProps): JSX.Element {
     return <p className="jp-AtelierJobs-muted">Listing {props.prefix}…</p>;
   }
   if (listing.objects.length === 0) {
-    return <p className="jp-AtelierJobs-muted">No objects under {props.prefix}.</p>;
+    return (
+      <p className="jp-AtelierJobs-muted">No objects under {props.prefix}.</p>
+    );
   }
   return (
     <div className="jp-AtelierJobs-objects" data-testid="job-objects">
@@ -46,7 +48,11 @@ export function ObjectListBody(props: IObjectListBodyProps): JSX.Element {
           {listing.objects.map(o => (
             <tr key={o.uri}>
               <td>
-                <a href={props.objectURL(o.uri)} download title={`Download ${o.uri}`}>
+                <a
+                  href={props.objectURL(o.uri)}
+                  download
+                  title={`Download ${o.uri}`}
+                >
                   {o.key}
                 </a>
               </td>
@@ -57,7 +63,9 @@ export function ObjectListBody(props: IObjectListBodyProps): JSX.Element {
         </tbody>
       </table>
       {listing.truncated && (
-        <p className="jp-AtelierJobs-muted">Only the first objects are listed.</p>
+        <p className="jp-AtelierJobs-muted">
+          Only the first objects are listed.
+        </p>
       )}
     </div>
   );

@@ -15,7 +15,10 @@ export function Timeline(props: ITimelineProps): JSX.Element | null {
     return null;
   }
   return (
-    <section className="jp-AtelierJobs-section" aria-labelledby="atelier-job-timeline">
+    <section
+      className="jp-AtelierJobs-section"
+      aria-labelledby="atelier-job-timeline"
+    >
       <h3 id="atelier-job-timeline">Status timeline</h3>
       <ol className="jp-AtelierJobs-timeline" data-testid="job-timeline">
         {rows.map((row, i) => (
