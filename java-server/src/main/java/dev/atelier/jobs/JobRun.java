@@ -105,6 +105,7 @@ abstract class JobRun implements Runnable {
       conclude(exit);
     } catch (StopRequested e) {
       job.finish("Stopped", "Stopped", "Stopped before the container started", null);
+      cleanUp();
     } catch (JobFailure e) {
       fail(e.getMessage());
     } catch (InterruptedException e) {
@@ -270,6 +271,9 @@ abstract class JobRun implements Runnable {
       } catch (NoSuchObjectException e) {
         throw new JobFailure("ClientError: " + e.getMessage());
       } catch (ObjectStoreException e) {
+        if (Thread.currentThread().isInterrupted() || closing) {
+          throw new InterruptedException("the server is stopping");
+        }
         if (job.now().isAfter(deadline)) {
           throw new JobFailure("ClientError: the object store could not be reached while " + what + " for "
               + window.toSeconds() + " s: " + e.getMessage());

@@ -67,7 +67,7 @@ class TrainingJobSpecTest {
       /AlgorithmSpecification/MetricDefinitions/0/Regex        | "loss=[0-9.]+"         | AlgorithmSpecification.MetricDefinitions[0].Regex: needs a capturing group
       /AlgorithmSpecification/MetricDefinitions/0/Regex        | "loss=([0-9.]+"        | AlgorithmSpecification.MetricDefinitions[0].Regex: is not a valid regular expression
       /HyperParameters/n_estimators                            | 10                     | HyperParameters.n_estimators: must be a string, not a number
-      /InputDataConfig/0/DataSource/S3DataSource/S3Uri         | "s3://atelier/../x"    | InputDataConfig[0].DataSource.S3DataSource.S3Uri: 's3://atelier/../x': the key holds a '..' segment
+      /InputDataConfig/0/DataSource/S3DataSource/S3Uri         | "s3://atelier/../x"    | InputDataConfig[0].DataSource.S3DataSource.S3Uri: 's3://atelier/../x': the key must not contain '..' segments
       /InputDataConfig/0/DataSource/S3DataSource/S3Uri         | "http://x/y"           | InputDataConfig[0].DataSource.S3DataSource.S3Uri: 'http://x/y' is not an S3 URI
       /InputDataConfig/0/DataSource/S3DataSource/S3Uri         | "s3://Bad_Bucket/x"    | InputDataConfig[0].DataSource.S3DataSource.S3Uri: 's3://Bad_Bucket/x': 'Bad_Bucket' is not a valid bucket name
       /InputDataConfig/0/ChannelName                           | "a/b"                  | InputDataConfig[0].ChannelName: 'a/b' must be letters
