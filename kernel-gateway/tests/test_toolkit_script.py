@@ -261,3 +261,20 @@ def test_fit_failure_keeps_the_end():
     text = fit_failure("head", lines)
     assert len(text) <= 1024 and text.startswith("head\n") and text.endswith("KeyError: 'price'")
     assert fit_failure("h", ["y" * 5000]).endswith("y" * 100) and len(fit_failure("h", ["y" * 5000])) <= 1024
+
+
+def test_a_local_submit_directory_when_there_is_no_code_folder(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "entry.py").write_text(SHOW_ARGS)
+    hps = {"sagemaker_program": json.dumps("entry.py"), "sagemaker_submit_directory": json.dumps(f"file://{source}")}
+    base = layout(tmp_path / "ml", hps)
+    out = shown(run_train(base))
+    assert out["cwd"] == str(source) and out["argv"] == []
+
+
+def test_an_unknown_builtin_algorithm_in_the_image(tmp_path):
+    base = layout(tmp_path, {})
+    result = run_train(base, ATELIER_BUILTIN_ALGORITHM="xgboost")
+    assert result.returncode == 2
+    assert "ATELIER_BUILTIN_ALGORITHM=xgboost" in failure(base) and "sklearn" in failure(base)

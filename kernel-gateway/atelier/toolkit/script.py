@@ -142,12 +142,13 @@ def _site_packages_writable() -> bool:
     return os.access(sysconfig.get_paths()["purelib"], os.W_OK)
 
 
-def install_requirements(env: TrainingEnvironment, child_env: dict[str, str]) -> None:
+def install_requirements(env: TrainingEnvironment, code_dir: Path, child_env: dict[str, str]) -> int | None:
     """pip-installs the source directory's requirements.txt into the training environment (or, when
-    that is read-only to this user, into a temporary folder put on PYTHONPATH)."""
-    requirements = env.code_dir / "requirements.txt"
+    that is read-only to this user, into a temporary folder put on PYTHONPATH). Returns train's exit
+    code when a stop request ended it, else None."""
+    requirements = code_dir / "requirements.txt"
     if not requirements.is_file():
-        return
+        return None
     cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
            "--no-input", "--progress-bar", "off", "-r", str(requirements)]
     where = "the training environment"
@@ -157,15 +158,33 @@ def install_requirements(env: TrainingEnvironment, child_env: dict[str, str]) ->
         child_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(target), child_env.get("PYTHONPATH", "")) if p)
         where = str(target)
     print(f"train: installing {requirements} into {where} (pip install -r)", flush=True)
-    rc, tail = ChildRun(cmd, env.code_dir, child_env).run()
+    pip = ChildRun(cmd, code_dir, child_env)
+    rc, tail = pip.run()
+    if pip.stop_signal is not None and rc != 0:
+        print(f"train: stopped while installing {requirements}", file=sys.stderr, flush=True)
+        return rc
     if rc != 0:
         raise UserError(fit_failure(f"ClientError: pip install -r {requirements} {_describe_exit(rc)}", tail))
     print("train: requirements installed", flush=True)
+    return None
+
+
+def source_dir(env: TrainingEnvironment) -> Path:
+    """/opt/ml/code (or SM_MODULE_DIR's folder); when it is missing and sagemaker_submit_directory
+    names a local folder (``file://`` or a path, as in the SDK's local mode), that folder."""
+    if env.code_dir.is_dir():
+        return env.code_dir
+    submitted = env.hyperparameter("sagemaker_submit_directory")
+    if isinstance(submitted, str) and not submitted.startswith("s3://"):
+        local = Path(submitted[len("file://"):] if submitted.startswith("file://") else submitted)
+        if local.is_dir():
+            return local
+    return env.code_dir
 
 
 def run(env: TrainingEnvironment, program: str) -> int:
     """Runs the entry point ``program`` of the source directory; returns the exit code for train."""
-    code_dir = env.code_dir
+    code_dir = source_dir(env)
     if not code_dir.is_dir():
         raise UserError(f"ClientError: the source directory {code_dir} does not exist; script mode "
                         f"(sagemaker_program={program}) needs the source, as sagemaker_submit_directory")
@@ -182,7 +201,9 @@ def run(env: TrainingEnvironment, program: str) -> int:
     child_env["PYTHONUNBUFFERED"] = "1"
     child_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(code_dir), child_env.get("PYTHONPATH", "")) if p)
 
-    install_requirements(env, child_env)
+    stopped_rc = install_requirements(env, code_dir, child_env)
+    if stopped_rc is not None:
+        return stopped_rc
 
     if program.endswith(".sh"):
         cmd = ["/bin/sh", program, *user_args]
