@@ -147,9 +147,18 @@ export interface IInstanceInfo {
   kernels: IInstanceKernel[];
 }
 
+/** Whether Docker instances can start, as the server reports it. */
+export interface IDockerStatus {
+  available: boolean;
+  /** Why not, when not available. */
+  problem: string | null;
+}
+
 /** Body of `GET {baseUrl}atelier/api/instances`. */
 export interface IInstancesResponse {
   instances: IInstanceInfo[];
+  /** Absent from older servers. */
+  docker?: IDockerStatus;
 }
 
 /** An entry of the instance type catalog. */

@@ -129,6 +129,7 @@ def test_a_docker_instance_runs_with_its_types_limits(backend):
     docker_ready()
     health = backend.rest.get("/atelier/api/health").json()
     assert health["docker"]["available"], health
+    assert backend.rest.get("/atelier/api/instances").json()["docker"] == {"available": True, "problem": None}
     images = [i["name"] for i in backend.rest.get("/atelier/api/images").json()["images"]]
     assert DOCKER_IMAGE in images, images
     path = saved_notebook(backend, {"instance_type": "ml.c5.large", "atelier": {"image": DOCKER_IMAGE}})
@@ -250,11 +251,17 @@ def test_without_a_docker_engine_the_server_runs_says_why_and_local_instances_wo
         assert "not reachable" in health["docker"]["problem"], health
         images = requests.get(f"{atelier.url}/atelier/api/images", headers=h, timeout=30).json()
         assert [i["name"] for i in images["images"]] == ["local"] and images["docker_problem"], images
+        # The Running panel's instance list carries the same answer, so the panel can say why.
+        instances = requests.get(f"{atelier.url}/atelier/api/instances", headers=h, timeout=30).json()
+        assert instances["docker"] == health["docker"], instances
         r = requests.post(f"{atelier.url}/api/kernels", headers=h, timeout=60,
                           json={"name": "python3", "env": {"KERNEL_IMAGE": DOCKER_IMAGE}})
         assert r.status_code == 503 and "not reachable" in r.json()["message"], r.text
         r = requests.post(f"{atelier.url}/api/kernels", headers=h, timeout=60, json={"name": "python3"})
         assert r.status_code == 201, r.text
+        instances = requests.get(f"{atelier.url}/atelier/api/instances", headers=h, timeout=30).json()
+        assert [i["runtime"] for i in instances["instances"]] == ["process"], instances
+        assert instances["docker"]["available"] is False, instances
         assert requests.delete(f"{atelier.url}/api/kernels/{r.json()['id']}", headers=h,
                                timeout=60).status_code == 204
     finally:

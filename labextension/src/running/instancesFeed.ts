@@ -1,6 +1,6 @@
 import { IDisposable } from '@lumino/disposable';
 
-import { IInstanceInfo } from '../tokens';
+import { IInstancesResponse } from '../tokens';
 import { messageOf } from './client';
 import { InstancesModel } from './instancesModel';
 
@@ -87,12 +87,13 @@ export class InstancesFeed implements IDisposable {
   private async _fetch(): Promise<void> {
     const { model } = this._options;
     try {
-      const instances = await this._options.fetchInstances();
+      const body = await this._options.fetchInstances();
       if (this._isDisposed) {
         return;
       }
       this._failing = false;
-      model.update(instances);
+      model.update(body?.instances ?? []);
+      model.setDocker(body?.docker);
       model.setError(null);
     } catch (error) {
       if (this._isDisposed) {
@@ -117,8 +118,8 @@ export class InstancesFeed implements IDisposable {
 export namespace InstancesFeed {
   export interface IOptions {
     model: InstancesModel;
-    /** Fetch the instance list over HTTP. */
-    fetchInstances: () => Promise<IInstanceInfo[]>;
+    /** Fetch the instance list (and Docker's availability) over HTTP. */
+    fetchInstances: () => Promise<IInstancesResponse>;
     /** The first error of each streak of failed fetches. */
     onError?: (error: unknown) => void;
   }

@@ -1,7 +1,8 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IInstanceInfo, IInstanceRow } from '../tokens';
+import { IDockerStatus, IInstanceInfo, IInstanceRow } from '../tokens';
+import { dockerNotice } from './dockerNotice';
 import { compareInstances, toInstanceRow } from './instanceFormat';
 
 /** Re-fetch at most this often while an instance is past its stop time. */
@@ -49,6 +50,11 @@ export class InstancesModel implements IDisposable {
   /** The last error of fetching the list, or null. */
   get error(): string | null {
     return this._error;
+  }
+
+  /** Why Docker instances cannot start, for the panel; null when they can. */
+  get dockerNotice(): string | null {
+    return this._dockerNotice;
   }
 
   get changed(): ISignal<this, void> {
@@ -116,6 +122,15 @@ export class InstancesModel implements IDisposable {
     return this._rows.some(row => row.secondsLeft === 0);
   }
 
+  /** Record the server's word on Docker (null or absent: nothing to say). */
+  setDocker(status: IDockerStatus | null | undefined): void {
+    const notice = dockerNotice(status);
+    if (notice !== this._dockerNotice) {
+      this._dockerNotice = notice;
+      this._emit();
+    }
+  }
+
   /** Record the last error of fetching the list (null when it works). */
   setError(error: string | null): void {
     if (error !== this._error) {
@@ -164,6 +179,7 @@ export class InstancesModel implements IDisposable {
   private _loaded = false;
   private _snapshotAt = 0;
   private _error: string | null = null;
+  private _dockerNotice: string | null = null;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
 }

@@ -8,7 +8,8 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { eventsURL, requestAPI } from '../handler';
-import { createUsageApi } from '../usage/api';
+import { createIdleServer, createUsageApi, idleNotifier } from '../usage/api';
+import { IdleRulesSync } from '../usage/idleRulesSync';
 import { atelierRunningIcon } from '../icons';
 import {
   CommandIDs,
@@ -30,7 +31,8 @@ const DEFAULT_POLL_INTERVAL = 3000;
 
 /**
  * The Running panel in the left sidebar: running instances and kernel
- * sessions, live; usage per instance type and idle shutdown rules.
+ * sessions, live; usage per instance type and idle shutdown rules (kept in
+ * the settings and applied to the server).
  */
 export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
   id: PluginIDs.running,
@@ -50,14 +52,8 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
     const instances = new InstancesModel();
     const instancesFeed = new InstancesFeed({
       model: instances,
-      fetchInstances: async () => {
-        const body = await requestAPI<IInstancesResponse>(
-          'instances',
-          {},
-          serverSettings
-        );
-        return body?.instances ?? [];
-      },
+      fetchInstances: () =>
+        requestAPI<IInstancesResponse>('instances', {}, serverSettings),
       onError: error => notifyError('Atelier: cannot list instances', error)
     });
     const client = new KernelEventsClient({
@@ -89,22 +85,31 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
       sessions: app.serviceManager.sessions
     });
 
+    // Idle rules live in the settings (schema/running.json); this sends
+    // them to the server, which enforces them.
+    const idleSync = new IdleRulesSync({
+      server: createIdleServer(serverSettings),
+      notify: idleNotifier
+    });
+    // A new idle rule moves the idle deadlines the panel shows.
+    idleSync.applied.connect(() => {
+      instancesFeed.trigger();
+      void client.refresh().catch(() => undefined);
+    });
+
     const panel = new RunningPanel({
       model,
       instances,
       actions,
       onRefreshDue: () => instancesFeed.trigger(),
-      // A new idle rule moves the idle deadlines the panel shows.
-      usage: createUsageApi(serverSettings, () => {
-        instancesFeed.trigger();
-        void client.refresh().catch(() => undefined);
-      })
+      usage: createUsageApi(serverSettings, idleSync)
     });
     panel.id = RUNNING_PANEL_ID;
     panel.title.icon = atelierRunningIcon;
     panel.title.caption = 'Atelier: running kernels';
     panel.disposed.connect(() => {
       client.dispose();
+      idleSync.dispose();
       instancesFeed.dispose();
       model.dispose();
       instances.dispose();
@@ -130,6 +135,8 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
           };
           apply();
           settings.changed.connect(apply);
+          // Not awaited: failures are notified with the server's message.
+          void idleSync.attach(settings);
         })
         .catch(reason => {
           console.error('Atelier: cannot load the Running settings.', reason);

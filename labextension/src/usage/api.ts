@@ -1,5 +1,6 @@
 import { Notification } from '@jupyterlab/apputils';
 import { ServerConnection } from '@jupyterlab/services';
+import { ISignal } from '@lumino/signaling';
 
 import { requestAPI } from '../handler';
 import { notifyError } from '../running/actions';
@@ -10,6 +11,7 @@ import {
   IUsageResponse
 } from '../tokens';
 import { IdleField, idlePolicyRequest, idleSavedText } from './idlePolicy';
+import { IIdleNotifier, IIdleServer, IdleRulesSync } from './idleRulesSync';
 import { IUsageRange, usageEndpoint } from './period';
 
 /** What the usage and idle shutdown sections ask of the server. */
@@ -22,20 +24,15 @@ export interface IUsageApi {
     instanceType: string,
     body: Record<IdleField, number>
   ): Promise<IIdlePolicy>;
+  /** Emitted with a type's new rule, however it was changed (settings or form). */
+  idlePolicyChanged?: ISignal<unknown, IIdlePolicy>;
 }
 
-/**
- * The server calls of the usage and idle shutdown sections. Saving notifies:
- * the rule now in force, or the server's message; `onSaved` runs after a
- * rule changed (the instances' idle deadlines move).
- */
-export function createUsageApi(
-  serverSettings: ServerConnection.ISettings,
-  onSaved?: () => void
-): IUsageApi {
+/** The server calls of the idle rules: fetch them all, set one type's. */
+export function createIdleServer(
+  serverSettings: ServerConnection.ISettings
+): IIdleServer {
   return {
-    fetchUsage: range =>
-      requestAPI<IUsageResponse>(usageEndpoint(range), {}, serverSettings),
     fetchIdlePolicies: async () =>
       (
         await requestAPI<IIdlePoliciesResponse>(
@@ -44,6 +41,34 @@ export function createUsageApi(
           serverSettings
         )
       )?.policies ?? [],
+    putIdlePolicy: (instanceType, body) => {
+      const { endPoint, init } = idlePolicyRequest(instanceType, body);
+      return requestAPI<IIdlePolicy>(endPoint, init, serverSettings);
+    }
+  };
+}
+
+/** JupyterLab notifications: the rule now in force, or the server's message. */
+export const idleNotifier: IIdleNotifier = {
+  saved: policy =>
+    void Notification.success(idleSavedText(policy), { autoClose: 5000 }),
+  failed: (instanceType, error) =>
+    notifyError(`Could not apply the idle rule of ${instanceType}`, error)
+};
+
+/**
+ * The server calls of the usage and idle shutdown sections. Idle rules are
+ * saved through `sync` (into the settings, from there to the server).
+ */
+export function createUsageApi(
+  serverSettings: ServerConnection.ISettings,
+  sync: IdleRulesSync
+): IUsageApi {
+  const idle = createIdleServer(serverSettings);
+  return {
+    fetchUsage: range =>
+      requestAPI<IUsageResponse>(usageEndpoint(range), {}, serverSettings),
+    fetchIdlePolicies: () => idle.fetchIdlePolicies(),
     fetchInstanceTypes: async () =>
       (
         await requestAPI<IInstanceTypesResponse>(
@@ -52,21 +77,7 @@ export function createUsageApi(
           serverSettings
         )
       )?.instance_types ?? [],
-    saveIdlePolicy: async (instanceType, body) => {
-      const { endPoint, init } = idlePolicyRequest(instanceType, body);
-      try {
-        const policy = await requestAPI<IIdlePolicy>(
-          endPoint,
-          init,
-          serverSettings
-        );
-        Notification.success(idleSavedText(policy), { autoClose: 5000 });
-        onSaved?.();
-        return policy;
-      } catch (error) {
-        notifyError(`Could not save the idle rule of ${instanceType}`, error);
-        throw error;
-      }
-    }
+    saveIdlePolicy: (instanceType, body) => sync.save(instanceType, body),
+    idlePolicyChanged: sync.applied
   };
 }

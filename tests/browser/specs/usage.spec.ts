@@ -1,8 +1,11 @@
 import { expect, newNotebook, openLab, openRunningPanel, runFirstCell, snap, test } from '../support/fixtures';
+import { openJsonSettings, saveUserSettings } from '../support/settings';
 
 const TYPE = 'ml.t3.medium';
+const PLUGIN = '@atelier/labextension:running';
+const SETTINGS_TITLE = 'Atelier: Running panel and idle shutdown';
 
-test('shows usage per instance type and sets an idle rule for ml.t3.medium', async ({ page, lab }, testInfo) => {
+test('shows usage per instance type and sets an idle rule for ml.t3.medium in the panel and in the settings', async ({ page, lab }, testInfo) => {
   try {
     await openLab(page, lab, testInfo);
     const name = await newNotebook(page);
@@ -60,6 +63,33 @@ test('shows usage per instance type and sets an idle rule for ml.t3.medium', asy
     await expect(item.locator('.jp-AtelierRunning-deadline')).toHaveText(/^idle shutdown in /);
     await rule.scrollIntoViewIfNeeded();
     await snap(page, testInfo, '02-idle-rule-saved');
+    // The form wrote the rule into JupyterLab's settings, where it is kept.
+    await expect
+      .poll(async () => (await lab.userSettings(PLUGIN)).idleRules, { message: 'the saved user settings' })
+      .toEqual({ [TYPE]: { kernelIdleMinutes: 45, instanceIdleMinutes: 90 } });
+
+    // The same rules in the Settings Editor: a change there reaches the server and the panel.
+    await openJsonSettings(page, SETTINGS_TITLE);
+    await saveUserSettings(page, JSON.stringify({ idleRules: { [TYPE]: { kernelIdleMinutes: 20, instanceIdleMinutes: 40 } } }));
+    await expect(page.getByText(`Idle shutdown of ${TYPE} saved: kernels after 20 min idle, instances after 40 min idle.`)).toBeVisible();
+    await expect
+      .poll(async () => (await lab.idlePolicies()).find(p => p.instance_type === TYPE), { message: 'the server idle rule' })
+      .toEqual({ instance_type: TYPE, kernel_idle_minutes: 20, instance_idle_minutes: 40 });
+    await expect(kernelMinutes).toHaveValue('20');
+    await expect(instanceMinutes).toHaveValue('40');
+    await snap(page, testInfo, '03-idle-rule-from-settings');
+
+    // A type the server does not know: its message, as a notification; the other rule stays.
+    await saveUserSettings(
+      page,
+      JSON.stringify({
+        idleRules: { [TYPE]: { kernelIdleMinutes: 20, instanceIdleMinutes: 40 }, 'ml.nope.large': { kernelIdleMinutes: 5 } }
+      })
+    );
+    await expect(page.getByText(/Could not apply the idle rule of ml\.nope\.large: .*ml\.nope\.large/)).toBeVisible();
+    expect((await lab.idlePolicies()).find(p => p.instance_type === TYPE)?.kernel_idle_minutes).toBe(20);
+    await snap(page, testInfo, '04-idle-rule-refused');
+    await saveUserSettings(page, JSON.stringify({ idleRules: { [TYPE]: { kernelIdleMinutes: 20, instanceIdleMinutes: 40 } } }));
 
     // Back to off, through the form.
     await kernelMinutes.fill('0');
@@ -70,7 +100,8 @@ test('shows usage per instance type and sets an idle rule for ml.t3.medium', asy
       .poll(async () => (await lab.idlePolicies()).find(p => p.instance_type === TYPE), { message: 'the server idle rule' })
       .toEqual({ instance_type: TYPE, kernel_idle_minutes: 0, instance_idle_minutes: 0 });
   } finally {
-    // Whatever failed above, later tests run without idle shutdown.
+    // Whatever failed above, later tests run without idle shutdown, and later pages load no rules.
+    await lab.resetUserSettings(PLUGIN);
     await lab.setIdlePolicy(TYPE, 0, 0);
   }
 });

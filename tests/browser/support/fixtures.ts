@@ -109,6 +109,21 @@ export class Lab {
     expect(response.status(), `PUT ${path}: ${await response.text()}`).toBe(200);
   }
 
+  /** A plugin's user settings as JupyterLab saved them (parsed by JupyterLab's server). */
+  async userSettings(pluginId: string): Promise<Record<string, any>> {
+    return (await this.getJson<{ settings: Record<string, any> }>(`/lab/api/settings/${pluginId}`)).settings;
+  }
+
+  /** Empties a plugin's user settings on the server (cleanup: later pages load the defaults). */
+  async resetUserSettings(pluginId: string): Promise<void> {
+    const path = `/lab/api/settings/${pluginId}`;
+    const response = await this.request.put(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}` },
+      data: { raw: '{}' }
+    });
+    expect(response.status(), `PUT ${path}: ${await response.text()}`).toBe(204);
+  }
+
   /** The metadata of a notebook as saved on disk (jupyter_server's contents API). */
   async savedNotebookMetadata(path: string): Promise<Record<string, any>> {
     const encoded = path.split('/').map(encodeURIComponent).join('/');

@@ -59,6 +59,28 @@ describe('RunningView', () => {
     expect(all.disabled).toBe(true);
   });
 
+  it('says in the instances section why Docker is unavailable, and nothing once it is', () => {
+    instances.update([]);
+    instances.setDocker({
+      available: false,
+      problem: 'the Docker engine is not reachable: Connection refused'
+    });
+    render();
+    const notice = byLabel('Docker status')!;
+    expect(notice.getAttribute('role')).toBe('note');
+    expect(notice.closest('section')!.getAttribute('aria-labelledby')).toBe(
+      'atelier-instances-title'
+    );
+    expect(notice.textContent).toBe(
+      'Docker is unavailable: the Docker engine is not reachable: Connection refused. ' +
+        'Notebooks run in local processes.'
+    );
+
+    instances.setDocker({ available: true, problem: null });
+    render();
+    expect(byLabel('Docker status')).toBeNull();
+  });
+
   it('renders an accessible list of kernels', () => {
     model.update([
       kernel({ id: 'k1', path: 'a.ipynb', connections: 2 }),

@@ -1,4 +1,4 @@
-import { IInstanceInfo } from '../../tokens';
+import { IInstancesResponse } from '../../tokens';
 import { CoalescingRunner, InstancesFeed } from '../instancesFeed';
 import { InstancesModel } from '../instancesModel';
 import { instance } from './fixtures';
@@ -58,13 +58,15 @@ describe('CoalescingRunner', () => {
 
 describe('InstancesFeed', () => {
   let model: InstancesModel;
-  let fetchInstances: jest.Mock<Promise<IInstanceInfo[]>, []>;
+  let fetchInstances: jest.Mock<Promise<IInstancesResponse>, []>;
   let onError: jest.Mock;
   let feed: InstancesFeed;
 
   beforeEach(() => {
     model = new InstancesModel();
-    fetchInstances = jest.fn(async () => [instance({ id: 'i1' })]);
+    fetchInstances = jest.fn(async () => ({
+      instances: [instance({ id: 'i1' })]
+    }));
     onError = jest.fn();
     feed = new InstancesFeed({ model, fetchInstances, onError });
   });
@@ -80,6 +82,33 @@ describe('InstancesFeed', () => {
     expect(model.error).toBeNull();
   });
 
+  it('passes the server word on Docker to the model, and clears it once Docker answers', async () => {
+    const changed = jest.fn();
+    model.changed.connect(changed);
+    fetchInstances.mockResolvedValue({
+      instances: [],
+      docker: {
+        available: false,
+        problem: 'the Docker engine is not reachable: Connection refused'
+      }
+    });
+    await feed.refresh();
+    expect(model.dockerNotice).toBe(
+      'Docker is unavailable: the Docker engine is not reachable: Connection refused. ' +
+        'Notebooks run in local processes.'
+    );
+    const calls = changed.mock.calls.length;
+    await feed.refresh();
+    expect(changed.mock.calls.length).toBe(calls);
+
+    fetchInstances.mockResolvedValue({
+      instances: [],
+      docker: { available: true, problem: null }
+    });
+    await feed.refresh();
+    expect(model.dockerNotice).toBeNull();
+  });
+
   it('reports the first error of a streak and records it', async () => {
     fetchInstances.mockRejectedValue(new Error('Atelier server unavailable'));
     await expect(feed.refresh()).rejects.toThrow('Atelier server unavailable');
@@ -87,7 +116,7 @@ describe('InstancesFeed', () => {
     expect(onError).toHaveBeenCalledTimes(1);
     expect(model.error).toBe('Atelier server unavailable');
 
-    fetchInstances.mockResolvedValue([]);
+    fetchInstances.mockResolvedValue({ instances: [] });
     await feed.refresh();
     expect(model.error).toBeNull();
     fetchInstances.mockRejectedValue(new Error('again'));

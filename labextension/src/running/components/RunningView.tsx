@@ -3,6 +3,7 @@ import * as React from 'react';
 import { IInstanceRow, IKernelRow } from '../../tokens';
 import { InstancesModel } from '../instancesModel';
 import { RunningModel } from '../model';
+import { DockerNotice } from './DockerNotice';
 import { FeedStatusLine } from './FeedStatusLine';
 import { InstanceList } from './InstanceList';
 import { KernelList } from './KernelList';
@@ -107,6 +108,7 @@ export function RunningView(props: IRunningViewProps): JSX.Element {
             Shut down all
           </button>
         </SectionHeader>
+        <DockerNotice notice={instances.dockerNotice} />
         {instances.error && (
           <p className="jp-AtelierRunning-feedError" role="alert">
             {instances.error}

@@ -2,6 +2,9 @@ import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 
+import { Signal } from '@lumino/signaling';
+
+import { IIdlePolicy } from '../../tokens';
 import { IdlePolicySection } from '../components/IdlePolicySection';
 import { UsageSection } from '../components/UsageSection';
 
@@ -151,6 +154,45 @@ describe('usage and idle shutdown sections', () => {
     });
     expect(kernelInput.value).toBe('30');
     expect(save.disabled).toBe(true);
+    expect(byLabel('Idle rule count')!.textContent).toBe('1');
+  });
+
+  it('shows a rule changed in the settings without resetting another being typed', async () => {
+    const changed = new Signal<unknown, IIdlePolicy>({});
+    const api = {
+      fetchInstanceTypes: jest.fn(async () => [
+        { name: 'ml.t3.medium' },
+        { name: 'ml.m5.large' }
+      ]),
+      fetchIdlePolicies: jest.fn(async () => []),
+      saveIdlePolicy: jest.fn(),
+      idlePolicyChanged: changed
+    };
+    act(() => {
+      root.render(<IdlePolicySection api={api} />);
+    });
+    await flush();
+    const large = byLabel(
+      'Kernel idle minutes for ml.m5.large'
+    ) as HTMLInputElement;
+    await act(async () => setValue(large, '15'));
+
+    await act(async () =>
+      changed.emit({
+        instance_type: 'ml.t3.medium',
+        kernel_idle_minutes: 60,
+        instance_idle_minutes: 120
+      })
+    );
+    expect(
+      (byLabel('Kernel idle minutes for ml.t3.medium') as HTMLInputElement)
+        .value
+    ).toBe('60');
+    expect(
+      (byLabel('Instance idle minutes for ml.t3.medium') as HTMLInputElement)
+        .value
+    ).toBe('120');
+    expect(large.value).toBe('15');
     expect(byLabel('Idle rule count')!.textContent).toBe('1');
   });
 });

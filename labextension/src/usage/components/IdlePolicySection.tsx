@@ -3,13 +3,38 @@ import * as React from 'react';
 import { messageOf } from '../../running/client';
 import { SectionHeader } from '../../running/components/SectionHeader';
 import { IUsageApi } from '../api';
+import { IIdlePolicy } from '../../tokens';
 import { IIdleDraft, idleDrafts } from '../idlePolicy';
 import { IdlePolicyItem } from './IdlePolicyItem';
+
+/**
+ * The lines with a type's line replaced (added when new); an unchanged line
+ * keeps its identity, so a rule being typed elsewhere is not reset.
+ */
+function replaceLine(
+  lines: IIdleDraft[] | null,
+  updated: IIdleDraft
+): IIdleDraft[] | null {
+  if (lines === null) {
+    return null;
+  }
+  const old = lines.find(line => line.instanceType === updated.instanceType);
+  if (!old) {
+    return [...lines, updated];
+  }
+  if (old.kernel === updated.kernel && old.instance === updated.instance) {
+    return lines;
+  }
+  return lines.map(line => (line === old ? updated : line));
+}
 
 export interface IIdlePolicySectionProps {
   api: Pick<
     IUsageApi,
-    'fetchIdlePolicies' | 'fetchInstanceTypes' | 'saveIdlePolicy'
+    | 'fetchIdlePolicies'
+    | 'fetchInstanceTypes'
+    | 'saveIdlePolicy'
+    | 'idlePolicyChanged'
   >;
 }
 
@@ -17,7 +42,8 @@ export interface IIdlePolicySectionProps {
  * The "Idle shutdown" section: per instance type, the minutes a kernel may
  * stay idle before it is shut down and an instance before it is stopped
  * (0 = off). The server's rules are loaded when the panel opens; each
- * type's Save sends its rule.
+ * type's Save writes its rule (through the settings, see `IdleRulesSync`),
+ * and a rule changed in the Settings Editor shows here once applied.
  */
 export function IdlePolicySection(props: IIdlePolicySectionProps): JSX.Element {
   const { api } = props;
@@ -44,6 +70,22 @@ export function IdlePolicySection(props: IIdlePolicySectionProps): JSX.Element {
     };
   }, [api]);
 
+  // A rule changed elsewhere (the Settings Editor) replaces its line.
+  React.useEffect(() => {
+    const signal = api.idlePolicyChanged;
+    if (!signal) {
+      return;
+    }
+    const onChanged = (_: unknown, policy: IIdlePolicy): void => {
+      const [updated] = idleDrafts([{ name: policy.instance_type }], [policy]);
+      setSaved(old => replaceLine(old, updated));
+    };
+    signal.connect(onChanged);
+    return () => {
+      signal.disconnect(onChanged);
+    };
+  }, [api]);
+
   const onSave = React.useCallback(
     async (
       draft: IIdleDraft,
@@ -51,11 +93,7 @@ export function IdlePolicySection(props: IIdlePolicySectionProps): JSX.Element {
     ) => {
       const policy = await api.saveIdlePolicy(draft.instanceType, body);
       const [updated] = idleDrafts([{ name: policy.instance_type }], [policy]);
-      setSaved(old =>
-        (old ?? []).map(line =>
-          line.instanceType === updated.instanceType ? updated : line
-        )
-      );
+      setSaved(old => replaceLine(old, updated));
     },
     [api]
   );

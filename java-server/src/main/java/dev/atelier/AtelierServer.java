@@ -35,6 +35,7 @@ public final class AtelierServer extends VerticleBase {
 
   private final UsageMeter meter;
   private final dev.atelier.instances.IdlePolicies idle;
+  private dev.atelier.storage.ObjectStore objects;
 
   public AtelierServer(AtelierConfig config, KernelService kernels, UsageMeter meter,
       dev.atelier.instances.IdlePolicies idle) {
@@ -44,19 +45,39 @@ public final class AtelierServer extends VerticleBase {
     this.idle = idle;
   }
 
+  private dev.atelier.jobs.JobService jobs;
+
+  /** Serves the jobs API and pushes job changes on the event stream; set before deployment. */
+  public AtelierServer jobs(dev.atelier.jobs.JobService service) {
+    this.jobs = service;
+    return this;
+  }
+
+  /** Serves the object store's API and reports it in health; set before deployment. */
+  public AtelierServer objectStore(dev.atelier.storage.ObjectStore store) {
+    this.objects = store;
+    return this;
+  }
+
   /** The server answers; the Docker engine's state is part of the answer (the process runtime works without it). */
   private void health(io.vertx.ext.web.RoutingContext ctx) {
     vertx.executeBlocking(() -> {
       Map<String, Object> body = new java.util.LinkedHashMap<>();
       body.put("status", "ok");
       body.put("version", Version.VALUE);
-      String problem = kernels.images().dockerProblem();
-      Map<String, Object> docker = new java.util.LinkedHashMap<>();
-      docker.put("available", problem == null);
-      docker.put("problem", problem);
-      body.put("docker", docker);
+      body.put("docker", kernels.images().dockerStatus());
       body.put("default_image", kernels.images().defaultImage());
       body.put("default_instance_type", kernels.instanceTypes().defaultType().name());
+      if (objects != null) {
+        Map<String, Object> store = new java.util.LinkedHashMap<>();
+        String storeProblem = objects.problem();
+        store.put("endpoint", objects.endpoint());
+        store.put("embedded", config.embeddedS3());
+        store.put("available", storeProblem == null);
+        store.put("problem", storeProblem);
+        store.put("default_bucket", config.defaultBucket());
+        body.put("object_store", store);
+      }
       return body;
     }, false).onSuccess(b -> Routes.json(ctx, 200, b)).onFailure(ctx::fail);
   }
@@ -81,10 +102,27 @@ public final class AtelierServer extends VerticleBase {
     KernelPanelRoutes panel = new KernelPanelRoutes(vertx, kernels);
     InstanceRoutes instances = new InstanceRoutes(vertx, kernels.pool(), kernels.instanceTypes(), kernels.images(),
         meter, kernels, idle);
+    dev.atelier.storage.ObjectRoutes objectRoutes = objects == null ? null
+        : new dev.atelier.storage.ObjectRoutes(vertx, objects, config.maxUploadBytes());
+    dev.atelier.jobs.JobRoutes jobRoutes = jobs == null ? null : new dev.atelier.jobs.JobRoutes(vertx, jobs);
+    if (jobs != null) {
+      jobs.onChange(summary -> {
+        com.fasterxml.jackson.databind.node.ObjectNode msg = dev.atelier.http.Json.mapper().createObjectNode();
+        msg.put("type", "job");
+        msg.set("job", summary);
+        panel.publish(msg);
+      });
+    }
     java.util.function.BiConsumer<Router, String> api = (r, base) -> {
       r.get(base + "atelier/api/health").handler(this::health);
       panel.mount(r, base);
       instances.mount(r, base);
+      if (objectRoutes != null) {
+        objectRoutes.mount(r, base);
+      }
+      if (jobRoutes != null) {
+        jobRoutes.mount(r, base);
+      }
     };
     api.accept(router, "/");
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound(
@@ -108,7 +146,11 @@ public final class AtelierServer extends VerticleBase {
         .setWebSocketSubProtocols(java.util.List.of(dev.atelier.kernels.WireCodec.V1_PROTOCOL))
         .setCompressionSupported(true);
     Future<HttpServer> gateway = vertx.createHttpServer(options).requestHandler(router).listen()
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+          kernels.apiUrl("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.actualPort() + "/atelier/api/");
+        });
     if (!config.frontDoorEnabled()) {
       return gateway;
     }

@@ -13,6 +13,11 @@ import dev.atelier.runtime.DockerRuntime;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.ProcessRuntime;
 import dev.atelier.storage.Database;
+import dev.atelier.jobs.JobService;
+import dev.atelier.jobs.JobStore;
+import dev.atelier.runtime.JobContainers;
+import dev.atelier.storage.ObjectStore;
+import dev.atelier.storage.ObjectStores;
 import java.time.Clock;
 import java.time.Duration;
 import dev.atelier.runtime.ZmqLoop;
@@ -120,6 +125,10 @@ public final class Main implements Callable<Integer> {
     Running running;
     try {
       running = start(config);
+    } catch (dev.atelier.storage.StorageException e) {
+      // its message names the database and the cause already
+      System.err.println("atelier-server: cannot start: " + e.getMessage());
+      return 1;
     } catch (Exception e) {
       Throwable c = e.getCause() != null ? e.getCause() : e;
       System.err.println("atelier-server: cannot start: " + c.getMessage());
@@ -151,9 +160,11 @@ public final class Main implements Callable<Integer> {
 
   /** A started server and what it needs to stop cleanly. */
   public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port, int frontDoorPort,
-      DockerRuntime docker, Database db) implements AutoCloseable {
+      DockerRuntime docker, Database db, ObjectStore objects, JobService jobs) implements AutoCloseable {
     @Override
     public void close() {
+      // Running jobs keep running in their containers; the next server picks them up.
+      jobs.close();
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -165,6 +176,7 @@ public final class Main implements Callable<Integer> {
       }
       zmq.close();
       db.close();
+      objects.close();
     }
   }
 
@@ -173,8 +185,15 @@ public final class Main implements Callable<Integer> {
     Files.createDirectories(config.dataDir());
     InstanceCatalog types = InstanceCatalog.load(config.instanceTypesFile(), config.defaultInstanceType(),
         InstanceCatalog.detectHostGpus());
-    Database db = Database.openSqlite(config.dataDir().resolve("atelier.db"));
+    Database db = Database.open(config);
     UsageMeter meter = new UsageMeter(db, Clock.systemUTC());
+    ObjectStore objects;
+    try {
+      objects = ObjectStores.open(config);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
     ZContext zmq = new ZContext();
     ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
     ProcessRuntime process = new ProcessRuntime(config.python(), agentLoop, Duration.ofSeconds(60));
@@ -205,14 +224,22 @@ public final class Main implements Callable<Integer> {
       }
       zmq.close();
       db.close();
+      objects.close();
       throw e;
     }
     Vertx vertx = Vertx.vertx();
     IdlePolicies idle = new IdlePolicies(db, types, Clock.systemUTC());
     kernels.idlePolicies(idle);
-    AtelierServer server = new AtelierServer(config, kernels, meter, idle);
+    JobContainers containers = docker == null ? null : new JobContainers(config.dockerHost());
+    java.util.function.Supplier<String> dockerProblem = () -> docker == null
+        ? "no Docker engine is configured (dockerHost is empty)" : kernels.images().dockerProblem();
+    JobService jobs = new JobService(new JobStore(db), objects, containers, types, config.dataDir(),
+        config.rootDir(), owner(config), DockerRuntime.hostUser(), config.s3Region(),
+        System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem);
+    jobs.adopt();
+    AtelierServer server = new AtelierServer(config, kernels, meter, idle).objectStore(objects).jobs(jobs);
     vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db);
+    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db, objects, jobs);
   }
 
   /** The owner label of this server's containers: its user and data directory. */

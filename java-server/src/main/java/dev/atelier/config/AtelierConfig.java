@@ -42,6 +42,7 @@ import java.time.Duration;
  * @param s3PathStyle whether buckets are addressed by path rather than by host name
  * @param s3Port port of the embedded S3 server, 0 for any free port
  * @param defaultBucket the bucket jobs write to when a request names no output location
+ * @param maxUploadBytes the largest object one upload through the API may store
  */
 public record AtelierConfig(
     String host,
@@ -77,7 +78,8 @@ public record AtelierConfig(
     String s3SecretKey,
     boolean s3PathStyle,
     int s3Port,
-    String defaultBucket) {
+    String defaultBucket,
+    long maxUploadBytes) {
 
   /** Whether the server also serves the front door. */
   public boolean frontDoorEnabled() {

@@ -57,6 +57,7 @@ public final class ConfigLoader {
     DEFAULTS.put("s3PathStyle", "true");
     DEFAULTS.put("s3Port", "0");
     DEFAULTS.put("defaultBucket", "atelier");
+    DEFAULTS.put("maxUploadMib", "5120");
   }
 
   private ConfigLoader() {}
@@ -160,7 +161,8 @@ public final class ConfigLoader {
         v.get("s3SecretKey").trim(),
         bool(v, "s3PathStyle"),
         intValue(v, "s3Port", 0, 65535),
-        bucket(v.get("defaultBucket")));
+        bucket(v.get("defaultBucket")),
+        (long) intValue(v, "maxUploadMib", 1, 5 << 20) << 20);
   }
 
   private static String token(Map<String, String> v, Path dataDir) {

@@ -87,6 +87,18 @@ public final class ImageCatalog {
     }
   }
 
+  /**
+   * {@code {"available", "problem"}}: whether Docker instances can start, and if not why. Asks the
+   * engine, so call it off the event loop.
+   */
+  public ObjectNode dockerStatus() {
+    String problem = dockerProblem();
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("available", problem == null);
+    n.put("problem", problem);
+    return n;
+  }
+
   private static Image fromLabels(DockerRuntime.ImageEntry e) {
     String specs = e.labels().getOrDefault("dev.atelier.kernelspecs", "");
     List<String> names = Arrays.stream(specs.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();

@@ -98,7 +98,14 @@ public final class InstanceRoutes {
     return body;
   }
 
+  /** The instances, then whether Docker can be used (asked off the event loop: it calls the engine). */
   private void listInstances(RoutingContext ctx) {
+    vertx.executeBlocking(images::dockerStatus, false)
+        .onSuccess(docker -> Routes.json(ctx, 200, instancesBody(docker)))
+        .onFailure(ctx::fail);
+  }
+
+  private ObjectNode instancesBody(ObjectNode docker) {
     Instant now = meter.clock().instant();
     ObjectNode body = Json.mapper().createObjectNode();
     ArrayNode list = body.putArray("instances");
@@ -125,7 +132,8 @@ public final class InstanceRoutes {
         ks.add(kernels.kernelSummary(id));
       }
     }
-    Routes.json(ctx, 200, body);
+    body.set("docker", docker);
+    return body;
   }
 
   private void stopInstance(RoutingContext ctx) {

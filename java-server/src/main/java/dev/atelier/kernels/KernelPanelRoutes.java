@@ -72,6 +72,18 @@ public final class KernelPanelRoutes {
     });
   }
 
+  /** Sends {@code msg} (with its {@code type}) to every subscriber of the event stream; any thread. */
+  public void publish(ObjectNode msg) {
+    String text = Json.encode(msg);
+    vertx.runOnContext(v -> {
+      for (ServerWebSocket ws : subscribers) {
+        if (!ws.isClosed() && !ws.writeQueueFull()) {
+          ws.writeTextMessage(text);
+        }
+      }
+    });
+  }
+
   /** Changes come in bursts (busy, idle, activity): send at most one list per interval. */
   private void scheduleFlush() {
     if (flushScheduled) {

@@ -184,6 +184,13 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
     return k;
   }
 
+  private volatile String apiUrl;
+
+  /** Where kernels reach Atelier's API (set once the server listens), such as {@code http://127.0.0.1:8890/atelier/api/}. */
+  public void apiUrl(String url) {
+    this.apiUrl = url;
+  }
+
   /**
    * Starts a kernel of the given spec; completes once it answers {@code kernel_info_request}.
    *
@@ -224,6 +231,14 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
     String key = HexFormat.of().formatHex(k);
     Map<String, String> kernelEnv = new LinkedHashMap<>(env);
     kernelEnv.put("KERNEL_ID", id);
+    // How notebook code (the atelier package) reaches this server; set here, never taken from the client.
+    String api = apiUrl;
+    if (api != null) {
+      kernelEnv.put("ATELIER_API_URL", api);
+      kernelEnv.put("ATELIER_TOKEN", config.token());
+    }
+    kernelEnv.put("ATELIER_ROOT_DIR", config.rootDir().toString());
+    kernelEnv.put("ATELIER_DEFAULT_INSTANCE_TYPE", pooled.type().name());
     Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
         notebookPath(env.get("JPY_SESSION_NAME")), Instant.now());
     kernel.placement(pooled.id(), pooled.type().name(), pooled.key().image());

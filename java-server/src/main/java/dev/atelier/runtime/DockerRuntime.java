@@ -9,9 +9,6 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.WaitResponse;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * nothing is published beyond this machine and no bridge address is ever dialled. CPU and memory
  * limits are the instance type's; the notebook root is mounted at the same path; the container
  * runs as the server's user so files it writes belong to that user. No Docker API version is
- * pinned: requests are answered in the engine's own version.
+ * pinned (see {@link DockerClients}): requests are answered in the engine's own version.
  */
 public final class DockerRuntime implements InstanceRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
@@ -56,13 +53,7 @@ public final class DockerRuntime implements InstanceRuntime {
    * @param owner who the containers belong to (a label), such as the server's user
    */
   public DockerRuntime(String dockerHost, ZmqLoop loop, Duration startTimeout, String owner) {
-    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-        .withDockerHost(dockerHost).build();
-    this.docker = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .connectionTimeout(Duration.ofSeconds(5))
-        .responseTimeout(Duration.ofSeconds(120))
-        .build());
+    this.docker = DockerClients.unversioned(dockerHost);
     this.loop = loop;
     this.startTimeout = startTimeout;
     this.owner = owner;
@@ -406,6 +397,11 @@ public final class DockerRuntime implements InstanceRuntime {
     } catch (IOException e) {
       throw new AgentException("no free port on 127.0.0.1: " + e.getMessage());
     }
+  }
+
+  /** {@code uid:gid} of the server's user: containers run as it, so what they write belongs to it. */
+  public static String hostUser() {
+    return uid() + ":" + gid();
   }
 
   private static long uid() {

@@ -6,6 +6,8 @@ import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.InstanceSpec;
 import dev.atelier.storage.Database;
+import dev.atelier.support.StoreBackend;
+import dev.atelier.support.StoreTest;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Metering follows SageMaker's rule: an instance is billed from start to stop, whatever runs on
- * it. The pool and the meter are real (SQLite on disk); only the runtime is a fake that starts
- * instances at once, and the clock is moved by hand.
+ * it. The pool and the meter are real, on SQLite and on PostgreSQL; only the runtime is a fake
+ * that starts instances at once, and the clock is moved by hand.
  */
 class MeteringTest {
   static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
@@ -98,12 +100,12 @@ class MeteringTest {
 
   @TempDir Path dir;
 
-  @Test
-  void sageMakersDocumentedExampleBillsThreeHoursOfT3MediumAndOneOfM5Large() {
+  @StoreTest
+  void sageMakersDocumentedExampleBillsThreeHoursOfT3MediumAndOneOfM5Large(StoreBackend backend) {
     HandClock clock = new HandClock();
     FakeRuntime runtime = new FakeRuntime();
     InstanceCatalog catalog = InstanceCatalog.load(null, null, 0);
-    try (Database db = Database.openSqlite(dir.resolve("atelier.db"))) {
+    try (Database db = backend.open()) {
       UsageMeter meter = new UsageMeter(db, clock);
       InstancePool pool = new InstancePool(Map.of("process", runtime), meter, Duration.ZERO);
       InstanceType t3 = catalog.require("ml.t3.medium");
@@ -132,12 +134,12 @@ class MeteringTest {
     }
   }
 
-  @Test
-  void usageSurvivesARestartAndAPeriodCutsIntervals() {
+  @StoreTest
+  void usageSurvivesARestartAndAPeriodCutsIntervals(StoreBackend backend) {
     HandClock clock = new HandClock();
     FakeRuntime runtime = new FakeRuntime();
     InstanceCatalog catalog = InstanceCatalog.load(null, null, 0);
-    try (Database db = Database.openSqlite(dir.resolve("atelier.db"))) {
+    try (Database db = backend.open()) {
       UsageMeter meter = new UsageMeter(db, clock);
       InstancePool pool = new InstancePool(Map.of("process", runtime), meter, Duration.ZERO);
       pool.acquire(catalog.require("ml.c5.large"), "local", "k", dir).join();
@@ -146,7 +148,7 @@ class MeteringTest {
       clock.advance(Duration.ofMinutes(10));
       // the server dies here: its instance was last seen 10 minutes ago
     }
-    try (Database db = Database.openSqlite(dir.resolve("atelier.db"))) {
+    try (Database db = backend.open()) {
       UsageMeter meter = new UsageMeter(db, clock);
       assertThat(meter.closeLeftOpen(List.of(), "server died")).isEqualTo(1);
       clock.advance(Duration.ofHours(3));

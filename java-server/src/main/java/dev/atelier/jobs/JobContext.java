@@ -1,0 +1,40 @@
+package dev.atelier.jobs;
+
+import dev.atelier.runtime.JobContainers;
+import dev.atelier.storage.ObjectStore;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What every job run uses: the store, objects, the engine, where work folders live, and the
+ * timings of the contract.
+ *
+ * @param owner the owner label on job containers (the server's user)
+ * @param user the user containers run as ({@code uid:gid}), so files they write belong to the server's user
+ * @param stopGrace SIGTERM to SIGKILL (SageMaker: 120 s)
+ * @param downloadRetry how long staging waits for an unreachable object store before the job fails
+ * @param uploadRetry how long uploading waits for an unreachable object store before the job fails
+ */
+record JobContext(
+    JobStore store,
+    ObjectStore objects,
+    JobContainers containers,
+    Path dataDir,
+    String owner,
+    String user,
+    String region,
+    Duration stopGrace,
+    Duration downloadRetry,
+    Duration uploadRetry) {
+  static final String LABEL_OWNER = "dev.atelier.owner";
+  /** {@code kind/name} of the job a container runs. */
+  static final String LABEL_JOB = "dev.atelier.job";
+
+  Path workDir(String kind, String name) {
+    return dataDir.resolve("jobs").resolve(kind).resolve(name);
+  }
+
+  String arn(String kind, String name) {
+    return "arn:atelier:sagemaker:" + region + ":000000000000:" + kind + "-job/" + name.toLowerCase(java.util.Locale.ROOT);
+  }
+}

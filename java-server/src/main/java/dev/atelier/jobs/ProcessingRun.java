@@ -1,0 +1,168 @@
+package dev.atelier.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.http.Json;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.JobContainers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A processing job: inputs staged under {@code /opt/ml/processing/}, the image's own entrypoint
+ * (or ContainerEntrypoint) run with {@code /opt/ml/config/processingjobconfig.json} and
+ * {@code resourceconfig.json}, outputs uploaded from their local paths at the end.
+ */
+final class ProcessingRun extends JobRun {
+  private final ProcessingJobSpec spec;
+  private final ObjectNode request;
+
+  ProcessingRun(Job job, JobContext ctx, ProcessingJobSpec spec, ObjectNode request) {
+    super(job, ctx);
+    this.spec = spec;
+    this.request = request;
+  }
+
+  private Path root() {
+    return work.resolve("ml");
+  }
+
+  private Path input(ProcessingJobSpec.Mount m) {
+    return root().resolve("processing/input").resolve(m.name());
+  }
+
+  private Path output(ProcessingJobSpec.Mount m) {
+    return root().resolve("processing/output").resolve(m.name());
+  }
+
+  @Override
+  void prepare() throws Exception {
+    try {
+      ctx.containers().requireImage(spec.image());
+    } catch (AgentException e) {
+      throw new JobFailure("ClientError: " + e.getMessage());
+    }
+    deleteTree(root());
+    Files.createDirectories(root().resolve("config"));
+    Files.createDirectories(root().resolve("output"));
+    job.transition("Downloading", "Downloading input data");
+    long total = 0;
+    for (ProcessingJobSpec.Mount m : spec.inputs()) {
+      String what = "checking input '" + m.name() + "'";
+      if (withStore(what, ctx.downloadRetry(), () -> ctx.objects().list(m.uri()).isEmpty())) {
+        throw new JobFailure("ClientError: no object at " + m.uri() + " (ProcessingInputs '" + m.name() + "')");
+      }
+      total += withStore(what, ctx.downloadRetry(), () -> ctx.objects().totalSize(m.uri()));
+    }
+    AtomicLong done = new AtomicLong();
+    long all = total;
+    for (ProcessingJobSpec.Mount m : spec.inputs()) {
+      checkStop();
+      withStore("downloading input '" + m.name() + "'", ctx.downloadRetry(), () -> {
+        deleteTree(input(m));
+        return ctx.objects().download(m.uri(), input(m), b -> {
+          checkStop();
+          job.progress("Downloading", done.addAndGet(b), all);
+        });
+      });
+      job.log().note("input '" + m.name() + "' staged from " + m.uri() + " to " + m.localPath());
+    }
+    for (ProcessingJobSpec.Mount m : spec.outputs()) {
+      Files.createDirectories(output(m));
+    }
+    ObjectNode config = request.deepCopy();
+    config.put("ProcessingJobArn", ctx.arn(Job.PROCESSING, spec.name()));
+    Files.writeString(root().resolve("config/processingjobconfig.json"), Json.encode(config));
+    ObjectNode rc = Json.mapper().createObjectNode();
+    rc.put("current_host", "algo-1");
+    rc.putArray("hosts").add("algo-1");
+    Files.writeString(root().resolve("config/resourceconfig.json"), Json.encode(rc));
+  }
+
+  @Override
+  JobContainers.Spec container() {
+    Map<String, String> binds = new LinkedHashMap<>();
+    binds.put(root().resolve("config").toString(), "/opt/ml/config");
+    binds.put(root().resolve("output").toString(), "/opt/ml/output");
+    spec.inputs().forEach(m -> binds.put(input(m).toString(), m.localPath()));
+    spec.outputs().forEach(m -> binds.put(output(m).toString(), m.localPath()));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PROCESSING_JOB_NAME", spec.name());
+    env.put("HOME", "/tmp");
+    env.put("PYTHONUNBUFFERED", "1");
+    env.putAll(spec.environment());
+    Map<String, String> labels = Map.of(JobContext.LABEL_OWNER, ctx.owner(),
+        JobContext.LABEL_JOB, Job.PROCESSING + "/" + spec.name());
+    return new JobContainers.Spec("atelier-processing-" + spec.name(), spec.image(), spec.entrypoint(),
+        spec.arguments(), env, labels, binds, spec.instanceType().vcpus(), spec.instanceType().memoryBytes(),
+        ctx.user());
+  }
+
+  @Override
+  Duration maxRuntime() {
+    return Duration.ofSeconds(spec.maxRuntimeSeconds());
+  }
+
+  @Override
+  String failureFile() {
+    Path f = root().resolve("output/message");
+    try {
+      if (Files.isRegularFile(f)) {
+        String s = Files.readString(f, StandardCharsets.UTF_8).strip();
+        String m = s.length() > 1024 ? s.substring(0, 1024) : s;
+        job.edit(d -> d.put("ExitMessage", m));
+        return m;
+      }
+    } catch (IOException e) {
+      // as if there were none
+    }
+    return null;
+  }
+
+  @Override
+  void upload(boolean succeeded) throws Exception {
+    long total = 0;
+    for (ProcessingJobSpec.Mount m : spec.outputs()) {
+      total += sizeOf(output(m));
+    }
+    AtomicLong done = new AtomicLong();
+    long all = total;
+    for (ProcessingJobSpec.Mount m : spec.outputs()) {
+      withStore("uploading output '" + m.name() + "'", ctx.uploadRetry(), () -> ctx.objects().uploadDirectory(
+          output(m), m.uri(), b -> job.progress("Uploading", done.addAndGet(b), all)));
+      job.log().note("output '" + m.name() + "' uploaded to " + m.uri());
+    }
+  }
+
+  @Override
+  Instant startedAt() {
+    String s = job.describe().path("ProcessingStartTime").asText(null);
+    return s == null ? null : Instant.parse(s);
+  }
+
+  @Override
+  void markStarted(Instant at) {
+    job.edit(d -> d.put("ProcessingStartTime", at.toString()));
+    job.transition("Processing", "Processing in progress");
+  }
+
+  private static long sizeOf(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  static List<String> statuses() {
+    return List.of("InProgress", "Completed", "Failed", "Stopping", "Stopped");
+  }
+}

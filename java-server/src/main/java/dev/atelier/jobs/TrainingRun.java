@@ -1,0 +1,391 @@
+package dev.atelier.jobs;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.http.Json;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.JobContainers;
+import dev.atelier.storage.ObjectStore.S3Uri;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+
+/** A training job under SageMaker's container contract (REFERENCE section 6). */
+final class TrainingRun extends JobRun {
+  static final String SOURCE_ARCHIVE = "sourcedir.tar.gz";
+
+  private final TrainingJobSpec spec;
+  private final List<JobStore.Sample> pending = new ArrayList<>();
+  private final Map<String, JobStore.Sample> latest = new LinkedHashMap<>();
+  private boolean metricsChanged;
+
+  TrainingRun(Job job, JobContext ctx, TrainingJobSpec spec) {
+    super(job, ctx);
+    this.spec = spec;
+  }
+
+  private Path ml() {
+    return work.resolve("ml");
+  }
+
+  private S3Uri outputPrefix() {
+    return spec.outputPath().child(spec.name() + "/output");
+  }
+
+  @Override
+  void prepare() throws Exception {
+    try {
+      ctx.containers().requireImage(spec.image());
+    } catch (AgentException e) {
+      throw new JobFailure("ClientError: " + e.getMessage());
+    }
+    deleteTree(ml());
+    for (String d : List.of("input/config", "input/data", "model", "output/data", "code", "checkpoints")) {
+      Files.createDirectories(ml().resolve(d));
+    }
+    job.transition("Downloading", "Downloading input data");
+    long total = 0;
+    for (TrainingJobSpec.Channel c : spec.channels()) {
+      String what = "checking channel '" + c.name() + "'";
+      if (withStore(what, ctx.downloadRetry(), () -> ctx.objects().list(c.uri()).isEmpty())) {
+        throw new JobFailure("ClientError: no object at " + c.uri() + " (InputDataConfig channel '" + c.name() + "')");
+      }
+      total += withStore(what, ctx.downloadRetry(), () -> ctx.objects().totalSize(c.uri()));
+    }
+    stageSource();
+    if (spec.checkpointUri() != null) {
+      total += withStore("checking checkpoints", ctx.downloadRetry(),
+          () -> ctx.objects().totalSize(spec.checkpointUri()));
+    }
+    AtomicLong done = new AtomicLong();
+    long all = total;
+    for (TrainingJobSpec.Channel c : spec.channels()) {
+      checkStop();
+      Path dir = ml().resolve("input/data").resolve(c.name());
+      withStore("downloading channel '" + c.name() + "'", ctx.downloadRetry(), () -> {
+        deleteTree(dir);
+        return ctx.objects().download(c.uri(), dir, b -> progress("Downloading", done.addAndGet(b), all));
+      });
+      job.log().note("channel '" + c.name() + "' staged from " + c.uri());
+    }
+    if (spec.checkpointUri() != null && !withStore("checking checkpoints", ctx.downloadRetry(),
+        () -> ctx.objects().list(spec.checkpointUri()).isEmpty())) {
+      withStore("downloading checkpoints", ctx.downloadRetry(), () -> ctx.objects().download(
+          spec.checkpointUri(), ml().resolve("checkpoints"), b -> progress("Downloading", done.addAndGet(b), all)));
+    }
+    writeConfig();
+  }
+
+  private void progress(String phase, long done, long total) {
+    checkStop();
+    job.progress(phase, done, total);
+  }
+
+  /** Script mode: the packed source goes to S3 (as the sagemaker SDK does) and into /opt/ml/code. */
+  private void stageSource() throws Exception {
+    String submit = spec.hyperParameters().get("sagemaker_submit_directory");
+    if (submit == null) {
+      return;
+    }
+    Path local = work.resolve(SOURCE_ARCHIVE);
+    S3Uri uri = S3Uri.parse(unquote(submit));
+    if (Files.exists(local)) {
+      withStore("uploading the source", ctx.downloadRetry(), () -> ctx.objects().uploadFile(local, uri, b -> {}));
+      try (InputStream in = Files.newInputStream(local)) {
+        Archives.unpack(in, ml().resolve("code"));
+      }
+    } else {
+      withStore("downloading the source", ctx.downloadRetry(), () -> {
+        try (InputStream in = ctx.objects().get(uri)) {
+          Archives.unpack(in, ml().resolve("code"));
+        }
+        return null;
+      });
+    }
+    job.log().note("source staged from " + uri);
+  }
+
+  private void writeConfig() throws IOException {
+    Path cfg = ml().resolve("input/config");
+    Files.writeString(cfg.resolve("hyperparameters.json"), Json.encode(spec.hyperParameters()));
+    ObjectNode inputs = Json.mapper().createObjectNode();
+    for (TrainingJobSpec.Channel c : spec.channels()) {
+      ObjectNode ch = inputs.putObject(c.name());
+      if (c.contentType() != null) {
+        ch.put("ContentType", c.contentType());
+      }
+      ch.put("TrainingInputMode", "File");
+      ch.put("S3DistributionType", "FullyReplicated");
+      ch.put("RecordWrapperType", "None");
+    }
+    Files.writeString(cfg.resolve("inputdataconfig.json"), Json.encode(inputs));
+    Files.writeString(cfg.resolve("resourceconfig.json"), Json.encode(resourceConfig()));
+  }
+
+  private ObjectNode resourceConfig() {
+    ObjectNode r = Json.mapper().createObjectNode();
+    r.put("current_host", "algo-1");
+    r.put("current_instance_type", spec.instanceType().name());
+    r.put("current_group_name", "homogeneousCluster");
+    r.putArray("hosts").add("algo-1");
+    ObjectNode g = r.putArray("instance_groups").addObject();
+    g.put("instance_group_name", "homogeneousCluster");
+    g.put("instance_type", spec.instanceType().name());
+    g.putArray("hosts").add("algo-1");
+    r.put("network_interface_name", "eth0");
+    return r;
+  }
+
+  @Override
+  JobContainers.Spec container() {
+    Map<String, String> binds = new LinkedHashMap<>();
+    binds.put(ml().resolve("input").toString(), "/opt/ml/input");
+    binds.put(ml().resolve("model").toString(), "/opt/ml/model");
+    binds.put(ml().resolve("output").toString(), "/opt/ml/output");
+    if (spec.hyperParameters().containsKey("sagemaker_submit_directory")) {
+      binds.put(ml().resolve("code").toString(), "/opt/ml/code");
+    }
+    if (spec.checkpointUri() != null) {
+      binds.put(ml().resolve("checkpoints").toString(), spec.checkpointLocalPath());
+    }
+    List<String> command = spec.entrypoint().isEmpty() && spec.arguments().isEmpty() ? List.of("train")
+        : spec.arguments();
+    Map<String, String> labels = Map.of(JobContext.LABEL_OWNER, ctx.owner(),
+        JobContext.LABEL_JOB, Job.TRAINING + "/" + spec.name());
+    return new JobContainers.Spec("atelier-training-" + spec.name(), spec.image(), spec.entrypoint(), command,
+        environment(), labels, binds, spec.instanceType().vcpus(), spec.instanceType().memoryBytes(), ctx.user());
+  }
+
+  /** The toolkit's variables (SM_*), then the request's Environment. */
+  Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("TRAINING_JOB_NAME", spec.name());
+    env.put("TRAINING_JOB_ARN", ctx.arn(Job.TRAINING, spec.name()));
+    env.put("HOME", "/tmp");
+    env.put("PYTHONUNBUFFERED", "1");
+    List<String> channels = spec.channels().stream().map(TrainingJobSpec.Channel::name).toList();
+    Map<String, String> channelDirs = new LinkedHashMap<>();
+    for (String c : channels) {
+      channelDirs.put(c, "/opt/ml/input/data/" + c);
+      env.put("SM_CHANNEL_" + envName(c), "/opt/ml/input/data/" + c);
+    }
+    env.put("SM_CHANNELS", Json.encode(channels));
+    env.put("SM_HPS", Json.encode(spec.hyperParameters()));
+    spec.hyperParameters().forEach((k, v) -> env.put("SM_HP_" + envName(k), v));
+    env.put("SM_MODEL_DIR", "/opt/ml/model");
+    env.put("SM_INPUT_DIR", "/opt/ml/input");
+    env.put("SM_INPUT_CONFIG_DIR", "/opt/ml/input/config");
+    env.put("SM_OUTPUT_DIR", "/opt/ml/output");
+    env.put("SM_OUTPUT_DATA_DIR", "/opt/ml/output/data");
+    env.put("SM_NUM_CPUS", Long.toString(Math.max(1, Math.round(spec.instanceType().vcpus()))));
+    env.put("SM_NUM_GPUS", Integer.toString(spec.instanceType().gpus()));
+    env.put("SM_CURRENT_HOST", "algo-1");
+    env.put("SM_CURRENT_INSTANCE_TYPE", spec.instanceType().name());
+    env.put("SM_HOSTS", "[\"algo-1\"]");
+    env.put("SM_RESOURCE_CONFIG", Json.encode(resourceConfig()));
+    String program = spec.hyperParameters().get("sagemaker_program");
+    if (program != null) {
+      env.put("SM_MODULE_DIR", "/opt/ml/code");
+      env.put("SM_USER_ENTRY_POINT", unquote(program));
+      env.put("SAGEMAKER_PROGRAM", unquote(program));
+    }
+    ObjectNode t = Json.mapper().createObjectNode();
+    t.put("job_name", spec.name());
+    t.put("current_host", "algo-1");
+    t.putArray("hosts").add("algo-1");
+    t.set("hyperparameters", Json.mapper().valueToTree(spec.hyperParameters()));
+    t.set("channel_input_dirs", Json.mapper().valueToTree(channelDirs));
+    t.put("input_dir", "/opt/ml/input");
+    t.put("input_config_dir", "/opt/ml/input/config");
+    t.put("model_dir", "/opt/ml/model");
+    t.put("output_dir", "/opt/ml/output");
+    t.put("output_data_dir", "/opt/ml/output/data");
+    t.put("num_cpus", Math.max(1, Math.round(spec.instanceType().vcpus())));
+    t.put("num_gpus", spec.instanceType().gpus());
+    t.set("resource_config", resourceConfig());
+    if (program != null) {
+      t.put("module_dir", "/opt/ml/code");
+      t.put("user_entry_point", unquote(program));
+    }
+    env.put("SM_TRAINING_ENV", Json.encode(t));
+    env.putAll(spec.environment());
+    return env;
+  }
+
+  static String envName(String s) {
+    return s.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+  }
+
+  /** The sagemaker SDK JSON-encodes hyperparameter values ({@code "\"train.py\""}). */
+  static String unquote(String v) {
+    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+  }
+
+  @Override
+  void onLine(long millis, String text) {
+    for (TrainingJobSpec.MetricDefinition m : spec.metrics()) {
+      Matcher x = m.regex().matcher(text);
+      if (x.find() && x.group(1) != null) {
+        try {
+          double v = Double.parseDouble(x.group(1).trim());
+          if (Double.isFinite(v)) {
+            synchronized (pending) {
+              JobStore.Sample s = new JobStore.Sample(m.name(), millis, v);
+              pending.add(s);
+              latest.put(m.name(), s);
+              metricsChanged = true;
+            }
+          }
+        } catch (NumberFormatException e) {
+          // not a number: not a sample
+        }
+      }
+    }
+  }
+
+  @Override
+  void tick() {
+    syncCheckpoints();
+    List<JobStore.Sample> batch;
+    Map<String, JobStore.Sample> last;
+    synchronized (pending) {
+      if (!metricsChanged) {
+        return;
+      }
+      batch = new ArrayList<>(pending);
+      pending.clear();
+      last = new LinkedHashMap<>(latest);
+      metricsChanged = false;
+    }
+    ctx.store().addSamples(Job.TRAINING, spec.name(), batch);
+    job.edit(d -> {
+      ArrayNode list = d.putArray("FinalMetricDataList");
+      last.values().forEach(s -> {
+        ObjectNode m = list.addObject();
+        m.put("MetricName", s.metric());
+        m.put("Value", s.value());
+        m.put("Timestamp", Instant.ofEpochMilli(s.ts()).toString());
+      });
+    });
+  }
+
+  private long lastCheckpointSync = System.currentTimeMillis();
+
+  /** While the job runs, checkpoints written since the last sync go to CheckpointConfig.S3Uri every 30 s. */
+  private void syncCheckpoints() {
+    long now = System.currentTimeMillis();
+    if (spec.checkpointUri() == null || now - lastCheckpointSync < 30_000) {
+      return;
+    }
+    long since = lastCheckpointSync;
+    lastCheckpointSync = now;
+    Path dir = ml().resolve("checkpoints");
+    try (var files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        if (Files.getLastModifiedTime(f).toMillis() >= since - 1000) {
+          String rel = dir.relativize(f).toString().replace('\\', '/');
+          ctx.objects().uploadFile(f, spec.checkpointUri().child(rel), b -> {});
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      job.log().note("checkpoints could not be synced yet: " + e.getMessage());
+    }
+  }
+
+  @Override
+  String uploadingMessage() {
+    return "Uploading generated training model and output";
+  }
+
+  @Override
+  Duration maxRuntime() {
+    return Duration.ofSeconds(spec.maxRuntimeSeconds());
+  }
+
+  @Override
+  Instant startedAt() {
+    String s = job.describe().path("TrainingStartTime").asText(null);
+    return s == null ? null : Instant.parse(s);
+  }
+
+  @Override
+  void markStarted(Instant at) {
+    job.edit(d -> d.put("TrainingStartTime", at.toString()));
+    job.transition("Training", "Training image download completed. Training in progress.");
+  }
+
+  @Override
+  String failureFile() {
+    Path f = ml().resolve("output/failure");
+    try {
+      if (Files.isRegularFile(f)) {
+        String s = Files.readString(f, StandardCharsets.UTF_8).strip();
+        return s.length() > 1024 ? s.substring(0, 1024) : s;
+      }
+    } catch (IOException e) {
+      // as if there were none
+    }
+    return null;
+  }
+
+  @Override
+  void upload(boolean succeeded) throws Exception {
+    Path modelTar = work.resolve("model.tar.gz");
+    Path outputTar = work.resolve("output.tar.gz");
+    boolean withModel = succeeded || stopRequested() || hasFiles(ml().resolve("model"));
+    if (withModel) {
+      Archives.pack(ml().resolve("model"), modelTar, Long.MAX_VALUE);
+    }
+    Archives.pack(ml().resolve("output/data"), outputTar, Long.MAX_VALUE);
+    Path checkpoints = ml().resolve("checkpoints");
+    long total = (withModel ? Files.size(modelTar) : 0) + Files.size(outputTar)
+        + (spec.checkpointUri() != null ? sizeOf(checkpoints) : 0);
+    AtomicLong done = new AtomicLong();
+    S3Uri out = outputPrefix();
+    if (withModel) {
+      S3Uri model = out.child("model.tar.gz");
+      withStore("uploading the model", ctx.uploadRetry(),
+          () -> ctx.objects().uploadFile(modelTar, model, b -> job.progress("Uploading", done.addAndGet(b), total)));
+      job.edit(d -> d.putObject("ModelArtifacts").put("S3ModelArtifacts", model.toString()));
+    }
+    S3Uri output = out.child("output.tar.gz");
+    withStore("uploading the output", ctx.uploadRetry(),
+        () -> ctx.objects().uploadFile(outputTar, output, b -> job.progress("Uploading", done.addAndGet(b), total)));
+    job.edit(d -> d.putObject("OutputArtifacts").put("S3OutputArtifacts", output.toString()));
+    if (spec.checkpointUri() != null && hasFiles(checkpoints)) {
+      withStore("uploading checkpoints", ctx.uploadRetry(), () -> ctx.objects().uploadDirectory(checkpoints,
+          spec.checkpointUri(), b -> job.progress("Uploading", done.addAndGet(b), total)));
+    }
+    Files.deleteIfExists(modelTar);
+    Files.deleteIfExists(outputTar);
+  }
+
+  private static boolean hasFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var s = Files.walk(dir)) {
+      return s.anyMatch(Files::isRegularFile);
+    }
+  }
+
+  private static long sizeOf(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package dev.atelier.storage;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The object store over the MinIO Java SDK: the only class that speaks S3. Works with the embedded
+ * server, MinIO and AWS S3 alike; transfers of many objects are in {@link Transfers}.
+ */
+public final class MinioObjectStore implements ObjectStore {
+  /** Parts of a multipart upload: the memory one upload holds at a time. */
+  static final long PART_SIZE = 16L << 20;
+
+  private final MinioClient client;
+  private final String endpoint;
+  private final String healthBucket;
+  private final AutoCloseable server;
+  private final Transfers transfers;
+
+  /**
+   * @param endpoint the S3 endpoint, such as {@code http://127.0.0.1:9000}
+   * @param pathStyle address buckets by path rather than by host name
+   * @param healthBucket the bucket {@link #problem()} checks (and creates when missing)
+   * @param server closed with the store (the embedded server), or null
+   */
+  public MinioObjectStore(URI endpoint, String region, String accessKey, String secretKey, boolean pathStyle,
+      String healthBucket, AutoCloseable server) {
+    this.endpoint = endpoint.toString().replaceAll("/+$", "");
+    MinioClient.Builder b = MinioClient.builder().endpoint(this.endpoint).region(region);
+    if (!accessKey.isEmpty()) {
+      b.credentials(accessKey, secretKey);
+    }
+    this.client = b.build();
+    // A store that does not answer should fail a request in seconds, not minutes.
+    client.setTimeout(TimeUnit.SECONDS.toMillis(10), TimeUnit.MINUTES.toMillis(5), TimeUnit.MINUTES.toMillis(5));
+    if (pathStyle) {
+      client.disableVirtualStyleEndpoint();
+    } else {
+      client.enableVirtualStyleEndpoint();
+    }
+    this.healthBucket = healthBucket;
+    this.server = server;
+    this.transfers = new Transfers(this);
+  }
+
+  @Override
+  public String endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public void ensureBucket(String bucket) {
+    S3Uri at = new S3Uri(bucket, "");
+    call(at, () -> {
+      if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+        try {
+          client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        } catch (ErrorResponseException e) {
+          // Someone else created it in between: that is what we wanted.
+          if (!e.errorResponse().code().startsWith("BucketAlready")) {
+            throw e;
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<ObjectInfo> list(S3Uri prefix, int max) {
+    return call(prefix, () -> {
+      List<ObjectInfo> out = new ArrayList<>();
+      Iterable<Result<Item>> items = client.listObjects(ListObjectsArgs.builder()
+          .bucket(prefix.bucket()).prefix(prefix.key()).recursive(true).build());
+      for (Result<Item> r : items) {
+        if (out.size() >= max) {
+          break;
+        }
+        Item item = r.get();
+        if (!item.isDir()) {
+          out.add(new ObjectInfo(item.objectName(), item.size(),
+              item.lastModified() == null ? null : item.lastModified().toInstant()));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Optional<ObjectInfo> stat(S3Uri object) {
+    if (object.key().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return call(object, () -> {
+        StatObjectResponse s = client.statObject(StatObjectArgs.builder()
+            .bucket(object.bucket()).object(object.key()).build());
+        return Optional.of(new ObjectInfo(object.key(), s.size(), s.lastModified().toInstant()));
+      });
+    } catch (NoSuchObjectException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public long totalSize(S3Uri prefix) {
+    return list(prefix).stream().mapToLong(ObjectInfo::size).sum();
+  }
+
+  @Override
+  public long download(S3Uri prefix, Path dir, Progress progress) {
+    return transfers.download(prefix, dir, progress);
+  }
+
+  @Override
+  public long uploadFile(Path file, S3Uri target, Progress progress) {
+    return transfers.uploadFile(file, target, progress);
+  }
+
+  @Override
+  public long uploadDirectory(Path dir, S3Uri prefix, Progress progress) {
+    return transfers.uploadDirectory(dir, prefix, progress);
+  }
+
+  @Override
+  public long upload(InputStream body, long size, S3Uri target, String contentType, Progress progress) {
+    if (target.key().isEmpty() || target.key().endsWith("/")) {
+      throw new IllegalArgumentException("'" + target + "' names no object: the key must not be empty or end with '/'");
+    }
+    InputStream counted = new Transfers.CountingInputStream(body, progress);
+    return call(target, () -> {
+      client.putObject(PutObjectArgs.builder().bucket(target.bucket()).object(target.key())
+          .stream(counted, size, PART_SIZE)
+          .contentType(contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType)
+          .build());
+      return ((Transfers.CountingInputStream) counted).count();
+    });
+  }
+
+  @Override
+  public void put(S3Uri target, byte[] bytes, String contentType) {
+    upload(new ByteArrayInputStream(bytes), bytes.length, target, contentType, Progress.NONE);
+  }
+
+  @Override
+  public ObjectContent read(S3Uri object) {
+    if (object.key().isEmpty()) {
+      throw new NoSuchObjectException("no such object: " + object + " (the key is empty)");
+    }
+    return call(object, () -> {
+      GetObjectResponse r = client.getObject(GetObjectArgs.builder()
+          .bucket(object.bucket()).object(object.key()).build());
+      String length = r.headers().get("Content-Length");
+      String type = r.headers().get("Content-Type");
+      return new ObjectContent(r, length == null ? -1 : Long.parseLong(length),
+          type == null ? "application/octet-stream" : type);
+    });
+  }
+
+  @Override
+  public void delete(S3Uri object) {
+    call(object, () -> {
+      client.removeObject(RemoveObjectArgs.builder().bucket(object.bucket()).object(object.key()).build());
+      return null;
+    });
+  }
+
+  @Override
+  public String problem() {
+    try {
+      ensureBucket(healthBucket);
+      return null;
+    } catch (ObjectStoreException e) {
+      return e.getMessage();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (Exception e) {
+      // closing anyway
+    }
+    if (server != null) {
+      try {
+        server.close();
+      } catch (Exception e) {
+        throw new ObjectStoreException("cannot stop the embedded S3 server at " + endpoint + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** One SDK call. */
+  @FunctionalInterface
+  interface SdkCall<T> {
+    T run() throws Exception;
+  }
+
+  /** Runs an SDK call and turns its failures into messages that name the endpoint or the URI. */
+  <T> T call(S3Uri at, SdkCall<T> sdk) {
+    try {
+      return sdk.run();
+    } catch (ErrorResponseException e) {
+      throw Failures.of(endpoint, at, e);
+    } catch (ObjectStoreException | IllegalArgumentException e) {
+      throw e;
+    } catch (java.io.IOException e) {
+      throw Failures.io(endpoint, at, e);
+    } catch (Exception e) {
+      throw new ObjectStoreException("the object store at " + endpoint + " failed on " + at + ": " + e, e);
+    }
+  }
+
+  /** The SDK client, for {@link Transfers}. */
+  MinioClient client() {
+    return client;
+  }
+}

@@ -1,0 +1,8 @@
+package dev.atelier.storage;
+
+/** No object (or bucket) matches: the message names the {@code s3://} URI. */
+public class NoSuchObjectException extends ObjectStoreException {
+  public NoSuchObjectException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,207 @@
+package dev.atelier.storage;
+
+import dev.atelier.http.ApiException;
+import dev.atelier.http.RequestBodyStream;
+import dev.atelier.http.Routes;
+import dev.atelier.storage.ObjectStore.ObjectContent;
+import dev.atelier.storage.ObjectStore.ObjectInfo;
+import dev.atelier.storage.ObjectStore.S3Uri;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The objects API under {@code {base}atelier/api/}: download one object, list a prefix, upload one
+ * object. Bodies stream both ways on virtual threads; nothing holds a whole object in memory.
+ */
+public final class ObjectRoutes {
+  /** The most objects one listing returns. */
+  static final int LIST_LIMIT = 1000;
+  private static final int CHUNK = 64 * 1024;
+  /** Chunks written to a client but not yet flushed: bounds the memory of one download. */
+  private static final int IN_FLIGHT = 16;
+
+  private final Vertx vertx;
+  private final ObjectStore store;
+  private final long maxUploadBytes;
+
+  public ObjectRoutes(Vertx vertx, ObjectStore store, long maxUploadBytes) {
+    this.vertx = vertx;
+    this.store = store;
+    this.maxUploadBytes = maxUploadBytes;
+  }
+
+  /** Mounts under {@code {baseUrl}atelier/api/}; may be called for several routers. */
+  public void mount(Router router, String baseUrl) {
+    String api = baseUrl + "atelier/api/";
+    router.get(api + "objects/list").handler(this::list);
+    router.get(api + "objects").handler(this::download);
+    router.put(api + "objects").handler(this::upload);
+  }
+
+  private void list(RoutingContext ctx) {
+    S3Uri prefix = uriParam(ctx, "prefix");
+    blocking(() -> store.list(prefix, LIST_LIMIT + 1)).onSuccess(objects -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (ObjectInfo o : objects.subList(0, Math.min(LIST_LIMIT, objects.size()))) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("key", o.key());
+        item.put("uri", new S3Uri(prefix.bucket(), o.key()).toString());
+        item.put("size", o.size());
+        item.put("last_modified", o.lastModified() == null ? null : o.lastModified().toString());
+        out.add(item);
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("objects", out);
+      body.put("truncated", objects.size() > LIST_LIMIT);
+      Routes.json(ctx, 200, body);
+    }).onFailure(ctx::fail);
+  }
+
+  private void download(RoutingContext ctx) {
+    S3Uri uri = uriParam(ctx, "uri");
+    if (uri.key().isEmpty() || uri.key().endsWith("/")) {
+      throw ApiException.badRequest("uri: '" + uri + "' names no object (use objects/list for a prefix)");
+    }
+    blocking(() -> store.read(uri)).onSuccess(content -> {
+      HttpServerResponse response = ctx.response();
+      response.putHeader("Content-Type", content.contentType())
+          .putHeader("Content-Disposition", contentDisposition(uri.fileName()));
+      if (content.size() >= 0) {
+        response.putHeader("Content-Length", Long.toString(content.size()));
+      } else {
+        response.setChunked(true);
+      }
+      Thread.ofVirtual().name("object-download").start(() -> pump(content, response));
+    }).onFailure(ctx::fail);
+  }
+
+  private void upload(RoutingContext ctx) {
+    S3Uri uri = uriParam(ctx, "uri");
+    if (uri.key().isEmpty() || uri.key().endsWith("/")) {
+      throw ApiException.badRequest("uri: '" + uri + "' names no object: the key must not be empty or end with '/'");
+    }
+    String lengthHeader = ctx.request().getHeader("Content-Length");
+    long length = -1;
+    if (lengthHeader != null) {
+      try {
+        length = Long.parseLong(lengthHeader.trim());
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("Content-Length: '" + lengthHeader + "' is not a number");
+      }
+    }
+    if (length > maxUploadBytes) {
+      ctx.response().putHeader("Connection", "close");
+      throw tooLarge(length);
+    }
+    String type = storedType(ctx.request().getHeader("Content-Type"));
+    RequestBodyStream body = new RequestBodyStream(ctx.request(), vertx.getOrCreateContext(), maxUploadBytes);
+    long size = length;
+    blocking(() -> {
+      try (InputStream in = body) {
+        return store.upload(in, size, uri, type, ObjectStore.Progress.NONE);
+      }
+    }).onSuccess(stored -> {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("uri", uri.toString());
+      out.put("size", stored);
+      Routes.json(ctx, 201, out);
+    }).onFailure(e -> {
+      if (body.tooLarge()) {
+        ctx.response().putHeader("Connection", "close");
+        ctx.fail(tooLarge(body.received()));
+      } else {
+        ctx.fail(e);
+      }
+    });
+  }
+
+  private ApiException tooLarge(long size) {
+    return new ApiException(413, "Payload Too Large", "the upload is " + (size >= 0 ? "at least " + size + " bytes" : "too large")
+        + "; this server accepts at most " + maxUploadBytes + " bytes per object (maxUploadMib)");
+  }
+
+  /** Copies the object to the client from a virtual thread, a bounded number of chunks ahead. */
+  private static void pump(ObjectContent content, HttpServerResponse response) {
+    Semaphore window = new Semaphore(IN_FLIGHT);
+    try (content) {
+      InputStream in = content.body();
+      byte[] chunk = new byte[CHUNK];
+      for (int n; (n = in.readNBytes(chunk, 0, CHUNK)) > 0; ) {
+        window.acquire();
+        if (response.closed()) {
+          return;
+        }
+        response.write(Buffer.buffer(n).appendBytes(chunk, 0, n)).onComplete(ar -> window.release());
+      }
+      response.end();
+    } catch (Exception e) {
+      // Headers are out: the only way left to tell the client is to break the connection.
+      response.reset();
+    }
+  }
+
+  private static String contentDisposition(String name) {
+    String ascii = name.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "_");
+    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  }
+
+  private static S3Uri uriParam(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isEmpty()) {
+      throw ApiException.badRequest(name + ": the query parameter '" + name + "' is required, such as " + name
+          + "=s3://bucket/key");
+    }
+    try {
+      return S3Uri.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(name + ": " + e.getMessage());
+    }
+  }
+
+  /** Runs blocking work on a virtual thread; the future completes on the caller's context. */
+  private <T> Future<T> blocking(Callable<T> work) {
+    Context context = vertx.getOrCreateContext();
+    Promise<T> promise = Promise.promise();
+    Thread.ofVirtual().name("objects").start(() -> {
+      try {
+        T result = work.call();
+        context.runOnContext(v -> promise.complete(result));
+      } catch (Throwable t) {
+        context.runOnContext(v -> promise.fail(t));
+      }
+    });
+    return promise.future();
+  }
+
+  /**
+   * The type the object is stored with. A form type (what curl --data-binary and HTML forms send
+   * by default) describes the upload, not the file, and S3 servers built on servlets read such
+   * bodies as form fields: stored as bytes instead.
+   */
+  static String storedType(String header) {
+    if (header == null || header.isBlank()) {
+      return "application/octet-stream";
+    }
+    String t = header.toLowerCase(java.util.Locale.ROOT).trim();
+    if (t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/form-data")) {
+      return "application/octet-stream";
+    }
+    return header.trim();
+  }
+}

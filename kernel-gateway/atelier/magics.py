@@ -1,0 +1,226 @@
+"""IPython magics, after ``%load_ext atelier``.
+
+- ``%%atelier_train [options]``: the cell's code runs as a training job (script mode, ``train.py``)
+- ``%atelier_jobs [--kind K] [--status S] [--limit N]``: recent jobs
+- ``%atelier_logs NAME [--no-follow]``: a job's log (followed until it ends)
+- ``%atelier_stop NAME``: stop a job
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import shlex
+import sys
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+
+from .api import AtelierError, Session
+from .jobs import Estimator, JobFailed, _duration, _notebook_display, _parse_time, job_by_name, list_jobs
+
+DEFAULT_IMAGE = "atelier/datascience:latest"
+
+
+class _Help(Exception):
+    """``--help`` was asked for; the help is printed already."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting the kernel."""
+
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
+
+    def exit(self, status=0, message=None):
+        if message:
+            print(message, file=sys.stderr)
+        raise _Help()
+
+
+def _pairs(values, option: str) -> dict[str, str]:
+    result = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"{option} expects name=value, got {item!r}")
+        result[key] = value
+    return result
+
+
+def _train_parser() -> _Parser:
+    p = _Parser(prog="%%atelier_train", description="Run this cell's code as an Atelier training job (train.py in script mode).")
+    p.add_argument("--image", default=DEFAULT_IMAGE, help=f"training image (default {DEFAULT_IMAGE})")
+    p.add_argument("--instance-type", default=None, help="instance type (default $ATELIER_DEFAULT_INSTANCE_TYPE or ml.m5.large)")
+    p.add_argument("--hp", action="extend", nargs="+", metavar="NAME=VALUE", default=[], help="hyperparameters")
+    p.add_argument("--input", action="extend", nargs="+", metavar="CHANNEL=URI", default=[],
+                   help="input channels: channel=s3://... or a local path (a bare URI is the train channel)")
+    p.add_argument("--metric", action="extend", nargs="+", metavar="NAME=REGEX", default=[], help="metric definitions")
+    p.add_argument("--output", default=None, metavar="S3URI", help="S3OutputPath")
+    p.add_argument("--max-run", type=int, default=86400, metavar="SECONDS", help="maximum run time (default 86400)")
+    p.add_argument("--name", default=None, help="the job's name (default: train-<timestamp>)")
+    p.add_argument("--base-name", default="train", help="prefix of generated job names (default train)")
+    p.add_argument("--no-wait", action="store_true", help="start the job and return")
+    p.add_argument("--requirements", default=None, metavar="PKG,PKG", help="packages to pip install first (requirements.txt)")
+    p.add_argument("--env", action="extend", nargs="+", metavar="NAME=VALUE", default=[], help="environment variables")
+    return p
+
+
+def _parse(parser: _Parser, line: str):
+    try:
+        words = shlex.split(line)
+    except ValueError as e:
+        raise UsageError(f"{parser.prog}: {e}") from None
+    return parser.parse_args(words)
+
+
+def _inputs(values) -> dict[str, str]:
+    inputs: dict[str, str] = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or "/" in key or ":" in key or not key:
+            key, value = "train", item  # a bare URI or path
+        if key in inputs:
+            raise UsageError(f"--input: channel {key!r} given twice")
+        inputs[key] = value
+    return inputs
+
+
+@magics_class
+class AtelierMagics(Magics):
+    def _session(self) -> Session:
+        return Session()
+
+    @cell_magic
+    def atelier_train(self, line: str, cell: str):
+        """Run the cell's code as a training job. ``%%atelier_train --help`` for the options."""
+        try:
+            args = _parse(_train_parser(), line)
+        except _Help:
+            return None
+        if not cell.strip():
+            raise UsageError("%%atelier_train: the cell is empty; write the training code below the magic line")
+        files = {"train.py": cell}
+        if args.requirements:
+            packages = [p.strip() for p in args.requirements.split(",") if p.strip()]
+            if packages:
+                files["requirements.txt"] = "\n".join(packages) + "\n"
+        metrics = [{"Name": k, "Regex": v} for k, v in _pairs(args.metric, "--metric").items()]
+        instance_type = args.instance_type or os.environ.get("ATELIER_DEFAULT_INSTANCE_TYPE") or "ml.m5.large"
+        try:
+            estimator = Estimator(
+                args.image,
+                instance_type=instance_type,
+                hyperparameters=_pairs(args.hp, "--hp"),
+                metric_definitions=metrics,
+                output_path=args.output,
+                max_run=args.max_run,
+                environment=_pairs(args.env, "--env"),
+                entry_point="train.py",
+                files=files,
+                base_job_name=args.base_name,
+                session=self._session(),
+            )
+            job = estimator.fit(_inputs(args.input) or None, job_name=args.name, wait=False)
+        except ValueError as e:
+            raise UsageError(f"%%atelier_train: {e}") from None
+        self.shell.user_ns["_atelier_job"] = job
+        if args.no_wait:
+            print(f"Started training job {job.name} (in _atelier_job); "
+                  f"follow it with %atelier_logs {job.name}, stop it with %atelier_stop {job.name}")
+            return None
+        try:
+            job.wait(logs=True)
+        except KeyboardInterrupt:
+            print(f"\nStopped waiting; training job {job.name} goes on. "
+                  f"_atelier_job.wait() to wait again, %atelier_stop {job.name} to stop it.")
+            return None
+        model = job.model_data
+        if model:
+            print(f"Model: {model}")
+        return None
+
+    @line_magic
+    def atelier_jobs(self, line: str):
+        """Recent training and processing jobs: ``%atelier_jobs [--kind K] [--status S] [--limit N]``."""
+        p = _Parser(prog="%atelier_jobs", description="Recent Atelier jobs, newest first.")
+        p.add_argument("--kind", choices=["training", "processing"], default=None)
+        p.add_argument("--status", default=None)
+        p.add_argument("--name-contains", default=None)
+        p.add_argument("--limit", type=int, default=20)
+        try:
+            args = _parse(p, line)
+        except _Help:
+            return None
+        jobs = list_jobs(kind=args.kind, status=args.status, name_contains=args.name_contains,
+                         session=self._session())[: max(0, args.limit)]
+        columns = ["Name", "Kind", "Status", "SecondaryStatus", "InstanceType", "Created", "Duration", "FailureReason"]
+        rows = []
+        for j in jobs:
+            created = _parse_time(j.get("CreationTime"))
+            duration = j.get("DurationSeconds")
+            rows.append([
+                j.get("Name") or "", j.get("Kind") or "", j.get("Status") or "", j.get("SecondaryStatus") or "",
+                j.get("InstanceType") or "", created.strftime("%Y-%m-%d %H:%M:%S") if created else "",
+                _duration(duration) if isinstance(duration, (int, float)) else "", (j.get("FailureReason") or "")[:120],
+            ])
+        display = _notebook_display()
+        if display is not None:
+            from IPython.display import HTML
+
+            if not rows:
+                display(HTML("<i>No jobs.</i>"))
+                return None
+            head = "".join(f"<th style='text-align:left'>{c}</th>" for c in columns)
+            body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in rows)
+            display(HTML(f"<table class='atelier-jobs'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"))
+            return None
+        if not rows:
+            print("No jobs.")
+            return None
+        widths = [max(len(c), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
+        print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+        for r in rows:
+            print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+        return None
+
+    @line_magic
+    def atelier_logs(self, line: str):
+        """A job's log: ``%atelier_logs NAME [--no-follow]`` (followed until the job ends)."""
+        p = _Parser(prog="%atelier_logs", description="Print a training or processing job's log.")
+        p.add_argument("name")
+        p.add_argument("--no-follow", action="store_true", help="print what there is and return")
+        try:
+            args = _parse(p, line)
+        except _Help:
+            return None
+        job = self._job(args.name)
+        try:
+            job.logs(follow=not args.no_follow)
+        except KeyboardInterrupt:
+            print(f"\nStopped following {job.name}.")
+        return None
+
+    @line_magic
+    def atelier_stop(self, line: str):
+        """Stop a job: ``%atelier_stop NAME``."""
+        p = _Parser(prog="%atelier_stop", description="Stop a training or processing job.")
+        p.add_argument("name")
+        try:
+            args = _parse(p, line)
+        except _Help:
+            return None
+        job = self._job(args.name)
+        job.stop()
+        print(f"Stopping {job.kind} job {job.name}.")
+        return None
+
+    def _job(self, name: str):
+        try:
+            return job_by_name(name, self._session())
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+
+
+__all__ = ["AtelierMagics", "AtelierError", "JobFailed"]
