@@ -151,12 +151,13 @@ cmd_test() {
     record test-deps FAILED - "pip install of the test requirements failed"
   fi
 
-  # The java suite runs instances in containers, the images suite training jobs: the images first.
-  if [[ " ${selected[*]} " == *" java "* || " ${selected[*]} " == *" images "* ]]; then
+  # The java and e2e suites run instances and jobs in containers, the images suite training jobs:
+  # the images first.
+  if [[ " ${selected[*]} " == *" "@(java|images|e2e)" "* ]]; then
     t0_images=$(now_ms)
     if ! build_images; then
       printf '\natelier: FAILED: the instance images could not be built (bash images/build.sh); the Docker tests will fail\n' >&2
-      record images FAILED "$(elapsed_since "$t0_images")" "bash images/build.sh failed (see above)"
+      record image-build FAILED "$(elapsed_since "$t0_images")" "bash images/build.sh failed (see above)"
     fi
   fi
 
