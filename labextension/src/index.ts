@@ -1,6 +1,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { instanceSpecPlugin } from './instance/plugin';
+import { jobsPlugin } from './jobs/plugin';
 import { runningPlugin } from './running/plugin';
 
 export * from './tokens';
@@ -8,7 +9,8 @@ export * from './tokens';
 /** The Atelier JupyterLab plugins. */
 const plugins: JupyterFrontEndPlugin<any>[] = [
   runningPlugin,
-  instanceSpecPlugin
+  instanceSpecPlugin,
+  jobsPlugin
 ];
 
 export default plugins;

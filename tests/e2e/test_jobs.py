@@ -464,3 +464,35 @@ def test_the_notebook_sdk_uploads_trains_waits_and_returns_the_model(api, capsys
     printed = capsys.readouterr().out
     assert "validation:accuracy=" in printed, printed[-2000:]
     assert job.metrics()["validation:accuracy"]
+
+
+@pytest.mark.timeout(300)
+def test_the_atelier_train_magic_runs_a_cell_as_a_training_job_from_a_kernel(api):
+    """A kernel started by Atelier knows where the server is: the magic needs no set-up."""
+    from client import KernelClient
+    r = api.rest.post("/api/kernels", json={"name": "python3"})
+    assert r.status_code == 201, r.text
+    kid = r.json()["id"]
+    c = KernelClient(api.rest, kid)
+    c.connect(wait_ready=True, timeout=60)
+    name = unique("magic")
+    try:
+        c.ok("%load_ext atelier")
+        cell = (f"%%atelier_train --name {name} --image {DATASCIENCE} --instance-type ml.t3.medium "
+                f"--hp greeting=hello --metric 'steps=steps=([0-9]+)'\n"
+                "import argparse, os\n"
+                "p = argparse.ArgumentParser(); p.add_argument('--greeting'); a = p.parse_args()\n"
+                "print(f'{a.greeting} from the job; steps=7', flush=True)\n"
+                "open(os.path.join(os.environ['SM_MODEL_DIR'], 'said.txt'), 'w').write(a.greeting)\n")
+        reply = c.ok(cell, timeout=240)
+        out = reply.stream_text()
+        assert "hello from the job; steps=7" in out, reply.summary()
+        d = api.describe(name)
+        assert d["TrainingJobStatus"] == "Completed", d
+        assert d["ModelArtifacts"]["S3ModelArtifacts"] in out
+        assert members(api.get_object(d["ModelArtifacts"]["S3ModelArtifacts"]))["said.txt"] == b"hello"
+        assert c.eval("_atelier_job.name") == repr(name)
+        assert {m["MetricName"]: m["Value"] for m in d["FinalMetricDataList"]} == {"steps": 7.0}
+    finally:
+        c.close()
+        api.rest.delete(f"/api/kernels/{kid}")

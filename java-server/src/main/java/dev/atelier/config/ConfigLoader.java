@@ -96,7 +96,7 @@ public final class ConfigLoader {
 
   /** {@code dataDir} -> {@code ATELIER_DATA_DIR}. */
   public static String envName(String key) {
-    return "ATELIER_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    return "ATELIER_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
   }
 
   private static Map<String, String> readFile(Path file) {

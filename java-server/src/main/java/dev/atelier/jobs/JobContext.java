@@ -26,7 +26,8 @@ record JobContext(
     Duration stopGrace,
     Duration downloadRetry,
     Duration uploadRetry) {
-  static final String LABEL_OWNER = "dev.atelier.owner";
+  /** Not the instances' owner label: a restarted server adopts or removes instance containers by that one. */
+  static final String LABEL_OWNER = "dev.atelier.job-owner";
   /** {@code kind/name} of the job a container runs. */
   static final String LABEL_JOB = "dev.atelier.job";
 

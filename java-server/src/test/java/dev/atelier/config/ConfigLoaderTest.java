@@ -61,5 +61,7 @@ class ConfigLoaderTest {
         .isEqualTo("secret");
     assertThat(ConfigLoader.load(null, Map.of(), Map.of(), cli()).token()).hasSizeGreaterThanOrEqualTo(32);
     assertThat(ConfigLoader.envName("cullIdleTimeoutSeconds")).isEqualTo("ATELIER_CULL_IDLE_TIMEOUT_SECONDS");
+    assertThat(ConfigLoader.envName("s3Endpoint")).isEqualTo("ATELIER_S3_ENDPOINT");
+    assertThat(ConfigLoader.envName("s3PathStyle")).isEqualTo("ATELIER_S3_PATH_STYLE");
   }
 }

@@ -1,0 +1,63 @@
+import * as React from 'react';
+
+import { IArtifactLink } from '../describe';
+
+export interface IArtifactLinksProps {
+  title: string;
+  testId: string;
+  links: ReadonlyArray<IArtifactLink>;
+  /** The URL that downloads an object. */
+  objectURL: (uri: string) => string;
+  /** Show the objects under a prefix. */
+  onList: (uri: string) => void;
+}
+
+/** Inputs or outputs: S3 URIs that download, or list what is under them. */
+export function ArtifactLinks(props: IArtifactLinksProps): JSX.Element {
+  const { title, testId, links, objectURL, onList } = props;
+  return (
+    <section className="jp-AtelierJobs-section" aria-label={title}>
+      <h3>{title}</h3>
+      {links.length === 0 ? (
+        <p className="jp-AtelierJobs-muted">None.</p>
+      ) : (
+        <ul className="jp-AtelierJobs-artifacts" data-testid={testId}>
+          {links.map(link => (
+            <li key={`${link.label}-${link.uri}`}>
+              <span className="jp-AtelierJobs-artifactLabel">{link.label}</span>
+              {link.prefix ? (
+                <span className="jp-AtelierJobs-mono">{link.uri}</span>
+              ) : (
+                <a
+                  className="jp-AtelierJobs-mono"
+                  href={objectURL(link.uri)}
+                  download
+                  title={`Download ${link.uri}`}
+                >
+                  {link.uri}
+                </a>
+              )}
+              <button
+                type="button"
+                className="jp-AtelierJobs-linkButton"
+                aria-label={`List objects under ${link.uri}`}
+                title={`List objects under ${link.uri}`}
+                onClick={() => onList(link.uri)}
+              >
+                list
+              </button>
+              {link.localPath && (
+                <span
+                  className="jp-AtelierJobs-muted"
+                  title="Path in the container"
+                >
+                  {link.localPath}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import * as React from 'react';
+
+import { IJobsApi } from '../api';
+import { JobDetailModel } from '../detailModel';
+import {
+  hyperParameterRows,
+  inputLinks,
+  jobFacts,
+  outputLinks
+} from '../describe';
+import { isTerminal, progressView } from '../format';
+import { ArtifactLinks } from './ArtifactLinks';
+import { DetailHeader } from './DetailHeader';
+import { HyperParameters } from './HyperParameters';
+import { LogView } from './LogView';
+import { MetricCharts } from './MetricCharts';
+import { ProgressBar } from './ProgressBar';
+import { Timeline } from './Timeline';
+
+export interface IJobDetailViewProps {
+  model: JobDetailModel;
+  api: IJobsApi;
+  now: number;
+  logVersion: number;
+  stopping: boolean;
+  onStop: () => void;
+  onList: (uri: string) => void;
+}
+
+/** Everything about one job: header, timeline, progress, logs, metrics, I/O. */
+export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
+  const { model, api, now, logVersion, stopping, onStop, onList } = props;
+  const job = model.description;
+  if (!job) {
+    return (
+      <div className="jp-AtelierJobs-detail">
+        {model.error ? (
+          <p className="jp-AtelierJobs-error" role="alert">
+            Cannot read job {model.name}: {model.error}
+          </p>
+        ) : (
+          <p className="jp-AtelierJobs-muted">Loading job {model.name}…</p>
+        )}
+      </div>
+    );
+  }
+  const facts = jobFacts(job, model.kind, model.name);
+  const progress = progressView(job.Progress);
+  const live = !isTerminal(facts.status) || !model.logs.done;
+  return (
+    <div
+      className="jp-AtelierJobs-detail"
+      data-testid="job-detail"
+      data-status={facts.status}
+    >
+      <DetailHeader
+        facts={facts}
+        kind={model.kind}
+        now={now}
+        canStop={model.canStop}
+        stopping={stopping || facts.status === 'Stopping'}
+        onStop={onStop}
+      />
+      {model.error && (
+        <p className="jp-AtelierJobs-error" role="alert">
+          Cannot refresh: {model.error}
+        </p>
+      )}
+      {progress && <ProgressBar progress={progress} />}
+      <Timeline transitions={job.SecondaryStatusTransitions} now={now} />
+      <LogView buffer={model.logs.buffer} version={logVersion} live={live} />
+      {model.kind === 'training' && (
+        <MetricCharts series={model.metrics} live={!isTerminal(facts.status)} />
+      )}
+      {model.kind === 'training' && (
+        <HyperParameters rows={hyperParameterRows(job)} />
+      )}
+      <ArtifactLinks
+        title="Inputs"
+        testId="job-inputs"
+        links={inputLinks(job)}
+        objectURL={api.objectURL}
+        onList={onList}
+      />
+      <ArtifactLinks
+        title="Outputs"
+        testId="job-outputs"
+        links={outputLinks(job)}
+        objectURL={api.objectURL}
+        onList={onList}
+      />
+    </div>
+  );
+}

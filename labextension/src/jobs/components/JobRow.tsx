@@ -1,0 +1,74 @@
+import * as React from 'react';
+
+import { formatDuration, formatTime, jobDurationSeconds } from '../format';
+import { IJobSummary } from '../types';
+import { StatusBadge } from './StatusBadge';
+
+export interface IJobRowProps {
+  job: IJobSummary;
+  now: number;
+  onOpen: (job: IJobSummary) => void;
+}
+
+/** One job of the list; Enter, Space or a click opens its detail view. */
+export function JobRow(props: IJobRowProps): JSX.Element {
+  const { job, now, onOpen } = props;
+  const duration = formatDuration(jobDurationSeconds(job, now));
+  const open = (): void => onOpen(job);
+  return (
+    <li
+      className="jp-AtelierJobs-row"
+      data-testid="job-row"
+      data-job-name={job.Name}
+      data-job-kind={job.Kind}
+      data-status={job.Status}
+      tabIndex={0}
+      role="button"
+      aria-label={`Open ${job.Kind} job ${job.Name}`}
+      title={`Open ${job.Kind} job ${job.Name}`}
+      onClick={open}
+      onKeyDown={event => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          open();
+        }
+      }}
+    >
+      <div className="jp-AtelierJobs-rowHeader">
+        <span className="jp-AtelierJobs-rowName">{job.Name}</span>
+        <StatusBadge status={job.Status} secondary={job.SecondaryStatus} />
+      </div>
+      <div className="jp-AtelierJobs-rowLine">
+        <span className="jp-AtelierJobs-kind">{job.Kind}</span>
+        {job.SecondaryStatus && (
+          <span className="jp-AtelierJobs-secondary">
+            {job.SecondaryStatus}
+          </span>
+        )}
+        <span className="jp-AtelierJobs-duration" data-testid="job-duration">
+          {duration}
+        </span>
+      </div>
+      <div className="jp-AtelierJobs-rowLine jp-AtelierJobs-rowMeta">
+        <span title="Instance type">{job.InstanceType || '—'}</span>
+        <span className="jp-AtelierJobs-image" title={job.Image ?? undefined}>
+          {job.Image || '—'}
+        </span>
+      </div>
+      <div className="jp-AtelierJobs-rowLine jp-AtelierJobs-rowMeta">
+        <span title="Created by">{job.CreatedBy || '—'}</span>
+        <time
+          dateTime={job.CreationTime}
+          title={new Date(job.CreationTime).toLocaleString()}
+        >
+          {formatTime(job.CreationTime, now)}
+        </time>
+      </div>
+      {job.FailureReason && (
+        <div className="jp-AtelierJobs-rowFailure" title={job.FailureReason}>
+          {job.FailureReason}
+        </div>
+      )}
+    </li>
+  );
+}

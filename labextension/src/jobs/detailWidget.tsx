@@ -1,0 +1,138 @@
+import { Dialog, ReactWidget } from '@jupyterlab/apputils';
+import { Message } from '@lumino/messaging';
+import * as React from 'react';
+
+import { IJobsApi } from './api';
+import { JobDetailView } from './components/JobDetailView';
+import { ObjectListBody } from './components/ObjectListBody';
+import { JobDetailModel } from './detailModel';
+import { isActive } from './format';
+import { notifyError } from './errors';
+
+/** The content of a job's main area tab. */
+export class JobDetailWidget extends ReactWidget {
+  constructor(options: { model: JobDetailModel; api: IJobsApi }) {
+    super();
+    this.model = options.model;
+    this._api = options.api;
+    this.addClass('jp-AtelierJobs-detailWidget');
+    this.model.changed.connect(() => this.update(), this);
+    this.model.logsChanged.connect(() => {
+      this._logVersion++;
+      this.update();
+    }, this);
+  }
+
+  readonly model: JobDetailModel;
+
+  render(): JSX.Element {
+    return (
+      <JobDetailView
+        model={this.model}
+        api={this._api}
+        now={this._now}
+        logVersion={this._logVersion}
+        stopping={this._stopping}
+        onStop={() => void this.stop()}
+        onList={uri => void this.listObjects(uri)}
+      />
+    );
+  }
+
+  /** Confirm, then stop the job. */
+  async stop(): Promise<void> {
+    const name = this.model.name;
+    const dialog = new Dialog({
+      title: `Stop job ${name}?`,
+      body: 'The container gets SIGTERM, then SIGKILL after 120 s. Its outputs are still uploaded; the job ends Stopped.',
+      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Stop job' })]
+    });
+    const result = await dialog.launch();
+    if (!result.button.accept) {
+      return;
+    }
+    this._stopping = true;
+    this.update();
+    try {
+      await this.model.stop();
+    } catch (error) {
+      notifyError(`Could not stop job ${name}`, error);
+    } finally {
+      this._stopping = false;
+      this.update();
+    }
+  }
+
+  /** Show the objects under a prefix in a dialog. */
+  async listObjects(uri: string): Promise<void> {
+    const prefix = uri.endsWith('/') ? uri : `${uri}/`;
+    const dialog = new Dialog({
+      title: `Objects under ${prefix}`,
+      body: (
+        <ObjectListBody
+          prefix={prefix}
+          load={() => this._api.listObjects(prefix)}
+          objectURL={this._api.objectURL}
+        />
+      ),
+      buttons: [Dialog.okButton({ label: 'Close' })]
+    });
+    dialog.node.setAttribute('aria-label', `Objects under ${prefix}`);
+    await dialog.launch();
+  }
+
+  dispose(): void {
+    this._stopTicking();
+    this.model.dispose();
+    super.dispose();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._resume();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this.isVisible) {
+      this._resume();
+    }
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this.model.pause();
+    this._stopTicking();
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this.model.pause();
+    this._stopTicking();
+    super.onBeforeDetach(msg);
+  }
+
+  private _resume(): void {
+    this.model.resume();
+    if (this._timer === undefined) {
+      this._timer = setInterval(() => {
+        this._now = Date.now();
+        if (isActive(this.model.status)) {
+          this.update();
+        }
+      }, 1000);
+    }
+  }
+
+  private _stopTicking(): void {
+    if (this._timer !== undefined) {
+      clearInterval(this._timer);
+      this._timer = undefined;
+    }
+  }
+
+  private _api: IJobsApi;
+  private _now = Date.now();
+  private _logVersion = 0;
+  private _stopping = false;
+  private _timer: ReturnType<typeof setInterval> | undefined;
+}

@@ -1,0 +1,87 @@
+import { IMetricSample } from './types';
+
+/** The samples of every metric, each sorted by time. */
+export type MetricSeries = Record<string, IMetricSample[]>;
+
+/**
+ * Merge an answer of `/metrics` into the known series: samples are keyed by
+ * timestamp (a new value for a timestamp replaces the old), sorted by time;
+ * metrics missing from the answer are kept.
+ */
+export function mergeSeries(
+  known: MetricSeries,
+  incoming: Record<string, IMetricSample[]> | null | undefined
+): MetricSeries {
+  const merged: MetricSeries = { ...known };
+  for (const [name, samples] of Object.entries(incoming ?? {})) {
+    if (!Array.isArray(samples)) {
+      continue;
+    }
+    const byTime = new Map<number, number>();
+    for (const s of merged[name] ?? []) {
+      byTime.set(s.timestamp, s.value);
+    }
+    for (const s of samples) {
+      if (
+        s &&
+        Number.isFinite(s.timestamp) &&
+        typeof s.value === 'number' &&
+        !Number.isNaN(s.value)
+      ) {
+        byTime.set(s.timestamp, s.value);
+      }
+    }
+    const next = [...byTime.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([timestamp, value]) => ({ timestamp, value }));
+    // Unchanged series keep their identity, so their charts do not redraw.
+    merged[name] = sameSamples(merged[name], next) ? merged[name] : next;
+  }
+  return merged;
+}
+
+/** Metric names in display order (alphabetical). */
+export function metricNames(series: MetricSeries): string[] {
+  return Object.keys(series).sort((a, b) => a.localeCompare(b));
+}
+
+/** The last sample of a series, or null. */
+export function latest(
+  samples: ReadonlyArray<IMetricSample>
+): IMetricSample | null {
+  return samples.length ? samples[samples.length - 1] : null;
+}
+
+/** A value for the chart header: up to 4 significant decimals. */
+export function formatMetricValue(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) {
+    return '—';
+  }
+  if (value !== 0 && Math.abs(value) < 1e-3) {
+    return value.toExponential(2);
+  }
+  return String(Number(value.toPrecision(4)));
+}
+
+/** uPlot's columns: x in seconds (uPlot's time scale), then y. */
+export function chartData(
+  samples: ReadonlyArray<IMetricSample>
+): [number[], number[]] {
+  return [samples.map(s => s.timestamp / 1000), samples.map(s => s.value)];
+}
+
+/** True when two series hold the same samples (no redraw needed). */
+export function sameSamples(
+  a: ReadonlyArray<IMetricSample> | undefined,
+  b: ReadonlyArray<IMetricSample> | undefined
+): boolean {
+  if (a === b) {
+    return true;
+  }
+  if (!a || !b || a.length !== b.length) {
+    return false;
+  }
+  return a.every(
+    (s, i) => s.timestamp === b[i].timestamp && s.value === b[i].value
+  );
+}

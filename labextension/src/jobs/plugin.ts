@@ -1,0 +1,171 @@
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { eventsURL } from '../handler';
+import { createJobsApi } from './api';
+import { JobDetailModel } from './detailModel';
+import { JobDetailWidget } from './detailWidget';
+import { notifyError } from './errors';
+import { NewJobWidget } from './formWidget';
+import { atelierJobsIcon } from './icons';
+import { IWebSocketLike, JobsFeed } from './listFeed';
+import { JobsListModel } from './listModel';
+import { JobsPanel } from './panel';
+import { JobKind } from './types';
+
+/** Stable DOM id of the Jobs panel in the left sidebar. */
+export const JOBS_PANEL_ID = 'atelier-jobs';
+
+/** Command ids of the Jobs panel. */
+export namespace JobCommandIDs {
+  export const open = 'atelier:jobs-open';
+  export const openJob = 'atelier:jobs-open-job';
+  export const newJob = 'atelier:jobs-new';
+  export const refresh = 'atelier:jobs-refresh';
+}
+
+/**
+ * The Jobs panel: training and processing jobs, live; a detail tab per job
+ * (logs, metrics, timeline, inputs and outputs, stop); a new job form.
+ */
+export const jobsPlugin: JupyterFrontEndPlugin<void> = {
+  id: '@atelier/labextension:jobs',
+  description: 'Atelier Jobs panel: training and processing jobs, live.',
+  autoStart: true,
+  optional: [ILayoutRestorer, ICommandPalette, IDefaultFileBrowser],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    fileBrowser: IDefaultFileBrowser | null
+  ): void => {
+    const settings = ServerConnection.makeSettings();
+    const api = createJobsApi(settings);
+    const model = new JobsListModel();
+    const feed = new JobsFeed({
+      model,
+      fetchJobs: filters => api.listJobs(filters),
+      onError: error => notifyError('Atelier: cannot list jobs', error),
+      createSocket: () =>
+        new WebSocket(eventsURL(settings)) as unknown as IWebSocketLike
+    });
+    const tracker = new WidgetTracker<MainAreaWidget<JobDetailWidget>>({
+      namespace: 'atelier-job'
+    });
+
+    const openJob = (kind: JobKind, name: string): void => {
+      const existing = tracker.find(
+        w => w.content.model.kind === kind && w.content.model.name === name
+      );
+      if (existing) {
+        app.shell.activateById(existing.id);
+        return;
+      }
+      const content = new JobDetailWidget({
+        model: new JobDetailModel({ api, kind, name }),
+        api
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = `atelier-job-${kind}-${name}`;
+      widget.title.label = name;
+      widget.title.caption = `${kind === 'training' ? 'Training' : 'Processing'} job ${name}`;
+      widget.title.icon = atelierJobsIcon;
+      widget.title.closable = true;
+      void tracker.add(widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+    };
+
+    const newJob = (): void => {
+      let widget: MainAreaWidget<NewJobWidget> | null = null;
+      const content = new NewJobWidget({
+        api,
+        sourceDir: fileBrowser?.model.path ?? '',
+        onCreated: name => {
+          widget?.dispose();
+          void feed.refresh();
+          openJob('training', name);
+        }
+      });
+      widget = new MainAreaWidget({ content });
+      widget.id = `atelier-new-training-job-${Date.now()}`;
+      widget.title.label = 'New training job';
+      widget.title.icon = atelierJobsIcon;
+      widget.title.closable = true;
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+    };
+
+    const panel = new JobsPanel({
+      model,
+      feed,
+      onOpen: job => openJob(job.Kind, job.Name),
+      onNewJob: newJob
+    });
+    panel.id = JOBS_PANEL_ID;
+    panel.title.icon = atelierJobsIcon;
+    panel.title.caption = 'Atelier: jobs';
+    panel.disposed.connect(() => feed.dispose());
+    // After the Running panel (rank 200).
+    app.shell.add(panel, 'left', { rank: 210 });
+    if (restorer) {
+      restorer.add(panel, JOBS_PANEL_ID);
+      void restorer.restore(tracker, {
+        command: JobCommandIDs.openJob,
+        args: w => ({ kind: w.content.model.kind, name: w.content.model.name }),
+        name: w => `${w.content.model.kind}/${w.content.model.name}`
+      });
+    }
+
+    // Instance types for the filter; the panel works without them.
+    api
+      .instanceTypes()
+      .then(body => {
+        panel.instanceTypes = (body?.instance_types ?? []).map(t => t.name);
+      })
+      .catch(() => undefined);
+
+    app.commands.addCommand(JobCommandIDs.open, {
+      label: 'Show Jobs',
+      caption: 'Atelier: training and processing jobs',
+      execute: () => app.shell.activateById(JOBS_PANEL_ID)
+    });
+    app.commands.addCommand(JobCommandIDs.openJob, {
+      label: args => `Open Job ${(args.name as string) ?? ''}`.trim(),
+      execute: args => {
+        const kind = args.kind === 'processing' ? 'processing' : 'training';
+        if (typeof args.name === 'string' && args.name) {
+          openJob(kind, args.name);
+        }
+      }
+    });
+    app.commands.addCommand(JobCommandIDs.newJob, {
+      label: 'New Training Job…',
+      caption: 'Atelier: create a training job',
+      execute: newJob
+    });
+    app.commands.addCommand(JobCommandIDs.refresh, {
+      label: 'Refresh Jobs',
+      execute: () => feed.refresh()
+    });
+    if (palette) {
+      for (const command of [
+        JobCommandIDs.open,
+        JobCommandIDs.newJob,
+        JobCommandIDs.refresh
+      ]) {
+        palette.addItem({ command, category: 'Atelier' });
+      }
+    }
+  }
+};

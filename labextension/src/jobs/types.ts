@@ -1,0 +1,209 @@
+/**
+ * Shapes of the jobs API (`{baseUrl}atelier/api/jobs`, `training-jobs`,
+ * `processing-jobs`) and of the objects API, as the Jobs panel uses them.
+ * SageMaker's PascalCase names are kept as the server sends them.
+ */
+
+/** The two kinds of jobs the panel lists. */
+export type JobKind = 'training' | 'processing';
+
+/** Primary statuses of SageMaker jobs. */
+export type JobStatus =
+  'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+
+export const JOB_STATUSES: ReadonlyArray<JobStatus> = [
+  'InProgress',
+  'Completed',
+  'Failed',
+  'Stopping',
+  'Stopped'
+];
+
+/** A job of `GET atelier/api/jobs`, and of the `job` events. */
+export interface IJobSummary {
+  Kind: JobKind;
+  Name: string;
+  Arn?: string;
+  Status: string;
+  SecondaryStatus?: string | null;
+  InstanceType?: string | null;
+  Image?: string | null;
+  CreatedBy?: string | null;
+  CreationTime: string;
+  StartTime?: string | null;
+  EndTime?: string | null;
+  DurationSeconds?: number | null;
+  FailureReason?: string | null;
+}
+
+/** Body of `GET atelier/api/jobs`. */
+export interface IJobsResponse {
+  Jobs: IJobSummary[];
+}
+
+/** A frame of the events WebSocket that carries a job change. */
+export interface IJobEvent {
+  type: 'job';
+  job: IJobSummary;
+}
+
+/** One entry of `SecondaryStatusTransitions`. */
+export interface IStatusTransition {
+  Status: string;
+  StartTime?: string | null;
+  EndTime?: string | null;
+  StatusMessage?: string | null;
+}
+
+/** Staging or upload progress, Atelier's addition to describe. */
+export interface IJobProgress {
+  Phase: string;
+  BytesDone: number;
+  BytesTotal: number;
+}
+
+export interface IMetricDefinition {
+  Name: string;
+  Regex: string;
+}
+
+export interface IChannel {
+  ChannelName: string;
+  DataSource: {
+    S3DataSource: {
+      S3Uri: string;
+      S3DataType?: string;
+      S3DataDistributionType?: string;
+    };
+  };
+  ContentType?: string;
+}
+
+/** `POST atelier/api/training-jobs` (SageMaker's CreateTrainingJob). */
+export interface ICreateTrainingJobRequest {
+  TrainingJobName: string;
+  AlgorithmSpecification: {
+    TrainingImage: string;
+    TrainingInputMode?: 'File';
+    MetricDefinitions?: IMetricDefinition[];
+  };
+  HyperParameters?: Record<string, string>;
+  InputDataConfig?: IChannel[];
+  OutputDataConfig: { S3OutputPath: string };
+  ResourceConfig: {
+    InstanceType: string;
+    InstanceCount: number;
+    VolumeSizeInGB?: number;
+  };
+  StoppingCondition: { MaxRuntimeInSeconds: number };
+  Environment?: Record<string, string>;
+  CheckpointConfig?: { S3Uri: string; LocalPath?: string };
+  ScriptMode?: { EntryPoint: string; SourceDir?: string };
+}
+
+/**
+ * A described job: the training job's fields (DescribeTrainingJob) or the
+ * processing job's (DescribeProcessingJob); both carry the secondary status,
+ * its transitions and Progress.
+ */
+export interface IJobDescription {
+  TrainingJobName?: string;
+  ProcessingJobName?: string;
+  TrainingJobArn?: string;
+  ProcessingJobArn?: string;
+  TrainingJobStatus?: string;
+  ProcessingJobStatus?: string;
+  SecondaryStatus?: string | null;
+  SecondaryStatusTransitions?: IStatusTransition[];
+  FailureReason?: string | null;
+  ExitMessage?: string | null;
+  CreationTime?: string | null;
+  TrainingStartTime?: string | null;
+  TrainingEndTime?: string | null;
+  ProcessingStartTime?: string | null;
+  ProcessingEndTime?: string | null;
+  LastModifiedTime?: string | null;
+  TrainingTimeInSeconds?: number | null;
+  BillableTimeInSeconds?: number | null;
+  CreatedBy?: { UserProfileName?: string | null } | null;
+  Progress?: IJobProgress | null;
+  AlgorithmSpecification?: {
+    TrainingImage?: string;
+    MetricDefinitions?: IMetricDefinition[];
+  };
+  AppSpecification?: { ImageUri?: string };
+  HyperParameters?: Record<string, string> | null;
+  InputDataConfig?: IChannel[] | null;
+  OutputDataConfig?: { S3OutputPath?: string } | null;
+  ModelArtifacts?: { S3ModelArtifacts?: string } | null;
+  OutputArtifacts?: { S3OutputArtifacts?: string } | null;
+  CheckpointConfig?: { S3Uri?: string } | null;
+  ResourceConfig?: { InstanceType?: string } | null;
+  ProcessingResources?: {
+    ClusterConfig?: { InstanceType?: string };
+  } | null;
+  ProcessingInputs?: Array<{
+    InputName?: string;
+    S3Input?: { S3Uri?: string; LocalPath?: string };
+  }> | null;
+  ProcessingOutputConfig?: {
+    Outputs?: Array<{
+      OutputName?: string;
+      S3Output?: { S3Uri?: string; LocalPath?: string };
+    }>;
+  } | null;
+  StoppingCondition?: { MaxRuntimeInSeconds?: number } | null;
+  Environment?: Record<string, string> | null;
+  ScriptMode?: { EntryPoint?: string; SourceDir?: string } | null;
+  FinalMetricDataList?: Array<{
+    MetricName: string;
+    Value: number;
+    Timestamp?: string;
+  }> | null;
+}
+
+/** One line of a job's log. */
+export interface ILogEvent {
+  /** Epoch milliseconds. */
+  timestamp: number;
+  message: string;
+}
+
+/** Body of `GET .../logs?nextToken=`. */
+export interface ILogEvents {
+  events: ILogEvent[];
+  nextForwardToken: string;
+}
+
+/** One sample of a metric. */
+export interface IMetricSample {
+  /** Epoch milliseconds. */
+  timestamp: number;
+  value: number;
+}
+
+/** Body of `GET training-jobs/{name}/metrics`. */
+export interface IMetricsResponse {
+  metrics: Record<string, IMetricSample[]>;
+}
+
+/** An object of `GET objects/list?prefix=`. */
+export interface IObjectInfo {
+  key: string;
+  uri: string;
+  size: number;
+  last_modified: string | null;
+}
+
+export interface IObjectListing {
+  objects: IObjectInfo[];
+  truncated: boolean;
+}
+
+/** The parts of `GET atelier/api/health` the form uses. */
+export interface IHealthResponse {
+  status?: string;
+  default_image?: string;
+  default_instance_type?: string;
+  object_store?: { default_bucket?: string | null } | null;
+}
