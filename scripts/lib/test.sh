@@ -2,7 +2,7 @@
 # `atelier test`: build, then every test suite that exists, each one's result, and a summary.
 # A suite that fails does not stop the others; the exit status is 1 when any failed.
 
-SUITES=(java agent e2e extension browser)
+SUITES=(java agent images e2e extension browser)
 SUITE_TIMEOUT=${ATELIER_SUITE_TIMEOUT:-900}   # seconds one suite may take
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 
@@ -63,6 +63,12 @@ suite_agent() {
   if [[ ! -d kernel-gateway/tests ]]; then record agent absent - "kernel-gateway/tests not found"; return; fi
   if ! venv_has pytest; then failed_now agent "pytest is not installed in $VENV (see scripts/test-requirements.txt)"; return; fi
   run_suite agent pytest "$VENV_PY" -m pytest kernel-gateway/tests -q
+}
+
+suite_images() {
+  if [[ ! -d images/tests ]]; then record images absent - "images/tests not found"; return; fi
+  if ! venv_has pytest; then failed_now images "pytest is not installed in $VENV (see scripts/test-requirements.txt)"; return; fi
+  run_suite images pytest "$VENV_PY" -m pytest images/tests -q
 }
 
 suite_e2e() {
@@ -145,12 +151,13 @@ cmd_test() {
     record test-deps FAILED - "pip install of the test requirements failed"
   fi
 
-  # The java suite runs instances in containers: their images first.
-  if [[ " ${selected[*]} " == *" java "* ]]; then
+  # The java and e2e suites run instances and jobs in containers, the images suite training jobs:
+  # the images first.
+  if [[ " ${selected[*]} " == *" "@(java|images|e2e)" "* ]]; then
     t0_images=$(now_ms)
     if ! build_images; then
       printf '\natelier: FAILED: the instance images could not be built (bash images/build.sh); the Docker tests will fail\n' >&2
-      record images FAILED "$(elapsed_since "$t0_images")" "bash images/build.sh failed (see above)"
+      record image-build FAILED "$(elapsed_since "$t0_images")" "bash images/build.sh failed (see above)"
     fi
   fi
 
