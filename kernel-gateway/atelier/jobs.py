@@ -1,7 +1,7 @@
 """Training and processing jobs from notebook code, shaped like the sagemaker SDK.
 
     from atelier import Estimator
-    est = Estimator("atelier/sklearn:latest", hyperparameters={"algorithm": "random_forest", "target": "label"})
+    est = Estimator("atelier/sklearn:latest", hyperparameters={"algorithm": "random_forest_classifier", "target": "label"})
     est.fit({"train": "s3://atelier/data/iris/"})
     est.model_data        # s3://atelier/output/<job>/output/model.tar.gz
 
