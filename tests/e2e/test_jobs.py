@@ -496,3 +496,21 @@ def test_the_atelier_train_magic_runs_a_cell_as_a_training_job_from_a_kernel(api
     finally:
         c.close()
         api.rest.delete(f"/api/kernels/{kid}")
+
+
+@pytest.mark.timeout(300)
+def test_checkpoints_are_staged_before_the_start_and_saved_back_to_s3(api):
+    name = unique("ckpt")
+    prefix = f"s3://atelier/checkpoints/{name}/"
+    api.put_object(prefix + "epoch-1.txt", b"from an earlier run")
+    script = ("import os\n"
+              "d = '/opt/ml/checkpoints'\n"
+              "print('found', sorted(os.listdir(d)), open(os.path.join(d, 'epoch-1.txt')).read(), flush=True)\n"
+              "open(os.path.join(d, 'epoch-2.txt'), 'w').write('written by this run')\n")
+    body = training(name, DATASCIENCE, ScriptMode={"EntryPoint": "train.py", "Files": {"train.py": script}},
+                    CheckpointConfig={"S3Uri": prefix})
+    assert api.create(body).status_code == 201
+    d = api.wait(name)
+    assert d["TrainingJobStatus"] == "Completed", (d.get("FailureReason"), api.log(name)[-2000:])
+    assert "found ['epoch-1.txt'] from an earlier run" in api.log(name)
+    assert api.get_object(prefix + "epoch-2.txt") == b"written by this run"
