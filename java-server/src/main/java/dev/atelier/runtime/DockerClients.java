@@ -22,6 +22,14 @@ public final class DockerClients {
    * {@code tcp://127.0.0.1:2375}, with no API version pinned.
    */
   public static DockerClient unversioned(String dockerHost) {
+    return unversioned(dockerHost, Duration.ofSeconds(120));
+  }
+
+  /**
+   * As {@link #unversioned(String)}, for calls that may rightly wait long (a job's container
+   * followed or waited for until it ends).
+   */
+  public static DockerClient unversioned(String dockerHost, Duration responseTimeout) {
     DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(dockerHost)
         .withApiVersion(RemoteApiVersion.UNKNOWN_VERSION)
@@ -29,7 +37,7 @@ public final class DockerClients {
     return DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .connectionTimeout(Duration.ofSeconds(5))
-        .responseTimeout(Duration.ofSeconds(120))
+        .responseTimeout(responseTimeout)
         .build());
   }
 }

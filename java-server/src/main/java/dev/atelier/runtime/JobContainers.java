@@ -11,9 +11,6 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.nio.charset.StandardCharsets;
@@ -59,13 +56,7 @@ public final class JobContainers implements AutoCloseable {
 
   /** @param dockerHost such as {@code unix:///var/run/docker.sock} */
   public JobContainers(String dockerHost) {
-    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-        .withDockerHost(dockerHost).build();
-    this.docker = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .connectionTimeout(Duration.ofSeconds(5))
-        .responseTimeout(Duration.ofDays(30))
-        .build());
+    this.docker = DockerClients.unversioned(dockerHost, Duration.ofDays(30));
   }
 
   /** Fails, saying how to build it, when the engine does not have the image. */
