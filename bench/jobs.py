@@ -30,7 +30,6 @@ import datetime
 import json
 import os
 import platform
-import secrets
 import shutil
 import subprocess
 import sys
@@ -42,36 +41,17 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import instances  # noqa: E402
 from instances import stats  # noqa: E402
-from kernels import (JAR, MAIN_BIN, child_env, find_java, log, log_tail, machine_info,  # noqa: E402
-                     spawn, stop_all, write_secret)
+from kernels import find_java, log, machine_info, stop_all  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CODE = "import time; print('user-code-start=%.6f' % time.time(), flush=True)"
 PART = 128 << 20
 
 
-class Atelier:
-    def __init__(self, tmp: Path):
-        tmp.mkdir(parents=True, exist_ok=True)
-        self.token = secrets.token_hex(24)
-        self.data = tmp / "data"
-        ready = tmp / "server.json"
-        argv = [find_java(21), "-jar", str(JAR), "--host", "127.0.0.1", "--port", "0",
-                "--token-file", str(write_secret(tmp / "token", self.token)), "--data-dir", str(self.data),
-                "--python", str(MAIN_BIN / "python"), "--root-dir", str(tmp), "--ready-file", str(ready)]
-        self.proc = spawn("atelier", argv, tmp / "atelier.log", child_env(tmp / "env", MAIN_BIN), tmp)
-        end = time.monotonic() + 90
-        while time.monotonic() < end and self.proc.alive():
-            try:
-                self.url = json.loads(ready.read_text())["url"].rstrip("/")
-                break
-            except (OSError, ValueError, KeyError):
-                time.sleep(0.05)
-        else:
-            raise RuntimeError(f"Atelier did not start:\n{log_tail(self.proc.logfile)}")
-        self.s = requests.Session()
-        self.s.headers["Authorization"] = f"token {self.token}"
+class Atelier(instances.Atelier):
+    """The server of the instance benchmark, with the jobs calls."""
 
     def submit(self, image: str, channels: dict[str, str] | None = None) -> tuple[str, float]:
         name = f"bench-{uuid.uuid4().hex[:10]}"

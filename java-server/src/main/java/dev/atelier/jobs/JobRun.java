@@ -287,6 +287,26 @@ abstract class JobRun implements Runnable {
     }
   }
 
+  /** Whether the folder holds any regular file. */
+  static boolean hasFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.anyMatch(Files::isRegularFile);
+    }
+  }
+
+  /** The bytes of the regular files under the folder (0 when there is none). */
+  static long sizeOf(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
   static void deleteTree(Path p) {
     if (!Files.exists(p)) {
       return;

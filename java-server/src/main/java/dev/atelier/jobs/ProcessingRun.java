@@ -153,15 +153,6 @@ final class ProcessingRun extends JobRun {
     job.transition("Processing", "Processing in progress");
   }
 
-  private static long sizeOf(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (var s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-    }
-  }
-
   static List<String> statuses() {
     return List.of("InProgress", "Completed", "Failed", "Stopping", "Stopped");
   }

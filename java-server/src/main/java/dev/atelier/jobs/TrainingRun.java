@@ -370,22 +370,4 @@ final class TrainingRun extends JobRun {
     Files.deleteIfExists(modelTar);
     Files.deleteIfExists(outputTar);
   }
-
-  private static boolean hasFiles(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    try (var s = Files.walk(dir)) {
-      return s.anyMatch(Files::isRegularFile);
-    }
-  }
-
-  private static long sizeOf(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (var s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-    }
-  }
 }
