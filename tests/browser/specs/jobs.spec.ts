@@ -32,7 +32,6 @@ async function addRow(page: Page, testId: string, index: number, key: string, va
 }
 
 test('trains a classifier from the New training job form and follows it to Completed', async ({ page, lab }, testInfo) => {
-  test.setTimeout(180_000);
   await openLab(page, lab, testInfo);
   const panel = await openJobsPanel(page);
 
@@ -76,7 +75,7 @@ test('trains a classifier from the New training job form and follows it to Compl
   const detail = page.getByTestId('job-detail');
   await expect(detail.getByTestId('job-detail-name')).toHaveText(name);
   const log = detail.getByTestId('job-log');
-  await expect(log).toContainText('validation:accuracy=', { timeout: 120_000 });
+  await expect(log).toContainText('validation:accuracy=', { timeout: 90_000 });
   await expect(detail).toHaveAttribute('data-status', 'Completed', { timeout: 60_000 });
   const described = await lab.trainingJob(name);
   expect(described.TrainingJobStatus).toBe('Completed');
@@ -200,7 +199,10 @@ test('stops a running job from its detail view', async ({ page, lab }, testInfo)
     await expect(detail).toHaveAttribute('data-status', /^(Stopping|Stopped)$/);
     await expect(stop).toBeDisabled();
     await expect(detail).toHaveAttribute('data-status', 'Stopped', { timeout: 60_000 });
-    await expect(detail.getByTestId('job-timeline').locator('li').last()).toHaveAttribute('data-status', 'Stopped');
+    const steps = detail.getByTestId('job-timeline').locator('li');
+    await expect
+      .poll(async () => steps.evaluateAll(items => items.map(li => li.getAttribute('data-status'))))
+      .toEqual(['Starting', 'Downloading', 'Training', 'Stopping', 'Uploading', 'Stopped']);
     expect(await page.evaluate(() => (window as any).__atelierStatuses)).toEqual(['InProgress', 'Stopping', 'Stopped']);
     expect((await lab.trainingJob(name)).TrainingJobStatus).toBe('Stopped');
     await expect(row).toHaveAttribute('data-status', 'Stopped');
@@ -208,4 +210,34 @@ test('stops a running job from its detail view', async ({ page, lab }, testInfo)
   } finally {
     await lab.stopTrainingJobIfRunning(name);
   }
+});
+
+test('puts the form’s own and the server’s errors next to their fields', async ({ page, lab }, testInfo) => {
+  await openLab(page, lab, testInfo);
+  const panel = await openJobsPanel(page);
+  await panel.getByTestId('jobs-new').click();
+  const form = page.getByTestId('job-form');
+  await expect(form.getByTestId('job-form-output')).toHaveValue(/^s3:\/\//);
+  await form.getByTestId('job-form-image').fill('atelier/nope:latest');
+  await form.getByTestId('job-form-instance-type').selectOption(TYPE);
+
+  // Script mode without a script: refused in the form, no request made.
+  await form.getByTestId('job-form-mode-script').check();
+  await form.getByTestId('job-form-submit').click();
+  const entryPointField = form.locator('.jp-AtelierJobs-field').filter({ has: page.getByTestId('job-form-entry-point') });
+  await expect(entryPointField.getByTestId('job-form-field-error')).toHaveText('Give the script to run, such as train.py');
+  const name = await form.getByTestId('job-form-name').inputValue();
+
+  // The built-in algorithm needs no script: the error goes; the server refuses the image.
+  await form.getByTestId('job-form-mode-algorithm').check();
+  await expect(form.getByTestId('job-form-field-error')).toHaveCount(0);
+  await form.getByTestId('job-form-submit').click();
+  const imageField = form.locator('.jp-AtelierJobs-field').filter({ has: page.getByTestId('job-form-image') });
+  await expect(imageField.getByTestId('job-form-field-error')).toHaveText(/^image atelier\/nope:latest is not built here/);
+  await expect(page.getByText(/^Could not create the training job: .*atelier\/nope:latest is not built here/)).toBeVisible();
+  await snap(page, testInfo, '01-image-refused');
+  const response = await page.request.get(`${lab.base}/atelier/api/training-jobs/${name}`, {
+    headers: { Authorization: `token ${lab.token}` }
+  });
+  expect(response.status(), 'no job was created').toBe(404);
 });
