@@ -53,11 +53,12 @@ test('trains a classifier from the New training job form and follows it to Compl
   const fileName = `train-${Date.now()}.csv`;
   await form.getByTestId('job-form-channel-add').click();
   await expect(form.getByTestId('job-form-channel-name-0')).toHaveValue('train');
-  await form.getByTestId('job-form-channel-upload-0').setInputFiles({
-    name: fileName,
-    mimeType: 'text/csv',
-    buffer: Buffer.from(classificationCsv())
-  });
+  const choosing = page.waitForEvent('filechooser');
+  await form.getByTestId('job-form-channels').getByText('Upload file…').click();
+  const chooser = await choosing;
+  expect(chooser.element()).toBeTruthy();
+  expect(await chooser.element().getAttribute('data-testid')).toBe('job-form-channel-upload-0');
+  await chooser.setFiles({ name: fileName, mimeType: 'text/csv', buffer: Buffer.from(classificationCsv()) });
   const channelUri = form.getByTestId('job-form-channel-uri-0');
   await expect(channelUri).toHaveValue(new RegExp(`^s3://[a-z0-9.-]+/data/${fileName.replace(/\./g, '\\.')}$`));
   const dataUri = await channelUri.inputValue();
