@@ -20,7 +20,8 @@ import {
 export interface IJobsApi {
   listJobs(filters: IJobFilters): Promise<IJobSummary[]>;
   describe(kind: JobKind, name: string): Promise<IJobDescription>;
-  stop(kind: JobKind, name: string): Promise<void>;
+  /** `POST .../stop`: the job as the server describes it right after (Stopping), or null. */
+  stop(kind: JobKind, name: string): Promise<IJobDescription | null>;
   logs(
     kind: JobKind,
     name: string,
@@ -73,7 +74,11 @@ export function createJobsApi(
     },
     describe: (kind, name) => call<IJobDescription>(jobPath(kind, name)),
     stop: async (kind, name) => {
-      await call<unknown>(`${jobPath(kind, name)}/stop`, { method: 'POST' });
+      const body = await call<IJobDescription | null>(
+        `${jobPath(kind, name)}/stop`,
+        { method: 'POST' }
+      );
+      return body && typeof body === 'object' ? body : null;
     },
     logs: (kind, name, token) => {
       const query = token ? `?nextToken=${encodeURIComponent(token)}` : '';

@@ -99,9 +99,19 @@ export class JobDetailModel {
     }
   }
 
-  /** `POST .../stop`, then read the new state. Rejects with the server's error. */
+  /**
+   * `POST .../stop`: the server's answer (the job Stopping) is shown at
+   * once, then everything is read again. Rejects with the server's error.
+   */
   async stop(): Promise<void> {
-    await this._api.stop(this.kind, this.name);
+    const described = await this._api.stop(this.kind, this.name);
+    if (described && describedStatus(described) && !this._disposed) {
+      // A describe still in flight from before the stop must not win.
+      this._generation++;
+      this._description = described;
+      this._error = null;
+      this._changed.emit();
+    }
     await this.refresh();
   }
 
@@ -124,9 +134,14 @@ export class JobDetailModel {
       const slow = this._count % SLOW_EVERY === 0 || !this._description;
       this._count++;
       if (slow && !isTerminal(this.status)) {
-        this._description = await this._api.describe(this.kind, this.name);
-        this._error = null;
-        this._changed.emit();
+        const generation = this._generation;
+        const described = await this._api.describe(this.kind, this.name);
+        if (generation === this._generation) {
+          this._generation++;
+          this._description = described;
+          this._error = null;
+          this._changed.emit();
+        }
       }
       const terminal = isTerminal(this.status);
       if (!this.logs.done) {
@@ -182,6 +197,8 @@ export class JobDetailModel {
   private _finalMetrics = false;
   private _error: string | null = null;
   private _count = 0;
+  /** Bumped whenever a description is taken; older answers are dropped. */
+  private _generation = 0;
   private _visible = false;
   private _running = false;
   private _disposed = false;

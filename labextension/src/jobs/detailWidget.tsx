@@ -63,9 +63,12 @@ export class JobDetailWidget extends ReactWidget {
     }
   }
 
-  /** Show the objects under a prefix in a dialog. */
+  /**
+   * Show the objects whose key starts with the URI in a dialog: what an
+   * S3Prefix channel stages, the objects of a folder, or a file itself.
+   */
   async listObjects(uri: string): Promise<void> {
-    const prefix = uri.endsWith('/') ? uri : `${uri}/`;
+    const prefix = uri;
     const dialog = new Dialog({
       title: `Objects under ${prefix}`,
       body: (

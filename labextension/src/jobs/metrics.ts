@@ -63,6 +63,35 @@ export function formatMetricValue(value: number | null | undefined): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/** Seconds shown on each side of a lone sample (or samples at one time). */
+export const LONE_SAMPLE_SPAN = 30;
+
+/**
+ * The time axis range of a chart (uPlot's x scale range, in seconds) from
+ * the samples' times: their own span, or a minute around them when they all
+ * share one time. uPlot alone widens a single time to `min + 86400 / ms`
+ * (86,400,000 s, years, with times in seconds), so the times are read here
+ * rather than the range it proposes.
+ */
+export function timeRange(
+  times: ReadonlyArray<number | null | undefined>,
+  min: number | null,
+  max: number | null
+): [number | null, number | null] {
+  const known = times.filter(
+    (t): t is number => typeof t === 'number' && Number.isFinite(t)
+  );
+  if (known.length === 0) {
+    return [min, max];
+  }
+  const first = Math.min(...known);
+  const last = Math.max(...known);
+  if (last - first < 1e-6) {
+    return [first - LONE_SAMPLE_SPAN, last + LONE_SAMPLE_SPAN];
+  }
+  return [first, last];
+}
+
 /** uPlot's columns: x in seconds (uPlot's time scale), then y. */
 export function chartData(
   samples: ReadonlyArray<IMetricSample>

@@ -124,6 +124,40 @@ export class Lab {
     expect(response.status(), `PUT ${path}: ${await response.text()}`).toBe(204);
   }
 
+  /** Stores an object in Atelier's object store (`PUT /atelier/api/objects?uri=`). */
+  async putObject(uri: string, body: string | Buffer, contentType = 'text/csv'): Promise<void> {
+    const path = `/atelier/api/objects?uri=${encodeURIComponent(uri)}`;
+    const response = await this.request.put(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}`, 'Content-Type': contentType },
+      data: body
+    });
+    expect(response.status(), `PUT ${path}: ${await response.text()}`).toBe(201);
+  }
+
+  /** Creates a training job (`POST /atelier/api/training-jobs`, a CreateTrainingJob request). */
+  async createTrainingJob(request: Record<string, unknown>): Promise<void> {
+    const path = '/atelier/api/training-jobs';
+    const response = await this.request.post(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}` },
+      data: request
+    });
+    expect(response.status(), `POST ${path}: ${await response.text()}`).toBe(201);
+  }
+
+  /** DescribeTrainingJob as the Atelier server answers it. */
+  trainingJob(name: string): Promise<Record<string, any>> {
+    return this.getJson<Record<string, any>>(`/atelier/api/training-jobs/${encodeURIComponent(name)}`);
+  }
+
+  /** Stops a training job unless it has ended (cleanup only; 409 when it has ended). */
+  async stopTrainingJobIfRunning(name: string): Promise<void> {
+    const path = `/atelier/api/training-jobs/${encodeURIComponent(name)}/stop`;
+    const response = await this.request.post(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}` }
+    });
+    expect([200, 404, 409], `POST ${path}: ${await response.text()}`).toContain(response.status());
+  }
+
   /** The metadata of a notebook as saved on disk (jupyter_server's contents API). */
   async savedNotebookMetadata(path: string): Promise<Record<string, any>> {
     const encoded = path.split('/').map(encodeURIComponent).join('/');
@@ -271,6 +305,17 @@ export async function runFirstCell(page: Page, name: string, code: string): Prom
 /** The notebook's own toolbar (above its cells). */
 export function notebookToolbar(page: Page, name: string): Locator {
   return notebookPanel(page, name).getByRole('toolbar', { name: 'main area toolbar' });
+}
+
+/** The Atelier Jobs panel, opened from its sidebar tab unless the layout already shows it. */
+export async function openJobsPanel(page: Page): Promise<Locator> {
+  const panel = page.locator('#atelier-jobs');
+  if (!(await panel.isVisible())) {
+    await page.getByRole('tab', { name: 'Atelier: jobs' }).click();
+  }
+  await expect(panel).toBeVisible();
+  await expect(panel.getByRole('heading', { name: /^Jobs/ })).toBeVisible();
+  return panel;
 }
 
 /** The Atelier Running panel, opened from its sidebar tab unless the layout already shows it. */

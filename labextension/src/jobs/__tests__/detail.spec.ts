@@ -183,6 +183,46 @@ describe('JobDetailModel', () => {
     model.dispose();
   });
 
+  it('shows the stop answer at once, and a describe sent before the stop does not undo it', async () => {
+    const { api, state } = fakeApi();
+    const model = new JobDetailModel({
+      api,
+      kind: 'training',
+      name: 'iris',
+      interval: 1000
+    });
+    model.resume();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(model.status).toBe('InProgress');
+
+    // The next describe is slow: it answers InProgress after the stop.
+    let answer: (value: unknown) => void = () => undefined;
+    (api.describe as jest.Mock).mockImplementationOnce(
+      () => new Promise(resolve => (answer = resolve))
+    );
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(api.describe).toHaveBeenCalledTimes(2);
+    (api.stop as jest.Mock).mockImplementationOnce(async () => {
+      state.status = 'Stopping';
+      return { TrainingJobName: 'iris', TrainingJobStatus: 'Stopping' };
+    });
+    const changes: string[] = [];
+    model.changed.connect(() => changes.push(model.status));
+    await model.stop();
+    expect(model.status).toBe('Stopping');
+    expect(changes[0]).toBe('Stopping');
+
+    answer({ TrainingJobName: 'iris', TrainingJobStatus: 'InProgress' });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(model.status).toBe('Stopping');
+    expect(changes).not.toContain('InProgress');
+
+    state.status = 'Stopped';
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(model.status).toBe('Stopped');
+    model.dispose();
+  });
+
   it('keeps the last error and retries less often', async () => {
     const { api } = fakeApi();
     (api.describe as jest.Mock).mockRejectedValueOnce(new Error('no such job'));

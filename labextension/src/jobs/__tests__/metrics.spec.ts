@@ -3,8 +3,25 @@ import {
   formatMetricValue,
   latest,
   mergeSeries,
-  metricNames
+  metricNames,
+  timeRange
 } from '../metrics';
+
+describe('timeRange', () => {
+  it('spans the samples at different times', () => {
+    expect(timeRange([100, 130, 160], 100, 160)).toEqual([100, 160]);
+  });
+
+  it('puts a minute around a lone sample, whatever uPlot proposes', () => {
+    // uPlot proposes min + 86400 / 1e-3 for one time in seconds.
+    expect(timeRange([1000], 1000, 1000 + 86400000)).toEqual([970, 1030]);
+    expect(timeRange([1000, 1000], 1000, 1000)).toEqual([970, 1030]);
+  });
+
+  it('leaves an empty chart alone', () => {
+    expect(timeRange([], null, null)).toEqual([null, null]);
+  });
+});
 
 describe('mergeSeries', () => {
   it('adds new samples in time order and replaces a timestamp value', () => {

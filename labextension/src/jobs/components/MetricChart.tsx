@@ -1,7 +1,7 @@
 import * as React from 'react';
 import uPlot from 'uplot';
 
-import { chartData, formatMetricValue, latest } from '../metrics';
+import { chartData, formatMetricValue, latest, timeRange } from '../metrics';
 import { IMetricSample } from '../types';
 
 export interface IMetricChartProps {
@@ -39,7 +39,13 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
         height: CHART_HEIGHT,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true } },
+        scales: {
+          x: {
+            time: true,
+            range: (u, min, max) =>
+              timeRange(u.data[0] as ArrayLike<number> as number[], min, max)
+          }
+        },
         axes: [axis, { ...axis, size: 50 }],
         series: [
           {},
