@@ -181,6 +181,7 @@ def test_built_in_sklearn_trains_from_a_csv_with_metrics_and_a_loadable_model(ap
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "[1, 0]", run.stderr[-2000:] + run.stdout
     assert containers_of(name) == [], "the finished job's container was left behind"
+    assert "Tini is not running as PID 1" not in api.log(name)
     listed = api.rest.get("/atelier/api/jobs", params={"name_contains": name}).json()["Jobs"]
     assert [(j["Name"], j["Kind"], j["Status"], j["InstanceType"]) for j in listed] == \
         [(name, "training", "Completed", "ml.m5.large")]

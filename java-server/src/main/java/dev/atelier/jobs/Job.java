@@ -160,7 +160,7 @@ public final class Job {
     changed.accept(this);
   }
 
-  /** Ends the job: the last transition closes, times are set. */
+  /** Ends the job: status, end time and the final transition change together, in one event. */
   public void finish(String status, String secondary, String message, String failureReason) {
     synchronized (this) {
       Instant now = clock.instant();
@@ -177,14 +177,26 @@ public final class Job {
           d.put("BillableTimeInSeconds", secs);
         }
       }
-    }
-    transition(secondary, message);
-    synchronized (this) {
+      d.put(statusField(), status);
       ArrayNode ts = d.withArray("SecondaryStatusTransitions");
-      ObjectNode last = (ObjectNode) ts.get(ts.size() - 1);
-      last.put("EndTime", last.get("StartTime").asText());
+      if (!ts.isEmpty()) {
+        ObjectNode last = (ObjectNode) ts.get(ts.size() - 1);
+        if (!last.has("EndTime")) {
+          last.put("EndTime", now.toString());
+        }
+      }
+      ObjectNode t = ts.addObject();
+      t.put("Status", secondary);
+      t.put("StartTime", now.toString());
+      t.put("EndTime", now.toString());
+      t.put("StatusMessage", message);
+      d.put("SecondaryStatus", secondary);
+      d.put("LastModifiedTime", now.toString());
+      d.remove("Progress");
+      save();
     }
-    status(status);
+    log.note(secondary + ": " + message);
+    changed.accept(this);
   }
 
   /** Bytes moved in the current phase; stored at most once a second. */

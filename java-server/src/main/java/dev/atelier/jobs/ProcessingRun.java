@@ -97,6 +97,7 @@ final class ProcessingRun extends JobRun {
     env.put("PROCESSING_JOB_NAME", spec.name());
     env.put("HOME", "/tmp");
     env.put("PYTHONUNBUFFERED", "1");
+    env.put("TINI_SUBREAPER", "1");
     env.putAll(spec.environment());
     Map<String, String> labels = Map.of(JobContext.LABEL_OWNER, ctx.owner(),
         JobContext.LABEL_JOB, Job.PROCESSING + "/" + spec.name());

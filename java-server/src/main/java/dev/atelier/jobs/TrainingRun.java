@@ -174,6 +174,8 @@ final class TrainingRun extends JobRun {
     env.put("TRAINING_JOB_ARN", ctx.arn(Job.TRAINING, spec.name()));
     env.put("HOME", "/tmp");
     env.put("PYTHONUNBUFFERED", "1");
+    // Images whose entrypoint is tini (Atelier's are) run under Docker's init here: tini reaps as a subreaper.
+    env.put("TINI_SUBREAPER", "1");
     List<String> channels = spec.channels().stream().map(TrainingJobSpec.Channel::name).toList();
     Map<String, String> channelDirs = new LinkedHashMap<>();
     for (String c : channels) {
