@@ -416,6 +416,11 @@ def start_kg(tmp: Path, root: Path) -> Host:
     return Host(proc, url, token)
 
 
+# jupyter_server's kernel WebSocket class in gateway mode, for the atelier and kg peers alike
+# (--gateway-ws-class; None: jupyter_server's own GatewayWebSocketConnection).
+GATEWAY_WS_CLASS: str | None = "atelier.jupyter_gateway.NoDelayGatewayWebSocketConnection"
+
+
 def start_jupyter_server(tmp: Path, root: Path, gateway: Host | None, port: int | None = None) -> Host:
     tmp.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(24)
@@ -427,6 +432,9 @@ def start_jupyter_server(tmp: Path, root: Path, gateway: Host | None, port: int 
     }
     if gateway is not None:
         config["GatewayClient"] = {"url": gateway.url, "auth_token": gateway.token}
+        if GATEWAY_WS_CLASS:
+            # As Atelier's launcher configures gateway mode; the same for every gateway peer.
+            config["ServerApp"]["kernel_websocket_connection_class"] = GATEWAY_WS_CLASS
     else:
         # the default iopub data rate limit (1 MB/s) would drop the throughput test's output
         config["ZMQChannelsWebsocketConnection"] = {"limit_rate": False}
@@ -1214,7 +1222,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=None, help="shuffle seed (default: random, recorded)")
     ap.add_argument("--budget", type=float, default=600.0, help="time budget for the whole run, seconds")
     ap.add_argument("--out", default=str(BENCH / "results" / "latest.json"))
+    ap.add_argument("--gateway-ws-class", default=GATEWAY_WS_CLASS,
+                    help="jupyter_server's kernel WebSocket class for both gateway peers, as Atelier's launcher sets "
+                         "it; 'stock' for jupyter_server's own GatewayWebSocketConnection")
     args = ap.parse_args()
+    global GATEWAY_WS_CLASS
+    GATEWAY_WS_CLASS = None if args.gateway_ws_class == "stock" else args.gateway_ws_class
 
     t_run = time.monotonic()
     Bench.deadline = t_run + args.budget
@@ -1241,7 +1254,7 @@ def main() -> int:
         "command": " ".join([os.path.relpath(sys.executable, REPO) if sys.executable.startswith(str(REPO)) else sys.executable,
                              os.path.relpath(__file__, REPO), *sys.argv[1:]]),
         "config": {k: getattr(args, k) for k in ("peers", "rounds", "rtt_per_visit", "warmup", "tp_per_visit",
-                                                 "lines", "flush_lines", "direct_rtt_per_visit", "cases", "browser_cells", "rss_kernels", "rss_peers", "settle", "budget")},
+                                                 "lines", "flush_lines", "direct_rtt_per_visit", "cases", "browser_cells", "rss_kernels", "rss_peers", "settle", "budget", "gateway_ws_class")},
         "seed": seed,
         "loadavg_start": os.getloadavg(),
         "machine": machine_info(java),
