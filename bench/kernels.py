@@ -1201,6 +1201,7 @@ def table(result: dict) -> str:
 # -- main ---------------------------------------------------------------------------------
 
 def main() -> int:
+    global GATEWAY_WS_CLASS
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--peers", default=",".join(PEERS), help="comma-separated subset of atelier,local,kg")
     ap.add_argument("--rounds", type=int, default=4, help="visits per peer, in a shuffled order each round")
@@ -1226,7 +1227,6 @@ def main() -> int:
                     help="jupyter_server's kernel WebSocket class for both gateway peers, as Atelier's launcher sets "
                          "it; 'stock' for jupyter_server's own GatewayWebSocketConnection")
     args = ap.parse_args()
-    global GATEWAY_WS_CLASS
     GATEWAY_WS_CLASS = None if args.gateway_ws_class == "stock" else args.gateway_ws_class
 
     t_run = time.monotonic()
