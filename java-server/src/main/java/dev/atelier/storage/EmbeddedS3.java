@@ -119,12 +119,12 @@ public final class EmbeddedS3 implements AutoCloseable {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.deleteIfExists(tmp);
-      try {
-        // Created owner-only before the secret is written into it.
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(tmp);
+      if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        throw new ObjectStoreException("cannot keep the embedded S3 server's credentials owner-only in " + file
+            + ": its file system has no POSIX permissions; put the data directory on one that has");
       }
+      // Created owner-only before the secret is written into it.
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
