@@ -186,6 +186,13 @@ def main() -> int:
                     "docker cold p50 <= 4 s": c["docker cold"]["p50_s"] <= 4.0},
     }
     Path(args.out).write_text(json.dumps(result, indent=1))
+    print_cases(result)
+    print(json.dumps(result["ratios"]))
+    return 0
+
+
+def print_cases(result: dict) -> None:
+    """The run's command and machine, then its cases as a Markdown table."""
     m = result["machine"]
     print(f"{result['date']}  .venv/bin/python {result['command']}")
     print(f"{m['nproc']} cores ({m['cpu_model']}), {m['mem_total_gib']} GiB, {m['os']}, Docker {result['docker']}, "
@@ -193,11 +200,9 @@ def main() -> int:
     print()
     print("| case | n | p50 s | p95 s | min s | max s |")
     print("|---|---:|---:|---:|---:|---:|")
-    for name, st in c.items():
+    for name, st in result["cases"].items():
         print(f"| {name} | {st['n']} | {st['p50_s']:.3f} | {st['p95_s']:.3f} | {st['min_s']:.3f} | {st['max_s']:.3f} |")
     print()
-    print(json.dumps(result["ratios"]))
-    return 0
 
 
 if __name__ == "__main__":

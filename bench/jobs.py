@@ -33,7 +33,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -203,23 +202,20 @@ def main() -> int:
         cold = drop_caches()
         result["page_cache_dropped"] = cold
         log(f"staging and plain copy, {args.rounds} rounds each, page cache " + ("dropped" if cold else "warm"))
-        stage_runs, copy_runs = [], []
-        for _ in range(args.rounds):
-            stage_runs.append(staging(a, args.image, prefix, parts, cold))
-            copy_runs.append(file_copy(src, tmp / "copy", cold))
-            shutil.rmtree(tmp / "copy")
-        result["staging"] = median_run(stage_runs)
-        result["file_copy"] = median_run(copy_runs)
+
+        def rounds(drop: bool) -> tuple[dict, dict]:
+            stage_runs, copy_runs = [], []
+            for _ in range(args.rounds):
+                stage_runs.append(staging(a, args.image, prefix, parts, drop))
+                copy_runs.append(file_copy(src, tmp / "copy", drop))
+                shutil.rmtree(tmp / "copy")
+            return median_run(stage_runs), median_run(copy_runs)
+
+        result["staging"], result["file_copy"] = rounds(cold)
         log("both again with the data in the page cache")
         file_copy(src, tmp / "copy", False)  # reads src into the cache once
         shutil.rmtree(tmp / "copy")
-        stage_runs, copy_runs = [], []
-        for _ in range(args.rounds):
-            stage_runs.append(staging(a, args.image, prefix, parts, False))
-            copy_runs.append(file_copy(src, tmp / "copy", False))
-            shutil.rmtree(tmp / "copy")
-        result["staging_warm"] = median_run(stage_runs)
-        result["file_copy_warm"] = median_run(copy_runs)
+        result["staging_warm"], result["file_copy_warm"] = rounds(False)
     finally:
         stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -236,16 +232,7 @@ def main() -> int:
         "targets": {"overhead <= 1.5 s": overhead <= 1.5, "staging >= 50% of copy": share >= 0.5},
     }
     Path(args.out).write_text(json.dumps(result, indent=1))
-    m = result["machine"]
-    print(f"{result['date']}  .venv/bin/python {result['command']}")
-    print(f"{m['nproc']} cores ({m['cpu_model']}), {m['mem_total_gib']} GiB, {m['os']}, Docker {result['docker']}, "
-          f"{platform.python_version()}; {result['run_seconds']} s")
-    print()
-    print("| case | n | p50 s | p95 s | min s | max s |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, st in c.items():
-        print(f"| {name} | {st['n']} | {st['p50_s']:.3f} | {st['p95_s']:.3f} | {st['min_s']:.3f} | {st['max_s']:.3f} |")
-    print()
+    instances.print_cases(result)
     for k in ("staging", "file_copy", "staging_warm", "file_copy_warm"):
         s = result[k]
         print(f"{k}: {s['bytes'] / 2**30:.2f} GiB in {s['seconds']:.2f} s = {s['mib_per_s']} MiB/s")

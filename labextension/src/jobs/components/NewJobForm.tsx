@@ -46,6 +46,38 @@ function Field(props: {
   );
 }
 
+/** A labelled text input with its hint and the server's errors for it. */
+function TextField(props: {
+  label: string;
+  id: string;
+  testId: string;
+  errors: ReadonlyArray<string>;
+  hint?: string;
+  placeholder?: string;
+  inputMode?: 'numeric';
+  value: string;
+  onChange: (value: string) => void;
+}): JSX.Element {
+  return (
+    <Field
+      label={props.label}
+      htmlFor={props.id}
+      errors={props.errors}
+      hint={props.hint}
+    >
+      <input
+        id={props.id}
+        className="jp-AtelierJobs-input"
+        data-testid={props.testId}
+        placeholder={props.placeholder}
+        inputMode={props.inputMode}
+        value={props.value}
+        onChange={event => props.onChange(event.target.value)}
+      />
+    </Field>
+  );
+}
+
 /** The "New training job" form: builds and sends a CreateTrainingJob. */
 export function NewJobForm(props: INewJobFormProps): JSX.Element {
   const { api } = props;
@@ -256,23 +288,18 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
           ))}
         </div>
       )}
-      <Field
+      <TextField
         label="Job name"
-        htmlFor="atelier-job-name"
+        id="atelier-job-name"
+        testId="job-form-name"
         errors={exact('TrainingJobName')}
         hint="1-63 letters, digits and hyphens"
-      >
-        <input
-          id="atelier-job-name"
-          className="jp-AtelierJobs-input"
-          data-testid="job-form-name"
-          value={state.name}
-          onChange={event => {
-            nameTouched.current = true;
-            update({ name: event.target.value });
-          }}
-        />
-      </Field>
+        value={state.name}
+        onChange={value => {
+          nameTouched.current = true;
+          update({ name: value });
+        }}
+      />
       <Field
         label="Image"
         htmlFor="atelier-job-image"
@@ -376,35 +403,25 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
         </div>
         {state.mode === 'script' && (
           <>
-            <Field
+            <TextField
               label="Source folder"
-              htmlFor="atelier-job-source-dir"
+              id="atelier-job-source-dir"
+              testId="job-form-source-dir"
               errors={exact('ScriptMode.SourceDir')}
               hint="Relative to the notebook root; empty for the root. Packed and sent with the job."
-            >
-              <input
-                id="atelier-job-source-dir"
-                className="jp-AtelierJobs-input"
-                data-testid="job-form-source-dir"
-                value={state.sourceDir}
-                onChange={event => update({ sourceDir: event.target.value })}
-              />
-            </Field>
-            <Field
+              value={state.sourceDir}
+              onChange={value => update({ sourceDir: value })}
+            />
+            <TextField
               label="Entry point"
-              htmlFor="atelier-job-entry-point"
+              id="atelier-job-entry-point"
+              testId="job-form-entry-point"
               errors={under('ScriptMode.EntryPoint')}
               hint="The script in the source folder, such as train.py"
-            >
-              <input
-                id="atelier-job-entry-point"
-                className="jp-AtelierJobs-input"
-                data-testid="job-form-entry-point"
-                placeholder="train.py"
-                value={state.entryPoint}
-                onChange={event => update({ entryPoint: event.target.value })}
-              />
-            </Field>
+              placeholder="train.py"
+              value={state.entryPoint}
+              onChange={value => update({ entryPoint: value })}
+            />
           </>
         )}
       </fieldset>
@@ -427,49 +444,34 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
         onChange={rows => update({ channels: rows })}
         onUpload={onUpload}
       />
-      <Field
+      <TextField
         label="Output S3 path"
-        htmlFor="atelier-job-output"
+        id="atelier-job-output"
+        testId="job-form-output"
         errors={under('OutputDataConfig')}
         hint="The model and output data go under <path>/<job name>/"
-      >
-        <input
-          id="atelier-job-output"
-          className="jp-AtelierJobs-input"
-          data-testid="job-form-output"
-          placeholder="s3://bucket/jobs/"
-          value={state.outputPath}
-          onChange={event => update({ outputPath: event.target.value })}
-        />
-      </Field>
-      <Field
+        placeholder="s3://bucket/jobs/"
+        value={state.outputPath}
+        onChange={value => update({ outputPath: value })}
+      />
+      <TextField
         label="Checkpoint S3 URI (optional)"
-        htmlFor="atelier-job-checkpoint"
+        id="atelier-job-checkpoint"
+        testId="job-form-checkpoint"
         errors={under('CheckpointConfig')}
-      >
-        <input
-          id="atelier-job-checkpoint"
-          className="jp-AtelierJobs-input"
-          data-testid="job-form-checkpoint"
-          value={state.checkpointUri}
-          onChange={event => update({ checkpointUri: event.target.value })}
-        />
-      </Field>
-      <Field
+        value={state.checkpointUri}
+        onChange={value => update({ checkpointUri: value })}
+      />
+      <TextField
         label="Max runtime (seconds)"
-        htmlFor="atelier-job-max-runtime"
+        id="atelier-job-max-runtime"
+        testId="job-form-max-runtime"
         errors={under('StoppingCondition')}
         hint="The job is stopped after this long (86400 = 1 day)"
-      >
-        <input
-          id="atelier-job-max-runtime"
-          className="jp-AtelierJobs-input"
-          data-testid="job-form-max-runtime"
-          inputMode="numeric"
-          value={state.maxRuntime}
-          onChange={event => update({ maxRuntime: event.target.value })}
-        />
-      </Field>
+        inputMode="numeric"
+        value={state.maxRuntime}
+        onChange={value => update({ maxRuntime: value })}
+      />
       <KeyValueRows
         title="Metric definitions"
         testId="job-form-metric"

@@ -117,25 +117,32 @@ public final class Job {
    */
   public void transition(String secondary, String message) {
     synchronized (this) {
-      Instant now = clock.instant();
-      ArrayNode ts = d.withArray("SecondaryStatusTransitions");
-      if (!ts.isEmpty()) {
-        ObjectNode last = (ObjectNode) ts.get(ts.size() - 1);
-        if (!last.has("EndTime")) {
-          last.put("EndTime", now.toString());
-        }
-      }
-      ObjectNode t = ts.addObject();
-      t.put("Status", secondary);
-      t.put("StartTime", now.toString());
-      t.put("StatusMessage", message);
-      d.put("SecondaryStatus", secondary);
-      d.put("LastModifiedTime", now.toString());
-      d.remove("Progress");
+      addTransition(clock.instant(), secondary, message, false);
       save();
     }
     log.note(secondary + ": " + message);
     changed.accept(this);
+  }
+
+  /** Closes the open transition and opens (or, when {@code last}, opens and closes) the next. */
+  private void addTransition(Instant now, String secondary, String message, boolean last) {
+    ArrayNode ts = d.withArray("SecondaryStatusTransitions");
+    if (!ts.isEmpty()) {
+      ObjectNode open = (ObjectNode) ts.get(ts.size() - 1);
+      if (!open.has("EndTime")) {
+        open.put("EndTime", now.toString());
+      }
+    }
+    ObjectNode t = ts.addObject();
+    t.put("Status", secondary);
+    t.put("StartTime", now.toString());
+    if (last) {
+      t.put("EndTime", now.toString());
+    }
+    t.put("StatusMessage", message);
+    d.put("SecondaryStatus", secondary);
+    d.put("LastModifiedTime", now.toString());
+    d.remove("Progress");
   }
 
   /** Updates the current transition's message (retries, waiting) without a new transition. */
@@ -168,31 +175,36 @@ public final class Job {
         d.put("FailureReason", failureReason.length() > 1024 ? failureReason.substring(0, 1024) : failureReason);
       }
       boolean training = TRAINING.equals(kind);
-      String start = training ? "TrainingStartTime" : "ProcessingStartTime";
       d.put(training ? "TrainingEndTime" : "ProcessingEndTime", now.toString());
-      if (d.hasNonNull(start)) {
-        long secs = Duration.between(Instant.parse(d.get(start).asText()), now).toSeconds();
-        if (training) {
-          d.put("TrainingTimeInSeconds", secs);
-          d.put("BillableTimeInSeconds", secs);
-        }
+      Instant started = startedAt();
+      if (training && started != null) {
+        long secs = Duration.between(started, now).toSeconds();
+        d.put("TrainingTimeInSeconds", secs);
+        d.put("BillableTimeInSeconds", secs);
       }
       d.put(statusField(), status);
-      ArrayNode ts = d.withArray("SecondaryStatusTransitions");
-      if (!ts.isEmpty()) {
-        ObjectNode last = (ObjectNode) ts.get(ts.size() - 1);
-        if (!last.has("EndTime")) {
-          last.put("EndTime", now.toString());
-        }
-      }
-      ObjectNode t = ts.addObject();
-      t.put("Status", secondary);
-      t.put("StartTime", now.toString());
-      t.put("EndTime", now.toString());
-      t.put("StatusMessage", message);
-      d.put("SecondaryStatus", secondary);
-      d.put("LastModifiedTime", now.toString());
-      d.remove("Progress");
+      addTransition(now, secondary, message, true);
+      save();
+    }
+    log.note(secondary + ": " + message);
+    changed.accept(this);
+  }
+
+  private String startField() {
+    return TRAINING.equals(kind) ? "TrainingStartTime" : "ProcessingStartTime";
+  }
+
+  /** When the job's container started, or null before. */
+  public synchronized Instant startedAt() {
+    String s = d.path(startField()).asText(null);
+    return s == null ? null : Instant.parse(s);
+  }
+
+  /** Records the container's start and enters the running secondary status. */
+  void started(Instant at, String secondary, String message) {
+    synchronized (this) {
+      d.put(startField(), at.toString());
+      addTransition(at, secondary, message, false);
       save();
     }
     log.note(secondary + ": " + message);

@@ -26,11 +26,12 @@ public final class JobLog {
   public record Page(List<ObjectNode> events, long next) {}
 
   private final Path file;
+  /** Read from the file when first asked (only a job being followed again needs it). */
   private String lastEngineTimestamp;
+  private boolean lastEngineTimestampKnown;
 
   public JobLog(Path file) {
     this.file = file;
-    this.lastEngineTimestamp = readLastEngineTimestamp();
   }
 
   public Path file() {
@@ -39,6 +40,10 @@ public final class JobLog {
 
   /** The engine timestamp of the last container line recorded, so a re-attached follow skips what is here. */
   public synchronized String lastEngineTimestamp() {
+    if (!lastEngineTimestampKnown) {
+      lastEngineTimestamp = readLastEngineTimestamp();
+      lastEngineTimestampKnown = true;
+    }
     return lastEngineTimestamp;
   }
 
@@ -54,6 +59,7 @@ public final class JobLog {
     if (engineTimestamp != null) {
       e.put("d", engineTimestamp);
       lastEngineTimestamp = engineTimestamp;
+      lastEngineTimestampKnown = true;
     }
     e.put("m", m);
     try {
@@ -101,12 +107,20 @@ public final class JobLog {
     }
   }
 
-  /** The last {@code n} messages, for failure reasons. */
+  /** The last {@code n} container lines (within the log's last 64 KiB), for failure reasons. */
   public synchronized List<String> tail(int n) {
     List<String> out = new ArrayList<>();
-    Page p = read(0, Integer.MAX_VALUE);
-    for (ObjectNode e : p.events()) {
-      String m = e.get("message").asText();
+    long size;
+    try {
+      size = Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return out;
+    }
+    Page p = read(Math.max(0, size - 64 * 1024), Integer.MAX_VALUE);
+    // Reading from the middle of a line yields one unreadable first event: it is dropped below
+    // along with Atelier's own lines.
+    for (int i = size > 64 * 1024 ? 1 : 0; i < p.events().size(); i++) {
+      String m = p.events().get(i).get("message").asText();
       if (!m.startsWith("[atelier] ")) {
         out.add(m);
       }

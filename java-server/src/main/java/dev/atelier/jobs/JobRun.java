@@ -80,10 +80,23 @@ abstract class JobRun implements Runnable {
     return "Uploading the outputs";
   }
 
-  /** When the container started, as recorded in the description. */
-  abstract Instant startedAt();
+  /** The secondary status while the container runs, and its message. */
+  abstract String runningStatus();
 
-  abstract void markStarted(Instant at);
+  abstract String runningMessage();
+
+  /** The first 1024 characters of a reason file the container wrote, or null when there is none. */
+  static String readReason(Path f) {
+    try {
+      if (Files.isRegularFile(f)) {
+        String s = Files.readString(f, java.nio.charset.StandardCharsets.UTF_8).strip();
+        return s.length() > 1024 ? s.substring(0, 1024) : s;
+      }
+    } catch (IOException e) {
+      // as if there were none
+    }
+    return null;
+  }
 
   @Override
   public final void run() {
@@ -169,7 +182,7 @@ abstract class JobRun implements Runnable {
     } catch (RuntimeException e) {
       throw new JobFailure("ClientError: the container could not be started: " + rootMessage(e));
     }
-    markStarted(job.now());
+    job.started(job.now(), runningStatus(), runningMessage());
   }
 
   private JobContainers.Exit followAndWait() throws Exception {
@@ -191,7 +204,7 @@ abstract class JobRun implements Runnable {
           return e;
         } catch (TimeoutException t) {
           tick();
-          Instant started = startedAt();
+          Instant started = job.startedAt();
           if (max != null && started != null && !maxRuntimeExceeded && !stopRequested
               && job.now().isAfter(started.plus(max))) {
             maxRuntimeExceeded = true;

@@ -266,7 +266,9 @@ public final class JobService implements AutoCloseable {
 
   public JobLog.Page logs(String kind, String name, long offset, int limit) {
     describe(kind, name);
-    return new JobLog(ctx.workDir(kind, name).resolve("log.jsonl")).read(offset, limit);
+    Job j = live.get(key(kind, name));
+    JobLog log = j != null ? j.log() : new JobLog(ctx.workDir(kind, name).resolve("log.jsonl"));
+    return log.read(offset, limit);
   }
 
   public Map<String, List<JobStore.Sample>> metrics(String kind, String name) {

@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.Json;
 import dev.atelier.runtime.AgentException;
 import dev.atelier.runtime.JobContainers;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -113,18 +109,11 @@ final class ProcessingRun extends JobRun {
 
   @Override
   String failureFile() {
-    Path f = root().resolve("output/message");
-    try {
-      if (Files.isRegularFile(f)) {
-        String s = Files.readString(f, StandardCharsets.UTF_8).strip();
-        String m = s.length() > 1024 ? s.substring(0, 1024) : s;
-        job.edit(d -> d.put("ExitMessage", m));
-        return m;
-      }
-    } catch (IOException e) {
-      // as if there were none
+    String m = readReason(root().resolve("output/message"));
+    if (m != null) {
+      job.edit(d -> d.put("ExitMessage", m));
     }
-    return null;
+    return m;
   }
 
   @Override
@@ -143,18 +132,12 @@ final class ProcessingRun extends JobRun {
   }
 
   @Override
-  Instant startedAt() {
-    String s = job.describe().path("ProcessingStartTime").asText(null);
-    return s == null ? null : Instant.parse(s);
+  String runningStatus() {
+    return "Processing";
   }
 
   @Override
-  void markStarted(Instant at) {
-    job.edit(d -> d.put("ProcessingStartTime", at.toString()));
-    job.transition("Processing", "Processing in progress");
-  }
-
-  static List<String> statuses() {
-    return List.of("InProgress", "Completed", "Failed", "Stopping", "Stopped");
+  String runningMessage() {
+    return "Processing in progress";
   }
 }

@@ -8,7 +8,6 @@ import dev.atelier.runtime.JobContainers;
 import dev.atelier.storage.ObjectStore.S3Uri;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -316,29 +315,18 @@ final class TrainingRun extends JobRun {
   }
 
   @Override
-  Instant startedAt() {
-    String s = job.describe().path("TrainingStartTime").asText(null);
-    return s == null ? null : Instant.parse(s);
+  String runningStatus() {
+    return "Training";
   }
 
   @Override
-  void markStarted(Instant at) {
-    job.edit(d -> d.put("TrainingStartTime", at.toString()));
-    job.transition("Training", "Training image download completed. Training in progress.");
+  String runningMessage() {
+    return "Training image download completed. Training in progress.";
   }
 
   @Override
   String failureFile() {
-    Path f = ml().resolve("output/failure");
-    try {
-      if (Files.isRegularFile(f)) {
-        String s = Files.readString(f, StandardCharsets.UTF_8).strip();
-        return s.length() > 1024 ? s.substring(0, 1024) : s;
-      }
-    } catch (IOException e) {
-      // as if there were none
-    }
-    return null;
+    return readReason(ml().resolve("output/failure"));
   }
 
   @Override
