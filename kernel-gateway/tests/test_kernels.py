@@ -7,6 +7,7 @@ import signal
 import time
 
 import pytest
+from atelier.agent.managers import NODROP_LAUNCHER, without_output_drops
 
 from conftest import (
     STUBBORN,
@@ -194,3 +195,52 @@ def test_list_with_details_tells_what_adopting_the_kernel_needs(agent, kernels):
     assert k["connection"] == reply["connection"] and k["connection"]["key"]
     assert (k["kernelspec"], k["session_name"], k["alive"]) == ("python3", "/work/nb/a.ipynb", True)
     assert k["interrupt_mode"] == reply["interrupt_mode"]
+
+
+def test_output_waits_for_a_slow_reader_instead_of_being_dropped(kernels):
+    """A reader that stops reading while a cell prints far more than ZeroMQ queues still gets every line.
+
+    The client below reads nothing for three seconds while the kernel prints 20,000 flushed lines
+    (a message each, well past the publisher's 1,000-message mark, the client's own queue and the
+    socket buffers). Stock ipykernel discards what comes past the mark; the agent's launcher makes
+    the kernel wait for the reader instead.
+    """
+    reply = kernels(kernel_id="nodrop")
+    client = connect_client(reply["connection"])
+    try:
+        lines = 20_000
+        msg_id = client.execute(f"for i in range({lines}): print(i, flush=True)")
+        time.sleep(3)
+        text: list[str] = []
+        while True:
+            message = client.get_iopub_msg(timeout=60)
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            if message["msg_type"] == "stream":
+                text.append(message["content"]["text"])
+            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                break
+        printed = "".join(text).split()
+        assert len(printed) == lines, f"{lines - len(printed)} of {lines} lines lost"
+        assert printed == [str(i) for i in range(lines)]
+    finally:
+        client.stop_channels()
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["python", "-m", "ipykernel_launcher", "-f", "{cf}"], ["python", NODROP_LAUNCHER, "-f", "{cf}"]),
+        (["/env/bin/python", "-Xfrozen_modules=off", "-m", "ipykernel", "-f", "{cf}"],
+         ["/env/bin/python", "-Xfrozen_modules=off", NODROP_LAUNCHER, "-f", "{cf}"]),
+        (["python", "-X", "frozen_modules=off", "-m", "ipykernel_launcher", "-f", "{cf}"],
+         ["python", "-X", "frozen_modules=off", NODROP_LAUNCHER, "-f", "{cf}"]),
+        # other kernels, and ipykernel started some other way, are left as they are
+        (["python", "-m", "my_kernel", "-f", "{cf}"], ["python", "-m", "my_kernel", "-f", "{cf}"]),
+        (["python", "run.py", "-m", "ipykernel_launcher"], ["python", "run.py", "-m", "ipykernel_launcher"]),
+        (["ir", "--slave", "-f", "{cf}"], ["ir", "--slave", "-f", "{cf}"]),
+        (["python"], ["python"]),
+    ],
+)
+def test_only_ipykernel_launch_lines_are_rewritten(argv, expected):
+    assert without_output_drops(argv) == expected

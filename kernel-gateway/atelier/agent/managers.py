@@ -59,12 +59,37 @@ def new_manager(
         shutdown_wait_time=shutdown_wait,
         log=logging.getLogger("atelier.agent.jupyter"),
     )
+    km.kernel_spec.argv = without_output_drops(km.kernel_spec.argv)
     km.session.key = key.encode("utf-8")
     if ports is not None:
         # Ports from the published block: the provisioner must not pick its own.
         km.cache_ports = False
         km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port = ports
     return km
+
+
+#: Runs ipykernel with an output publisher that waits instead of dropping (see that file).
+NODROP_LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ipykernel_nodrop.py")
+
+#: Modules whose ``-m`` launch the launcher stands in for.
+_IPYKERNEL_MODULES = ("ipykernel_launcher", "ipykernel")
+
+
+def without_output_drops(argv: list[str]) -> list[str]:
+    """``argv`` with ``-m ipykernel_launcher`` (or ``-m ipykernel``) replaced by the launcher.
+
+    Interpreter options before ``-m`` and the kernel's own arguments after it are kept; a launch
+    line of any other kernel is returned unchanged.
+    """
+    i = 1
+    while i < len(argv) - 1 and argv[i].startswith("-"):
+        if argv[i] == "-m":
+            if argv[i + 1] in _IPYKERNEL_MODULES:
+                return [*argv[:i], NODROP_LAUNCHER, *argv[i + 2 :]]
+            break
+        # -X and -W take their value as the next argument.
+        i += 2 if argv[i] in ("-X", "-W") else 1
+    return list(argv)
 
 
 def describe(km: KernelManager, pid: int) -> dict[str, Any]:
