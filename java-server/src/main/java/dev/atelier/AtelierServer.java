@@ -144,6 +144,11 @@ public final class AtelierServer extends VerticleBase {
         .setMaxWebSocketFrameSize(config.maxMessageBytes())
         .setMaxWebSocketMessageSize(config.maxMessageBytes())
         .setWebSocketSubProtocols(java.util.List.of(dev.atelier.kernels.WireCodec.V1_PROTOCOL))
+        // Browsers always offer permessage-deflate; compressing kernel output on the event loop
+        // makes a 20 MB output arrive 3-4 times later on a local or LAN link (as jupyter_server,
+        // off unless configured).
+        .setPerMessageWebSocketCompressionSupported(config.websocketCompression())
+        .setPerFrameWebSocketCompressionSupported(config.websocketCompression())
         .setCompressionSupported(true);
     Future<HttpServer> gateway = vertx.createHttpServer(options).requestHandler(router).listen()
         .onSuccess(s -> {

@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param replayBufferBytes output kept per disconnected client session for replay on reconnect
  * @param maxMessageBytes the largest single WebSocket message accepted or sent
  * @param clientBufferBytes output one connected client may leave unread before it is closed
+ * @param websocketCompression whether kernel WebSockets accept permessage-deflate when a client offers it
  * @param frontDoorPort port of the front door (the URL users open), -1 when there is none
  * @param jupyterUrl where the front door finds jupyter_server (loopback)
  * @param baseUrl jupyter_server's base URL, such as {@code /user/ada/} under JupyterHub
@@ -60,6 +61,7 @@ public record AtelierConfig(
     long replayBufferBytes,
     int maxMessageBytes,
     long clientBufferBytes,
+    boolean websocketCompression,
     int frontDoorPort,
     java.net.URI jupyterUrl,
     String baseUrl,
