@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -80,27 +79,40 @@ public final class WireCodec {
 
   /** The legacy JSON text frame, with buffers base64-encoded only if asked (the JSON form drops them otherwise). */
   public static byte[] toLegacyJson(WireMessage m) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, m.size() + 256));
-    writeLegacyJson(m, out);
-    return out.toByteArray();
+    return legacyJson(m).toBytes();
   }
 
-  private static void writeLegacyJson(WireMessage m, ByteArrayOutputStream out) {
-    out.writeBytes("{\"header\":".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(m.header());
-    out.writeBytes(",\"msg_id\":".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(quote(m.msgId()));
-    out.writeBytes(",\"msg_type\":".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(quote(m.msgType()));
-    out.writeBytes(",\"parent_header\":".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(m.parentHeader());
-    out.writeBytes(",\"metadata\":".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(m.metadata());
-    out.writeBytes(",\"content\":".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(m.content());
-    out.writeBytes(",\"buffers\":[],\"channel\":".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(quote(m.channel()));
-    out.write('}');
+  /** The parts of a legacy JSON message, in order, so that it is copied once into its final array. */
+  private record Parts(List<byte[]> parts, long length) {
+    byte[] toBytes() {
+      byte[] out = new byte[Math.toIntExact(length)];
+      int at = 0;
+      for (byte[] p : parts) {
+        System.arraycopy(p, 0, out, at, p.length);
+        at += p.length;
+      }
+      return out;
+    }
+  }
+
+  private static final byte[] HEADER_KEY = "{\"header\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MSG_ID_KEY = ",\"msg_id\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MSG_TYPE_KEY = ",\"msg_type\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PARENT_KEY = ",\"parent_header\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] METADATA_KEY = ",\"metadata\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONTENT_KEY = ",\"content\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CHANNEL_KEY = ",\"buffers\":[],\"channel\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLOSE = {'}'};
+
+  private static Parts legacyJson(WireMessage m) {
+    List<byte[]> parts = List.of(HEADER_KEY, m.header(), MSG_ID_KEY, quote(m.msgId()), MSG_TYPE_KEY, quote(m.msgType()),
+        PARENT_KEY, m.parentHeader(), METADATA_KEY, m.metadata(), CONTENT_KEY, m.content(), CHANNEL_KEY,
+        quote(m.channel()), CLOSE);
+    long length = 0;
+    for (byte[] p : parts) {
+      length += p.length;
+    }
+    return new Parts(parts, length);
   }
 
   /**
@@ -108,11 +120,10 @@ public final class WireCodec {
    * buffer; used when a message carries buffers so that they arrive intact.
    */
   public static byte[] toLegacyBinary(WireMessage m) {
-    ByteArrayOutputStream json = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, m.size() + 256));
-    writeLegacyJson(m, json);
+    byte[] json = toLegacyJson(m);
     int n = 1 + m.buffers().size();
     int headerLength = 4 * (n + 1);
-    long total = headerLength + json.size();
+    long total = headerLength + json.length;
     for (byte[] b : m.buffers()) {
       total += b.length;
     }
@@ -120,7 +131,7 @@ public final class WireCodec {
     out.putInt(n);
     int offset = headerLength;
     out.putInt(offset);
-    offset += json.size();
+    offset += json.length;
     for (int i = 0; i < m.buffers().size() - 1; i++) {
       out.putInt(offset);
       offset += m.buffers().get(i).length;
@@ -128,7 +139,7 @@ public final class WireCodec {
     if (!m.buffers().isEmpty()) {
       out.putInt(offset);
     }
-    out.put(json.toByteArray());
+    out.put(json);
     for (byte[] b : m.buffers()) {
       out.put(b);
     }
