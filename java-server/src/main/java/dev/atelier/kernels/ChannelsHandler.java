@@ -4,7 +4,6 @@ import dev.atelier.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -136,23 +135,11 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
       super(ws, limit);
     }
 
-    /** Text messages from this size on are sent as their bytes, without a round trip through a String. */
-    static final int LARGE_TEXT_BYTES = 64 * 1024;
-
     @Override
     io.vertx.core.Future<Void> write(ServerWebSocket ws, WireMessage m) {
-      if (!m.buffers().isEmpty()) {
-        return ws.writeBinaryMessage(Buffer.buffer(WireCodec.toLegacyBinary(m)));
-      }
-      byte[] json = WireCodec.toLegacyJson(m);
-      if (json.length < LARGE_TEXT_BYTES) {
-        return ws.writeTextMessage(new String(json, StandardCharsets.UTF_8));
-      }
-      // The kernel's bytes are already UTF-8 JSON: an empty text frame opens the message and one
-      // continuation frame carries them, which saves decoding and re-encoding a large output
-      // (about 50 ms for 20 MB). Frames written from this one thread keep their order.
-      ws.writeFrame(WebSocketFrame.textFrame("", false));
-      return ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(json), true));
+      return m.buffers().isEmpty()
+          ? ws.writeTextMessage(new String(WireCodec.toLegacyJson(m), StandardCharsets.UTF_8))
+          : ws.writeBinaryMessage(Buffer.buffer(WireCodec.toLegacyBinary(m)));
     }
   }
 

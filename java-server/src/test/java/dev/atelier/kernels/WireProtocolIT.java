@@ -199,7 +199,6 @@ class WireProtocolIT {
 
   @Test
   void oneLargeNonAsciiOutputArrivesAsOneIntactTextMessage() throws Exception {
-    // Past 64 KiB a text message is sent as the kernel's UTF-8 bytes in a continuation frame.
     try (KernelSocket ws = socket("s7b")) {
       String id = ws.send("shell", "execute_request", code("print('é€😀' * 100_000, end='')"));
       String text = ws.collectUntilIdle(id, 60_000).stream().filter(type("stream"))
