@@ -25,6 +25,7 @@ It prints a table and writes ``bench/results/latest.json``. See ``bench/README.m
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import datetime
 import glob
 import hashlib
@@ -588,6 +589,7 @@ class Client:
         n_msgs = n_bytes = 0
         texts: list[str] = []
         status = None
+        self.kernel_dates: dict[str, str] = {}
         while not (reply and idle):
             try:
                 msg, size = self.recv(end)
@@ -598,6 +600,8 @@ class Client:
             if (msg.get("parent_header") or {}).get("msg_id") != mid:
                 continue
             t = msg["msg_type"]
+            if t in ("execute_input", "execute_reply"):
+                self.kernel_dates[t] = msg["header"].get("date", "")
             if t == "execute_reply":
                 reply = True
                 status = msg["content"].get("status")
@@ -698,13 +702,28 @@ def output_run(client: Client, stack: Stack, code: str, expected: str, timeout: 
     dt, status, n_msgs, n_bytes, texts = client.execute(code, timeout=timeout, collect=True)
     c1 = cpu_seconds(pids)
     text = "".join(texts)
+    kernel_s = kernel_seconds(client.kernel_dates)
     return {
         "seconds": dt, "messages": n_msgs, "stream_messages": len(texts),
+        # the kernel's own clock, from execute_input to execute_reply: the cell as the kernel ran it
+        "kernel_seconds": kernel_s,
+        # everything else: request and output through the servers, and the client's decoding
+        "outside_kernel_ms": None if kernel_s is None else round((dt - kernel_s) * 1000, 2),
         "bytes_received": n_bytes, "stream_text_bytes": len(text.encode()),
         "complete": text == expected, "lines_received": text.count("\n"),
         "status": status,
         "cpu_s": {k: round(c1[k] - c0[k], 3) for k in c0},
     }
+
+
+def kernel_seconds(dates: dict[str, str]) -> float | None:
+    """Seconds between the kernel's execute_input and execute_reply headers (the kernel's clock)."""
+    try:
+        start, end = (datetime.datetime.fromisoformat(dates[k].replace("Z", "+00:00"))
+                      for k in ("execute_input", "execute_reply"))
+    except (KeyError, ValueError):
+        return None
+    return (end - start).total_seconds()
 
 
 def rtt_loop(client: Client, warmup: int, n: int) -> list[float]:
@@ -856,8 +875,12 @@ def visit(peer: str, rnd: int, args, tmp: Path, root: Path, java: str) -> dict:
         out["rtt_s"] = rtt_loop(client, args.warmup, args.rtt_per_visit)
         expected = "".join(f"{i}\n" for i in range(args.lines))
         code = f"for i in range({args.lines}): print(i)"
-        for _ in range(args.tp_per_visit):
-            out["throughput"].append(output_run(client, stack, code, expected))
+        for i in range(args.tp_warmup + args.tp_per_visit):
+            run = output_run(client, stack, code, expected)
+            if i >= args.tp_warmup:
+                out["throughput"].append(run)
+            elif not run["complete"]:
+                raise RuntimeError(f"the untimed throughput run received {run['lines_received']} of {args.lines} lines")
         if args.flush_lines:
             expected = "".join(f"{i}\n" for i in range(args.flush_lines))
             code = f"for i in range({args.flush_lines}): print(i, flush=True)"
@@ -944,14 +967,16 @@ def rss_test(peer: str, args, tmp: Path, root: Path, java: str) -> dict:
     try:
         time.sleep(args.settle)
         out["idle"] = kernel_host_rss(host, peer)
-        s = rest(host)
-        t0 = time.perf_counter()
-        ids = []
-        for _ in range(args.rss_kernels):
-            r = s.post(host.url + "/api/kernels", json={"name": "python3"}, timeout=Bench.bound(90))
+        def post(_: int) -> str:
+            r = rest(host).post(host.url + "/api/kernels", json={"name": "python3"}, timeout=Bench.bound(90))
             if r.status_code not in (200, 201):
                 raise RuntimeError(f"POST /api/kernels -> {r.status_code}: {r.text[:300]}")
-            ids.append(r.json()["id"])
+            return r.json()["id"]
+
+        # all at once, as JupyterLab does when it restores a workspace of open notebooks
+        t0 = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.rss_kernels) as pool:
+            ids = list(pool.map(post, range(args.rss_kernels)))
         out["post_all_s"] = round(time.perf_counter() - t0, 2)
         # ready = answers kernel_info_request on its WebSocket (on the host directly)
         for kid in ids:
@@ -962,6 +987,7 @@ def rss_test(peer: str, args, tmp: Path, root: Path, java: str) -> dict:
         time.sleep(args.settle)
         out["with_kernels"] = kernel_host_rss(host, peer)
         out["kernels"] = len(ids)
+        s = rest(host)
         for kid in ids:
             try:
                 s.delete(f"{host.url}/api/kernels/{kid}", timeout=Bench.bound(30))
@@ -1018,10 +1044,26 @@ def browser_test(peer: str, args, tmp: Path, root: Path, java: str) -> dict:
     return {"peer": peer, "lab_loaded_s": round(data["loaded_s"], 2), "chromium": data["chromium"],
             "dom": rtt_stats([x / 1000 for x in data["dom_ms"]]),
             "frame": rtt_stats([x / 1000 for x in data["frame_ms"]]),
-            "dom_ms": [round(x, 2) for x in data["dom_ms"]]}
+            "dom_ms": [round(x, 2) for x in data["dom_ms"]],
+            "big_output": data.get("big_output")}
 
 
 # -- report -------------------------------------------------------------------------------
+
+def median_of(values) -> float | None:
+    xs = [v for v in values if v is not None]
+    return round(statistics.median(xs), 3) if xs else None
+
+
+def ratio_ci(a: list[float], b: list[float], seed: int, n: int = 2000) -> list[float] | None:
+    """95% bootstrap interval of median(a) / median(b), each resampled with replacement."""
+    if len(a) < 3 or len(b) < 3:
+        return None
+    rng = random.Random(seed)
+    rs = sorted(statistics.median(rng.choices(a, k=len(a))) / statistics.median(rng.choices(b, k=len(b)))
+                for _ in range(n))
+    return [round(rs[int(0.025 * n)], 3), round(rs[int(0.975 * n) - 1], 3)]
+
 
 def output_stats(runs: list[dict]) -> dict:
     tp: dict = {"runs": len(runs)}
@@ -1040,6 +1082,8 @@ def output_stats(runs: list[dict]) -> dict:
         "bytes_received_median": statistics.median(t["bytes_received"] for t in runs),
         "stream_text_bytes": runs[0]["stream_text_bytes"],
         "all_complete": all(t["complete"] for t in runs),
+        "kernel_seconds_median": median_of(t.get("kernel_seconds") for t in runs),
+        "outside_kernel_ms_median": median_of(t.get("outside_kernel_ms") for t in runs),
         "cpu_s_median": {k: round(statistics.median(t["cpu_s"][k] for t in runs), 3)
                          for k in runs[0]["cpu_s"]},
     })
@@ -1070,7 +1114,7 @@ def summarize(visits: list[dict], peers: list[str]) -> dict:
     return summary
 
 
-def ratios(summary: dict) -> dict:
+def ratios(summary: dict, seed: int = 0) -> dict:
     def get(peer, *path):
         d = summary.get(peer)
         for p in path:
@@ -1089,6 +1133,9 @@ def ratios(summary: dict) -> dict:
         "atelier_p50_over_local_p50": div(a50, l50),
         "atelier_p50_over_kg_p50": div(a50, k50),
         "atelier_throughput_over_kg_throughput": div(atp, ktp),
+        # the kernel sets this rate and its speed varies from one kernel process to the next
+        "atelier_throughput_over_kg_throughput_ci95": ratio_ci(
+            get("atelier", "throughput", "mb_per_s_all") or [], get("kg", "throughput", "mb_per_s_all") or [], seed),
     }
     met = lambda v, ok: None if v is None else ok(v)
     # not targets: the means, which the 4 ms timer steps under the p50s do not hide
@@ -1114,8 +1161,9 @@ def ratios(summary: dict) -> dict:
 def table(result: dict) -> str:
     lines = []
     s = result["summary"]
-    lines.append("| peer | RTT p50 ms | p90 ms | p99 ms | mean ms | n | 200k lines: s | MB/s | msgs/s | msgs | bytes recv | complete |")
-    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    lines.append("| peer | RTT p50 ms | p90 ms | p99 ms | mean ms | n | 200k lines: s | MB/s | msgs/s | msgs | bytes recv "
+                 "| kernel s | outside the kernel ms | complete |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for peer, d in s.items():
         r, t = d["rtt"], d["throughput"]
         if not r.get("n"):
@@ -1125,7 +1173,8 @@ def table(result: dict) -> str:
             f"| {PEER_LABEL[peer]} | {r['p50_ms']:.2f} | {r['p90_ms']:.2f} | {r['p99_ms']:.2f} | {r['mean_ms']:.2f} "
             f"| {r['n']} | {t.get('seconds_median', float('nan')):.3f} | {t.get('mb_per_s_median', float('nan')):.2f} "
             f"| {t.get('msgs_per_s_median', float('nan')):.0f} | {t.get('messages_median', '-')} "
-            f"| {t.get('bytes_received_median', '-')} | {'yes' if t.get('all_complete') else 'NO'} ({t.get('runs', 0)} runs) |")
+            f"| {t.get('bytes_received_median', '-')} | {t.get('kernel_seconds_median') or '-'} "
+            f"| {t.get('outside_kernel_ms_median') or '-'} | {'yes' if t.get('all_complete') else 'NO'} ({t.get('runs', 0)} runs) |")
     lines.append("")
     lines.append("Diagnostics (not targets): per-line flush output, and round trips without jupyter_server "
                  "(atelier, kg: the gateway's own kernel WebSocket; local: the kernel alone through jupyter_client)")
@@ -1151,7 +1200,9 @@ def table(result: dict) -> str:
     ):
         v = rr[key]
         met = rr["targets"][tkey]
-        lines.append(f"| {key} | {'-' if v is None else f'{v:.3f}'} | {target} | {'-' if met is None else ('yes' if met else 'NO')} |")
+        ci = rr.get(key + "_ci95")
+        shown = ('-' if v is None else f'{v:.3f}') + (f" (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else "")
+        lines.append(f"| {key} | {shown} | {target} | {'-' if met is None else ('yes' if met else 'NO')} |")
     met = rr["targets"]["frontdoor binary and 50 MB cases pass"]
     lines.append(f"| frontdoor binary and 50 MB cases | | pass | {'-' if met is None else ('yes' if met else 'NO')} |")
     for key in ("frontdoor_p50_over_local_p50", "frontdoor_throughput_over_kg_throughput",
@@ -1179,6 +1230,18 @@ def table(result: dict) -> str:
             d, f = b["dom"], b["frame"]
             lines.append(f"| {PEER_LABEL[b['peer']]} | {d['n']} | {d['p50_ms']:.1f} | {d['p90_ms']:.1f} | {d['p99_ms']:.1f} "
                          f"| {f['p50_ms']:.1f} | {f['p99_ms']:.1f} |")
+        big = [b for b in result["browser"] if b.get("big_output")]
+        if big:
+            lines.append("")
+            lines.append("Browser WebSocket (the page's own, on a kernel of its own): one cell printing random base64, "
+                         "from execute_request to idle")
+            lines.append("")
+            lines.append("| peer | output MB | runs | median ms | min ms | max ms | protocol | extensions negotiated |")
+            lines.append("|---|---:|---:|---:|---:|---:|---|---|")
+            for b in big:
+                o = b["big_output"]
+                lines.append(f"| {PEER_LABEL[b['peer']]} | {o['mb']} | {len(o['ms'])} | {statistics.median(o['ms']):.0f} "
+                             f"| {min(o['ms']):.0f} | {max(o['ms']):.0f} | {o.get('protocol', '-')} | {o['extensions'] or '(none)'} |")
     if result.get("rss"):
         lines.append("")
         lines.append(f"| kernel host RSS (MB) | idle | with {result['config']['rss_kernels']} kernels | after shutting them down | agent (idle / with kernels) | kernels total | POSTs / all ready |")
@@ -1204,10 +1267,13 @@ def main() -> int:
     global GATEWAY_WS_CLASS
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--peers", default=",".join(PEERS), help="comma-separated subset of atelier,local,kg")
-    ap.add_argument("--rounds", type=int, default=4, help="visits per peer, in a shuffled order each round")
-    ap.add_argument("--rtt-per-visit", type=int, default=260, help="timed round trips per visit")
+    ap.add_argument("--rounds", type=int, default=8, help="visits per peer, in a shuffled order each round")
+    ap.add_argument("--rtt-per-visit", type=int, default=130, help="timed round trips per visit")
     ap.add_argument("--warmup", type=int, default=50, help="untimed round trips at the start of each visit")
     ap.add_argument("--tp-per-visit", type=int, default=2, help="throughput runs per visit")
+    ap.add_argument("--tp-warmup", type=int, default=1,
+                    help="untimed throughput runs at the start of each visit (every peer's first run is slower: "
+                         "a fresh kernel, and a fresh JVM for Atelier)")
     ap.add_argument("--lines", type=int, default=200_000, help="lines printed by the throughput cell")
     ap.add_argument("--flush-lines", type=int, default=5_000,
                     help="diagnostic: lines printed with flush=True (one message each), once per visit; 0 skips")
@@ -1253,7 +1319,7 @@ def main() -> int:
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "command": " ".join([os.path.relpath(sys.executable, REPO) if sys.executable.startswith(str(REPO)) else sys.executable,
                              os.path.relpath(__file__, REPO), *sys.argv[1:]]),
-        "config": {k: getattr(args, k) for k in ("peers", "rounds", "rtt_per_visit", "warmup", "tp_per_visit",
+        "config": {k: getattr(args, k) for k in ("peers", "rounds", "rtt_per_visit", "warmup", "tp_warmup", "tp_per_visit",
                                                  "lines", "flush_lines", "direct_rtt_per_visit", "cases", "browser_cells", "rss_kernels", "rss_peers", "settle", "budget", "gateway_ws_class")},
         "seed": seed,
         "loadavg_start": os.getloadavg(),
@@ -1334,7 +1400,7 @@ def main() -> int:
     result["order"] = order
     result["loadavg_end"] = os.getloadavg()
     result["summary"] = summarize(visits, peers)
-    result["ratios"] = ratios(result["summary"])
+    result["ratios"] = ratios(result["summary"], seed)
     result["visits"] = [{k: ([round(x * 1000, 3) for x in v[k]] if k in ("rtt_s", "direct_rtt_s") else v[k])
                          for k in v} for v in visits]
     result["run_seconds"] = round(time.monotonic() - t_run, 1)

@@ -20,6 +20,8 @@ const { values: opt } = parseArgs({
     out: { type: 'string' },
     name: { type: 'string', default: 'bench-cells.ipynb' },
     chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
+    'big-mb': { type: 'string', default: '20' },
+    'big-runs': { type: 'string', default: '10' },
   },
 });
 if (!opt.url || !opt.token || !opt.out) {
@@ -86,6 +88,92 @@ async function runOnce(page, n, timeoutMs) {
   return { dom: t.dom - t.key, frame: t.frame - t.key };
 }
 
+/**
+ * The page's own WebSocket (Chromium offers permessage-deflate, as on every socket it opens) on a
+ * kernel of its own, in JupyterLab's protocol (v1 where offered): from an execute_request printing
+ * `mb` MB of random base64 to its idle status, one untimed run and then `runs` timed ones.
+ * JupyterLab's renderer is not involved: this is the transport a browser gets.
+ */
+async function bigOutputRuns(page, mb, runs) {
+  if (!mb || !runs) return null;
+  const auth = { Authorization: `token ${opt.token}`, 'Content-Type': 'application/json' };
+  const r = await fetch(`${base}/api/kernels`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'python3' }) });
+  if (!r.ok) throw new Error(`POST /api/kernels -> ${r.status}: ${await r.text()}`);
+  const kernelId = (await r.json()).id;
+  try {
+    return await page.evaluate(async ([base, token, kernelId, mb, runs]) => {
+      const url = `${base.replace(/^http/, 'ws')}/api/kernels/${kernelId}/channels?session_id=${crypto.randomUUID()}&token=${token}`;
+      // JupyterLab's own protocol: v1 binary frames when the server offers them, else legacy JSON
+      const ws = new WebSocket(url, ['v1.kernel.websocket.jupyter.org']);
+      ws.binaryType = 'arraybuffer';
+      await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error('websocket failed')); });
+      const v1 = ws.protocol === 'v1.kernel.websocket.jupyter.org';
+      const utf8 = new TextDecoder();
+      // v1: a little-endian uint64 count n, n offsets, then channel, header, parent, metadata, content
+      const decode = data => {
+        if (!v1) return { m: JSON.parse(data), size: data.length };
+        const view = new DataView(data);
+        const at = i => Number(view.getBigUint64(8 * (i + 1), true));
+        const part = i => JSON.parse(utf8.decode(new Uint8Array(data, at(i), at(i + 1) - at(i))));
+        const header = part(1);
+        const content = header.msg_type === 'status' ? part(4) : null;
+        return { m: { msg_type: header.msg_type, parent_header: part(2), content }, size: data.byteLength };
+      };
+      const encode = msg => {
+        if (!v1) return JSON.stringify({ ...msg, buffers: [] });
+        const parts = [msg.channel, msg.header, msg.parent_header, msg.metadata, msg.content]
+          .map((p, i) => new TextEncoder().encode(i === 0 ? p : JSON.stringify(p)));
+        const n = parts.length + 1;
+        let offset = 8 * (n + 1);
+        const offsets = [offset];
+        for (const p of parts) offsets.push(offset += p.length);
+        const out = new Uint8Array(offset);
+        const view = new DataView(out.buffer);
+        view.setBigUint64(0, BigInt(n), true);
+        offsets.forEach((o, i) => view.setBigUint64(8 * (i + 1), BigInt(o), true));
+        parts.forEach((p, i) => out.set(p, offsets[i]));
+        return out;
+      };
+      const execute = code => new Promise((resolve, reject) => {
+        const id = crypto.randomUUID();
+        const timer = setTimeout(() => reject(new Error('no idle status within 120 s')), 120_000);
+        let bytes = 0;
+        const t0 = performance.now();
+        ws.onmessage = e => {
+          const { m, size } = decode(e.data);
+          if (m.parent_header.msg_id !== id) return;
+          bytes += size;
+          if (m.msg_type === 'status' && m.content.execution_state === 'idle') {
+            clearTimeout(timer);
+            resolve({ ms: performance.now() - t0, chars: bytes });
+          }
+        };
+        ws.send(encode({
+          header: { msg_id: id, msg_type: 'execute_request', username: '', session: 'bench', date: new Date().toISOString(), version: '5.3' },
+          parent_header: {}, metadata: {}, channel: 'shell',
+          content: { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+        }));
+      });
+      const code = `import base64, os; print(base64.b64encode(os.urandom(${Math.round(mb * 750_000)})).decode())`;
+      await execute('pass');
+      await execute(code);
+      const ms = [];
+      let chars = 0;
+      for (let i = 0; i < runs; i++) {
+        const t = await execute(code);
+        ms.push(t.ms);
+        chars = t.chars;
+      }
+      const extensions = ws.extensions;
+      const protocol = ws.protocol || 'legacy';
+      ws.close();
+      return { mb, ms, chars, extensions, protocol };
+    }, [base, opt.token, kernelId, mb, runs]);
+  } finally {
+    await fetch(`${base}/api/kernels/${kernelId}`, { method: 'DELETE', headers: auth }).catch(() => {});
+  }
+}
+
 const browser = await chromium.launch({ executablePath: opt.chromium, headless: true });
 try {
   await createNotebook();
@@ -119,7 +207,8 @@ try {
     dom.push(t.dom);
     frame.push(t.frame);
   }
-  writeFileSync(opt.out, JSON.stringify({ loaded_s: loadedS, dom_ms: dom, frame_ms: frame,
+  const bigOutput = await bigOutputRuns(page, Number(opt['big-mb']), Number(opt['big-runs']));
+  writeFileSync(opt.out, JSON.stringify({ loaded_s: loadedS, dom_ms: dom, frame_ms: frame, big_output: bigOutput,
     chromium: browser.version() }));
 } catch (error) {
   // what the page showed when it failed, beside the results file
