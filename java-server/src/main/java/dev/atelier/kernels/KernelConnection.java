@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,9 @@ public final class KernelConnection implements AutoCloseable {
   private long lastHeartbeatNanos;
   private boolean heartbeatReported;
   private boolean heartbeatPaused = true;
-  private boolean iopubSeen;
+  /** Nudges of the current wait that got their reply, and those whose idle status arrived. */
+  private final Set<String> nudgesReplied = new HashSet<>();
+  private final Set<String> nudgesIdle = new HashSet<>();
   private CompletableFuture<Void> infoWaiter;
   private boolean closed;
 
@@ -119,13 +122,15 @@ public final class KernelConnection implements AutoCloseable {
   }
 
   /**
-   * Completes once the kernel answers {@code kernel_info_request} and iopub is flowing: until
-   * then a request goes out every 0.5 s (the slow-joiner nudge). Used after start and restart.
+   * Completes once one {@code kernel_info_request} has both its reply on shell and its idle status
+   * on iopub, so iopub is flowing and the last state reported is idle: until then a request goes
+   * out every 0.5 s (the slow-joiner nudge). Used after start and restart.
    */
   public CompletableFuture<Void> awaitReady() {
     CompletableFuture<Void> ready = new CompletableFuture<>();
     loop.execute(() -> {
-      iopubSeen = false;
+      nudgesReplied.clear();
+      nudgesIdle.clear();
       infoWaiter = ready;
       heartbeatPaused = true;
       nudge(ready);
@@ -141,14 +146,17 @@ public final class KernelConnection implements AutoCloseable {
     loop.schedule(NUDGE_MILLIS, () -> nudge(ready));
   }
 
-  private void sendOwn(ZMQ.Socket socket, String msgType) {
-    String header = "{\"msg_id\":\"" + UUID.randomUUID() + "\",\"msg_type\":\"" + msgType
+  /** Sends a message of the gateway's own and returns its msg_id. */
+  private String sendOwn(ZMQ.Socket socket, String msgType) {
+    String msgId = UUID.randomUUID().toString();
+    String header = "{\"msg_id\":\"" + msgId + "\",\"msg_type\":\"" + msgType
         + "\",\"username\":\"atelier\",\"session\":\"" + gatewaySession + "\",\"date\":\""
         + Instant.now() + "\",\"version\":\"5.3\"}";
     byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
     WireMessage m = new WireMessage("shell", "", msgType, header.getBytes(StandardCharsets.UTF_8),
         empty, empty, empty, List.of());
     sendFrames(socket, m.toFrames(signer));
+    return msgId;
   }
 
   private void onGatewayReply(String channel, List<byte[]> frames) {
@@ -157,21 +165,21 @@ public final class KernelConnection implements AutoCloseable {
       badSignatures.incrementAndGet();
       return;
     }
-    if ("kernel_info_reply".equals(msg.get().msgType())) {
-      checkReady(true);
+    if (infoWaiter != null && "kernel_info_reply".equals(msg.get().msgType())) {
+      String[] parent = WireCodec.headerIdAndType(msg.get().parentHeader());
+      if (parent != null && parent[0] != null) {
+        nudgesReplied.add(parent[0]);
+        checkReady();
+      }
     }
   }
 
-  private boolean infoReplySeen;
-
-  private void checkReady(boolean infoReply) {
-    if (infoReply) {
-      infoReplySeen = true;
-    }
-    if (infoWaiter != null && infoReplySeen && iopubSeen) {
+  private void checkReady() {
+    if (infoWaiter != null && nudgesReplied.stream().anyMatch(nudgesIdle::contains)) {
       CompletableFuture<Void> w = infoWaiter;
       infoWaiter = null;
-      infoReplySeen = false;
+      nudgesReplied.clear();
+      nudgesIdle.clear();
       lastHeartbeatNanos = System.nanoTime();
       heartbeatReported = false;
       heartbeatPaused = false;
@@ -187,12 +195,17 @@ public final class KernelConnection implements AutoCloseable {
       return;
     }
     WireMessage m = parsed.get();
-    iopubSeen = true;
-    checkReady(false);
     if ("status".equals(m.msgType())) {
       String state = executionState(m.content());
       if (state != null) {
         listener.onExecutionState(state);
+      }
+      if (infoWaiter != null && "idle".equals(state)) {
+        String[] parent = WireCodec.headerIdAndType(m.parentHeader());
+        if (parent != null && parent[0] != null) {
+          nudgesIdle.add(parent[0]);
+          checkReady();
+        }
       }
     } else if (!NOT_ACTIVITY.contains(m.msgType())) {
       listener.onActivity(Instant.now());
