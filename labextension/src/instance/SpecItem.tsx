@@ -2,7 +2,7 @@ import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import * as React from 'react';
 
-import { notifyError, showNamedDialog } from '../running/actions';
+import { notifyError, showNamedDialog } from '../notify';
 import { IRunningModel } from '../tokens';
 import { CatalogStore } from './catalog';
 import { changeInstance, INotebookPanelLike } from './change';

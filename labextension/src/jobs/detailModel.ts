@@ -1,7 +1,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { IJobsApi } from './api';
-import { messageOf } from './messages';
+import { messageOf } from '../messages';
 import { describedStatus } from './describe';
 import { isTerminal } from './format';
 import { LogFollower } from './logFollower';

@@ -7,7 +7,7 @@ import { JobDetailView } from './components/JobDetailView';
 import { ObjectListBody } from './components/ObjectListBody';
 import { JobDetailModel } from './detailModel';
 import { isActive } from './format';
-import { notifyError } from './errors';
+import { notifyError } from '../notify';
 
 /** The content of a job's main area tab. */
 export class JobDetailWidget extends ReactWidget {

@@ -1,6 +1,6 @@
 import { IDisposable } from '@lumino/disposable';
 
-import { messageOf } from './messages';
+import { messageOf } from '../messages';
 import { JobsListModel } from './listModel';
 import { IJobEvent, IJobSummary } from './types';
 

@@ -15,7 +15,7 @@ import { eventsURL } from '../handler';
 import { createJobsApi } from './api';
 import { JobDetailModel } from './detailModel';
 import { JobDetailWidget } from './detailWidget';
-import { notifyError } from './errors';
+import { notifyError } from '../notify';
 import { NewJobWidget } from './formWidget';
 import { atelierJobsIcon } from './icons';
 import { IWebSocketLike, JobsFeed } from './listFeed';

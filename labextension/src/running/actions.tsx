@@ -1,10 +1,10 @@
-import { Dialog, Notification } from '@jupyterlab/apputils';
+import { Dialog } from '@jupyterlab/apputils';
 import { Kernel, Session } from '@jupyterlab/services';
 import * as React from 'react';
 
 import { requestAPI } from '../handler';
 import { IInstanceRow, IKernelRow } from '../tokens';
-import { messageOf } from './client';
+import { notifyError, showNamedDialog } from '../notify';
 import { ShutdownAllBody } from './components/ShutdownAllBody';
 import { IRunningActions } from './components/RunningView';
 import {
@@ -35,25 +35,6 @@ export interface IActionsOptions {
   sessions?: Session.IManager;
   /** Stop an instance on the server (default: `DELETE instances/{id}`). */
   stopInstance?: (id: string) => Promise<void>;
-}
-
-/** Show an error as a JupyterLab notification. */
-export function notifyError(prefix: string, error: unknown): void {
-  Notification.error(`${prefix}: ${messageOf(error)}`, { autoClose: 8000 });
-}
-
-/**
- * Show a dialog named by its title for assistive technology (JupyterLab
- * names a dialog only when its body is plain text).
- */
-export function showNamedDialog<T>(
-  options: Partial<Dialog.IOptions<T>> & { title: string }
-): Promise<Dialog.IResult<T>> {
-  const dialog = new Dialog<T>(options);
-  if (typeof options.body !== 'string') {
-    dialog.node.setAttribute('aria-label', options.title);
-  }
-  return dialog.launch();
 }
 
 /** `DELETE {baseUrl}atelier/api/instances/{id}`. */

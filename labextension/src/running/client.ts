@@ -1,6 +1,7 @@
 import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 
+import { messageOf } from '../messages';
 import { FeedStatus, IKernelInfo, IKernelsEvent } from '../tokens';
 
 /** The part of the WebSocket API the client uses. */
@@ -223,14 +224,6 @@ export class KernelEventsClient implements IDisposable {
   private _maxDelay: number;
   private _delay: number;
   private _reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-}
-
-/** A readable message for any thrown value. */
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) {
-    return error.message;
-  }
-  return String(error);
 }
 
 export namespace KernelEventsClient {

@@ -1,7 +1,7 @@
 import { IDisposable } from '@lumino/disposable';
 
 import { IInstancesResponse } from '../tokens';
-import { messageOf } from './client';
+import { messageOf } from '../messages';
 import { InstancesModel } from './instancesModel';
 
 /**

@@ -19,7 +19,8 @@ import {
   PluginIDs,
   RUNNING_PANEL_ID
 } from '../tokens';
-import { createActions, notifyError } from './actions';
+import { notifyError } from '../notify';
+import { createActions } from './actions';
 import { KernelEventsClient } from './client';
 import { InstancesFeed } from './instancesFeed';
 import { InstancesModel } from './instancesModel';

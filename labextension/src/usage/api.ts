@@ -3,7 +3,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISignal } from '@lumino/signaling';
 
 import { requestAPI } from '../handler';
-import { notifyError } from '../running/actions';
+import { notifyError } from '../notify';
 import {
   IIdlePoliciesResponse,
   IIdlePolicy,

@@ -1,7 +1,8 @@
 import * as React from 'react';
 
 import { IJobsApi } from '../api';
-import { messageOf, notifyError, statusOf } from '../errors';
+import { messageOf, statusOf } from '../../messages';
+import { notifyError } from '../../notify';
 import {
   FORM_ERROR,
   FormErrors,

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { messageOf } from '../../running/client';
+import { messageOf } from '../../messages';
 import { SectionHeader } from '../../running/components/SectionHeader';
 import { IUsageApi } from '../api';
 import { IIdlePolicy } from '../../tokens';
