@@ -9,7 +9,11 @@ public class ApiException extends RuntimeException {
   private final String reason;
 
   public ApiException(int status, String reason, String message) {
-    super(message);
+    this(status, reason, message, null);
+  }
+
+  public ApiException(int status, String reason, String message, Throwable cause) {
+    super(message, cause);
     this.status = status;
     this.reason = reason;
   }

@@ -29,15 +29,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
       status = api.status();
       reason = api.reason();
       message = api.getMessage();
-    } else if (failure instanceof dev.atelier.storage.NoSuchObjectException missing) {
-      status = 404;
-      reason = "Not Found";
-      message = missing.getMessage();
-    } else if (failure instanceof dev.atelier.storage.ObjectStoreException store) {
-      // The object store is down or refuses us: not the client's fault, and worth retrying.
-      status = 503;
-      reason = "Service Unavailable";
-      message = store.getMessage();
     } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       reason = reasonPhrase(status);
