@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class InstancePool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InstancePool.class);
+  /** The container label that names the instance, read back when a restarted server adopts it. */
+  public static final String LABEL_INSTANCE_ID = "dev.atelier.instance-id";
   private static final Duration SEEN_EVERY = Duration.ofSeconds(30);
 
   /** The pair instances are shared by. */
@@ -182,7 +184,7 @@ public final class InstancePool implements AutoCloseable {
     CompletableFuture<InstanceRuntime.Instance> started = runtime == null
         ? CompletableFuture.failedFuture(new AgentException("no " + runtimeName + " runtime is configured"))
         : runtime.start(new InstanceSpec(type.name(), key.image(), type.vcpus(), type.memoryBytes(), workDir,
-            Map.of("dev.atelier.instance-id", id)));
+            Map.of(LABEL_INSTANCE_ID, id)));
     Pooled p = new Pooled(id, key, type, runtimeName, started);
     byKey.put(key, p);
     byId.put(id, p);

@@ -1,15 +1,20 @@
 package dev.atelier.kernels;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.http.ApiException;
+import dev.atelier.http.Json;
+import dev.atelier.instances.IdlePolicies;
 import dev.atelier.instances.ImageCatalog;
 import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
+import dev.atelier.instances.InstanceRoutes;
 import dev.atelier.instances.InstanceType;
 import dev.atelier.instances.NotebookMetadata;
 import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.DockerRuntime;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.InstanceSpec;
 import dev.atelier.runtime.ZmqLoop;
@@ -24,11 +29,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -39,7 +46,7 @@ import org.zeromq.ZContext;
  * Starts, watches and stops kernels through an instance's agent, and keeps their models: the
  * Kernel Gateway API and Atelier's panels both read from here.
  */
-public final class KernelService implements AutoCloseable, dev.atelier.instances.InstanceRoutes.Kernels {
+public final class KernelService implements AutoCloseable, InstanceRoutes.Kernels {
   private static final Logger LOG = LoggerFactory.getLogger(KernelService.class);
   private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -54,7 +61,7 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
   private final Map<String, ZmqLoop> loops = new ConcurrentHashMap<>();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
-  private final java.util.Set<AgentClient> watchedAgents = ConcurrentHashMap.newKeySet();
+  private final Set<AgentClient> watchedAgents = ConcurrentHashMap.newKeySet();
   private volatile CompletableFuture<InstanceRuntime.Instance> instance;
 
   /**
@@ -508,7 +515,7 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
   }
 
   private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException)
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
         && e.getCause() != null) {
       e = e.getCause();
     }
@@ -526,15 +533,15 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
     return cause;
   }
 
-  private volatile dev.atelier.instances.IdlePolicies idle;
+  private volatile IdlePolicies idle;
 
-  public void idlePolicies(dev.atelier.instances.IdlePolicies policies) {
+  public void idlePolicies(IdlePolicies policies) {
     this.idle = policies;
   }
 
   /** When the kernel's type's idle rule shuts it down (only while it is idle), or null. */
   public Instant kernelIdleShutdownAt(Kernel k) {
-    dev.atelier.instances.IdlePolicies policies = idle;
+    IdlePolicies policies = idle;
     if (policies == null || k.instanceType() == null || !"idle".equals(k.executionState())) {
       return null;
     }
@@ -544,7 +551,7 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
 
   @Override
   public Instant instanceIdleShutdownAt(String instanceId) {
-    dev.atelier.instances.IdlePolicies policies = idle;
+    IdlePolicies policies = idle;
     InstancePool.Pooled p = pool.get(instanceId);
     if (policies == null || p == null || !"running".equals(p.state()) || p.startedAt() == null) {
       return null;
@@ -590,7 +597,7 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
   }
 
   /** The panel's model of a kernel: Atelier's model and when the idle rule shuts it down. */
-  public com.fasterxml.jackson.databind.node.ObjectNode panelModel(Kernel k) {
+  public ObjectNode panelModel(Kernel k) {
     var m = k.atelierModel();
     Instant at = kernelIdleShutdownAt(k);
     m.put("idle_shutdown_at", at == null ? null : at.toString());
@@ -598,8 +605,8 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
   }
 
   @Override
-  public com.fasterxml.jackson.databind.node.ObjectNode kernelSummary(String kernelId) {
-    var n = dev.atelier.http.Json.mapper().createObjectNode();
+  public ObjectNode kernelSummary(String kernelId) {
+    var n = Json.mapper().createObjectNode();
     n.put("id", kernelId);
     Kernel k = kernels.get(kernelId);
     n.put("path", k == null ? null : k.path());
@@ -632,12 +639,12 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
    * their kernels (open notebooks reconnect and keep their state); removes the containers it
    * cannot take over. Returns the adopted instance ids.
    */
-  public java.util.Set<String> adoptInstances(dev.atelier.runtime.DockerRuntime docker) {
-    java.util.Set<String> adopted = new java.util.HashSet<>();
+  public Set<String> adoptInstances(DockerRuntime docker) {
+    Set<String> adopted = new java.util.HashSet<>();
     if (docker == null) {
       return adopted;
     }
-    List<dev.atelier.runtime.DockerRuntime.Adoptable> found;
+    List<DockerRuntime.Adoptable> found;
     try {
       found = docker.adoptable();
     } catch (RuntimeException e) {
@@ -645,9 +652,9 @@ public final class KernelService implements AutoCloseable, dev.atelier.instances
       return adopted;
     }
     for (var a : found) {
-      String iid = a.labels().get("dev.atelier.instance-id");
-      String typeName = a.labels().get(dev.atelier.runtime.DockerRuntime.LABEL_TYPE);
-      String image = a.labels().get(dev.atelier.runtime.DockerRuntime.LABEL_IMAGE);
+      String iid = a.labels().get(InstancePool.LABEL_INSTANCE_ID);
+      String typeName = a.labels().get(DockerRuntime.LABEL_TYPE);
+      String image = a.labels().get(DockerRuntime.LABEL_IMAGE);
       try {
         if (iid == null || typeName == null || image == null) {
           throw new AgentException("it carries no instance labels");
