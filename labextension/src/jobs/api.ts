@@ -5,6 +5,7 @@ import { API_NAMESPACE, errorMessage, requestAPI } from '../handler';
 import { IImagesResponse, IInstanceTypesResponse } from '../tokens';
 import { IJobFilters, filtersQuery } from './filters';
 import {
+  ICreateProcessingJobRequest,
   ICreateTrainingJobRequest,
   IHealthResponse,
   IJobDescription,
@@ -29,6 +30,7 @@ export interface IJobsApi {
   ): Promise<ILogEvents>;
   metrics(name: string): Promise<IMetricsResponse>;
   createTrainingJob(request: ICreateTrainingJobRequest): Promise<void>;
+  createProcessingJob(request: ICreateProcessingJobRequest): Promise<void>;
   images(): Promise<IImagesResponse>;
   instanceTypes(): Promise<IInstanceTypesResponse>;
   health(): Promise<IHealthResponse>;
@@ -88,6 +90,9 @@ export function createJobsApi(
       call<IMetricsResponse>(`${jobPath('training', name)}/metrics`),
     createTrainingJob: async request => {
       await call<unknown>('training-jobs', json(request));
+    },
+    createProcessingJob: async request => {
+      await call<unknown>('processing-jobs', json(request));
     },
     images: () => call<IImagesResponse>('images'),
     instanceTypes: () => call<IInstanceTypesResponse>('instance-types'),

@@ -3,6 +3,7 @@ import * as React from 'react';
 
 import { IJobsApi } from './api';
 import { NewJobForm } from './components/NewJobForm';
+import { NewProcessingJobForm } from './components/NewProcessingJobForm';
 
 /** The content of the "New training job" main area tab. */
 export class NewJobWidget extends ReactWidget {
@@ -26,6 +27,35 @@ export namespace NewJobWidget {
   export interface IOptions {
     api: IJobsApi;
     sourceDir: string;
+    onCreated: (name: string) => void;
+  }
+}
+
+/** The content of the "New processing job" main area tab. */
+export class NewProcessingJobWidget extends ReactWidget {
+  constructor(private _options: NewProcessingJobWidget.IOptions) {
+    super();
+    this.addClass('jp-AtelierJobs-formWidget');
+  }
+
+  render(): JSX.Element {
+    return (
+      <NewProcessingJobForm
+        api={this._options.api}
+        script={this._options.script}
+        readFile={this._options.readFile}
+        onCreated={this._options.onCreated}
+      />
+    );
+  }
+}
+
+export namespace NewProcessingJobWidget {
+  export interface IOptions {
+    api: IJobsApi;
+    /** A Python file to start with (the file browser's selection), or "". */
+    script: string;
+    readFile: (path: string) => Promise<Blob>;
     onCreated: (name: string) => void;
   }
 }

@@ -4,7 +4,7 @@ import { ICreateTrainingJobRequest, IMetricDefinition } from './types';
 /** SageMaker's job name rule. */
 export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]+$/;
-const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_RUNTIME_LIMIT = 2419200;
 export const DEFAULT_MAX_RUNTIME = 86400;
 
@@ -79,7 +79,11 @@ export function defaultMetricsFor(image: string): IMetricDefinition[] {
  * A fresh job name as the sagemaker SDK makes them: the image's name and the
  * time, e.g. `sklearn-2026-05-25-16-51-55-123`.
  */
-export function defaultJobName(image: string, now: Date = new Date()): string {
+export function defaultJobName(
+  image: string,
+  now: Date = new Date(),
+  fallback = 'training'
+): string {
   const repository = image
     .trim()
     .split('@')[0]
@@ -87,7 +91,7 @@ export function defaultJobName(image: string, now: Date = new Date()): string {
   const last = repository.split('/').pop() ?? '';
   let base = last.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   if (!base) {
-    base = 'training';
+    base = fallback;
   }
   const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
   const stamp = [
@@ -132,10 +136,10 @@ export function initialFormState(options: {
   };
 }
 
-const isBlankRow = (row: IKeyValueRow): boolean =>
+export const isBlankRow = (row: IKeyValueRow): boolean =>
   !row.key.trim() && !row.value.trim();
 
-function relativePathError(value: string, what: string): string | null {
+export function relativePathError(value: string, what: string): string | null {
   const path = value.trim();
   if (path.startsWith('/')) {
     return `${what} must be relative to the notebook root, not absolute`;
@@ -280,7 +284,7 @@ export function validateForm(
   return errors;
 }
 
-function validateRows(
+export function validateRows(
   rows: ReadonlyArray<IKeyValueRow>,
   field: string,
   errors: FormErrors,
@@ -318,7 +322,7 @@ function validateRows(
   });
 }
 
-function rowsToMap(
+export function rowsToMap(
   rows: ReadonlyArray<IKeyValueRow>
 ): Record<string, string> | undefined {
   const used = rows.filter(row => !isBlankRow(row));
@@ -428,10 +432,11 @@ export const FORM_ERROR = '_form';
  */
 export function errorsFromServer(
   status: number | null,
-  message: string
+  message: string,
+  nameField = 'TrainingJobName'
 ): FormErrors {
   if (status === 409) {
-    return { TrainingJobName: message };
+    return { [nameField]: message };
   }
   if (status === 400) {
     const named = serverFieldError(message);

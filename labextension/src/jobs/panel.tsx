@@ -5,7 +5,7 @@ import * as React from 'react';
 import { JobsView } from './components/JobsView';
 import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
-import { IJobSummary } from './types';
+import { IJobSummary, JobKind } from './types';
 
 /** How often live durations advance, in ms. */
 const TICK_INTERVAL = 1000;
@@ -94,6 +94,7 @@ export namespace JobsPanel {
     model: JobsListModel;
     feed: JobsFeed;
     onOpen: (job: IJobSummary) => void;
-    onNewJob: () => void;
+    /** Open the form of a new training or processing job. */
+    onNewJob: (kind: JobKind) => void;
   }
 }

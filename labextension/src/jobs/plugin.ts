@@ -16,7 +16,7 @@ import { createJobsApi } from './api';
 import { JobDetailModel } from './detailModel';
 import { JobDetailWidget } from './detailWidget';
 import { notifyError } from '../notify';
-import { NewJobWidget } from './formWidget';
+import { NewJobWidget, NewProcessingJobWidget } from './formWidget';
 import { atelierJobsIcon } from './icons';
 import { IWebSocketLike, JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
@@ -31,6 +31,7 @@ export namespace JobCommandIDs {
   export const open = 'atelier:jobs-open';
   export const openJob = 'atelier:jobs-open-job';
   export const newJob = 'atelier:jobs-new';
+  export const newProcessingJob = 'atelier:jobs-new-processing';
   export const refresh = 'atelier:jobs-refresh';
 }
 
@@ -106,11 +107,32 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(widget.id);
     };
 
+    const newProcessingJob = (): void => {
+      let widget: MainAreaWidget<NewProcessingJobWidget> | null = null;
+      const content = new NewProcessingJobWidget({
+        api,
+        script: selectedPythonFile(fileBrowser),
+        readFile: path => readNotebookFile(app, path),
+        onCreated: name => {
+          widget?.dispose();
+          void feed.refresh();
+          openJob('processing', name);
+        }
+      });
+      widget = new MainAreaWidget({ content });
+      widget.id = `atelier-new-processing-job-${Date.now()}`;
+      widget.title.label = 'New processing job';
+      widget.title.icon = atelierJobsIcon;
+      widget.title.closable = true;
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+    };
+
     const panel = new JobsPanel({
       model,
       feed,
       onOpen: job => openJob(job.Kind, job.Name),
-      onNewJob: newJob
+      onNewJob: kind => (kind === 'processing' ? newProcessingJob() : newJob())
     });
     panel.id = JOBS_PANEL_ID;
     panel.title.icon = atelierJobsIcon;
@@ -154,6 +176,11 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       caption: 'Atelier: create a training job',
       execute: newJob
     });
+    app.commands.addCommand(JobCommandIDs.newProcessingJob, {
+      label: 'New Processing Job…',
+      caption: 'Atelier: run a script or command on data from S3',
+      execute: newProcessingJob
+    });
     app.commands.addCommand(JobCommandIDs.refresh, {
       label: 'Refresh Jobs',
       execute: () => feed.refresh()
@@ -162,6 +189,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       for (const command of [
         JobCommandIDs.open,
         JobCommandIDs.newJob,
+        JobCommandIDs.newProcessingJob,
         JobCommandIDs.refresh
       ]) {
         palette.addItem({ command, category: 'Atelier' });
@@ -169,3 +197,30 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     }
   }
 };
+
+/** The Python file selected in the file browser, or "". */
+function selectedPythonFile(fileBrowser: IDefaultFileBrowser | null): string {
+  const item = fileBrowser?.selectedItems().next();
+  const model = item && !item.done ? item.value : undefined;
+  return model?.type === 'file' && model.path.endsWith('.py') ? model.path : '';
+}
+
+/** A file of the notebook root, as bytes. */
+async function readNotebookFile(
+  app: JupyterFrontEnd,
+  path: string
+): Promise<Blob> {
+  const model = await app.serviceManager.contents.get(path, {
+    content: true,
+    format: 'base64'
+  });
+  if (model.type === 'directory') {
+    throw new Error(`${path} is a folder`);
+  }
+  const text = atob(String(model.content ?? '').replace(/\s+/g, ''));
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    bytes[i] = text.charCodeAt(i);
+  }
+  return new Blob([bytes]);
+}

@@ -101,6 +101,44 @@ export interface ICreateTrainingJobRequest {
   ScriptMode?: { EntryPoint: string; SourceDir?: string };
 }
 
+/** An input staged from S3 to a folder under /opt/ml/processing/. */
+export interface IProcessingInput {
+  InputName: string;
+  S3Input: {
+    S3Uri: string;
+    LocalPath: string;
+    S3DataType: 'S3Prefix';
+    S3InputMode: 'File';
+  };
+}
+
+/** An output uploaded from a folder under /opt/ml/processing/ to S3. */
+export interface IProcessingOutput {
+  OutputName: string;
+  S3Output: { S3Uri: string; LocalPath: string; S3UploadMode: 'EndOfJob' };
+}
+
+/** The CreateProcessingJob request the form sends. */
+export interface ICreateProcessingJobRequest {
+  ProcessingJobName: string;
+  AppSpecification: {
+    ImageUri: string;
+    ContainerEntrypoint?: string[];
+    ContainerArguments?: string[];
+  };
+  ProcessingInputs?: IProcessingInput[];
+  ProcessingOutputConfig?: { Outputs: IProcessingOutput[] };
+  ProcessingResources: {
+    ClusterConfig: {
+      InstanceType: string;
+      InstanceCount: number;
+      VolumeSizeInGB?: number;
+    };
+  };
+  StoppingCondition: { MaxRuntimeInSeconds: number };
+  Environment?: Record<string, string>;
+}
+
 /**
  * A described job: the training job's fields (DescribeTrainingJob) or the
  * processing job's (DescribeProcessingJob); both carry the secondary status,

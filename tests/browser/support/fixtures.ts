@@ -149,6 +149,31 @@ export class Lab {
     return this.getJson<Record<string, any>>(`/atelier/api/training-jobs/${encodeURIComponent(name)}`);
   }
 
+  /** DescribeProcessingJob as the Atelier server answers it. */
+  processingJob(name: string): Promise<Record<string, any>> {
+    return this.getJson<Record<string, any>>(`/atelier/api/processing-jobs/${encodeURIComponent(name)}`);
+  }
+
+  /** An object's bytes as text (`GET /atelier/api/objects?uri=`). */
+  async objectText(uri: string): Promise<string> {
+    const path = `/atelier/api/objects?uri=${encodeURIComponent(uri)}`;
+    const response = await this.request.get(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}` }
+    });
+    expect(response.status(), `GET ${path}: ${await response.text()}`).toBe(200);
+    return response.text();
+  }
+
+  /** Saves a text file in the notebook root (jupyter_server's contents API). */
+  async saveFile(path: string, text: string): Promise<void> {
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    const response = await this.request.put(`${this.base}/api/contents/${encoded}`, {
+      headers: { Authorization: `token ${this.token}` },
+      data: { type: 'file', format: 'text', content: text }
+    });
+    expect([200, 201], `PUT /api/contents/${encoded}: ${await response.text()}`).toContain(response.status());
+  }
+
   /** Stops a training job unless it has ended (cleanup only; 409 when it has ended). */
   async stopTrainingJobIfRunning(name: string): Promise<void> {
     const path = `/atelier/api/training-jobs/${encodeURIComponent(name)}/stop`;

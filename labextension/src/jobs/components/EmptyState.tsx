@@ -1,9 +1,11 @@
 import * as React from 'react';
 
+import { JobKind } from '../types';
+
 export interface IEmptyStateProps {
   /** True when filters hide jobs that exist. */
   filtered: boolean;
-  onNewJob: () => void;
+  onNewJob: (kind: JobKind) => void;
 }
 
 /** What the list shows without jobs: how to start one. */
@@ -17,16 +19,25 @@ export function EmptyState(props: IEmptyStateProps): JSX.Element {
   }
   return (
     <div className="jp-AtelierJobs-empty" data-testid="jobs-empty">
-      <p>No jobs yet. Start a training job:</p>
+      <p>No jobs yet. Start a training or processing job:</p>
       <ul>
         <li>
           <button
             type="button"
             className="jp-AtelierJobs-linkButton"
             title="Open the New training job form"
-            onClick={props.onNewJob}
+            onClick={() => props.onNewJob('training')}
           >
             with the New training job form
+          </button>{' '}
+          or the{' '}
+          <button
+            type="button"
+            className="jp-AtelierJobs-linkButton"
+            title="Open the New processing job form"
+            onClick={() => props.onNewJob('processing')}
+          >
+            New processing job form
           </button>
         </li>
         <li>

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { hasFilters } from '../filters';
 import { JobsListModel } from '../listModel';
-import { IJobSummary } from '../types';
+import { IJobSummary, JobKind } from '../types';
 import { EmptyState } from './EmptyState';
 import { JobFilters } from './JobFilters';
 import { JobRow } from './JobRow';
@@ -12,7 +12,7 @@ export interface IJobsViewProps {
   /** Instance type names for the filter. */
   instanceTypes: ReadonlyArray<string>;
   onOpen: (job: IJobSummary) => void;
-  onNewJob: () => void;
+  onNewJob: (kind: JobKind) => void;
   onRefresh: () => Promise<void>;
 }
 
@@ -51,9 +51,19 @@ export function JobsView(props: IJobsViewProps): JSX.Element {
             data-testid="jobs-new"
             aria-label="New training job"
             title="New training job"
-            onClick={onNewJob}
+            onClick={() => onNewJob('training')}
           >
-            New job
+            + Training
+          </button>
+          <button
+            type="button"
+            className="jp-AtelierJobs-button"
+            data-testid="jobs-new-processing"
+            aria-label="New processing job"
+            title="New processing job"
+            onClick={() => onNewJob('processing')}
+          >
+            + Processing
           </button>
         </div>
       </div>

@@ -1,0 +1,253 @@
+import * as React from 'react';
+
+import { IJobsApi } from '../api';
+import {
+  FormErrors,
+  defaultJobName,
+  errorsFromServer,
+  errorsUnder
+} from '../jobForm';
+import {
+  CODE_PATH,
+  IProcessingFormState,
+  buildProcessingRequest,
+  initialProcessingState,
+  outputUri,
+  scriptUri,
+  validateProcessingForm
+} from '../processingForm';
+import { messageOf, statusOf } from '../../messages';
+import { notifyError } from '../../notify';
+import {
+  EnvironmentRows,
+  JobFormFrame,
+  MaxRuntimeField,
+  TextField,
+  useFormCatalog
+} from './FormFields';
+import { MountRows } from './MountRows';
+
+export interface INewProcessingJobFormProps {
+  api: IJobsApi;
+  /** A Python file to start with (relative to the notebook root), or "". */
+  script: string;
+  /** Reads a file of the notebook root (the script to send). */
+  readFile: (path: string) => Promise<Blob>;
+  onCreated: (name: string) => void;
+}
+
+/** The request paths the form shows next to a field of its own. */
+const KNOWN = [
+  'ProcessingJobName',
+  'AppSpecification.ImageUri',
+  'ProcessingResources.ClusterConfig.InstanceType',
+  'AppSpecification',
+  'Script',
+  'ProcessingInputs',
+  'ProcessingOutputConfig',
+  'StoppingCondition',
+  'Environment'
+] as const;
+
+/** A server error on the script's own input (the last one) shown on the script. */
+function scriptErrors(
+  errors: FormErrors,
+  state: IProcessingFormState
+): FormErrors {
+  const rows = state.inputs.filter(
+    r => r.name.trim() || r.uri.trim() || r.localPath.trim()
+  ).length;
+  const code = `ProcessingInputs[${rows}]`;
+  const mapped: FormErrors = {};
+  for (const [key, message] of Object.entries(errors)) {
+    if (state.script.trim() && key.startsWith(code)) {
+      mapped.Script = `${key}: ${message}`;
+    } else {
+      mapped[key] = message;
+    }
+  }
+  return mapped;
+}
+
+/**
+ * The "New processing job" form: sends the script (if any) to the object
+ * store, then a CreateProcessingJob that stages it and runs it.
+ */
+export function NewProcessingJobForm(
+  props: INewProcessingJobFormProps
+): JSX.Element {
+  const { api } = props;
+  const [state, setState] = React.useState<IProcessingFormState>(() =>
+    initialProcessingState({ script: props.script })
+  );
+  const [errors, setErrors] = React.useState<FormErrors>({});
+  const [submitted, setSubmitted] = React.useState(false);
+  const [busy, setBusy] = React.useState<string | null>(null);
+  const nameTouched = React.useRef(false);
+  const catalog = useFormCatalog(api, defaults =>
+    setState(old => ({
+      ...old,
+      image: old.image || defaults.image,
+      name:
+        nameTouched.current || old.image
+          ? old.name
+          : defaultJobName(defaults.image, undefined, 'processing'),
+      instanceType: old.instanceType || defaults.instanceType
+    }))
+  );
+  const { types, bucket } = catalog;
+
+  const update = (change: Partial<IProcessingFormState>): void => {
+    setState(old => ({ ...old, ...change }));
+  };
+
+  // After a first submit, errors follow the edits.
+  React.useEffect(() => {
+    if (submitted) {
+      setErrors(validateProcessingForm(state, types, bucket));
+    }
+  }, [state, types, bucket]);
+
+  const onImage = (image: string): void =>
+    update(
+      nameTouched.current
+        ? { image }
+        : { image, name: defaultJobName(image, undefined, 'processing') }
+    );
+
+  const submit = async (): Promise<void> => {
+    setSubmitted(true);
+    const found = validateProcessingForm(state, types, bucket);
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      return;
+    }
+    const script = state.script.trim();
+    try {
+      if (script && bucket) {
+        setBusy(`Sending ${script}…`);
+        let body: Blob;
+        try {
+          body = await props.readFile(script);
+        } catch (error) {
+          setErrors({ Script: `Cannot read ${script}: ${messageOf(error)}` });
+          return;
+        }
+        await api.uploadObject(scriptUri(script, state.name, bucket), body);
+      }
+      setBusy('Creating…');
+      const request = buildProcessingRequest(state, bucket);
+      await api.createProcessingJob(request);
+      props.onCreated(request.ProcessingJobName);
+    } catch (error) {
+      setErrors(
+        scriptErrors(
+          errorsFromServer(
+            statusOf(error),
+            messageOf(error),
+            'ProcessingJobName'
+          ),
+          state
+        )
+      );
+      notifyError('Could not create the processing job', error);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const under = (prefix: string): string[] => errorsUnder(errors, prefix);
+  const exact = (key: string): string[] => (errors[key] ? [errors[key]] : []);
+  const script = state.script.trim();
+
+  return (
+    <JobFormFrame
+      title="New processing job"
+      testId="processing-form"
+      idPrefix="atelier-processing"
+      catalog={catalog}
+      errors={errors}
+      known={KNOWN}
+      name={state.name}
+      image={state.image}
+      instanceType={state.instanceType}
+      onName={name => {
+        nameTouched.current = true;
+        update({ name });
+      }}
+      onImage={onImage}
+      onInstanceType={instanceType => update({ instanceType })}
+      submitText="Create processing job"
+      busy={busy}
+      disabled={busy !== null}
+      onSubmit={() => void submit()}
+    >
+      <fieldset className="jp-AtelierJobs-fieldset">
+        <legend>Code</legend>
+        <TextField
+          label="Script (optional)"
+          id="atelier-processing-script"
+          testId="processing-form-script"
+          errors={exact('Script')}
+          hint={`A file relative to the notebook root; sent with the job to ${CODE_PATH}/`}
+          placeholder="preprocess.py"
+          value={state.script}
+          onChange={value => update({ script: value })}
+        />
+        <TextField
+          label={script ? 'Interpreter' : 'Command'}
+          id="atelier-processing-command"
+          testId="processing-form-command"
+          errors={under('AppSpecification.ContainerEntrypoint')}
+          hint={
+            script
+              ? 'Runs the script; python3 when empty'
+              : 'The container entrypoint, as words ("quotes" keep blanks)'
+          }
+          placeholder={script ? 'python3' : 'python3 /opt/ml/code/run.py'}
+          value={state.command}
+          onChange={value => update({ command: value })}
+        />
+        <TextField
+          label="Arguments"
+          id="atelier-processing-arguments"
+          testId="processing-form-arguments"
+          errors={under('AppSpecification.ContainerArguments')}
+          placeholder="--train-ratio 0.8"
+          value={state.arguments}
+          onChange={value => update({ arguments: value })}
+        />
+      </fieldset>
+      <MountRows
+        kind="input"
+        testId="processing-form-input"
+        rows={state.inputs}
+        rowErrors={i => under(`ProcessingInputs[${i}]`)}
+        errors={exact('ProcessingInputs')}
+        onChange={inputs => update({ inputs })}
+      />
+      <MountRows
+        kind="output"
+        testId="processing-form-output"
+        rows={state.outputs}
+        defaultUri={row => outputUri(row, state.name, bucket)}
+        rowErrors={i => under(`ProcessingOutputConfig.Outputs[${i}]`)}
+        errors={exact('ProcessingOutputConfig.Outputs')}
+        onChange={outputs => update({ outputs })}
+      />
+      <MaxRuntimeField
+        idPrefix="atelier-processing"
+        testId="processing-form"
+        errors={under('StoppingCondition')}
+        value={state.maxRuntime}
+        onChange={maxRuntime => update({ maxRuntime })}
+      />
+      <EnvironmentRows
+        testId="processing-form"
+        errors={under('Environment')}
+        rows={state.environment}
+        onChange={environment => update({ environment })}
+      />
+    </JobFormFrame>
+  );
+}
