@@ -83,4 +83,20 @@ test('runs a script from the notebook folder as a processing job, from the form 
   expect(await lab.objectText(`s3://atelier/jobs/${name}/code/${script}`)).toBe(SCRIPT);
   expect(await lab.objectText(`${outputUri}/summary.txt`)).toBe('rows=40 label=label\n');
   await expect(detail.getByTestId('job-outputs')).toContainText(outputUri);
+
+  // The same name again, with the script changed on disk: refused before the script is sent, so
+  // the job's code stays what it ran.
+  await lab.saveFile(script, '# changed\n');
+  await panel.getByTestId('jobs-new-processing').click();
+  const again = page.getByTestId('processing-form');
+  await expect(again).toBeVisible();
+  await again.getByTestId('processing-form-image').fill('atelier/sklearn:latest');
+  await again.getByTestId('processing-form-instance-type').selectOption(TYPE);
+  await again.getByTestId('processing-form-name').fill(name);
+  await again.getByTestId('processing-form-script').fill(script);
+  await again.getByTestId('processing-form-submit').click();
+  const nameField = again.locator('.jp-AtelierJobs-field', { has: page.getByTestId('processing-form-name') });
+  await expect(nameField.getByRole('alert')).toContainText(`a processing job named '${name}' already exists`);
+  await expect(again.getByTestId('processing-form-submit')).toBeEnabled();
+  expect(await lab.objectText(`s3://atelier/jobs/${name}/code/${script}`)).toBe(SCRIPT);
 });

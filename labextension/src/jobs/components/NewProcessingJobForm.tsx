@@ -49,6 +49,22 @@ const KNOWN = [
   'Environment'
 ] as const;
 
+/** True when the server has a processing job of that name. */
+async function processingJobExists(
+  api: IJobsApi,
+  name: string
+): Promise<boolean> {
+  try {
+    await api.describe('processing', name);
+    return true;
+  } catch (error) {
+    if (statusOf(error) === 404) {
+      return false;
+    }
+    throw error;
+  }
+}
+
 /** A server error on the script's own input (the last one) shown on the script. */
 function scriptErrors(
   errors: FormErrors,
@@ -125,6 +141,14 @@ export function NewProcessingJobForm(
     const script = state.script.trim();
     try {
       if (script && bucket) {
+        // The script goes to the job's own folder: never over another job's.
+        setBusy('Checking the name…');
+        if (await processingJobExists(api, state.name.trim())) {
+          setErrors({
+            ProcessingJobName: `a processing job named '${state.name.trim()}' already exists; job names are unique`
+          });
+          return;
+        }
         setBusy(`Sending ${script}…`);
         let body: Blob;
         try {
