@@ -146,17 +146,15 @@ public final class KernelConnection implements AutoCloseable {
     loop.schedule(NUDGE_MILLIS, () -> nudge(ready));
   }
 
-  /** Sends a message of the gateway's own and returns its msg_id. */
-  private String sendOwn(ZMQ.Socket socket, String msgType) {
-    String msgId = UUID.randomUUID().toString();
-    String header = "{\"msg_id\":\"" + msgId + "\",\"msg_type\":\"" + msgType
+  /** Sends a message of the gateway's own (its replies come back on the gateway's sockets). */
+  private void sendOwn(ZMQ.Socket socket, String msgType) {
+    String header = "{\"msg_id\":\"" + UUID.randomUUID() + "\",\"msg_type\":\"" + msgType
         + "\",\"username\":\"atelier\",\"session\":\"" + gatewaySession + "\",\"date\":\""
         + Instant.now() + "\",\"version\":\"5.3\"}";
     byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
     WireMessage m = new WireMessage("shell", "", msgType, header.getBytes(StandardCharsets.UTF_8),
         empty, empty, empty, List.of());
     sendFrames(socket, m.toFrames(signer));
-    return msgId;
   }
 
   private void onGatewayReply(String channel, List<byte[]> frames) {
