@@ -151,7 +151,7 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
 
     @Override
     io.vertx.core.Future<Void> write(ServerWebSocket ws, WireMessage m) {
-      return ws.writeBinaryMessage(Buffer.buffer(WireCodec.toV1(m)));
+      return ws.writeBinaryMessage(WireCodec.toV1(m));
     }
   }
 }
