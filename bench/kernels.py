@@ -1065,6 +1065,27 @@ def ratio_ci(a: list[float], b: list[float], seed: int, n: int = 2000) -> list[f
     return [round(rs[int(0.025 * n)], 3), round(rs[int(0.975 * n) - 1], 3)]
 
 
+def big_output_summary(browser: list[dict], seed: int = 0) -> dict:
+    """The 20 MB browser runs of every visit, per peer, and the front door / local median ratio."""
+    out: dict = {}
+    for b in browser:
+        o = b.get("big_output")
+        if not o:
+            continue
+        peer = out.setdefault(b["peer"], {"mb": o["mb"], "ms": [], "protocol": o.get("protocol", "-"),
+                                          "extensions": o.get("extensions", "")})
+        peer["ms"].extend(o["ms"])
+    for peer in list(out):
+        s = sorted(out[peer]["ms"])
+        out[peer].update({"runs": len(s), "median_ms": round(statistics.median(s), 1),
+                          "p90_ms": round(percentile(s, 0.9), 1), "min_ms": round(s[0], 1), "max_ms": round(s[-1], 1)})
+    if "frontdoor" in out and "local" in out:
+        out["frontdoor_over_local"] = {
+            "ratio": round(out["frontdoor"]["median_ms"] / out["local"]["median_ms"], 3),
+            "ci95": ratio_ci(out["frontdoor"]["ms"], out["local"]["ms"], seed)}
+    return out
+
+
 def output_stats(runs: list[dict]) -> dict:
     tp: dict = {"runs": len(runs)}
     if not runs:
@@ -1230,18 +1251,23 @@ def table(result: dict) -> str:
             d, f = b["dom"], b["frame"]
             lines.append(f"| {PEER_LABEL[b['peer']]} | {d['n']} | {d['p50_ms']:.1f} | {d['p90_ms']:.1f} | {d['p99_ms']:.1f} "
                          f"| {f['p50_ms']:.1f} | {f['p99_ms']:.1f} |")
-        big = [b for b in result["browser"] if b.get("big_output")]
+        big = result.get("browser_big_output") or big_output_summary(result["browser"])
         if big:
             lines.append("")
             lines.append("Browser WebSocket (the page's own, on a kernel of its own): one cell printing random base64, "
-                         "from execute_request to idle")
+                         "from execute_request to idle, all visits together")
             lines.append("")
-            lines.append("| peer | output MB | runs | median ms | min ms | max ms | protocol | extensions negotiated |")
-            lines.append("|---|---:|---:|---:|---:|---:|---|---|")
-            for b in big:
-                o = b["big_output"]
-                lines.append(f"| {PEER_LABEL[b['peer']]} | {o['mb']} | {len(o['ms'])} | {statistics.median(o['ms']):.0f} "
-                             f"| {min(o['ms']):.0f} | {max(o['ms']):.0f} | {o.get('protocol', '-')} | {o['extensions'] or '(none)'} |")
+            lines.append("| peer | output MB | runs | median ms | p90 ms | min ms | max ms | protocol | extensions negotiated |")
+            lines.append("|---|---:|---:|---:|---:|---:|---:|---|---|")
+            for peer, o in big.items():
+                if peer == "frontdoor_over_local":
+                    continue
+                lines.append(f"| {PEER_LABEL[peer]} | {o['mb']} | {o['runs']} | {o['median_ms']:.0f} | {o['p90_ms']:.0f} "
+                             f"| {o['min_ms']:.0f} | {o['max_ms']:.0f} | {o['protocol']} | {o['extensions'] or '(none)'} |")
+            if "frontdoor_over_local" in big:
+                r = big["frontdoor_over_local"]
+                lines.append("")
+                lines.append(f"front door / local, median: {r['ratio']} (95% bootstrap interval {r['ci95']})")
     if result.get("rss"):
         lines.append("")
         lines.append(f"| kernel host RSS (MB) | idle | with {result['config']['rss_kernels']} kernels | after shutting them down | agent (idle / with kernels) | kernels total | POSTs / all ready |")
@@ -1282,7 +1308,9 @@ def main() -> int:
                          "alone through jupyter_client (in the local visit); 0 skips")
     ap.add_argument("--cases", type=int, default=1, help="1: binary-buffer and 50 MB cases in each peer's first visit")
     ap.add_argument("--browser-cells", type=int, default=100,
-                    help="cells run in Chromium per browser peer (frontdoor, local); 0 skips")
+                    help="cells run in Chromium per browser visit (frontdoor, local); 0 skips")
+    ap.add_argument("--browser-visits", type=int, default=2,
+                    help="browser visits per peer, alternating which peer goes first")
     ap.add_argument("--rss-kernels", type=int, default=20)
     ap.add_argument("--rss-peers", default="atelier,kg,local", help="kernel hosts measured for RSS ('' for none)")
     ap.add_argument("--settle", type=float, default=3.0, help="seconds to wait before an RSS reading")
@@ -1320,7 +1348,7 @@ def main() -> int:
         "command": " ".join([os.path.relpath(sys.executable, REPO) if sys.executable.startswith(str(REPO)) else sys.executable,
                              os.path.relpath(__file__, REPO), *sys.argv[1:]]),
         "config": {k: getattr(args, k) for k in ("peers", "rounds", "rtt_per_visit", "warmup", "tp_warmup", "tp_per_visit",
-                                                 "lines", "flush_lines", "direct_rtt_per_visit", "cases", "browser_cells", "rss_kernels", "rss_peers", "settle", "budget", "gateway_ws_class")},
+                                                 "lines", "flush_lines", "direct_rtt_per_visit", "cases", "browser_cells", "browser_visits", "rss_kernels", "rss_peers", "settle", "budget", "gateway_ws_class")},
         "seed": seed,
         "loadavg_start": os.getloadavg(),
         "machine": machine_info(java),
@@ -1358,7 +1386,10 @@ def main() -> int:
         bpeers = [p for p in ("frontdoor", "local") if p in peers] if args.browser_cells else []
         if bpeers:
             ensure_browser_tools()
-        for peer in bpeers:
+        # Alternating which peer goes first, so neither always runs on the warmer machine.
+        browser_visits = [peer for v in range(args.browser_visits if bpeers else 0)
+                          for peer in (bpeers if v % 2 == 0 else bpeers[::-1])]
+        for peer in browser_visits:
             log(f"browser: {peer}, {args.browser_cells} cells in Chromium")
             try:
                 browser.append(browser_test(peer, args, tmp, root, java))
@@ -1368,6 +1399,7 @@ def main() -> int:
             except Exception as e:
                 browser.append({"peer": peer, "error": f"{type(e).__name__}: {e}"[:2000]})
                 log(f"  failed: {browser[-1]['error'][:500]}")
+        result["browser_big_output"] = big_output_summary(browser, seed)
         for rnd in range(args.rounds):
             this = peers[:]
             rng.shuffle(this)
