@@ -27,6 +27,13 @@ import org.zeromq.ZMQ;
 public final class KernelConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KernelConnection.class);
   private static final long NUDGE_MILLIS = 500;
+  /**
+   * Once the kernel answers a nudge whose idle status did not come (iopub was still joining), the
+   * next nudge goes this soon instead of after a whole NUDGE_MILLIS.
+   */
+  private static final long RENUDGE_MILLIS = 20;
+  /** Quick nudges per wait at most; the 0.5 s ones go on regardless. */
+  private static final int MAX_RENUDGES = 50;
   private static final long HEARTBEAT_MILLIS = 500;
   private static final long HEARTBEAT_STALE_NANOS = 2_500_000_000L;
   private static final long DETACHED_SESSION_NANOS = 10L * 60 * 1_000_000_000L;
@@ -168,6 +175,14 @@ public final class KernelConnection implements AutoCloseable {
       if (parent != null && parent[0] != null) {
         nudgesReplied.add(parent[0]);
         checkReady();
+        CompletableFuture<Void> waiting = infoWaiter;
+        if (waiting != null) {
+          loop.schedule(RENUDGE_MILLIS, () -> {
+            if (!waiting.isDone() && !closed && nudgesReplied.size() < MAX_RENUDGES) {
+              sendOwn(shell, "kernel_info_request");
+            }
+          });
+        }
       }
     }
   }
