@@ -185,6 +185,16 @@ def test_kernel_port_range(tmp_path):
     assert wait_until(lambda: not pid_alive(reply["pid"]), 5)
 
 
+def test_port_blocks_start_their_search_at_random_ports():
+    # Agents of several instances share the process runtime's block: each starts its search at
+    # a random port, so two do not reach for the same port before a kernel binds it.
+    from atelier.agent.ports import PortBlock
+
+    low = 23000 + os.getpid() % 1000 * 5
+    firsts = {PortBlock("127.0.0.1", low, low + 49).allocate(1)[0] for _ in range(20)}
+    assert len(firsts) > 1 and all(low <= p <= low + 49 for p in firsts)
+
+
 def test_list_with_details_tells_what_adopting_the_kernel_needs(agent, kernels):
     reply = kernels(kernel_id="adoptable", env={"JPY_SESSION_NAME": "/work/nb/a.ipynb"})
     plain = agent.control.request("list")["kernels"]

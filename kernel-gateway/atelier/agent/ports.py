@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
 
@@ -34,10 +35,17 @@ class PortBlock:
         self._lock = threading.Lock()
 
     def allocate(self, count: int) -> list[int]:
-        """Reserve ``count`` free ports, or refuse when the block is exhausted."""
+        """Reserve ``count`` free ports, or refuse when the block is exhausted.
+
+        The search starts at a random port of the block, so agents sharing a block (one per
+        instance) rarely reach for the same port in the moment before a kernel binds it.
+        """
         with self._lock:
             chosen: list[int] = []
-            for port in range(self.low, self.high + 1):
+            size = self.high - self.low + 1
+            start = random.randrange(size)
+            for i in range(size):
+                port = self.low + (start + i) % size
                 if port in self._taken or not self._bindable(port):
                     continue
                 chosen.append(port)

@@ -117,7 +117,8 @@ public final class DockerRuntime implements InstanceRuntime {
         .withUser(uid() + ":" + gid())
         .withWorkingDir(workDir)
         .withEnv("ATELIER_AGENT_KEY=" + key, "HOME=/tmp", "PYTHONUNBUFFERED=1")
-        .withEntrypoint("python", "-m", "atelier.agent", "--ip", "127.0.0.1", "--control-port", Integer.toString(port))
+        .withEntrypoint("python", "-m", "atelier.agent", "--ip", "127.0.0.1", "--control-port", Integer.toString(port),
+            "--kernel-port-range", KERNEL_PORTS)
         .withHostConfig(host)
         .exec()
         .getId();

@@ -9,6 +9,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface InstanceRuntime extends AutoCloseable {
 
+  /**
+   * The agents' kernel ports ({@code --kernel-port-range}), on the host's network in both
+   * runtimes: below the ephemeral range (32768-60999 on Linux, 49152+ elsewhere), because a port
+   * picked there and left free until the kernel binds it can be taken meanwhile as the source
+   * port of an outgoing connection (20 kernels started at once lost one to "Address already in
+   * use" in about one burst in ten).
+   */
+  String KERNEL_PORTS = "20000-32767";
+
   /** This runtime's name: {@code process} or {@code docker}. */
   String name();
 

@@ -51,8 +51,8 @@ public final class ProcessRuntime implements InstanceRuntime {
     byte[] k = new byte[32];
     new SecureRandom().nextBytes(k);
     String key = HexFormat.of().formatHex(k);
-    ProcessBuilder pb = new ProcessBuilder(List.of(
-        python, "-m", "atelier.agent", "--ip", "127.0.0.1", "--control-port", "0", "--exit-on-stdin-close"));
+    ProcessBuilder pb = new ProcessBuilder(List.of(python, "-m", "atelier.agent", "--ip", "127.0.0.1",
+        "--control-port", "0", "--exit-on-stdin-close", "--kernel-port-range", KERNEL_PORTS));
     pb.directory(spec.workDir().toFile());
     pb.environment().put("ATELIER_AGENT_KEY", key);
     pb.environment().put("PYTHONUNBUFFERED", "1");

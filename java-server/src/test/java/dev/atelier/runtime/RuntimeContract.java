@@ -85,7 +85,13 @@ abstract class RuntimeContract {
       String id = UUID.randomUUID().toString();
       JsonNode reply = instance.agent().request("start", Map.of("kernel_id", id, "kernelspec", "python3",
           "key", "contract-key", "env", Map.of(), "cwd", workDir.toString()), Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS);
-      List<String> out = run(ConnectionInfo.fromJson(reply.path("connection")),
+      ConnectionInfo info = ConnectionInfo.fromJson(reply.path("connection"));
+      // Kernel ports come from below the ephemeral range, where no outgoing connection sits.
+      String[] range = InstanceRuntime.KERNEL_PORTS.split("-");
+      assertThat(List.of(info.shellPort(), info.iopubPort(), info.stdinPort(), info.controlPort(), info.hbPort()))
+          .doesNotHaveDuplicates()
+          .allSatisfy(p -> assertThat(p).isBetween(Integer.parseInt(range[0]), Integer.parseInt(range[1])));
+      List<String> out = run(info,
           "import os; open('written-by-kernel.txt', 'w').write('x'); print('pid', os.getpid())");
       assertThat(String.join("", out)).startsWith("pid ");
       // The notebook root is the kernel's working directory, the same path as on the host.
