@@ -3,6 +3,7 @@ import * as React from 'react';
 import { formatBytes } from '../format';
 import { IChannelRow } from '../jobForm';
 import { FieldError } from './FieldError';
+import { RemoveRowButton } from './RemoveRowButton';
 
 /** An upload in flight for a channel row. */
 export interface IUploadState {
@@ -77,15 +78,12 @@ export function ChannelRows(props: IChannelRowsProps): JSX.Element {
                 }}
               />
             </label>
-            <button
-              type="button"
-              className="jp-AtelierJobs-button"
-              aria-label={`Remove channel ${i + 1}`}
-              title="Remove"
-              onClick={() => onChange(rows.filter((_, j) => j !== i))}
-            >
-              ✕
-            </button>
+            <RemoveRowButton
+              label={`Remove channel ${i + 1}`}
+              rows={rows}
+              index={i}
+              onChange={onChange}
+            />
             {upload && (
               <progress
                 className="jp-AtelierJobs-uploadProgress"

@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import { IKeyValueRow } from '../jobForm';
 import { FieldError } from './FieldError';
+import { RemoveRowButton } from './RemoveRowButton';
 
 export interface IKeyValueRowsProps {
   /** Section title, e.g. "Hyperparameters". */
@@ -53,15 +54,12 @@ export function KeyValueRows(props: IKeyValueRowsProps): JSX.Element {
             value={row.value}
             onChange={event => set(i, { value: event.target.value })}
           />
-          <button
-            type="button"
-            className="jp-AtelierJobs-button"
-            aria-label={`Remove ${title.toLowerCase()} row ${i + 1}`}
-            title="Remove"
-            onClick={() => onChange(rows.filter((_, j) => j !== i))}
-          >
-            ✕
-          </button>
+          <RemoveRowButton
+            label={`Remove ${title.toLowerCase()} row ${i + 1}`}
+            rows={rows}
+            index={i}
+            onChange={onChange}
+          />
           <FieldError messages={rowErrors(i)} />
         </div>
       ))}

@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import { IMountRow, PROCESSING_ROOT } from '../processingForm';
 import { FieldError } from './FieldError';
+import { RemoveRowButton } from './RemoveRowButton';
 
 export interface IMountRowsProps {
   kind: 'input' | 'output';
@@ -63,15 +64,12 @@ export function MountRows(props: IMountRowsProps): JSX.Element {
               value={row.localPath}
               onChange={event => set(i, { localPath: event.target.value })}
             />
-            <button
-              type="button"
-              className="jp-AtelierJobs-button"
-              aria-label={`Remove ${kind} ${i + 1}`}
-              title="Remove"
-              onClick={() => onChange(rows.filter((_, j) => j !== i))}
-            >
-              ✕
-            </button>
+            <RemoveRowButton
+              label={`Remove ${kind} ${i + 1}`}
+              rows={rows}
+              index={i}
+              onChange={onChange}
+            />
             <FieldError messages={rowErrors(i)} />
           </div>
         );
