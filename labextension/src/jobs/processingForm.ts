@@ -56,6 +56,14 @@ export interface IProcessingFormState {
   environment: IKeyValueRow[];
 }
 
+/** A fresh job name after the image, or `processing-<time>` without one. */
+export function defaultProcessingJobName(
+  image: string,
+  now: Date = new Date()
+): string {
+  return defaultJobName(image, now, 'processing');
+}
+
 /** The form's starting state. */
 export function initialProcessingState(options: {
   image?: string;
@@ -65,7 +73,7 @@ export function initialProcessingState(options: {
 }): IProcessingFormState {
   const image = options.image ?? '';
   return {
-    name: defaultJobName(image, options.now, 'processing'),
+    name: defaultProcessingJobName(image, options.now),
     image,
     instanceType: options.instanceType ?? '',
     script: options.script ?? '',
@@ -364,4 +372,27 @@ function input(name: string, uri: string, localPath: string): IProcessingInput {
       S3InputMode: 'File'
     }
   };
+}
+
+/**
+ * The form's errors from a server answer: one on the script's own input (the
+ * last input of the request) is shown on the script.
+ */
+export function scriptErrors(
+  errors: FormErrors,
+  state: IProcessingFormState
+): FormErrors {
+  if (!state.script.trim()) {
+    return errors;
+  }
+  const code = `ProcessingInputs[${state.inputs.filter(r => !isBlankMount(r)).length}]`;
+  const mapped: FormErrors = {};
+  for (const [key, message] of Object.entries(errors)) {
+    if (key.startsWith(code)) {
+      mapped.Script = `${key}: ${message}`;
+    } else {
+      mapped[key] = message;
+    }
+  }
+  return mapped;
 }

@@ -1,18 +1,15 @@
 import * as React from 'react';
 
 import { IJobsApi } from '../api';
-import {
-  FormErrors,
-  defaultJobName,
-  errorsFromServer,
-  errorsUnder
-} from '../jobForm';
+import { FormErrors, errorsFromServer, errorsUnder } from '../jobForm';
 import {
   CODE_PATH,
   IProcessingFormState,
   buildProcessingRequest,
+  defaultProcessingJobName,
   initialProcessingState,
   outputUri,
+  scriptErrors,
   scriptUri,
   validateProcessingForm
 } from '../processingForm';
@@ -65,26 +62,6 @@ async function processingJobExists(
   }
 }
 
-/** A server error on the script's own input (the last one) shown on the script. */
-function scriptErrors(
-  errors: FormErrors,
-  state: IProcessingFormState
-): FormErrors {
-  const rows = state.inputs.filter(
-    r => r.name.trim() || r.uri.trim() || r.localPath.trim()
-  ).length;
-  const code = `ProcessingInputs[${rows}]`;
-  const mapped: FormErrors = {};
-  for (const [key, message] of Object.entries(errors)) {
-    if (state.script.trim() && key.startsWith(code)) {
-      mapped.Script = `${key}: ${message}`;
-    } else {
-      mapped[key] = message;
-    }
-  }
-  return mapped;
-}
-
 /**
  * The "New processing job" form: sends the script (if any) to the object
  * store, then a CreateProcessingJob that stages it and runs it.
@@ -107,7 +84,7 @@ export function NewProcessingJobForm(
       name:
         nameTouched.current || old.image
           ? old.name
-          : defaultJobName(defaults.image, undefined, 'processing'),
+          : defaultProcessingJobName(defaults.image),
       instanceType: old.instanceType || defaults.instanceType
     }))
   );
@@ -128,7 +105,7 @@ export function NewProcessingJobForm(
     update(
       nameTouched.current
         ? { image }
-        : { image, name: defaultJobName(image, undefined, 'processing') }
+        : { image, name: defaultProcessingJobName(image) }
     );
 
   const submit = async (): Promise<void> => {

@@ -170,21 +170,27 @@ public final class KernelConnection implements AutoCloseable {
       badSignatures.incrementAndGet();
       return;
     }
-    if (infoWaiter != null && "kernel_info_reply".equals(msg.get().msgType())) {
-      String[] parent = WireCodec.headerIdAndType(msg.get().parentHeader());
-      if (parent != null && parent[0] != null) {
-        nudgesReplied.add(parent[0]);
-        checkReady();
-        CompletableFuture<Void> waiting = infoWaiter;
-        if (waiting != null) {
-          loop.schedule(RENUDGE_MILLIS, () -> {
-            if (!waiting.isDone() && !closed && nudgesReplied.size() < MAX_RENUDGES) {
-              sendOwn(shell, "kernel_info_request");
-            }
-          });
-        }
-      }
+    String nudge = infoWaiter != null && "kernel_info_reply".equals(msg.get().msgType())
+        ? parentMsgId(msg.get()) : null;
+    if (nudge == null) {
+      return;
     }
+    nudgesReplied.add(nudge);
+    checkReady();
+    CompletableFuture<Void> waiting = infoWaiter;
+    if (waiting != null) {
+      loop.schedule(RENUDGE_MILLIS, () -> {
+        if (!waiting.isDone() && !closed && nudgesReplied.size() < MAX_RENUDGES) {
+          sendOwn(shell, "kernel_info_request");
+        }
+      });
+    }
+  }
+
+  /** The msg_id of the request a message answers, or null. */
+  private static String parentMsgId(WireMessage m) {
+    String[] parent = WireCodec.headerIdAndType(m.parentHeader());
+    return parent == null ? null : parent[0];
   }
 
   private void checkReady() {
@@ -213,12 +219,10 @@ public final class KernelConnection implements AutoCloseable {
       if (state != null) {
         listener.onExecutionState(state);
       }
-      if (infoWaiter != null && "idle".equals(state)) {
-        String[] parent = WireCodec.headerIdAndType(m.parentHeader());
-        if (parent != null && parent[0] != null) {
-          nudgesIdle.add(parent[0]);
-          checkReady();
-        }
+      String nudge = infoWaiter != null && "idle".equals(state) ? parentMsgId(m) : null;
+      if (nudge != null) {
+        nudgesIdle.add(nudge);
+        checkReady();
       }
     } else if (!NOT_ACTIVITY.contains(m.msgType())) {
       listener.onActivity(Instant.now());

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -640,7 +641,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
    * cannot take over. Returns the adopted instance ids.
    */
   public Set<String> adoptInstances(DockerRuntime docker) {
-    Set<String> adopted = new java.util.HashSet<>();
+    Set<String> adopted = new HashSet<>();
     if (docker == null) {
       return adopted;
     }

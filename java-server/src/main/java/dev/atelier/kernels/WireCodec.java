@@ -82,20 +82,7 @@ public final class WireCodec {
 
   /** The legacy JSON text frame, with buffers base64-encoded only if asked (the JSON form drops them otherwise). */
   public static byte[] toLegacyJson(WireMessage m) {
-    return legacyJson(m).toBytes();
-  }
-
-  /** The parts of a legacy JSON message, in order, so that it is copied once into its final array. */
-  private record Parts(List<byte[]> parts, long length) {
-    byte[] toBytes() {
-      byte[] out = new byte[Math.toIntExact(length)];
-      int at = 0;
-      for (byte[] p : parts) {
-        System.arraycopy(p, 0, out, at, p.length);
-        at += p.length;
-      }
-      return out;
-    }
+    return legacyJson(m);
   }
 
   private static final byte[] HEADER_KEY = "{\"header\":".getBytes(StandardCharsets.US_ASCII);
@@ -107,16 +94,24 @@ public final class WireCodec {
   private static final byte[] CHANNEL_KEY = ",\"buffers\":[],\"channel\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CLOSE = {'}'};
 
-  private static Parts legacyJson(WireMessage m) {
-    List<byte[]> parts = List.of(HEADER_KEY, m.header(), MSG_ID_KEY, quote(m.msgId()), MSG_TYPE_KEY, quote(m.msgType()),
+  /** The legacy JSON of a message, its parts copied once into an array of the exact size. */
+  private static byte[] legacyJson(WireMessage m) {
+    byte[][] parts = {HEADER_KEY, m.header(), MSG_ID_KEY, quote(m.msgId()), MSG_TYPE_KEY, quote(m.msgType()),
         PARENT_KEY, m.parentHeader(), METADATA_KEY, m.metadata(), CONTENT_KEY, m.content(), CHANNEL_KEY,
-        quote(m.channel()), CLOSE);
+        quote(m.channel()), CLOSE};
     long length = 0;
     for (byte[] p : parts) {
       length += p.length;
     }
-    return new Parts(parts, length);
+    byte[] out = new byte[Math.toIntExact(length)];
+    int at = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
   }
+
 
   /**
    * The legacy binary frame: {@code uint32 n}, n big-endian offsets, the JSON message, then each
@@ -160,13 +155,16 @@ public final class WireCodec {
    */
   public static Buffer toV1(WireMessage m) {
     byte[] channel = m.channel().getBytes(StandardCharsets.UTF_8);
-    List<byte[]> parts = new ArrayList<>(4 + m.buffers().size());
-    parts.add(m.header());
-    parts.add(m.parentHeader());
-    parts.add(m.metadata());
-    parts.add(m.content());
-    parts.addAll(m.buffers());
-    int offsets = parts.size() + 2;
+    // frame[0] is the offset table and the channel; the message's own parts follow as they are.
+    byte[][] frame = new byte[5 + m.buffers().size()][];
+    frame[1] = m.header();
+    frame[2] = m.parentHeader();
+    frame[3] = m.metadata();
+    frame[4] = m.content();
+    for (int i = 0; i < m.buffers().size(); i++) {
+      frame[5 + i] = m.buffers().get(i);
+    }
+    int offsets = frame.length + 1;
     ByteBuffer table = ByteBuffer.allocate(8 * (offsets + 1) + channel.length)
         .order(java.nio.ByteOrder.LITTLE_ENDIAN);
     table.putLong(offsets);
@@ -174,16 +172,12 @@ public final class WireCodec {
     table.putLong(offset);
     offset += channel.length;
     table.putLong(offset);
-    for (byte[] p : parts) {
-      offset += p.length;
+    for (int i = 1; i < frame.length; i++) {
+      offset += frame[i].length;
       table.putLong(offset);
     }
     table.put(channel);
-    byte[][] frame = new byte[parts.size() + 1][];
     frame[0] = table.array();
-    for (int i = 0; i < parts.size(); i++) {
-      frame[i + 1] = parts.get(i);
-    }
     // Vert.x's public Buffer factories copy their bytes; this one wraps Netty's composite view.
     return BufferInternal.buffer(Unpooled.wrappedBuffer(frame));
   }
