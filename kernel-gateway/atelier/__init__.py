@@ -7,7 +7,7 @@
   ``ProcessingJob``), what both share (``job``: ``JobFailed``, ``list_jobs``), how a job shows
   in a notebook (``display``), and the IPython magics loaded with ``%load_ext atelier``
   (``magics``);
-- the training toolkit (``atelier.toolkit``), the ``train`` command of a job's container.
+- the container toolkit (``atelier.toolkit``): the ``train`` command of a training job's container.
 
 The SDK's names are imported on first use, so ``import atelier`` stays cheap for the agent.
 """

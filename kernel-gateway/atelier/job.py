@@ -2,8 +2,7 @@
 the server (describe, status, logs, wait, stop), with ``list_jobs`` and ``job_by_name``.
 
 ``atelier.training`` and ``atelier.processing`` build their requests with the functions here and
-subclass ``Job``; a new kind of job is one more subclass with its ``kind``, ``collection`` and
-``status_field``.
+subclass ``Job``, naming their ``kind``, ``collection`` and ``status_field``.
 """
 
 from __future__ import annotations

@@ -175,3 +175,25 @@ def test_the_status_block_prints_a_line_only_when_something_changes(capsys):
     assert lines[0].startswith("iris-1: InProgress - Training (")
     assert lines[1].endswith(" - Uploading 0 B of 2.0 KiB")
     assert lines[2].startswith("iris-1: Completed - Completed (") and lines[2].endswith(" - acc=0.75")
+
+
+def test_a_table_is_html_in_a_notebook_and_aligned_text_elsewhere(capsys, monkeypatch):
+    display.show_table(["Name", "Status"], [["iris-1", "Completed"], ["a-much-longer-name", "Failed"]], "t", "No rows.")
+    assert capsys.readouterr().out.splitlines() == [
+        "Name                Status",
+        "iris-1              Completed",
+        "a-much-longer-name  Failed",
+    ]
+    display.show_table(["Name"], [], "t", "No rows.")
+    assert capsys.readouterr().out == "No rows.\n"
+
+    pytest.importorskip("IPython")
+    shown = []
+    monkeypatch.setattr(display, "notebook_display", lambda: lambda obj: shown.append(obj.data))
+    display.show_table(["Name", "Reason"], [["iris-1", "<exit 2>"]], "atelier-jobs", "No rows.")
+    display.show_table(["Name"], [], "atelier-jobs", "No rows.")
+    assert shown == [
+        "<table class='atelier-jobs'><thead><tr><th style='text-align:left'>Name</th><th style='text-align:left'>Reason</th></tr></thead>"
+        "<tbody><tr><td style='text-align:left'>iris-1</td><td style='text-align:left'>&lt;exit 2&gt;</td></tr></tbody></table>",
+        "<i>No rows.</i>",
+    ]
