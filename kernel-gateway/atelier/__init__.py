@@ -2,9 +2,12 @@
 
 - the kernel agent (``python -m atelier.agent``), which starts and supervises Jupyter kernels
   inside an instance;
-- the notebook SDK: ``Session`` (the server's API, ``upload_data``, ``download``), training and
-  processing jobs (``Estimator``, ``Processor``, ``TrainingJob``, ``list_jobs``), and the IPython
-  magics loaded with ``%load_ext atelier``.
+- the notebook SDK: ``Session`` and the objects API (``api``), training jobs (``training``:
+  ``Estimator``, ``TrainingJob``), processing jobs (``processing``: ``Processor``,
+  ``ProcessingJob``), what both share (``job``: ``JobFailed``, ``list_jobs``), how a job shows
+  in a notebook (``display``), and the IPython magics loaded with ``%load_ext atelier``
+  (``magics``);
+- the container toolkit (``atelier.toolkit``): the ``train`` command of a training job's container.
 
 The SDK's names are imported on first use, so ``import atelier`` stays cheap for the agent.
 """
@@ -18,17 +21,17 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "AtelierError": "api",
     "Session": "api",
-    "Estimator": "jobs",
-    "JobFailed": "jobs",
-    "Metrics": "jobs",
-    "ProcessingInput": "jobs",
-    "ProcessingJob": "jobs",
-    "ProcessingOutput": "jobs",
-    "Processor": "jobs",
-    "ScriptProcessor": "jobs",
-    "TrainingInput": "jobs",
-    "TrainingJob": "jobs",
-    "list_jobs": "jobs",
+    "Estimator": "training",
+    "JobFailed": "job",
+    "Metrics": "training",
+    "ProcessingInput": "processing",
+    "ProcessingJob": "processing",
+    "ProcessingOutput": "processing",
+    "Processor": "processing",
+    "ScriptProcessor": "processing",
+    "TrainingInput": "training",
+    "TrainingJob": "training",
+    "list_jobs": "job",
 }
 
 __all__ = sorted(_EXPORTS) + ["upload_data", "download", "list_objects", "load_ipython_extension"]

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import html
 import os
 import shlex
 import sys
@@ -18,7 +17,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 from .api import AtelierError, Session
-from .jobs import Estimator, JobFailed, _duration, _notebook_display, _parse_time, job_by_name, list_jobs
+from .display import format_duration, parse_time, show_table
+from .job import JobFailed, job_by_name, list_jobs
+from .training import Estimator
 
 DEFAULT_IMAGE = "atelier/datascience:latest"
 
@@ -158,31 +159,14 @@ class AtelierMagics(Magics):
         columns = ["Name", "Kind", "Status", "SecondaryStatus", "InstanceType", "Created", "Duration", "FailureReason"]
         rows = []
         for j in jobs:
-            created = _parse_time(j.get("CreationTime"))
+            created = parse_time(j.get("CreationTime"))
             duration = j.get("DurationSeconds")
             rows.append([
                 j.get("Name") or "", j.get("Kind") or "", j.get("Status") or "", j.get("SecondaryStatus") or "",
                 j.get("InstanceType") or "", created.strftime("%Y-%m-%d %H:%M:%S") if created else "",
-                _duration(duration) if isinstance(duration, (int, float)) else "", (j.get("FailureReason") or "")[:120],
+                format_duration(duration) if isinstance(duration, (int, float)) else "", (j.get("FailureReason") or "")[:120],
             ])
-        display = _notebook_display()
-        if display is not None:
-            from IPython.display import HTML
-
-            if not rows:
-                display(HTML("<i>No jobs.</i>"))
-                return None
-            head = "".join(f"<th style='text-align:left'>{c}</th>" for c in columns)
-            body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in rows)
-            display(HTML(f"<table class='atelier-jobs'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"))
-            return None
-        if not rows:
-            print("No jobs.")
-            return None
-        widths = [max(len(c), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
-        print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
-        for r in rows:
-            print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+        show_table(columns, rows, css_class="atelier-jobs", empty="No jobs.")
         return None
 
     @line_magic

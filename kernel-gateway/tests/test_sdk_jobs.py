@@ -359,7 +359,7 @@ def test_list_jobs(env):
 
 def test_notebook_progress_is_one_live_html_block(env, capsys, monkeypatch):
     pytest.importorskip("IPython")
-    import atelier.jobs as jobs_module
+    import atelier.display as display_module
 
     shown, updates = [], []
 
@@ -372,7 +372,7 @@ def test_notebook_progress_is_one_live_html_block(env, capsys, monkeypatch):
         shown.append(obj.data)
         return Handle()
 
-    monkeypatch.setattr(jobs_module, "_notebook_display", lambda: display)
+    monkeypatch.setattr(display_module, "notebook_display", lambda: display)
     name = "job-6"
     metric_defs = {"AlgorithmSpecification": {"TrainingImage": "i", "MetricDefinitions": [{"Name": "acc", "Regex": "acc=(.*)"}]}}
     env.route("GET", f"training-jobs/{name}",
