@@ -141,12 +141,13 @@ def test_input_answered_over_stdin(notebook):
 def test_interrupt_keeps_kernel_and_state(notebook, backend):
     c = notebook.client
     c.ok("kept = 'before interrupt'")
-    req = c.execute_request("while True: pass")
+    req = c.execute_request("print('looping', flush=True)\nwhile True: pass")
     msg_id = req["header"]["msg_id"]
-    # wait until the kernel is running the loop (it says busy for this request)
+    # wait until the kernel is running the loop: its own output says so (a SIGINT that lands while
+    # ipykernel is still setting the cell up, after execute_input, ends it with no error)
     c.next_message(
         lambda m: m.get("channel") == "iopub"
-        and m["msg_type"] == "execute_input"
+        and m["msg_type"] == "stream"
         and m["parent_header"].get("msg_id") == msg_id,
         timeout=30,
     )
