@@ -79,6 +79,25 @@ def serialize_binary(msg: dict, buffers: list[bytes]) -> bytes:
     return struct.pack("!" + "I" * (len(chunks) + 1), len(chunks), *offsets) + b"".join(chunks)
 
 
+def stream_text(messages: list[dict], name: str = "stdout", parent_id: str | None = None) -> str:
+    """The text of the ``stream`` messages named ``name`` (of request ``parent_id``, if given), joined.
+
+    A kernel may send one print in several stream messages (ipykernel flushes its buffer on a timer,
+    so ``print("line", 14)`` can arrive as ``"line"`` and ``" 14\\n"``) or several prints in one:
+    only the joined text means anything. Split it into lines after joining, never per message.
+    """
+    return "".join(
+        m["content"]["text"] for m in messages
+        if m.get("msg_type") == "stream" and m["content"].get("name") == name
+        and (parent_id is None or (m.get("parent_header") or {}).get("msg_id") == parent_id)
+    )
+
+
+def complete_lines(text: str) -> list[str]:
+    """The lines of ``text`` that have their newline; a last line still being printed is left out."""
+    return text.split("\n")[:-1]
+
+
 class Rest:
     """REST access to one jupyter_server, authenticated with a token header."""
 
@@ -145,9 +164,12 @@ class Reply:
         return [m for m in self.iopub if m["msg_type"] == msg_type]
 
     def stream_text(self, name: str = "stdout") -> str:
-        return "".join(
-            m["content"]["text"] for m in self.of_type("stream") if m["content"]["name"] == name
-        )
+        """Everything the request printed on ``name``, joined across its stream messages."""
+        return stream_text(self.iopub, name)
+
+    def stream_lines(self, name: str = "stdout") -> list[str]:
+        """The lines printed on ``name``, split after joining the stream messages."""
+        return complete_lines(self.stream_text(name))
 
     def results(self) -> list[dict]:
         return [m["content"] for m in self.of_type("execute_result")]

@@ -204,6 +204,21 @@ public final class KernelSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * The text of the messages' {@code stream} outputs named {@code name} ("stdout", "stderr"), joined
+   * in order. A kernel may send one print in several stream messages (ipykernel flushes on a
+   * timer), so output is compared, or split into lines, only once joined.
+   */
+  public static String streamText(List<JsonNode> messages, String name) {
+    StringBuilder text = new StringBuilder();
+    for (JsonNode m : messages) {
+      if ("stream".equals(m.path("msg_type").asText()) && name.equals(m.path("content").path("name").asText())) {
+        text.append(m.path("content").path("text").asText());
+      }
+    }
+    return text.toString();
+  }
+
   public static Predicate<JsonNode> type(String msgType) {
     return m -> msgType.equals(m.path("msg_type").asText());
   }
