@@ -2,6 +2,7 @@ package dev.atelier.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.http.ApiException;
+import dev.atelier.storage.KeyPolicy;
 import dev.atelier.storage.ObjectStore.S3Uri;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -132,16 +133,46 @@ final class Fields {
     return s;
   }
 
-  static S3Uri s3(JsonNode parent, String field, String path, boolean required) {
+  /**
+   * An {@code s3://} URI checked up front by the store's key policy, as what it is used for (one
+   * object, or a prefix objects are read from or written below), so that a job is refused before
+   * anything runs rather than failing when it reaches the store.
+   */
+  static S3Uri s3(JsonNode parent, String field, String path, boolean required, KeyPolicy keys, KeyPolicy.Use use) {
     String s = string(parent, field, path, required, 1100);
     if (s == null) {
       return null;
     }
+    return s3(s, join(path, field), keys, use);
+  }
+
+  static S3Uri s3(String value, String path, KeyPolicy keys, KeyPolicy.Use use) {
+    S3Uri uri;
     try {
-      return S3Uri.parse(s);
+      uri = S3Uri.parse(value);
     } catch (IllegalArgumentException e) {
-      throw bad(join(path, field), e.getMessage());
+      throw bad(path, e.getMessage());
     }
+    String problem = keys.problem(uri.key(), use);
+    if (problem != null) {
+      throw bad(path, "'" + uri + "': " + problem);
+    }
+    return uri;
+  }
+
+  /** The object the job will write at {@code relative} below {@code prefix}, checked as {@link #s3} checks. */
+  static S3Uri below(S3Uri prefix, String relative, String path, KeyPolicy keys) {
+    S3Uri uri;
+    try {
+      uri = prefix.child(relative);
+    } catch (IllegalArgumentException e) {
+      throw bad(path, "'" + prefix + "' cannot hold the job's " + relative + ": " + e.getMessage());
+    }
+    String problem = keys.problem(uri.key(), KeyPolicy.Use.OBJECT);
+    if (problem != null) {
+      throw bad(path, "'" + prefix + "' cannot hold the job's " + relative + " ('" + uri + "'): " + problem);
+    }
+    return uri;
   }
 
   /** A string-to-string map with bounded size, key and value lengths, keys matching {@code keyRule}. */

@@ -88,7 +88,7 @@ public final class JobService implements AutoCloseable {
 
   /** Validates and stores a training job, then starts it; returns its ARN. */
   public String createTraining(JsonNode body) {
-    TrainingJobSpec spec = TrainingJobSpec.parse(body, types, rootDir);
+    TrainingJobSpec spec = TrainingJobSpec.parse(body, types, rootDir, ctx.objects().keys());
     requireDocker(spec.image(), "AlgorithmSpecification.TrainingImage");
     if (ctx.store().get(Job.TRAINING, spec.name()) != null) {
       throw ApiException.conflict("a training job named '" + spec.name() + "' already exists; job names are unique");
@@ -102,7 +102,7 @@ public final class JobService implements AutoCloseable {
       hps.put("sagemaker_program", spec.scriptMode().entryPoint());
       hps.put("sagemaker_submit_directory", source.toString());
       packSource(spec.scriptMode(), work.resolve(TrainingRun.SOURCE_ARCHIVE));
-      spec = TrainingJobSpec.parse(request, types, rootDir);
+      spec = TrainingJobSpec.parse(request, types, rootDir, ctx.objects().keys());
     }
     Instant now = clock.instant();
     ObjectNode d = request.deepCopy();
@@ -135,7 +135,7 @@ public final class JobService implements AutoCloseable {
 
   /** Validates and stores a processing job, then starts it; returns its ARN. */
   public String createProcessing(JsonNode body) {
-    ProcessingJobSpec spec = ProcessingJobSpec.parse(body, types);
+    ProcessingJobSpec spec = ProcessingJobSpec.parse(body, types, ctx.objects().keys());
     requireDocker(spec.image(), "AppSpecification.ImageUri");
     if (ctx.store().get(Job.PROCESSING, spec.name()) != null) {
       throw ApiException.conflict("a processing job named '" + spec.name() + "' already exists; job names are unique");
@@ -196,8 +196,8 @@ public final class JobService implements AutoCloseable {
 
   private JobRun runFor(Job job, JobStore.Row row) {
     return switch (row.kind()) {
-      case Job.TRAINING -> new TrainingRun(job, ctx, TrainingJobSpec.parse(row.request(), types, rootDir));
-      case Job.PROCESSING -> new ProcessingRun(job, ctx, ProcessingJobSpec.parse(row.request(), types), row.request());
+      case Job.TRAINING -> new TrainingRun(job, ctx, TrainingJobSpec.parse(row.request(), types, rootDir, ctx.objects().keys()));
+      case Job.PROCESSING -> new ProcessingRun(job, ctx, ProcessingJobSpec.parse(row.request(), types, ctx.objects().keys()), row.request());
       default -> throw new IllegalStateException("unknown job kind " + row.kind());
     };
   }

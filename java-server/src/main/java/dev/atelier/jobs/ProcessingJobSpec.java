@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.http.ApiException;
 import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstanceType;
+import dev.atelier.storage.KeyPolicy;
 import dev.atelier.storage.ObjectStore.S3Uri;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,8 +37,11 @@ public record ProcessingJobSpec(
   private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,255}");
   private static final Pattern MOUNT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,255}");
 
-  /** @throws ApiException 400 naming the field at fault */
-  public static ProcessingJobSpec parse(JsonNode body, InstanceCatalog types) {
+  /**
+   * @param keys the object store's key policy, which every S3 URI of the request must pass
+   * @throws ApiException 400 naming the field at fault
+   */
+  public static ProcessingJobSpec parse(JsonNode body, InstanceCatalog types, KeyPolicy keys) {
     Fields.onlyKnown(body, "", TOP);
     String name = Fields.name(body, "ProcessingJobName", "");
     JsonNode app = Fields.object(body, "AppSpecification", "", true);
@@ -66,7 +70,7 @@ public record ProcessingJobSpec(
       String sp = p + ".S3Input";
       Fields.onlyKnown(s3, sp, Set.of("S3Uri", "LocalPath", "S3DataType", "S3InputMode", "S3DataDistributionType",
           "S3CompressionType"));
-      S3Uri uri = Fields.s3(s3, "S3Uri", sp, true);
+      S3Uri uri = Fields.s3(s3, "S3Uri", sp, true, keys, KeyPolicy.Use.PREFIX);
       String local = localPath(Fields.string(s3, "LocalPath", sp, true, 256), sp + ".LocalPath", paths);
       Fields.oneOf(s3, "S3DataType", sp, "S3Prefix", "S3Prefix");
       Fields.oneOf(s3, "S3InputMode", sp, "File", "File");
@@ -92,7 +96,7 @@ public record ProcessingJobSpec(
         JsonNode s3 = Fields.object(x, "S3Output", p, true);
         String sp = p + ".S3Output";
         Fields.onlyKnown(s3, sp, Set.of("S3Uri", "LocalPath", "S3UploadMode"));
-        S3Uri uri = Fields.s3(s3, "S3Uri", sp, true);
+        S3Uri uri = Fields.s3(s3, "S3Uri", sp, true, keys, KeyPolicy.Use.PREFIX);
         String local = localPath(Fields.string(s3, "LocalPath", sp, true, 256), sp + ".LocalPath", paths);
         Fields.oneOf(s3, "S3UploadMode", sp, "EndOfJob", "EndOfJob");
         outputs.add(new Mount(n, uri, local));

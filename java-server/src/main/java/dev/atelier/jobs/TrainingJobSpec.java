@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.http.ApiException;
 import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstanceType;
+import dev.atelier.storage.KeyPolicy;
 import dev.atelier.storage.ObjectStore.S3Uri;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +67,10 @@ public record TrainingJobSpec(
 
   /**
    * @param rootDir the notebook root; script mode's {@code SourceDir} must lie inside it
+   * @param keys the object store's key policy, which every S3 URI of the request must pass
    * @throws ApiException 400 naming the field at fault
    */
-  public static TrainingJobSpec parse(JsonNode body, InstanceCatalog types, Path rootDir) {
+  public static TrainingJobSpec parse(JsonNode body, InstanceCatalog types, Path rootDir, KeyPolicy keys) {
     Fields.onlyKnown(body, "", TOP);
     String name = Fields.name(body, "TrainingJobName", "");
 
@@ -87,11 +89,16 @@ public record TrainingJobSpec(
     List<String> arguments = Fields.strings(algo, "ContainerArguments", ap, 100, 256);
 
     Map<String, String> hps = Fields.stringMap(body, "HyperParameters", "", 100, 256, 2500, HP_KEY);
-    List<Channel> channels = channels(body);
+    List<Channel> channels = channels(body, keys);
 
     JsonNode out = Fields.object(body, "OutputDataConfig", "", true);
     Fields.onlyKnown(out, "OutputDataConfig", Set.of("S3OutputPath", "KmsKeyId", "CompressionType"));
-    S3Uri outputPath = Fields.s3(out, "S3OutputPath", "OutputDataConfig", true);
+    S3Uri outputPath = Fields.s3(out, "S3OutputPath", "OutputDataConfig", true, keys, KeyPolicy.Use.PREFIX);
+    // What the job writes there, checked now rather than after it trained.
+    for (String file : List.of("output/model.tar.gz", "output/output.tar.gz", "source/" + TrainingRun.SOURCE_ARCHIVE)) {
+      Fields.below(outputPath, name + "/" + file, "OutputDataConfig.S3OutputPath", keys);
+    }
+    submitDirectory(hps, keys);
     Fields.oneOf(out, "CompressionType", "OutputDataConfig", "GZIP", "GZIP");
 
     JsonNode res = Fields.object(body, "ResourceConfig", "", true);
@@ -119,7 +126,7 @@ public record TrainingJobSpec(
     JsonNode cp = Fields.object(body, "CheckpointConfig", "", false);
     if (cp != null) {
       Fields.onlyKnown(cp, "CheckpointConfig", Set.of("S3Uri", "LocalPath"));
-      checkpoint = Fields.s3(cp, "S3Uri", "CheckpointConfig", true);
+      checkpoint = Fields.s3(cp, "S3Uri", "CheckpointConfig", true, keys, KeyPolicy.Use.PREFIX);
       String lp = Fields.string(cp, "LocalPath", "CheckpointConfig", false, 1024);
       if (lp != null) {
         checkpointPath = containerPath(lp, "CheckpointConfig.LocalPath");
@@ -178,7 +185,24 @@ public record TrainingJobSpec(
     return out;
   }
 
-  private static List<Channel> channels(JsonNode body) {
+  /**
+   * The sagemaker SDK's {@code sagemaker_submit_directory} (JSON-quoted or not): the source archive
+   * the job downloads, so an {@code s3://} URI to one object.
+   */
+  private static void submitDirectory(Map<String, String> hps, KeyPolicy keys) {
+    String submit = hps.get("sagemaker_submit_directory");
+    if (submit != null) {
+      String path = "HyperParameters.sagemaker_submit_directory";
+      String uri = TrainingRun.unquote(submit);
+      if (!uri.startsWith("s3://")) {
+        throw bad(path, "'" + uri + "' must be the s3:// URI of the source archive (sourcedir.tar.gz); use"
+            + " ScriptMode to send a folder or files");
+      }
+      Fields.s3(uri, path, keys, KeyPolicy.Use.OBJECT);
+    }
+  }
+
+  private static List<Channel> channels(JsonNode body, KeyPolicy keys) {
     JsonNode n = Fields.array(body, "InputDataConfig", "", 20);
     List<Channel> out = new ArrayList<>();
     if (n == null) {
@@ -197,6 +221,10 @@ public record TrainingJobSpec(
       if (!CHANNEL.matcher(cn).matches()) {
         throw bad(p + ".ChannelName", "'" + cn + "' must be letters, digits, '.', '-' or '_'");
       }
+      if (cn.equals(".") || cn.equals("..")) {
+        // The channel is a folder under /opt/ml/input/data: '..' would be /opt/ml/input itself.
+        throw bad(p + ".ChannelName", "'" + cn + "' is not a channel name: it is a folder of /opt/ml/input/data");
+      }
       if (!names.add(cn)) {
         throw bad(p + ".ChannelName", "'" + cn + "' is used by two channels");
       }
@@ -205,7 +233,7 @@ public record TrainingJobSpec(
       String sp = p + ".DataSource.S3DataSource";
       JsonNode s3 = Fields.object(ds, "S3DataSource", p + ".DataSource", true);
       Fields.onlyKnown(s3, sp, Set.of("S3Uri", "S3DataType", "S3DataDistributionType", "AttributeNames"));
-      S3Uri uri = Fields.s3(s3, "S3Uri", sp, true);
+      S3Uri uri = Fields.s3(s3, "S3Uri", sp, true, keys, KeyPolicy.Use.PREFIX);
       Fields.oneOf(s3, "S3DataType", sp, "S3Prefix", "S3Prefix");
       Fields.oneOf(s3, "S3DataDistributionType", sp, "FullyReplicated", "FullyReplicated");
       Fields.oneOf(c, "CompressionType", p, "None", "None");

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -118,6 +117,11 @@ final class TrainingRun extends JobRun {
   private void writeConfig() throws IOException {
     Path cfg = ml().resolve("input/config");
     Files.writeString(cfg.resolve("hyperparameters.json"), Json.encode(spec.hyperParameters()));
+    Files.writeString(cfg.resolve("inputdataconfig.json"), Json.encode(inputDataConfig()));
+    Files.writeString(cfg.resolve("resourceconfig.json"), Json.encode(resourceConfig()));
+  }
+
+  private ObjectNode inputDataConfig() {
     ObjectNode inputs = Json.mapper().createObjectNode();
     for (TrainingJobSpec.Channel c : spec.channels()) {
       ObjectNode ch = inputs.putObject(c.name());
@@ -128,8 +132,7 @@ final class TrainingRun extends JobRun {
       ch.put("S3DistributionType", "FullyReplicated");
       ch.put("RecordWrapperType", "None");
     }
-    Files.writeString(cfg.resolve("inputdataconfig.json"), Json.encode(inputs));
-    Files.writeString(cfg.resolve("resourceconfig.json"), Json.encode(resourceConfig()));
+    return inputs;
   }
 
   private ObjectNode resourceConfig() {
@@ -175,57 +178,17 @@ final class TrainingRun extends JobRun {
     env.put("PYTHONUNBUFFERED", "1");
     // Images whose entrypoint is tini (Atelier's are) run under Docker's init here: tini reaps as a subreaper.
     env.put("TINI_SUBREAPER", "1");
-    List<String> channels = spec.channels().stream().map(TrainingJobSpec.Channel::name).toList();
-    Map<String, String> channelDirs = new LinkedHashMap<>();
-    for (String c : channels) {
-      channelDirs.put(c, "/opt/ml/input/data/" + c);
-      env.put("SM_CHANNEL_" + envName(c), "/opt/ml/input/data/" + c);
-    }
-    env.put("SM_CHANNELS", Json.encode(channels));
-    env.put("SM_HPS", Json.encode(spec.hyperParameters()));
-    spec.hyperParameters().forEach((k, v) -> env.put("SM_HP_" + envName(k), v));
-    env.put("SM_MODEL_DIR", "/opt/ml/model");
-    env.put("SM_INPUT_DIR", "/opt/ml/input");
-    env.put("SM_INPUT_CONFIG_DIR", "/opt/ml/input/config");
-    env.put("SM_OUTPUT_DIR", "/opt/ml/output");
-    env.put("SM_OUTPUT_DATA_DIR", "/opt/ml/output/data");
-    env.put("SM_NUM_CPUS", Long.toString(Math.max(1, Math.round(spec.instanceType().vcpus()))));
-    env.put("SM_NUM_GPUS", Integer.toString(spec.instanceType().gpus()));
-    env.put("SM_CURRENT_HOST", "algo-1");
-    env.put("SM_CURRENT_INSTANCE_TYPE", spec.instanceType().name());
-    env.put("SM_HOSTS", "[\"algo-1\"]");
-    env.put("SM_RESOURCE_CONFIG", Json.encode(resourceConfig()));
+    Map<String, com.fasterxml.jackson.databind.JsonNode> channels = new LinkedHashMap<>();
+    ObjectNode inputs = inputDataConfig();
+    inputs.properties().forEach(e -> channels.put(e.getKey(), e.getValue()));
+    env.putAll(TrainingEnvironment.of(spec.name(), spec.hyperParameters(), channels, resourceConfig(),
+        spec.instanceType().name(), Math.max(1, Math.round(spec.instanceType().vcpus())), spec.instanceType().gpus()));
     String program = spec.hyperParameters().get("sagemaker_program");
     if (program != null) {
-      env.put("SM_MODULE_DIR", "/opt/ml/code");
-      env.put("SM_USER_ENTRY_POINT", unquote(program));
       env.put("SAGEMAKER_PROGRAM", unquote(program));
     }
-    ObjectNode t = Json.mapper().createObjectNode();
-    t.put("job_name", spec.name());
-    t.put("current_host", "algo-1");
-    t.putArray("hosts").add("algo-1");
-    t.set("hyperparameters", Json.mapper().valueToTree(spec.hyperParameters()));
-    t.set("channel_input_dirs", Json.mapper().valueToTree(channelDirs));
-    t.put("input_dir", "/opt/ml/input");
-    t.put("input_config_dir", "/opt/ml/input/config");
-    t.put("model_dir", "/opt/ml/model");
-    t.put("output_dir", "/opt/ml/output");
-    t.put("output_data_dir", "/opt/ml/output/data");
-    t.put("num_cpus", Math.max(1, Math.round(spec.instanceType().vcpus())));
-    t.put("num_gpus", spec.instanceType().gpus());
-    t.set("resource_config", resourceConfig());
-    if (program != null) {
-      t.put("module_dir", "/opt/ml/code");
-      t.put("user_entry_point", unquote(program));
-    }
-    env.put("SM_TRAINING_ENV", Json.encode(t));
     env.putAll(spec.environment());
     return env;
-  }
-
-  static String envName(String s) {
-    return s.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
   }
 
   /** The sagemaker SDK JSON-encodes hyperparameter values ({@code "\"train.py\""}). */

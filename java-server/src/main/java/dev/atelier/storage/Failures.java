@@ -12,6 +12,8 @@ final class Failures {
   private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchUpload");
   private static final Set<String> REFUSED = Set.of(
       "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken");
+  /** What S3 and MinIO answer for a key they will not hold: the caller's input, so a 400. */
+  private static final Set<String> BAD_KEY = Set.of("XMinioInvalidObjectName", "InvalidObjectName", "KeyTooLongError");
 
   private Failures() {}
 
@@ -21,6 +23,10 @@ final class Failures {
     if (MISSING.contains(code)) {
       return new NoSuchObjectException(("NoSuchBucket".equals(code) ? "no such bucket: s3://" + at.bucket() + "/ (for "
           : "no such object: ") + at + ("NoSuchBucket".equals(code) ? ")" : ""));
+    }
+    if (BAD_KEY.contains(code)) {
+      return InvalidObjectKeyException.invalid("'" + at + "': the object store at " + endpoint
+          + " cannot hold this key: " + code + (detail == null ? "" : " (" + detail + ")"));
     }
     if (REFUSED.contains(code)) {
       return new ObjectStoreException("the object store at " + endpoint + " refused the request for " + at

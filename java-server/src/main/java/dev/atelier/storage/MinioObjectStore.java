@@ -33,6 +33,7 @@ public final class MinioObjectStore implements ObjectStore {
   private final MinioClient client;
   private final String endpoint;
   private final String healthBucket;
+  private final KeyPolicy keys;
   private final AutoCloseable server;
   private final Transfers transfers;
 
@@ -40,10 +41,11 @@ public final class MinioObjectStore implements ObjectStore {
    * @param endpoint the S3 endpoint, such as {@code http://127.0.0.1:9000}
    * @param pathStyle address buckets by path rather than by host name
    * @param healthBucket the bucket {@link #problem()} checks (and creates when missing)
+   * @param keys the keys this store holds as themselves ({@link KeyPolicy#FILESYSTEM} for the embedded server)
    * @param server closed with the store (the embedded server), or null
    */
   public MinioObjectStore(URI endpoint, String region, String accessKey, String secretKey, boolean pathStyle,
-      String healthBucket, AutoCloseable server) {
+      String healthBucket, KeyPolicy keys, AutoCloseable server) {
     this.endpoint = endpoint.toString().replaceAll("/+$", "");
     MinioClient.Builder b = MinioClient.builder().endpoint(this.endpoint).region(region);
     if (!accessKey.isEmpty()) {
@@ -58,6 +60,7 @@ public final class MinioObjectStore implements ObjectStore {
       client.enableVirtualStyleEndpoint();
     }
     this.healthBucket = healthBucket;
+    this.keys = keys;
     this.server = server;
     this.transfers = new Transfers(this);
   }
@@ -65,6 +68,11 @@ public final class MinioObjectStore implements ObjectStore {
   @Override
   public String endpoint() {
     return endpoint;
+  }
+
+  @Override
+  public KeyPolicy keys() {
+    return keys;
   }
 
   @Override
@@ -87,6 +95,7 @@ public final class MinioObjectStore implements ObjectStore {
 
   @Override
   public List<ObjectInfo> list(S3Uri prefix, int max) {
+    keys.check(prefix, KeyPolicy.Use.PREFIX);
     return call(prefix, () -> {
       List<ObjectInfo> out = new ArrayList<>();
       Iterable<Result<Item>> items = client.listObjects(ListObjectsArgs.builder()
@@ -110,6 +119,7 @@ public final class MinioObjectStore implements ObjectStore {
     if (object.key().isEmpty()) {
       return Optional.empty();
     }
+    keys.check(object, KeyPolicy.Use.OBJECT);
     try {
       return call(object, () -> {
         StatObjectResponse s = client.statObject(StatObjectArgs.builder()
@@ -138,22 +148,59 @@ public final class MinioObjectStore implements ObjectStore {
 
   @Override
   public long uploadDirectory(Path dir, S3Uri prefix, Progress progress) {
+    keys.check(prefix, KeyPolicy.Use.PREFIX);
     return transfers.uploadDirectory(dir, prefix, progress);
   }
 
   @Override
   public long upload(InputStream body, long size, S3Uri target, String contentType, Progress progress) {
-    if (target.key().isEmpty() || target.key().endsWith("/")) {
-      throw new IllegalArgumentException("'" + target + "' names no object: the key must not be empty or end with '/'");
-    }
+    keys.check(target, KeyPolicy.Use.OBJECT);
     InputStream counted = new Transfers.CountingInputStream(body, progress);
-    return call(target, () -> {
-      client.putObject(PutObjectArgs.builder().bucket(target.bucket()).object(target.key())
-          .stream(counted, size, PART_SIZE)
-          .contentType(contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType)
-          .build());
-      return ((Transfers.CountingInputStream) counted).count();
-    });
+    try {
+      return call(target, () -> {
+        client.putObject(PutObjectArgs.builder().bucket(target.bucket()).object(target.key())
+            .stream(counted, size, PART_SIZE)
+            .contentType(contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType)
+            .build());
+        return ((Transfers.CountingInputStream) counted).count();
+      });
+    } catch (ObjectStoreException e) {
+      if (keys.objectsAreFiles() && e.status() == 503) {
+        String conflict = conflictWith(target);
+        if (conflict != null) {
+          throw InvalidObjectKeyException.conflict(conflict);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Why a store that keeps objects as files could not write {@code target}, when another object is
+   * in the way: one of its "folders" is an object, or it is itself a folder of other objects.
+   * Asked only after a write failed, so writes that succeed cost nothing more.
+   */
+  private String conflictWith(S3Uri target) {
+    String key = target.key();
+    String because = keys.store() + " keeps objects as files, so one key cannot be both an object and a folder"
+        + " of other objects: delete ";
+    try {
+      for (int slash = key.indexOf('/'); slash > 0; slash = key.indexOf('/', slash + 1)) {
+        S3Uri above = new S3Uri(target.bucket(), key.substring(0, slash));
+        if (keys.problem(above.key(), KeyPolicy.Use.OBJECT) == null && stat(above).isPresent()) {
+          return "'" + target + "' cannot be stored: '" + above + "' is an object, and " + because
+              + "it or choose another key";
+        }
+      }
+      List<ObjectInfo> below = list(new S3Uri(target.bucket(), key + "/"), 1);
+      if (!below.isEmpty()) {
+        return "'" + target + "' cannot be stored: it is a folder holding 's3://" + target.bucket() + "/"
+            + below.get(0).key() + "', and " + because + "what is below it or choose another key";
+      }
+    } catch (RuntimeException e) {
+      // The store fails for everything: the original failure says so.
+    }
+    return null;
   }
 
   @Override
@@ -166,6 +213,7 @@ public final class MinioObjectStore implements ObjectStore {
     if (object.key().isEmpty()) {
       throw new NoSuchObjectException("no such object: " + object + " (the key is empty)");
     }
+    keys.check(object, KeyPolicy.Use.OBJECT);
     return call(object, () -> {
       GetObjectResponse r = client.getObject(GetObjectArgs.builder()
           .bucket(object.bucket()).object(object.key()).build());
@@ -178,6 +226,7 @@ public final class MinioObjectStore implements ObjectStore {
 
   @Override
   public void delete(S3Uri object) {
+    keys.check(object, KeyPolicy.Use.OBJECT);
     call(object, () -> {
       client.removeObject(RemoveObjectArgs.builder().bucket(object.bucket()).object(object.key()).build());
       return null;

@@ -54,13 +54,14 @@ public final class ObjectRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    S3Uri prefix = uriParam(ctx, "prefix");
+    S3Uri prefix = uriParam(ctx, "prefix", KeyPolicy.Use.PREFIX);
     blocking(() -> store.list(prefix, LIST_LIMIT + 1)).onSuccess(objects -> {
       List<Map<String, Object>> out = new ArrayList<>();
       for (ObjectInfo o : objects.subList(0, Math.min(LIST_LIMIT, objects.size()))) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("key", o.key());
-        item.put("uri", new S3Uri(prefix.bucket(), o.key()).toString());
+        // Built as text: a key another client stored may be one this server would not accept.
+        item.put("uri", "s3://" + prefix.bucket() + "/" + o.key());
         item.put("size", o.size());
         item.put("last_modified", o.lastModified() == null ? null : o.lastModified().toString());
         out.add(item);
@@ -73,10 +74,11 @@ public final class ObjectRoutes {
   }
 
   private void download(RoutingContext ctx) {
-    S3Uri uri = uriParam(ctx, "uri");
+    S3Uri uri = uriParam(ctx, "uri", null);
     if (uri.key().isEmpty() || uri.key().endsWith("/")) {
       throw ApiException.badRequest("uri: '" + uri + "' names no object (use objects/list for a prefix)");
     }
+    checkKey(uri, "uri", KeyPolicy.Use.OBJECT);
     blocking(() -> store.read(uri)).onSuccess(content -> {
       HttpServerResponse response = ctx.response();
       response.putHeader("Content-Type", content.contentType())
@@ -91,11 +93,18 @@ public final class ObjectRoutes {
   }
 
   private void upload(RoutingContext ctx) {
-    S3Uri uri = uriParam(ctx, "uri");
+    S3Uri uri = uriParam(ctx, "uri", null);
     if (uri.key().isEmpty() || uri.key().endsWith("/")) {
       throw ApiException.badRequest("uri: '" + uri + "' names no object: the key must not be empty or end with '/'");
     }
+    checkKey(uri, "uri", KeyPolicy.Use.OBJECT);
     String lengthHeader = ctx.request().getHeader("Content-Length");
+    if (lengthHeader == null && !hasChunkedBody(ctx)) {
+      // As S3 answers a PUT without Content-Length (MissingContentLength): a request with neither
+      // Content-Length nor a chunked body has no body at all, which is not an empty file.
+      throw new ApiException(411, "Length Required", "the upload has no body: send the object's bytes with"
+          + " Content-Length (Content-Length: 0 for an empty object) or Transfer-Encoding: chunked");
+    }
     long length = -1;
     if (lengthHeader != null) {
       try {
@@ -161,17 +170,37 @@ public final class ObjectRoutes {
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
   }
 
-  private static S3Uri uriParam(RoutingContext ctx, String name) {
+  /** HTTP/1.1 with {@code Transfer-Encoding: chunked}, or HTTP/2, where a body needs no length. */
+  private static boolean hasChunkedBody(RoutingContext ctx) {
+    String te = ctx.request().getHeader("Transfer-Encoding");
+    return (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked"))
+        || ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2;
+  }
+
+  /** The store's key policy, before any byte is read or sent: 400 naming the parameter and why. */
+  private void checkKey(S3Uri uri, String name, KeyPolicy.Use use) {
+    String problem = store.keys().problem(uri.key(), use);
+    if (problem != null) {
+      throw ApiException.badRequest(name + ": '" + uri + "': " + problem);
+    }
+  }
+
+  private S3Uri uriParam(RoutingContext ctx, String name, KeyPolicy.Use use) {
     String value = ctx.request().getParam(name);
     if (value == null || value.isEmpty()) {
       throw ApiException.badRequest(name + ": the query parameter '" + name + "' is required, such as " + name
           + "=s3://bucket/key");
     }
+    S3Uri uri;
     try {
-      return S3Uri.parse(value);
+      uri = S3Uri.parse(value);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(name + ": " + e.getMessage());
     }
+    if (use != null) {
+      checkKey(uri, name, use);
+    }
+    return uri;
   }
 
   /** Runs blocking work on a virtual thread; the future completes on the caller's context. */

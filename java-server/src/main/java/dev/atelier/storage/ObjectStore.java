@@ -1,7 +1,6 @@
 package dev.atelier.storage;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -20,12 +19,14 @@ import java.util.Optional;
 public interface ObjectStore extends AutoCloseable {
 
   /** The longest key S3 accepts, in UTF-8 bytes. */
-  int MAX_KEY_BYTES = 1024;
+  int MAX_KEY_BYTES = KeyPolicy.MAX_KEY_BYTES;
 
   /**
    * An {@code s3://bucket/key} location; the key may be empty (the whole bucket) or a prefix.
-   * Both parts are checked on construction: a bucket name by S3's rules, a key without NUL or
-   * control characters, without {@code ..} segments, at most 1024 UTF-8 bytes.
+   * Both parts are checked on construction: a bucket name by S3's rules, a key by what any S3 store
+   * can be asked for ({@link KeyPolicy#universalProblem}: no NUL or control characters, no
+   * {@code .} or {@code ..} segments, at most 1024 UTF-8 bytes). What one store can hold beyond
+   * that is its {@link ObjectStore#keys()}.
    */
   record S3Uri(String bucket, String key) {
     public S3Uri {
@@ -82,24 +83,9 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     private static void checkKey(String key) {
-      for (int i = 0; i < key.length(); i++) {
-        char c = key.charAt(i);
-        if (c == 0) {
-          throw new IllegalArgumentException("the key contains a NUL character");
-        }
-        if (c < 0x20 || c == 0x7f) {
-          throw new IllegalArgumentException("the key contains the control character U+"
-              + String.format("%04X", (int) c));
-        }
-      }
-      int bytes = key.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > MAX_KEY_BYTES) {
-        throw new IllegalArgumentException("the key is " + bytes + " bytes long; S3 allows at most " + MAX_KEY_BYTES);
-      }
-      for (String segment : key.split("/", -1)) {
-        if (segment.equals("..")) {
-          throw new IllegalArgumentException("the key must not contain '..' segments");
-        }
+      String problem = KeyPolicy.universalProblem(key);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
       }
     }
 
@@ -130,6 +116,12 @@ public interface ObjectStore extends AutoCloseable {
 
   /** A URL clients can reach, such as {@code http://127.0.0.1:9000}. */
   String endpoint();
+
+  /**
+   * The keys this store holds as themselves. Every call checks its URI by it and refuses others
+   * with an {@link InvalidObjectKeyException}; callers check up front with it to name their field.
+   */
+  KeyPolicy keys();
 
   /** Creates the bucket unless it exists. */
   void ensureBucket(String bucket);

@@ -21,7 +21,8 @@ public final class ObjectStores {
       EmbeddedS3 server = EmbeddedS3.start(config.dataDir().resolve("s3"),
           config.dataDir().resolve(CREDENTIALS_FILE), config.s3Port());
       MinioObjectStore store = new MinioObjectStore(server.endpoint(), config.s3Region(),
-          server.credentials().accessKey(), server.credentials().secretKey(), true, config.defaultBucket(), server);
+          server.credentials().accessKey(), server.credentials().secretKey(), true, config.defaultBucket(),
+          KeyPolicy.FILESYSTEM, server);
       try {
         store.ensureBucket(config.defaultBucket());
       } catch (RuntimeException e) {
@@ -31,7 +32,7 @@ public final class ObjectStores {
       return store;
     }
     MinioObjectStore store = new MinioObjectStore(config.s3Endpoint(), config.s3Region(), config.s3AccessKey(),
-        config.s3SecretKey(), config.s3PathStyle(), config.defaultBucket(), null);
+        config.s3SecretKey(), config.s3PathStyle(), config.defaultBucket(), KeyPolicy.ANY_S3, null);
     String problem = store.problem();
     if (problem != null) {
       LOG.warn("{}; jobs and uploads fail until it answers", problem);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.storage.KeyPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** CreateTrainingJob validation: every refusal names the field by its path. */
 class TrainingJobSpecTest {
   static final InstanceCatalog TYPES = InstanceCatalog.load(null, null, 0);
+  /** The embedded store's policy, the default one and the strictest. */
+  static final KeyPolicy KEYS = KeyPolicy.FILESYSTEM;
   @TempDir Path root;
 
   static ObjectNode valid() throws Exception {
@@ -36,7 +39,7 @@ class TrainingJobSpecTest {
 
   static String refusal(ObjectNode body, Path root) {
     try {
-      TrainingJobSpec.parse(body, TYPES, root);
+      TrainingJobSpec.parse(body, TYPES, root, KEYS);
     } catch (ApiException e) {
       assertThat(e.status()).isEqualTo(400);
       return e.getMessage();
@@ -46,7 +49,7 @@ class TrainingJobSpecTest {
 
   @Test
   void aCompleteRequestIsAccepted() throws Exception {
-    TrainingJobSpec s = TrainingJobSpec.parse(valid(), TYPES, root);
+    TrainingJobSpec s = TrainingJobSpec.parse(valid(), TYPES, root, KEYS);
     assertThat(s.name()).isEqualTo("iris-1");
     assertThat(s.channels()).singleElement().satisfies(c -> {
       assertThat(c.name()).isEqualTo("train");
@@ -98,6 +101,67 @@ class TrainingJobSpecTest {
     assertThat(refusal(body, root)).startsWith(expected);
   }
 
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      ..                 | '..' is not a channel name
+      .                  | '.' is not a channel name
+      a/b                | 'a/b' must be letters
+      ''                 | '' must be letters
+      train..x           |
+      .hidden            |
+      v1.2-final_B       |
+      """)
+  void channelNamesFollowSageMakersPatternAndAreNeverDotOrDotDot(String name, String refusal) throws Exception {
+    ObjectNode body = valid();
+    ((ObjectNode) body.at("/InputDataConfig/0")).put("ChannelName", name);
+    if (refusal == null) {
+      assertThat(TrainingJobSpec.parse(body, TYPES, root, KEYS).channels().get(0).name()).isEqualTo(name);
+    } else {
+      assertThat(refusal(body, root)).isEqualTo("InputDataConfig[0].ChannelName: " + refusal
+          + (refusal.endsWith("letters") ? ", digits, '.', '-' or '_'" : ": it is a folder of /opt/ml/input/data"));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      /OutputDataConfig/S3OutputPath                   | s3://atelier/p/dot/./out    | OutputDataConfig.S3OutputPath: 's3://atelier/p/dot/./out': the key must not contain '.' segments
+      /OutputDataConfig/S3OutputPath                   | s3://atelier/p/odd//out     | OutputDataConfig.S3OutputPath: 's3://atelier/p/odd//out': the key has an empty segment ('//')
+      /OutputDataConfig/S3OutputPath                   | s3://atelier//out           | OutputDataConfig.S3OutputPath: 's3://atelier//out': the key starts with '/'
+      /OutputDataConfig/S3OutputPath                   | s3://atelier/.mpus-out      | OutputDataConfig.S3OutputPath: 's3://atelier/.mpus-out': the segment '.mpus-out' starts with '.mpus-'
+      /InputDataConfig/0/DataSource/S3DataSource/S3Uri | s3://atelier/data/./iris/   | InputDataConfig[0].DataSource.S3DataSource.S3Uri: 's3://atelier/data/./iris/': the key must not contain '.' segments
+      /InputDataConfig/0/DataSource/S3DataSource/S3Uri | s3://atelier/data//iris/    | InputDataConfig[0].DataSource.S3DataSource.S3Uri: 's3://atelier/data//iris/': the key has an empty segment
+      /InputDataConfig/0/DataSource/S3DataSource/S3Uri | s3://atelier//etc/passwd    | InputDataConfig[0].DataSource.S3DataSource.S3Uri: 's3://atelier//etc/passwd': the key starts with '/'
+      /HyperParameters/sagemaker_submit_directory      | s3://atelier/src/./s.tar.gz | HyperParameters.sagemaker_submit_directory: 's3://atelier/src/./s.tar.gz': the key must not contain '.' segments
+      /HyperParameters/sagemaker_submit_directory      | "s3://atelier/src//s.tar.gz" | HyperParameters.sagemaker_submit_directory: 's3://atelier/src//s.tar.gz': the key has an empty segment
+      /HyperParameters/sagemaker_submit_directory      | s3://atelier/src/           | HyperParameters.sagemaker_submit_directory: 's3://atelier/src/': the key must not be empty or end with '/'
+      /HyperParameters/sagemaker_submit_directory      | file:///tmp/src             | HyperParameters.sagemaker_submit_directory: 'file:///tmp/src' must be the s3:// URI of the source archive
+      """)
+  void everyS3UriIsCheckedUpFrontByTheStoresKeyPolicy(String pointer, String uri, String expected) throws Exception {
+    ObjectNode body = valid();
+    int cut = pointer.lastIndexOf('/');
+    ((ObjectNode) body.at(pointer.substring(0, cut))).put(pointer.substring(cut + 1), uri);
+    assertThat(refusal(body, root)).startsWith(expected);
+  }
+
+  @Test
+  void checkpointUrisAndWhatTheJobWritesBelowTheOutputPathAreChecked() throws Exception {
+    ObjectNode body = valid();
+    body.putObject("CheckpointConfig").put("S3Uri", "s3://atelier/ckpt//run");
+    assertThat(refusal(body, root)).startsWith(
+        "CheckpointConfig.S3Uri: 's3://atelier/ckpt//run': the key has an empty segment ('//')");
+
+    body = valid();
+    // A prefix S3 accepts, but with the job's own keys below it over 1024 bytes.
+    ((ObjectNode) body.at("/OutputDataConfig")).put("S3OutputPath", "s3://atelier/" + "o/".repeat(500));
+    assertThat(refusal(body, root)).startsWith("OutputDataConfig.S3OutputPath: 's3://atelier/o/o/")
+        .contains("cannot hold the job's iris-1/output/model.tar.gz").contains("S3 allows at most 1024");
+
+    body = valid();
+    ((ObjectNode) body.at("/OutputDataConfig")).put("S3OutputPath", "s3://atelier/p/odd//out");
+    // An external S3 holds a//b as itself: the same request is valid there.
+    assertThat(TrainingJobSpec.parse(body, TYPES, root, KeyPolicy.ANY_S3).outputPath().key()).isEqualTo("p/odd//out");
+  }
+
   @Test
   void hugeValuesAreRefusedWithTheirLimit() throws Exception {
     ObjectNode body = valid();
@@ -127,7 +191,7 @@ class TrainingJobSpecTest {
     Files.writeString(root.resolve("project/train.py"), "print('hi')");
     ObjectNode body = valid();
     body.putObject("ScriptMode").put("EntryPoint", "train.py").put("SourceDir", "project");
-    TrainingJobSpec s = TrainingJobSpec.parse(body, TYPES, root);
+    TrainingJobSpec s = TrainingJobSpec.parse(body, TYPES, root, KEYS);
     assertThat(s.scriptMode().sourceDir()).isEqualTo(root.resolve("project"));
 
     body.putObject("ScriptMode").put("EntryPoint", "train.py").put("SourceDir", "../outside");
@@ -146,7 +210,7 @@ class TrainingJobSpecTest {
     body.putObject("ScriptMode").put("EntryPoint", "train.py").putObject("Files").put("other.py", "x = 1");
     assertThat(refusal(body, root)).isEqualTo("ScriptMode.EntryPoint: 'train.py' is not one of ScriptMode.Files");
     body.putObject("ScriptMode").put("EntryPoint", "train.py").putObject("Files").put("train.py", "print(1)");
-    assertThat(TrainingJobSpec.parse(body, TYPES, root).scriptMode().files()).containsKey("train.py");
+    assertThat(TrainingJobSpec.parse(body, TYPES, root, KEYS).scriptMode().files()).containsKey("train.py");
   }
 
   @Test
@@ -157,14 +221,14 @@ class TrainingJobSpecTest {
          "ProcessingInputs": [{"InputName": "raw", "S3Input": {"S3Uri": "s3://atelier/raw/", "LocalPath": "/opt/ml/processing/input/raw", "S3DataType": "S3Prefix", "S3InputMode": "File"}}],
          "ProcessingOutputConfig": {"Outputs": [{"OutputName": "clean", "S3Output": {"S3Uri": "s3://atelier/clean/", "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}]},
          "ProcessingResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.t3.medium", "VolumeSizeInGB": 5}}}""");
-    ProcessingJobSpec s = ProcessingJobSpec.parse(body, TYPES);
+    ProcessingJobSpec s = ProcessingJobSpec.parse(body, TYPES, KEYS);
     assertThat(s.inputs()).singleElement().satisfies(m -> assertThat(m.localPath()).isEqualTo("/opt/ml/processing/input/raw"));
     assertThat(s.maxRuntimeSeconds()).isEqualTo(86_400);
     ((ObjectNode) body.at("/ProcessingInputs/0/S3Input")).put("LocalPath", "/etc");
-    assertThatThrownBy(() -> ProcessingJobSpec.parse(body, TYPES)).hasMessage(
+    assertThatThrownBy(() -> ProcessingJobSpec.parse(body, TYPES, KEYS)).hasMessage(
         "ProcessingInputs[0].S3Input.LocalPath: '/etc' must be a folder under /opt/ml/processing/");
     ((ObjectNode) body.at("/ProcessingInputs/0/S3Input")).put("LocalPath", "/opt/ml/processing/output");
-    assertThatThrownBy(() -> ProcessingJobSpec.parse(body, TYPES)).hasMessage(
+    assertThatThrownBy(() -> ProcessingJobSpec.parse(body, TYPES, KEYS)).hasMessage(
         "ProcessingOutputConfig.Outputs[0].S3Output.LocalPath: '/opt/ml/processing/output' is used by another input or output");
   }
 }

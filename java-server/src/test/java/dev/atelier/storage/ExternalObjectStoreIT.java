@@ -30,7 +30,7 @@ class ExternalObjectStoreIT extends ObjectStoreContract {
     String region = Objects.requireNonNullElse(System.getenv("ATELIER_TEST_S3_REGION"), "us-east-1");
     bucket = Objects.requireNonNullElse(System.getenv("ATELIER_TEST_S3_BUCKET"), "atelier-contract");
     store = new MinioObjectStore(URI.create(endpoint), region, access, secret,
-        !"false".equals(System.getenv("ATELIER_TEST_S3_PATH_STYLE")), bucket, null);
+        !"false".equals(System.getenv("ATELIER_TEST_S3_PATH_STYLE")), bucket, KeyPolicy.ANY_S3, null);
   }
 
   @AfterAll

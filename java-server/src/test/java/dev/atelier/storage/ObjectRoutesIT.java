@@ -112,6 +112,101 @@ class ObjectRoutesIT {
     assertThat(get("/atelier/api/objects", "uri", "s3://atelier/dir/").statusCode()).isEqualTo(400);
   }
 
+  private static String message(HttpResponse<Buffer> r) {
+    return r.bodyAsJsonObject().getString("message");
+  }
+
+  @Test
+  void keysTheEmbeddedStoreWouldMergeAre400SayingWhyAndNothingIsOverwritten() throws Exception {
+    assertThat(put("s3://atelier/p/odd/a/b", "original".getBytes(StandardCharsets.UTF_8), "text/plain").statusCode())
+        .isEqualTo(201);
+    HttpResponse<Buffer> doubled = put("s3://atelier/p/odd/a//b", "intruder".getBytes(StandardCharsets.UTF_8), "text/plain");
+    assertThat(doubled.statusCode()).as(doubled.bodyAsString()).isEqualTo(400);
+    assertThat(message(doubled)).startsWith("uri: 's3://atelier/p/odd/a//b'").contains("empty segment ('//')");
+    assertThat(get("/atelier/api/objects", "uri", "s3://atelier/p/odd/a/b").bodyAsString()).isEqualTo("original");
+    assertThat(get("/atelier/api/objects", "uri", "s3://atelier/p/odd/a//b").statusCode()).isEqualTo(400);
+    HttpResponse<Buffer> listed = get("/atelier/api/objects/list", "prefix", "s3://atelier/p/odd/");
+    assertThat(listed.bodyAsJsonObject().getJsonArray("objects")).hasSize(1);
+    assertThat(get("/atelier/api/objects/list", "prefix", "s3://atelier/p/odd//").statusCode()).isEqualTo(400);
+
+    for (String dot : new String[] {"s3://atelier/p/odd/./c", "s3://atelier/p/odd/.", "s3://atelier/./c"}) {
+      HttpResponse<Buffer> up = put(dot, new byte[] {1}, "application/octet-stream");
+      assertThat(up.statusCode()).as(dot + ": " + up.bodyAsString()).isEqualTo(400);
+      assertThat(message(up)).as(dot).startsWith("uri:").contains("relative paths").doesNotContain("Exception");
+      assertThat(get("/atelier/api/objects", "uri", dot).statusCode()).as(dot).isEqualTo(400);
+    }
+
+    for (String lead : new String[] {"s3://atelier//etc/passwd", "s3://atelier//"}) {
+      HttpResponse<Buffer> down = get("/atelier/api/objects", "uri", lead);
+      assertThat(down.statusCode()).as(lead).isEqualTo(400);
+      HttpResponse<Buffer> list = get("/atelier/api/objects/list", "prefix", lead);
+      assertThat(list.statusCode()).as(lead + ": " + list.bodyAsString()).isEqualTo(400);
+      assertThat(message(list)).as(lead).startsWith("prefix:").contains("starts with '/'");
+    }
+    HttpResponse<Buffer> up = put("s3://atelier//etc/passwd", new byte[] {1}, "application/octet-stream");
+    assertThat(up.statusCode()).isEqualTo(400);
+    assertThat(message(up)).contains("starts with '/'");
+
+    HttpResponse<Buffer> reserved = put("s3://atelier/p/odd/.mpus-x", new byte[] {1}, "application/octet-stream");
+    assertThat(reserved.statusCode()).isEqualTo(400);
+    assertThat(message(reserved)).contains("'.mpus-'");
+    HttpResponse<Buffer> tooLong = put("s3://atelier/p/odd/" + "n".repeat(230), new byte[] {1}, "application/octet-stream");
+    assertThat(tooLong.statusCode()).isEqualTo(400);
+    assertThat(message(tooLong)).contains("230 bytes long").contains("218");
+  }
+
+  @Test
+  void percentSignsPlusAndUnicodeKeysRoundTripAsThemselves() throws Exception {
+    String[] keys = {"p/enc/a%2Fb", "p/enc/a/b", "p/enc/%41", "p/enc/A", "p/enc/x+y", "p/enc/x y", "p/enc/\u00e9",
+        "p/enc/e\u0301"};
+    for (String k : keys) {
+      HttpResponse<Buffer> r = put("s3://atelier/" + k, k.getBytes(StandardCharsets.UTF_8), "text/plain");
+      assertThat(r.statusCode()).as(k).isEqualTo(201);
+      assertThat(r.bodyAsJsonObject().getString("uri")).isEqualTo("s3://atelier/" + k);
+    }
+    for (String k : keys) {
+      assertThat(get("/atelier/api/objects", "uri", "s3://atelier/" + k).bodyAsString()).as(k).isEqualTo(k);
+    }
+    HttpResponse<Buffer> listed = get("/atelier/api/objects/list", "prefix", "s3://atelier/p/enc/");
+    assertThat(listed.bodyAsJsonObject().getJsonArray("objects").stream()
+        .map(o -> ((JsonObject) o).getString("key")).toList()).containsExactlyInAnyOrder(keys);
+  }
+
+  @Test
+  void anObjectWhereAFolderShouldBeIs409NamingIt() throws Exception {
+    assertThat(put("s3://atelier/p/both/x", "file".getBytes(StandardCharsets.UTF_8), "text/plain").statusCode())
+        .isEqualTo(201);
+    HttpResponse<Buffer> under = put("s3://atelier/p/both/x/y", "under".getBytes(StandardCharsets.UTF_8), "text/plain");
+    assertThat(under.statusCode()).as(under.bodyAsString()).isEqualTo(409);
+    assertThat(message(under)).contains("'s3://atelier/p/both/x' is an object");
+    assertThat(get("/atelier/api/objects", "uri", "s3://atelier/p/both/x").bodyAsString()).isEqualTo("file");
+  }
+
+  /** One raw HTTP/1.1 request, so that exactly the headers given are sent; returns the status line's code. */
+  private static int rawPut(String path, String headers) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.getOutputStream().write(("PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: token "
+          + TestServer.TOKEN + "\r\nConnection: close\r\n" + headers + "\r\n").getBytes(StandardCharsets.UTF_8));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return Integer.parseInt(response.substring(9, 12));
+    }
+  }
+
+  @Test
+  void aPutWithNoBodyIs411AndAnExplicitEmptyBodyIsAnEmptyObject() throws Exception {
+    assertThat(rawPut("/atelier/api/objects?uri=s3://atelier/p/empty/none", "")).isEqualTo(411);
+    assertThat(get("/atelier/api/objects", "uri", "s3://atelier/p/empty/none").statusCode()).isEqualTo(404);
+
+    assertThat(rawPut("/atelier/api/objects?uri=s3://atelier/p/empty/zero", "Content-Length: 0\r\n")).isEqualTo(201);
+    HttpResponse<Buffer> zero = get("/atelier/api/objects", "uri", "s3://atelier/p/empty/zero");
+    assertThat(zero.statusCode()).isEqualTo(200);
+    assertThat(zero.body() == null ? 0 : zero.body().length()).isZero();
+
+    assertThat(rawPut("/atelier/api/objects?uri=s3://atelier/p/empty/chunked",
+        "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n")).isEqualTo(201);
+    assertThat(get("/atelier/api/objects", "uri", "s3://atelier/p/empty/chunked").bodyAsString()).isEqualTo("abc");
+  }
+
   @Test
   void withoutTokenEveryRouteIs401() throws Exception {
     assertThat(await(http.get("/atelier/api/objects?uri=s3://atelier/x").send()).statusCode()).isEqualTo(401);

@@ -173,6 +173,146 @@ public abstract class ObjectStoreContract {
         .isInstanceOf(ObjectStoreException.class).hasMessageContaining("..");
   }
 
+  /**
+   * Writes {@code body} at {@code uri}: the store either holds it as itself (true) or refuses it
+   * with a 400 or 409 that names the URI and says why (false); it never writes it elsewhere.
+   */
+  private boolean storedAsItselfOrRefused(S3Uri uri, String body) throws Exception {
+    String predicted = store().keys().problem(uri.key(), KeyPolicy.Use.OBJECT);
+    try {
+      store().put(uri, body.getBytes(StandardCharsets.UTF_8), "text/plain");
+    } catch (InvalidObjectKeyException e) {
+      assertThat(e.status()).as(uri.toString()).isIn(400, 409);
+      assertThat(e.getMessage()).as(uri.toString()).contains(uri.toString());
+      if (predicted != null) {
+        assertThat(e.getMessage()).contains(predicted);
+      }
+      return false;
+    }
+    assertThat(predicted).as("the policy refuses %s, but the store took it", uri).isNull();
+    assertThat(read(store().get(uri))).as(uri.toString()).isEqualTo(body);
+    assertThat(store().stat(uri)).as(uri.toString()).isPresent();
+    return true;
+  }
+
+  @Test
+  void keysThatAFilePathWouldMergeAreStoredApartOrRefusedNeverAliased() throws Exception {
+    store().put(at("odd/a/b"), "the original".getBytes(StandardCharsets.UTF_8), "text/plain");
+    for (String alias : List.of("odd/a//b", "odd//a/b", "odd/a/b//")) {
+      S3Uri uri = new S3Uri(bucket(), base.key() + alias);
+      if (alias.endsWith("/")) {
+        assertThatThrownBy(() -> store().put(uri, new byte[] {1}, null)).isInstanceOf(InvalidObjectKeyException.class)
+            .hasMessageContaining("names a folder, not an object");
+        continue;
+      }
+      boolean stored = storedAsItselfOrRefused(uri, "written as " + alias);
+      assertThat(read(store().get(at("odd/a/b")))).as("after writing %s", alias).isEqualTo("the original");
+      assertThat(store().list(at("odd/")).stream().map(ObjectInfo::key))
+          .as("listing after writing %s", alias).contains(at("odd/a/b").key());
+      if (stored) {
+        assertThat(store().list(at("odd/"))).extracting(ObjectInfo::key).contains(uri.key());
+        store().delete(uri);
+        assertThat(read(store().get(at("odd/a/b")))).isEqualTo("the original");
+      } else {
+        assertThatThrownBy(() -> store().get(uri)).isInstanceOf(InvalidObjectKeyException.class);
+        assertThatThrownBy(() -> store().delete(uri)).isInstanceOf(InvalidObjectKeyException.class);
+        assertThat(read(store().get(at("odd/a/b")))).as("after deleting %s", alias).isEqualTo("the original");
+      }
+    }
+  }
+
+  @Test
+  void aKeyWithALeadingSlashIsItsOwnObjectOrRefusedWithA400() throws Exception {
+    S3Uri lead = new S3Uri(bucket(), "/" + base.key() + "etc/passwd");
+    store().put(at("etc/passwd"), "kept".getBytes(StandardCharsets.UTF_8), "text/plain");
+    if (storedAsItselfOrRefused(lead, "leading slash")) {
+      store().delete(lead);
+    } else {
+      assertThatThrownBy(() -> store().list(new S3Uri(bucket(), "/"))).isInstanceOf(InvalidObjectKeyException.class)
+          .hasMessageContaining("starts with '/'");
+    }
+    assertThat(read(store().get(at("etc/passwd")))).isEqualTo("kept");
+  }
+
+  @Test
+  void dotSegmentsAreRefusedSayingWhyForEveryStore() {
+    for (String key : List.of("odd/./c", "./c", "odd/.", "odd/../c", "..")) {
+      assertThatThrownBy(() -> S3Uri.parse("s3://" + bucket() + "/" + base.key() + key)).as(key)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("relative paths");
+    }
+    assertThat(S3Uri.parse("s3://" + bucket() + "/" + base.key() + ".hidden/..x/x../...").key()).endsWith("...");
+  }
+
+  @Test
+  void percentSignsPlusAndUnicodeFormsAreKeysOfTheirOwn() throws Exception {
+    // Each pair would be one object if a layer decoded percent-escapes, read '+' as a space, or
+    // normalized Unicode; S3 keeps them apart, and so must every store.
+    List<String> keys = List.of("enc/a%2Fb", "enc/a/b", "enc/%41", "enc/A", "enc/x+y", "enc/x y", "enc/%25",
+        "enc/\u00e9", "enc/e\u0301", "enc/%C3%A9", "enc/\u00c9");
+    for (String k : keys) {
+      assertThat(storedAsItselfOrRefused(at(k), "body of " + k)).as(k).isTrue();
+    }
+    for (String k : keys) {
+      assertThat(read(store().get(at(k)))).as(k).isEqualTo("body of " + k);
+    }
+    assertThat(store().list(at("enc/"))).extracting(ObjectInfo::key)
+        .containsExactlyInAnyOrderElementsOf(keys.stream().map(k -> at(k).key()).toList());
+  }
+
+  @Test
+  void longSegmentsAreStoredOrRefusedWithTheLimit() throws Exception {
+    S3Uri longName = at("long/" + "n".repeat(240));
+    S3Uri longFolder = at("long/" + "f".repeat(300) + "/x");
+    S3Uri fits = at("long/" + "n".repeat(200));
+    assertThat(storedAsItselfOrRefused(fits, "fits")).isTrue();
+    KeyPolicy keys = store().keys();
+    if (keys.maxNameSegmentBytes() < 1024) {
+      // The policy's limits are the store's own: a name and a folder just at them are held.
+      assertThat(storedAsItselfOrRefused(at("edge/" + "f".repeat(keys.maxFolderSegmentBytes()) + "/"
+          + "n".repeat(keys.maxNameSegmentBytes())), "at the limits")).isTrue();
+    }
+    for (S3Uri uri : List.of(longName, longFolder)) {
+      if (!storedAsItselfOrRefused(uri, "long")) {
+        assertThatThrownBy(() -> store().put(uri, new byte[] {1}, null)).hasMessageContaining("bytes long");
+      }
+    }
+  }
+
+  @Test
+  void namesTheStoreKeepsForItselfAreRefusedOrListed() throws Exception {
+    for (String k : List.of("own/.mpus-upload", "own/.s3proxy-slash", "own/.s3proxy-versions/x")) {
+      if (storedAsItselfOrRefused(at(k), "mine")) {
+        assertThat(store().list(at("own/"))).as("a stored object is listed").extracting(ObjectInfo::key)
+            .contains(at(k).key());
+      }
+    }
+  }
+
+  @Test
+  void anObjectAndAFolderOfTheSameNameAreBothKeptOrTheSecondIsA409() throws Exception {
+    store().put(at("both/x"), "file".getBytes(StandardCharsets.UTF_8), "text/plain");
+    S3Uri under = at("both/x/y");
+    try {
+      store().put(under, "under".getBytes(StandardCharsets.UTF_8), "text/plain");
+      assertThat(read(store().get(under))).isEqualTo("under");
+    } catch (InvalidObjectKeyException e) {
+      assertThat(e.status()).isEqualTo(409);
+      assertThat(e.getMessage()).contains(under.toString()).contains(at("both/x").toString()).contains("is an object");
+    }
+    assertThat(read(store().get(at("both/x")))).isEqualTo("file");
+
+    store().put(at("both/q/r"), "deep".getBytes(StandardCharsets.UTF_8), "text/plain");
+    S3Uri folder = at("both/q");
+    try {
+      store().put(folder, "file".getBytes(StandardCharsets.UTF_8), "text/plain");
+      assertThat(read(store().get(folder))).isEqualTo("file");
+    } catch (InvalidObjectKeyException e) {
+      assertThat(e.status()).isEqualTo(409);
+      assertThat(e.getMessage()).contains(folder.toString()).contains(at("both/q/r").toString());
+    }
+    assertThat(read(store().get(at("both/q/r")))).isEqualTo("deep");
+  }
+
   @Test
   void emptyPrefixDirectoryIsNoSuchObject() throws Exception {
     store().put(at("full/x.txt"), new byte[] {7}, "text/plain");
