@@ -2,7 +2,6 @@ package dev.atelier;
 
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.frontdoor.FrontDoor;
-import dev.atelier.http.ApiException;
 import dev.atelier.http.FailureHandler;
 import dev.atelier.http.Routes;
 import dev.atelier.http.TokenAuth;
@@ -125,8 +124,7 @@ public final class AtelierServer extends VerticleBase {
       }
     };
     api.accept(router, "/");
-    router.route().last().handler(ctx -> ctx.fail(ApiException.notFound(
-        "no such resource: " + ctx.request().method() + " " + ctx.request().path())));
+    router.route().last().handler(new dev.atelier.http.MethodNotAllowed(router));
     router.route().failureHandler(new FailureHandler());
 
     vertx.setPeriodic(IDLE_CHECK_MILLIS, id -> vertx.executeBlocking(() -> {

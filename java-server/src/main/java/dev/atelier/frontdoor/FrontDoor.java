@@ -1,6 +1,5 @@
 package dev.atelier.frontdoor;
 
-import dev.atelier.http.ApiException;
 import dev.atelier.http.FailureHandler;
 import dev.atelier.kernels.ChannelsHandler;
 import io.vertx.core.Future;
@@ -48,8 +47,7 @@ public final class FrontDoor {
     router.get(baseUrl + "api/kernels/:id/channels").handler(auth::kernelAccess).handler(channels);
     router.route(baseUrl + "atelier/*").handler(auth::userAccess);
     api.accept(router, baseUrl);
-    router.route(baseUrl + "atelier/*").handler(ctx -> ctx.fail(ApiException.notFound(
-        "no such Atelier resource: " + ctx.request().method() + " " + ctx.request().path())));
+    router.route(baseUrl + "atelier/*").handler(new dev.atelier.http.MethodNotAllowed(router));
     router.route(baseUrl + "atelier/*").failureHandler(new FailureHandler());
     router.get(baseUrl + "api/kernels/:id/channels").failureHandler(new FailureHandler());
     router.route().handler(ProxyHandler.create(proxy()));

@@ -43,10 +43,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
       message = "internal error: " + failure.getClass().getSimpleName()
           + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
+    // The path and the message can quote what the caller sent: escaped, so that it cannot add lines to the log.
+    String request = ctx.request().method() + " " + LogText.of(ctx.request().path());
     if (status >= 500) {
-      LOG.error("{} {} -> {}", ctx.request().method(), ctx.request().path(), status, failure);
+      LOG.error("{} -> {}", request, status, LogText.failure(failure));
     } else {
-      LOG.info("{} {} -> {} {}", ctx.request().method(), ctx.request().path(), status, message);
+      LOG.info("{} -> {} {}", request, status, LogText.of(message));
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();

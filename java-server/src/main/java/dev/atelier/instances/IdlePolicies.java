@@ -77,7 +77,9 @@ public final class IdlePolicies {
 
   /** Sets a type's rules from a JSON body; a 400 names the field at fault. */
   public Policy put(String instanceType, JsonNode body) {
-    types.require(instanceType);
+    // A rule is a setting, not a placement: a listed type this host cannot run (a GPU type on a
+    // host without one) takes one too, so the same settings work on every host.
+    types.listed(instanceType);
     Policy current = get(instanceType);
     int kernel = minutes(body, "kernel_idle_minutes", current.kernelIdleMinutes());
     int instance = minutes(body, "instance_idle_minutes", current.instanceIdleMinutes());

@@ -118,13 +118,22 @@ public final class InstanceCatalog {
     return null;
   }
 
-  /** The type, or a 400 listing the valid ones (or saying why it cannot run on this host). */
-  public InstanceType require(String name) {
+  /**
+   * A listed type, whether or not this host can run it, or a 400 listing the valid ones: for
+   * settings of a type (idle rules), which mean something on any host the catalog is used on.
+   */
+  public InstanceType listed(String name) {
     InstanceType t = types.get(name);
     if (t == null) {
       throw ApiException.badRequest("unknown instance type '" + name + "'; valid types: "
           + String.join(", ", types.keySet()));
     }
+    return t;
+  }
+
+  /** The type to place something on, or a 400 listing the valid ones (or saying why it cannot run on this host). */
+  public InstanceType require(String name) {
+    InstanceType t = listed(name);
     String why = unavailableReason(t);
     if (why != null) {
       throw ApiException.badRequest("instance type " + why);

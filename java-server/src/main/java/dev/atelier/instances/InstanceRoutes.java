@@ -186,8 +186,12 @@ public final class InstanceRoutes {
 
   private static Instant instant(RoutingContext ctx, String name, Instant fallback) {
     String v = ctx.queryParams().get(name);
-    if (v == null || v.isBlank()) {
+    if (v == null) {
       return fallback;
+    }
+    if (v.isBlank()) {
+      throw ApiException.badRequest(name + ": empty; give a time (ISO 8601 such as 2026-11-01T00:00:00Z) or leave "
+          + name + " out for its default");
     }
     if (v.length() > 40) {
       throw ApiException.badRequest(name + ": not a time (expected ISO 8601 such as 2026-11-01T00:00:00Z)");

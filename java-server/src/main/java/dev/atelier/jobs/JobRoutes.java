@@ -70,7 +70,7 @@ public final class JobRoutes {
 
   private static String kind(RoutingContext ctx) {
     String k = ctx.request().getParam("kind");
-    if (k == null || k.isEmpty()) {
+    if (k == null) {
       return null;
     }
     if (!Job.TRAINING.equals(k) && !Job.PROCESSING.equals(k)) {
@@ -126,10 +126,17 @@ public final class JobRoutes {
     return body;
   }
 
+  /**
+   * A query parameter, or null when it is absent. An empty value is refused rather than read as
+   * absent: {@code status=} asks for something, and no job has an empty status or name.
+   */
   private static String param(RoutingContext ctx, String name, int max) {
     String v = ctx.request().getParam(name);
-    if (v == null || v.isEmpty()) {
+    if (v == null) {
       return null;
+    }
+    if (v.isEmpty()) {
+      throw empty(name);
     }
     if (v.length() > max) {
       throw ApiException.badRequest(name + ": longer than " + max + " characters");
@@ -139,7 +146,7 @@ public final class JobRoutes {
 
   private static int limit(RoutingContext ctx, String name, int dflt, int max) {
     String v = ctx.request().getParam(name);
-    if (v == null || v.isEmpty()) {
+    if (v == null) {
       return dflt;
     }
     try {
@@ -151,6 +158,10 @@ public final class JobRoutes {
     } catch (NumberFormatException e) {
       throw ApiException.badRequest(name + ": '" + abbreviate(v) + "' must be a whole number from 1 to " + max);
     }
+  }
+
+  private static ApiException empty(String name) {
+    return ApiException.badRequest(name + ": empty; give a value or leave " + name + " out");
   }
 
   private static String abbreviate(String s) {

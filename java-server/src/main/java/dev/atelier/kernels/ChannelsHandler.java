@@ -73,7 +73,7 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
     try {
       m = parse.get();
     } catch (ApiException e) {
-      LOG.info("kernel {}: dropped a client message: {}", kernel.id(), e.getMessage());
+      LOG.info("kernel {}: dropped a client message: {}", kernel.id(), dev.atelier.http.LogText.of(e.getMessage()));
       return;
     }
     handle.send(m);

@@ -270,7 +270,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
               kernel.executionState("idle");
             }
             changed();
-            LOG.info("kernel {} ({}) started for {}", id, spec.name(), kernel.path());
+            LOG.info("kernel {} ({}) started for {}", id, spec.name(), dev.atelier.http.LogText.of(kernel.path()));
             return kernel;
           }
           Throwable cause = unwrap(err);
@@ -711,7 +711,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
       }
       changed();
     });
-    LOG.info("kernel {} ({}) adopted on instance {} for {}", id, spec.name(), p.id(), kernel.path());
+    LOG.info("kernel {} ({}) adopted on instance {} for {}", id, spec.name(), p.id(), dev.atelier.http.LogText.of(kernel.path()));
   }
 
   /** Stops every kernel (the runtime's close stops the agent, which stops the rest). */

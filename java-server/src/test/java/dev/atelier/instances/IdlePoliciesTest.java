@@ -75,4 +75,19 @@ class IdlePoliciesTest {
       assertThat(idle.get("ml.p3.16xlarge")).isEqualTo(new IdlePolicies.Policy("ml.p3.16xlarge", 0, 0));
     }
   }
+
+  /** An idle rule is a setting, not a placement: a listed GPU type takes one on a host without a GPU. */
+  @StoreTest
+  void aListedTypeThisHostCannotRunStillTakesAnIdleRule(StoreBackend backend) throws Exception {
+    try (Database db = backend.open()) {
+      IdlePolicies idle = new IdlePolicies(db, TYPES, CLOCK);
+      assertThat(TYPES.unavailableReason(TYPES.all().stream()
+          .filter(t -> t.name().equals("ml.g4dn.xlarge")).findFirst().orElseThrow())).contains("needs 1 GPU");
+      assertThat(idle.put("ml.g4dn.xlarge", json("{\"kernel_idle_minutes\": 45}")))
+          .isEqualTo(new IdlePolicies.Policy("ml.g4dn.xlarge", 45, 0));
+    }
+    try (Database db = backend.open()) {
+      assertThat(new IdlePolicies(db, TYPES, CLOCK).get("ml.g4dn.xlarge").kernelIdleMinutes()).isEqualTo(45);
+    }
+  }
 }
