@@ -289,11 +289,12 @@ def start_jupyter_server(tmp: Path, root_dir: Path, gateway: Atelier | None = No
         config["GatewayClient"] = {
             "url": gateway.url,
             "auth_token": gateway.token,
-            "allowed_envs": "JPY_SESSION_NAME",
+            "allowed_envs": "JPY_SESSION_NAME,ATELIER_NOTEBOOK_PATH",
         }
         # As the launcher configures gateway mode (scripts/lib/jupyter_config.py).
         config["ServerApp"]["kernel_websocket_connection_class"] = \
             "atelier.jupyter_gateway.NoDelayGatewayWebSocketConnection"
+        config["ServerApp"]["session_manager_class"] = "atelier.jupyter_gateway.NotebookSessionManager"
     else:
         # jupyter_server's own kernel WebSocket drops iopub output above 1 MB/s by default
         # ("IOPub data rate exceeded"); the 20 MB test checks the transport, not that
