@@ -72,60 +72,14 @@ public final class CrossSiteGuard {
       return;
     }
     String host = request.authority() == null ? null : request.authority().toString();
-    String xsrfQuery = check == Check.ORIGIN_AND_XSRF ? request.getParam("_xsrf") : null;
-    String token = request.getParam("token");
     String origin = origin(request.headers());
-    String cookie = request.getHeader("Cookie");
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    String[] keyParts = new String[PASSED_HEADERS.size() + 5];
-    int i = 0;
-    for (String name : PASSED_HEADERS) {
-      String value = request.getHeader(name);
-      keyParts[i++] = value;
-      if (value != null) {
-        headers.set(name, value);
-      }
-    }
-    keyParts[i++] = check.name();
-    keyParts[i++] = host;
-    keyParts[i++] = token;
-    keyParts[i++] = xsrfQuery;
-    keyParts[i] = cookie;
-    String key = JupyterAuth.digest(keyParts);
-    if (origin != null) {
-      headers.set("Origin", origin);
-    }
-    if (check == Check.ORIGIN) {
-      // Only the origin is in question: an _xsrf pair of the guard's own satisfies the XSRF check.
-      String pair = HexFormat.of().formatHex(randomBytes());
-      headers.remove("X-CSRFToken");
-      headers.set("X-XSRFToken", pair);
-      cookie = withCookie(cookie, "_xsrf", pair);
-    }
-    if (cookie != null) {
-      headers.set("Cookie", cookie);
-    }
+    String key = cacheKey(request, check, host);
     Long until = allowedUntil.get(key);
     if (until != null && until - System.nanoTime() > 0) {
       ctx.next();
       return;
     }
-    StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
-    if (token != null) {
-      query.add("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
-    }
-    if (xsrfQuery != null) {
-      query.add("_xsrf=" + URLEncoder.encode(xsrfQuery, StandardCharsets.UTF_8));
-    }
-    RequestOptions options = new RequestOptions().setServer(jupyter).setMethod(HttpMethod.POST)
-        .setURI(baseUrl + "api/me" + query).setHeaders(headers).setTimeout(10_000);
-    if (request.authority() != null) {
-      // jupyter_server compares the Origin with the Host the browser used, not its own address.
-      options.setHost(request.authority().host());
-      if (request.authority().port() > 0) {
-        options.setPort(request.authority().port());
-      }
-    }
+    RequestOptions options = probe(request, check, origin);
     request.pause();
     client.request(options)
         .compose(req -> req.send().compose(res -> res.body().map(b -> new Answer(res.statusCode(), b.toString()))))
@@ -148,6 +102,65 @@ public final class CrossSiteGuard {
           }
           ctx.next();
         });
+  }
+
+  /** Everything jupyter_server's answer depends on, digested: no credential is kept in memory. */
+  private static String cacheKey(HttpServerRequest request, Check check, String host) {
+    String[] parts = new String[PASSED_HEADERS.size() + 5];
+    int i = 0;
+    for (String name : PASSED_HEADERS) {
+      parts[i++] = request.getHeader(name);
+    }
+    parts[i++] = check.name();
+    parts[i++] = host;
+    parts[i++] = request.getParam("token");
+    parts[i++] = request.getParam("_xsrf");
+    parts[i] = request.getHeader("Cookie");
+    return JupyterAuth.digest(parts);
+  }
+
+  /** {@code POST {base}api/me} with what jupyter_server would see of the request. */
+  private RequestOptions probe(HttpServerRequest request, Check check, String origin) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    for (String name : PASSED_HEADERS) {
+      String value = request.getHeader(name);
+      if (value != null) {
+        headers.set(name, value);
+      }
+    }
+    if (origin != null) {
+      headers.set("Origin", origin);
+    }
+    String cookie = request.getHeader("Cookie");
+    if (check == Check.ORIGIN) {
+      // Only the origin is in question: an _xsrf pair of the guard's own satisfies the XSRF check.
+      String pair = HexFormat.of().formatHex(randomBytes());
+      headers.remove("X-CSRFToken");
+      headers.set("X-XSRFToken", pair);
+      cookie = withCookie(cookie, "_xsrf", pair);
+    }
+    if (cookie != null) {
+      headers.set("Cookie", cookie);
+    }
+    StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+    String token = request.getParam("token");
+    if (token != null) {
+      query.add("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+    }
+    String xsrf = check == Check.ORIGIN_AND_XSRF ? request.getParam("_xsrf") : null;
+    if (xsrf != null) {
+      query.add("_xsrf=" + URLEncoder.encode(xsrf, StandardCharsets.UTF_8));
+    }
+    RequestOptions options = new RequestOptions().setServer(jupyter).setMethod(HttpMethod.POST)
+        .setURI(baseUrl + "api/me" + query).setHeaders(headers).setTimeout(10_000);
+    if (request.authority() != null) {
+      // jupyter_server compares the Origin with the Host the browser used, not its own address.
+      options.setHost(request.authority().host());
+      if (request.authority().port() > 0) {
+        options.setPort(request.authority().port());
+      }
+    }
+    return options;
   }
 
   private record Answer(int status, String body) {}
