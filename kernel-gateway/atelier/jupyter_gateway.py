@@ -1,16 +1,27 @@
-"""jupyter_server's kernel WebSocket in gateway mode, with Nagle's algorithm off on both sockets.
+"""What Atelier's launcher plugs into jupyter_server in gateway mode; nothing else of it changes.
 
-Stock jupyter_server leaves Nagle on for the browser's kernel WebSocket and for its own WebSocket
-to the gateway. A cell's reply is several small messages written one after another; with Nagle on,
-every one after the first waits for the peer's acknowledgement, which the peer delays by 40 ms:
-each execute round trip in gateway mode costs about 45 ms instead of a few. Atelier's launcher
-configures this class (``ServerApp.kernel_websocket_connection_class``) for gateway mode; it
-changes nothing else of jupyter_server's gateway connection.
+``NoDelayGatewayWebSocketConnection`` (``ServerApp.kernel_websocket_connection_class``): the kernel
+WebSocket with Nagle's algorithm off on both sockets. Stock jupyter_server leaves Nagle on for the
+browser's kernel WebSocket and for its own WebSocket to the gateway. A cell's reply is several
+small messages written one after another; with Nagle on, every one after the first waits for the
+peer's acknowledgement, which the peer delays by 40 ms: each execute round trip in gateway mode
+costs about 45 ms instead of a few.
+
+``NotebookSessionManager`` (``ServerApp.session_manager_class``): every kernel start names the
+session's notebook. jupyter_server's ``JPY_SESSION_NAME`` joins the notebook's folder and the
+session's ``name``, which each client sets as it likes: JupyterLab sends the file name, other
+clients send ``""`` (the variable then names the folder) or a label of their own. The session's
+``path`` is the notebook; it goes to the gateway as ``ATELIER_NOTEBOOK_PATH`` (relative to the
+notebook root, forwarded with ``GatewayClient.allowed_envs``), so the Atelier server reads the
+notebook's saved instance type and image whatever the client named the session.
 """
 
 from __future__ import annotations
 
 from jupyter_server.gateway.connections import GatewayWebSocketConnection
+from jupyter_server.gateway.managers import GatewaySessionManager
+
+NOTEBOOK_PATH_ENV = "ATELIER_NOTEBOOK_PATH"
 
 
 class NoDelayGatewayWebSocketConnection(GatewayWebSocketConnection):
@@ -25,3 +36,13 @@ class NoDelayGatewayWebSocketConnection(GatewayWebSocketConnection):
         super()._connection_done(fut)
         if self.ws is not None:
             self.ws.set_nodelay(True)
+
+
+class NotebookSessionManager(GatewaySessionManager):
+    """jupyter_server's gateway session manager, adding the session's notebook to each kernel start."""
+
+    def get_kernel_env(self, path, name=None):
+        env = super().get_kernel_env(path, name)
+        if path:
+            env[NOTEBOOK_PATH_ENV] = path
+        return env

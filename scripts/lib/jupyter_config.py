@@ -7,7 +7,9 @@ an environment variable or a command line, which jupyter_server or `ps` would sh
 - IdentityProvider.token: the JupyterLab token.
 - GatewayClient: kernels and kernel specs come from the Atelier server (gateway mode), and the
   kernel WebSocket jupyter_server serves in that mode has Nagle's algorithm off on both of its
-  sockets (atelier.jupyter_gateway): without it every execute round trip waits about 40 ms.
+  sockets (atelier.jupyter_gateway): without it every execute round trip waits about 40 ms. Every
+  kernel start names the session's notebook (ATELIER_NOTEBOOK_PATH, from the session manager in
+  atelier.jupyter_gateway), whatever `name` the client gave the session.
 - ServerProxy.servers.atelier: jupyter-server-proxy forwards /atelier/... to the Atelier server
   (already running: no command, so nothing is started) with the Atelier token in place of the
   browser's Authorization header.
@@ -52,13 +54,14 @@ def build_config(args):
             # Containers and CI machines often run as root; JupyterLab refuses that by default.
             "allow_root": os.geteuid() == 0,
             "kernel_websocket_connection_class": "atelier.jupyter_gateway.NoDelayGatewayWebSocketConnection",
+            "session_manager_class": "atelier.jupyter_gateway.NotebookSessionManager",
         },
         "IdentityProvider": {"token": jupyter_token},
         "GatewayClient": {
             "url": args.atelier_url,
             "auth_token": atelier_token,
             "auth_scheme": "token",
-            "allowed_envs": "JPY_SESSION_NAME",
+            "allowed_envs": "JPY_SESSION_NAME,ATELIER_NOTEBOOK_PATH",
             "connect_timeout": 10.0,
             # Starting a kernel may take a while (a fresh Python environment): keep the request
             # timeout above the kernel launch time (jupyter_server derives KERNEL_LAUNCH_TIMEOUT

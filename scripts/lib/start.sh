@@ -173,6 +173,9 @@ cmd_start() {
     front_args=(--front-door-port "$jupyter_port" --jupyter-url "http://127.0.0.1:$lab_port")
     say "starting the Atelier server on 127.0.0.1:$atelier_port, its front door on 127.0.0.1:$jupyter_port (log: $server_log)"
   else
+    # Browsers reach Atelier's API through jupyter-server-proxy, which leaves XSRF checks to the
+    # app behind it: the server asks this jupyter_server to check requests made with its cookies.
+    front_args=(--jupyter-url "http://127.0.0.1:$jupyter_port")
     say "starting the Atelier server on 127.0.0.1:$atelier_port (log: $server_log)"
   fi
   # Run a copy of the jar: a rebuild while the server runs would otherwise swap classes under it.

@@ -194,8 +194,9 @@ class Atelier:
 def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
                   front_door_for: int | None = None, base_url: str = "/",
                   extra_env: dict | None = None, port: int = 0, front_door_port: int = 0,
-                  token: str | None = None) -> Atelier:
-    """Starts the server; with ``front_door_for`` (jupyter_server's port) it also serves the front door."""
+                  token: str | None = None, jupyter_url: str | None = None) -> Atelier:
+    """Starts the server; with ``front_door_for`` (jupyter_server's port) it also serves the front door.
+    ``jupyter_url`` names jupyter_server without a front door (gateway mode, as the launcher does)."""
     if not JAR.exists():
         raise RuntimeError(
             f"the Atelier server jar {JAR} is missing: build it first with "
@@ -224,6 +225,8 @@ def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
     if front_door_for is not None:
         argv += ["--front-door-port", str(front_door_port), "--jupyter-url", f"http://127.0.0.1:{front_door_for}",
                  "--base-url", base_url]
+    elif jupyter_url is not None:
+        argv += ["--jupyter-url", jupyter_url, "--base-url", base_url]
     env = clean_env(tmp / "atelier-env")
     env.update(extra_env or {})
     proc = spawn("atelier", argv, log, env=env, cwd=str(tmp))
@@ -286,11 +289,12 @@ def start_jupyter_server(tmp: Path, root_dir: Path, gateway: Atelier | None = No
         config["GatewayClient"] = {
             "url": gateway.url,
             "auth_token": gateway.token,
-            "allowed_envs": "JPY_SESSION_NAME",
+            "allowed_envs": "JPY_SESSION_NAME,ATELIER_NOTEBOOK_PATH",
         }
         # As the launcher configures gateway mode (scripts/lib/jupyter_config.py).
         config["ServerApp"]["kernel_websocket_connection_class"] = \
             "atelier.jupyter_gateway.NoDelayGatewayWebSocketConnection"
+        config["ServerApp"]["session_manager_class"] = "atelier.jupyter_gateway.NotebookSessionManager"
     else:
         # jupyter_server's own kernel WebSocket drops iopub output above 1 MB/s by default
         # ("IOPub data rate exceeded"); the 20 MB test checks the transport, not that

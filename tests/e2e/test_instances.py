@@ -63,6 +63,39 @@ def test_saved_instance_type_decides_where_a_script_created_session_runs(backend
         close_session(backend, session, c)
 
 
+@pytest.mark.parametrize("name", ["", "Training run"], ids=["empty-name", "another-name"])
+def test_a_session_whose_name_is_not_the_notebooks_still_runs_on_the_notebooks_instance_type(backend, name):
+    """Some clients send `name: ""` (or a label of their own): jupyter_server then names the folder
+    (or a file that is not there) in JPY_SESSION_NAME; the session's `path` is the notebook."""
+    folder = backend.root_dir / f"sub-{uuid.uuid4().hex[:6]}"
+    folder.mkdir()
+    path = f"{folder.name}/{saved_notebook(backend, {'instance_type': 'ml.m5.large'})}"
+    (backend.root_dir / path.split("/", 1)[1]).rename(backend.root_dir / path)
+    r = backend.rest.post("/api/sessions", json={"path": path, "type": "notebook", "name": name,
+                                                 "kernel": {"name": "python3"}}, timeout=120)
+    assert r.status_code == 201, r.text
+    session = r.json()
+    c = KernelClient(backend.rest, session["kernel"]["id"])
+    try:
+        c.connect(wait_ready=True, timeout=120)
+        k = kernel_model(backend, session["kernel"]["id"])
+        assert (k["instance_type"], k["image"], k["path"]) == ("ml.m5.large", "local", path)
+        # The kernel runs in the notebook's folder, as jupyter_server asked.
+        assert c.eval("__import__('os').getcwd()") == repr(str(folder))
+        c.close()
+        # Changing the session's kernel (JupyterLab's Change Kernel) starts the new one on the same type.
+        r = backend.rest.request("PATCH", f"/api/sessions/{session['id']}", json={"kernel": {"name": "python3"}},
+                                 timeout=120)
+        assert r.status_code == 200, r.text
+        session = r.json()
+        c = KernelClient(backend.rest, session["kernel"]["id"])
+        c.connect(wait_ready=True, timeout=120)
+        k = kernel_model(backend, session["kernel"]["id"])
+        assert (k["instance_type"], k["path"]) == ("ml.m5.large", path)
+    finally:
+        close_session(backend, session, c)
+
+
 def test_notebooks_of_one_type_share_an_instance_and_a_notebook_without_metadata_gets_the_default(backend):
     a, ca = open_session(backend, saved_notebook(backend, {}))
     b, cb = open_session(backend, saved_notebook(backend, {"instance_type": "ml.t3.medium"}))

@@ -40,7 +40,8 @@ class Kernel:
     expecting_exit: bool = False
     ports: list[int] = field(default_factory=list)
     removed: bool = False
-    #: What the server asked for: the kernelspec and the notebook (``JPY_SESSION_NAME``), kept
+    #: What the server asked for: the kernelspec and the notebook (``ATELIER_NOTEBOOK_PATH``, the
+    #: session's path relative to the root, else ``JPY_SESSION_NAME``), kept
     #: so that a restarted server can adopt the kernel (``list`` with ``details``).
     spec_name: str = ""
     session_name: str | None = None
@@ -86,7 +87,8 @@ class KernelRegistry:
         key = require_str(request, "key", allow_empty=True)
         env = procs.kernel_env(string_map(request, "env"))
         cwd = procs.kernel_cwd(request.get("cwd"))
-        kernel = Kernel(kernel_id, spec_name=spec_name, session_name=env.get("JPY_SESSION_NAME"))
+        kernel = Kernel(kernel_id, spec_name=spec_name,
+                        session_name=env.get("ATELIER_NOTEBOOK_PATH") or env.get("JPY_SESSION_NAME"))
         # Locked before it is listed, so other ops on this id wait for the start to finish.
         with kernel.op_lock:
             with self._lock:

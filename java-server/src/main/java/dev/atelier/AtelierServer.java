@@ -1,6 +1,7 @@
 package dev.atelier;
 
 import dev.atelier.config.AtelierConfig;
+import dev.atelier.frontdoor.CrossSiteGuard;
 import dev.atelier.frontdoor.FrontDoor;
 import dev.atelier.http.FailureHandler;
 import dev.atelier.http.Routes;
@@ -95,6 +96,11 @@ public final class AtelierServer extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(new TokenAuth(config.token()));
+    // Behind jupyter-server-proxy (gateway mode) a browser's request arrives with Atelier's token
+    // in place of its own Authorization header, and jupyter-server-proxy leaves the XSRF check to
+    // the app it proxies: a request that carries the browser's cookies gets jupyter_server's
+    // origin and XSRF checks here, asked of the jupyter_server at jupyterUrl.
+    router.route("/atelier/*").handler(new CrossSiteGuard(vertx, config.jupyterUrl(), config.baseUrl(), true)::handle);
     new GatewayRoutes(vertx, kernels).mount(router);
     ChannelsHandler channels = new ChannelsHandler(kernels, config.clientBufferBytes());
     router.get("/api/kernels/:id/channels").handler(channels);

@@ -22,7 +22,9 @@ import java.net.URI;
  * The URL the user opens. Kernel channels ({@code {base}api/kernels/{id}/channels}) are served by
  * Atelier's relay (both JupyterLab protocols, binary buffers, large messages, no Nagle delay);
  * Atelier's API is served under {@code {base}atelier/}; everything else streams through to
- * jupyter_server on its loopback port, cookies, XSRF and redirects untouched.
+ * jupyter_server on its loopback port, cookies, XSRF and redirects untouched. What it serves itself
+ * passes jupyter_server's own checks first: who the caller is ({@link JupyterAuth}), and that
+ * another web site is not acting through the user's browser ({@link CrossSiteGuard}).
  */
 public final class FrontDoor {
   private final Vertx vertx;
@@ -43,9 +45,13 @@ public final class FrontDoor {
 
   public Router router() {
     JupyterAuth auth = new JupyterAuth(vertx, jupyterUrl, baseUrl);
+    // Another web site's page can make the browser send the login cookie: what the front door
+    // serves itself gets jupyter_server's own origin and XSRF checks (the rest is jupyter_server's).
+    CrossSiteGuard crossSite = new CrossSiteGuard(vertx, jupyterUrl, baseUrl, false);
     Router router = Router.router(vertx);
-    router.get(baseUrl + "api/kernels/:id/channels").handler(auth::kernelAccess).handler(channels);
-    router.route(baseUrl + "atelier/*").handler(auth::userAccess);
+    router.get(baseUrl + "api/kernels/:id/channels").handler(auth::kernelAccess).handler(crossSite::handle)
+        .handler(channels);
+    router.route(baseUrl + "atelier/*").handler(auth::userAccess).handler(crossSite::handle);
     api.accept(router, baseUrl);
     router.route(baseUrl + "atelier/*").handler(new dev.atelier.http.MethodNotAllowed(router));
     router.route(baseUrl + "atelier/*").failureHandler(new FailureHandler());

@@ -101,7 +101,8 @@ public final class JupyterAuth {
         });
   }
 
-  private static String digest(String... parts) {
+  /** A SHA-256 of the parts (null and empty told apart), for cache keys that hold no credential. */
+  static String digest(String... parts) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (String p : parts) {

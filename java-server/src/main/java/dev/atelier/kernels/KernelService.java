@@ -124,7 +124,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
   record Target(InstanceType type, ImageCatalog.Image image) {}
 
   private Target target(Map<String, String> env) {
-    NotebookMetadata.Placement saved = NotebookMetadata.read(notebookFile(env.get("JPY_SESSION_NAME")));
+    NotebookMetadata.Placement saved = NotebookMetadata.read(notebookFile(sessionNotebook(env)));
     String typeName = firstNonBlank(env.get("KERNEL_INSTANCE_TYPE"), saved.instanceType(), types.defaultType().name());
     String imageName = firstNonBlank(env.get("KERNEL_IMAGE"), saved.image(), images.defaultImage());
     return new Target(types.require(typeName), images.require(imageName));
@@ -137,6 +137,20 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
       }
     }
     return null;
+  }
+
+  /**
+   * The notebook a kernel start is for: the session's path (ATELIER_NOTEBOOK_PATH, relative to the
+   * root), which jupyter_server sends with Atelier's session manager, else JPY_SESSION_NAME, which
+   * joins the notebook's folder and the session's name (the folder alone when a client sent an
+   * empty name).
+   */
+  static String sessionNotebook(Map<String, String> env) {
+    String path = env.get("ATELIER_NOTEBOOK_PATH");
+    if (path != null && !path.isBlank()) {
+      return path.replaceFirst("^/+", "");
+    }
+    return env.get("JPY_SESSION_NAME");
   }
 
   private Path notebookFile(String sessionName) {
@@ -248,7 +262,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     kernelEnv.put("ATELIER_ROOT_DIR", config.rootDir().toString());
     kernelEnv.put("ATELIER_DEFAULT_INSTANCE_TYPE", pooled.type().name());
     Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
-        notebookPath(env.get("JPY_SESSION_NAME")), Instant.now());
+        notebookPath(sessionNotebook(env)), Instant.now());
     kernel.placement(pooled.id(), pooled.type().name(), pooled.key().image());
     kernels.put(id, kernel);
     changed();
