@@ -194,8 +194,12 @@ class Atelier:
 def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
                   front_door_for: int | None = None, base_url: str = "/",
                   extra_env: dict | None = None, port: int = 0, front_door_port: int = 0,
-                  token: str | None = None) -> Atelier:
-    """Starts the server; with ``front_door_for`` (jupyter_server's port) it also serves the front door."""
+                  token: str | None = None, default_image: str | None = "local") -> Atelier:
+    """Starts the server; with ``front_door_for`` (jupyter_server's port) it also serves the front door.
+
+    Kernels run in local processes (``default_image="local"``) unless told otherwise; ``None``
+    keeps the server's own default (a built Atelier image when Docker answers, else local).
+    """
     if not JAR.exists():
         raise RuntimeError(
             f"the Atelier server jar {JAR} is missing: build it first with "
@@ -225,6 +229,8 @@ def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
         argv += ["--front-door-port", str(front_door_port), "--jupyter-url", f"http://127.0.0.1:{front_door_for}",
                  "--base-url", base_url]
     env = clean_env(tmp / "atelier-env")
+    if default_image is not None:
+        env["ATELIER_DEFAULT_IMAGE"] = default_image
     env.update(extra_env or {})
     proc = spawn("atelier", argv, log, env=env, cwd=str(tmp))
     end = time.monotonic() + deadline_s

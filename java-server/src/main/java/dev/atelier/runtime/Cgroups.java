@@ -217,9 +217,19 @@ public final class Cgroups {
     List<Path> made = new ArrayList<>();
     try {
       for (Hierarchy h : hierarchies) {
-        prepareParent(h);
         Path dir = h.parentDir.resolve(name);
-        act("create the cgroup", dir, () -> Files.createDirectory(dir));
+        prepareParent(h);
+        try {
+          Files.createDirectory(dir);
+        } catch (NoSuchFileException e) {
+          // another server of this cgroup removed the empty parent just now: make it again
+          prepareParent(h);
+          act("create the cgroup", dir, () -> Files.createDirectory(dir));
+        } catch (IOException e) {
+          act("create the cgroup", dir, () -> {
+            throw e;
+          });
+        }
         made.add(dir);
         boolean hasMemory = h == hierarchies.get(0);
         boolean hasCpu = hierarchies.size() == 1 || h != hierarchies.get(0);
