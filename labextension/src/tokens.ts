@@ -144,7 +144,17 @@ export interface IInstanceInfo {
   stops_at: string | null;
   /** When its idle rule stops it, unless a kernel gets busy, or null. */
   idle_shutdown_at?: string | null;
+  /** Whether its type's CPU and memory limits are enforced, and if not why. */
+  limits?: IInstanceLimits;
   kernels: IInstanceKernel[];
+}
+
+/** An instance's limits as the server reports them. */
+export interface IInstanceLimits {
+  /** True when enforced, false when not, null while the instance starts. */
+  enforced: boolean | null;
+  /** Why they are not enforced. */
+  problem: string | null;
 }
 
 /** Whether Docker instances can start, as the server reports it. */
@@ -225,6 +235,8 @@ export interface IInstanceRow {
   secondsLeft: number | null;
   /** "stops in 0:45", "idle shutdown in 59 min", or "—". */
   deadlineLabel: string;
+  /** Why the instance runs without its type's limits, or null when it has them. */
+  limitsNotice: string | null;
 }
 
 /** One instance type's metered use, as `GET atelier/api/usage` serves it. */

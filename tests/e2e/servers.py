@@ -194,9 +194,14 @@ class Atelier:
 def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
                   front_door_for: int | None = None, base_url: str = "/",
                   extra_env: dict | None = None, port: int = 0, front_door_port: int = 0,
-                  token: str | None = None, jupyter_url: str | None = None) -> Atelier:
+                  token: str | None = None, jupyter_url: str | None = None,
+                  default_image: str | None = "local") -> Atelier:
     """Starts the server; with ``front_door_for`` (jupyter_server's port) it also serves the front door.
-    ``jupyter_url`` names jupyter_server without a front door (gateway mode, as the launcher does)."""
+    ``jupyter_url`` names jupyter_server without a front door (gateway mode, as the launcher does).
+
+    Kernels run in local processes (``default_image="local"``) unless told otherwise; ``None``
+    keeps the server's own default (a built Atelier image when Docker answers, else local).
+    """
     if not JAR.exists():
         raise RuntimeError(
             f"the Atelier server jar {JAR} is missing: build it first with "
@@ -228,6 +233,8 @@ def start_atelier(tmp: Path, root_dir: Path, deadline_s: float = 60.0,
     elif jupyter_url is not None:
         argv += ["--jupyter-url", jupyter_url, "--base-url", base_url]
     env = clean_env(tmp / "atelier-env")
+    if default_image is not None:
+        env["ATELIER_DEFAULT_IMAGE"] = default_image
     env.update(extra_env or {})
     proc = spawn("atelier", argv, log, env=env, cwd=str(tmp))
     end = time.monotonic() + deadline_s

@@ -6,6 +6,7 @@ names what is wrong."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import uuid
 
@@ -149,6 +150,142 @@ def test_usage_counts_the_instance_life_per_type(backend):
     assert after["ml.m5.xlarge"]["cost"] > 0
 
 
+#: What a kernel reads from its own cgroup (found in /proc/self/cgroup, on cgroup v1 or v2; in a
+#: container whose cgroup is mounted at the root, the root's files): memory limit, CPU cores.
+READ_OWN_LIMITS = """
+import os
+v1, v2 = {}, None
+for line in open('/proc/self/cgroup'):
+    num, ctls, path = line.rstrip('\\n').split(':', 2)
+    if num == '0' and not ctls:
+        v2 = path
+    for c in ctls.split(','):
+        v1[c] = path
+def read(roots, path, name):
+    for root in roots:
+        for d in (os.path.join(root, path.lstrip('/')), root):
+            if os.path.exists(os.path.join(d, name)):
+                return open(os.path.join(d, name)).read().strip()
+    return None
+v2roots = ('/sys/fs/cgroup/unified', '/sys/fs/cgroup')
+mem = read(('/sys/fs/cgroup/memory',), v1['memory'], 'memory.limit_in_bytes') if 'memory' in v1 else None
+if mem is None and v2 is not None:
+    mem = read(v2roots, v2, 'memory.max')
+cpus = None
+if 'cpu' in v1:
+    cpu_roots = ('/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct')
+    quota = read(cpu_roots, v1['cpu'], 'cpu.cfs_quota_us')
+    period = read(cpu_roots, v1['cpu'], 'cpu.cfs_period_us')
+    cpus = int(quota) / int(period) if quota not in (None, '-1') else 'max'
+if cpus is None and v2 is not None:
+    quota, period = (read(v2roots, v2, 'cpu.max') or 'max 100000').split()
+    cpus = 'max' if quota == 'max' else int(quota) / int(period)
+print(mem, cpus)
+"""
+
+
+def instance_of(backend, kernel: dict) -> dict:
+    found = [i for i in backend.rest.get("/atelier/api/instances").json()["instances"]
+             if i["id"] == kernel["instance_id"]]
+    assert found, f"instance {kernel['instance_id']} not listed"
+    return found[0]
+
+
+@pytest.mark.timeout(180)
+def test_a_process_instance_runs_with_its_types_limits_in_its_own_cgroup(backend):
+    path = saved_notebook(backend, {"instance_type": "ml.m5.large", "atelier": {"image": "local"}})
+    session, c = open_session(backend, path)
+    closed = False
+    try:
+        k = kernel_model(backend, session["kernel"]["id"])
+        assert (k["instance_type"], k["image"]) == ("ml.m5.large", "local")
+        # ml.m5.large: 2 vCPUs, 8 GiB
+        assert c.execute(READ_OWN_LIMITS, timeout=60).stream_text().split() == [str(8 << 30), "2.0"]
+        inst = instance_of(backend, k)
+        assert inst["runtime"] == "process" and inst["limits"]["enforced"] is True, inst
+        dirs = inst["limits"]["where"].split(", ")
+        assert all(os.path.isdir(d) for d in dirs), dirs
+        close_session(backend, session, c)
+        closed = True
+        assert backend.rest.delete(f"/atelier/api/instances/{inst['id']}", timeout=60).status_code in (204, 404)
+        assert not any(os.path.exists(d) for d in dirs), f"the instance's cgroup outlived it: {dirs}"
+    finally:
+        if not closed:
+            close_session(backend, session, c)
+
+
+def two_servers(tmp_path, **atelier_args):
+    """An Atelier server with its front door and the jupyter_server behind it, as `npm start` runs them."""
+    from servers import free_port, start_atelier, start_jupyter_server
+    root = tmp_path / "nb"
+    root.mkdir()
+    js_port = free_port()
+    atelier = start_atelier(tmp_path / "a", root, front_door_for=js_port, **atelier_args)
+    try:
+        jupyter = start_jupyter_server(tmp_path / "j", root, gateway=atelier, port=js_port)
+    except Exception:
+        atelier.proc.stop()
+        raise
+    return atelier, jupyter
+
+
+class _Backend:  # what saved_notebook/open_session/kernel_model need of a backend
+    def __init__(self, root_dir, rest):
+        self.root_dir, self.rest = root_dir, rest
+
+
+@pytest.mark.timeout(300)
+def test_a_notebook_on_ml_m5_large_with_the_default_settings_reads_its_types_limits(tmp_path):
+    """The README's defaults (no image configured): whichever the default image is here, a Docker
+    image when the engine answers and one is built, else local, the kernel runs within its type's
+    CPU and memory limits."""
+    from client import Rest
+    atelier, jupyter = two_servers(tmp_path, default_image=None)
+    try:
+        b = _Backend(jupyter.root_dir, Rest(atelier.front_door_url, jupyter.token))
+        health = b.rest.get("/atelier/api/health").json()
+        assert health["default_image"] and health["default_image_reason"], health
+        session, c = open_session(b, saved_notebook(b, {"instance_type": "ml.m5.large"}))
+        try:
+            k = kernel_model(b, session["kernel"]["id"])
+            assert (k["instance_type"], k["image"]) == ("ml.m5.large", health["default_image"]), (k, health)
+            assert c.execute(READ_OWN_LIMITS, timeout=60).stream_text().split() == [str(8 << 30), "2.0"]
+            assert instance_of(b, k)["limits"]["enforced"] is True
+        finally:
+            close_session(b, session, c)
+    finally:
+        jupyter.proc.stop()
+        atelier.proc.stop()
+
+
+@pytest.mark.timeout(180)
+def test_limits_the_host_refuses_are_said_in_health_the_instance_list_and_the_log(tmp_path):
+    """Never silently unlimited: a cgroup parent the host will not create (a control file is no
+    directory, even for root) runs the instance without limits and says why everywhere."""
+    import requests
+    from servers import log_tail, start_atelier
+    root = tmp_path / "nb"
+    root.mkdir()
+    atelier = start_atelier(tmp_path / "a", root, extra_env={"ATELIER_CGROUP_PARENT": "/cgroup.procs/atelier"})
+    try:
+        h = {"Authorization": f"token {atelier.token}"}
+        health = requests.get(f"{atelier.url}/atelier/api/health", headers=h, timeout=30).json()
+        assert health["process_limits"]["enforced"] is False, health
+        assert "/cgroup.procs/atelier" in health["process_limits"]["problem"], health
+        r = requests.post(f"{atelier.url}/api/kernels", headers=h, timeout=60,
+                          json={"name": "python3", "env": {"KERNEL_INSTANCE_TYPE": "ml.m5.large"}})
+        assert r.status_code == 201, r.text
+        body = requests.get(f"{atelier.url}/atelier/api/instances", headers=h, timeout=30).json()
+        [inst] = [i for i in body["instances"] if i["instance_type"] == "ml.m5.large"]
+        assert inst["limits"]["enforced"] is False and "/cgroup.procs/atelier" in inst["limits"]["problem"], inst
+        assert body["process_limits"]["enforced"] is False, body
+        log = log_tail(atelier.proc.log, 200)
+        assert "WITHOUT its CPU and memory limits" in log, log
+        requests.delete(f"{atelier.url}/api/kernels/{r.json()['id']}", headers=h, timeout=60)
+    finally:
+        atelier.proc.stop()
+
+
 def docker_ready() -> None:
     """Docker and the base image are part of the test setup: missing, the test fails saying so."""
     r = subprocess.run(["docker", "image", "inspect", DOCKER_IMAGE], capture_output=True, text=True)
@@ -248,13 +385,16 @@ def test_idle_policy_is_validated_shown_and_enforced(backend):
 
 
 @pytest.mark.timeout(300)
-def test_a_kernel_killed_for_memory_is_reported_dead_naming_out_of_memory(backend):
-    docker_ready()
-    path = saved_notebook(backend, {"instance_type": "ml.t3.medium", "atelier": {"image": DOCKER_IMAGE}})
+@pytest.mark.parametrize("image", ["local", DOCKER_IMAGE])
+def test_a_kernel_killed_for_memory_is_reported_dead_naming_out_of_memory(backend, image):
+    if image != "local":
+        docker_ready()
+    path = saved_notebook(backend, {"instance_type": "ml.t3.medium", "atelier": {"image": image}})
     session, c = open_session(backend, path)
     try:
         kid = session["kernel"]["id"]
-        # ml.t3.medium allows 4 GiB: filling 5 GiB gets the kernel OOM-killed
+        # ml.t3.medium allows 4 GiB: filling 5 GiB gets the kernel OOM-killed, in its container
+        # or in the process instance's cgroup
         c.execute_request("x = b'x' * (5 << 30)")
         import time
         deadline = time.monotonic() + 120

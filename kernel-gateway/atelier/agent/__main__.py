@@ -15,7 +15,7 @@ import threading  # noqa: E402
 
 import zmq  # noqa: E402
 
-from . import lifecycle  # noqa: E402
+from . import cgroups, lifecycle, procs  # noqa: E402
 from .kernels import KernelRegistry  # noqa: E402
 from .ports import PortBlock, parse_port_range  # noqa: E402
 from .server import ControlServer  # noqa: E402
@@ -33,6 +33,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ip", default="127.0.0.1", help="address of the control socket and the kernels")
     parser.add_argument("--control-port", type=int, default=0, help="control port; 0 picks a free one")
     parser.add_argument("--kernel-port-range", metavar="LOW-HIGH", help="take kernel ports from this block")
+    parser.add_argument(
+        "--cgroup", action="append", default=[], metavar="DIR",
+        help="join this cgroup directory first (repeat for each cgroup v1 hierarchy)",
+    )
     parser.add_argument("--exit-on-stdin-close", action="store_true", help="stop when stdin reaches EOF")
     parser.add_argument(
         "--log-level", default="INFO", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -59,6 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     if not key:
         log.warning("ATELIER_AGENT_KEY is empty: control messages are not authenticated")
     ready_fd = lifecycle.claim_stdout()
+    try:
+        # First, before any thread or kernel exists: all of them inherit the instance's limits.
+        cgroups.join(args.cgroup)
+    except cgroups.JoinError as exc:
+        log.error("%s", exc)
+        os.write(ready_fd, (json.dumps({"event": "cgroup_failed", "problem": str(exc)}) + "\n").encode("utf-8"))
+        return 3
+    procs.use_oom_counters(cgroups.oom_counters(args.cgroup))
     try:
         server = ControlServer(args.ip, args.control_port, key)
     except zmq.ZMQError as exc:
@@ -87,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             server.request_stop("parent process exited")
 
     check_parent()
-    ready = {"event": "ready", "control_port": server.port, "pid": os.getpid()}
+    ready = {"event": "ready", "control_port": server.port, "pid": os.getpid(), "cgroups": args.cgroup}
     os.write(ready_fd, (json.dumps(ready) + "\n").encode("utf-8"))
     log.info("agent %s listening on %s:%s (python %s)", os.getpid(), args.ip, server.port, sys.executable)
 

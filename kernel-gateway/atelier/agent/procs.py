@@ -68,17 +68,26 @@ def exit_fields(returncode: int) -> dict[str, Any]:
     return {"exit_code": returncode, "signal": None}
 
 
-#: Where the kernel's memory cgroup counts its OOM kills: cgroup v2, then v1.
+#: Where the kernel's memory cgroup counts its OOM kills in a container: cgroup v2, then v1.
 OOM_COUNTERS = ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control")
 
+_counters: tuple[str, ...] = OOM_COUNTERS
 
-def oom_kills(paths: tuple[str, ...] = OOM_COUNTERS) -> int | None:
+
+def use_oom_counters(paths: tuple[str, ...]) -> None:
+    """Read OOM kills from these files first (the instance's own cgroup, process runtime)."""
+    global _counters
+    _counters = tuple(paths) + OOM_COUNTERS
+
+
+def oom_kills(paths: tuple[str, ...] | None = None) -> int | None:
     """How many processes the memory cgroup this agent runs in has OOM-killed, or None if unknown.
 
-    In an instance container that is the instance's own limit; a SIGKILL that comes with a
-    higher count than before is the kernel running out of memory.
+    That cgroup is the instance's own limit (its container, or the cgroup the process runtime
+    made for it); a SIGKILL that comes with a higher count than before is the kernel running
+    out of memory.
     """
-    for path in paths:
+    for path in _counters if paths is None else paths:
         try:
             with open(path, encoding="ascii") as f:
                 for line in f:

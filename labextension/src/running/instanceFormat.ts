@@ -180,8 +180,26 @@ export function toInstanceRow(
     costLabel: formatCost((Math.floor(uptime) / 3600) * price),
     deadlineKind: kind,
     secondsLeft,
-    deadlineLabel: formatDeadline(kind, secondsLeft)
+    deadlineLabel: formatDeadline(kind, secondsLeft),
+    limitsNotice: limitsNotice(info)
   };
+}
+
+/**
+ * What the instance's row says when its type's CPU and memory limits are
+ * not enforced (the server says why), or null when they are or it does not
+ * say.
+ */
+export function limitsNotice(info: IInstanceInfo): string | null {
+  if (!info.limits || info.limits.enforced !== false) {
+    return null;
+  }
+  const problem = (info.limits.problem ?? '').trim().replace(/[.\s]+$/, '');
+  return (
+    'Limits not enforced' +
+    (problem ? `: ${problem}.` : '.') +
+    " Its kernels may use all of the host's CPU and memory."
+  );
 }
 
 /** Kernels with a notebook first, by path; then by id. */

@@ -95,6 +95,9 @@ function stackEnv(tmp: string): NodeJS.ProcessEnv {
     return p;
   };
   env.ATELIER_DATA_DIR = dir('atelier-data');
+  // Kernels in local processes, as the specs expect: the default (auto) would put them in a
+  // container whenever Docker answers and an Atelier image is built.
+  env.ATELIER_DEFAULT_IMAGE = 'local';
   env.JUPYTER_CONFIG_DIR = dir('jupyter-config');
   env.JUPYTER_DATA_DIR = dir('jupyter-data');
   env.JUPYTER_RUNTIME_DIR = dir('jupyter-runtime');

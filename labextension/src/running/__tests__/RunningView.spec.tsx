@@ -81,6 +81,32 @@ describe('RunningView', () => {
     expect(byLabel('Docker status')).toBeNull();
   });
 
+  it("warns on an instance's row when its limits are not enforced, and only then", () => {
+    instances.update([
+      instance({
+        id: 'i-free',
+        instance_type: 'ml.m5.large',
+        limits: {
+          enforced: false,
+          problem:
+            'cannot create the cgroup parent /sys/fs/cgroup/atelier: permission denied'
+        }
+      }),
+      instance({ id: 'i-held', limits: { enforced: true, problem: null } })
+    ]);
+    render();
+    const notice = byLabel('Limits of ml.m5.large · local')!;
+    expect(notice.getAttribute('role')).toBe('note');
+    expect(
+      notice.closest('[data-instance-id]')!.getAttribute('data-instance-id')
+    ).toBe('i-free');
+    expect(notice.textContent).toBe(
+      'Limits not enforced: cannot create the cgroup parent /sys/fs/cgroup/atelier: ' +
+        "permission denied. Its kernels may use all of the host's CPU and memory."
+    );
+    expect(byLabel('Limits of ml.t3.medium · local')).toBeNull();
+  });
+
   it('renders an accessible list of kernels', () => {
     model.update([
       kernel({ id: 'k1', path: 'a.ipynb', connections: 2 }),

@@ -5,6 +5,7 @@ import {
   formatDuration,
   formatMemory,
   formatPrice,
+  limitsNotice,
   nextDeadline,
   notebookName,
   serverNow,
@@ -188,5 +189,31 @@ describe('shut down texts', () => {
     expect(shutdownAllInstancesSummary([busy, empty])).toBe(
       'These 2 instances and their 2 kernels will be shut down:'
     );
+  });
+});
+
+describe('limitsNotice', () => {
+  it('says why limits are not enforced, and nothing when they are or while unknown', () => {
+    expect(
+      limitsNotice(
+        instance({
+          limits: { enforced: false, problem: 'no cgroup memory controller.' }
+        })
+      )
+    ).toBe(
+      "Limits not enforced: no cgroup memory controller. Its kernels may use all of the host's CPU and memory."
+    );
+    expect(
+      limitsNotice(instance({ limits: { enforced: false, problem: null } }))
+    ).toBe(
+      "Limits not enforced. Its kernels may use all of the host's CPU and memory."
+    );
+    expect(
+      limitsNotice(instance({ limits: { enforced: true, problem: null } }))
+    ).toBeNull();
+    expect(
+      limitsNotice(instance({ limits: { enforced: null, problem: null } }))
+    ).toBeNull();
+    expect(limitsNotice(instance())).toBeNull();
   });
 });

@@ -37,6 +37,15 @@ export function InstanceItem(props: IInstanceItemProps): JSX.Element {
           {busy ? 'Stopping…' : 'Shut down'}
         </button>
       </div>
+      {row.limitsNotice && (
+        <p
+          className="jp-AtelierRunning-notice jp-AtelierRunning-limitsNotice"
+          role="note"
+          aria-label={`Limits of ${label}`}
+        >
+          {row.limitsNotice}
+        </p>
+      )}
       <dl className="jp-AtelierRunning-details">
         <dt>Image</dt>
         <dd className="jp-AtelierRunning-image" title={row.runtime}>

@@ -67,6 +67,9 @@ public final class AtelierServer extends VerticleBase {
       body.put("version", Version.VALUE);
       body.put("docker", kernels.images().dockerStatus());
       body.put("default_image", kernels.images().defaultImage());
+      body.put("default_image_reason", kernels.images().defaultImageReason());
+      body.put("process_limits",
+          dev.atelier.instances.InstanceRoutes.processLimitsModel(kernels.pool().processLimits()));
       body.put("default_instance_type", kernels.instanceTypes().defaultType().name());
       if (objects != null) {
         Map<String, Object> store = new java.util.LinkedHashMap<>();

@@ -9,6 +9,7 @@ import dev.atelier.instances.ImageCatalog;
 import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
 import dev.atelier.instances.UsageMeter;
+import dev.atelier.runtime.Cgroups;
 import dev.atelier.runtime.DockerRuntime;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.ProcessRuntime;
@@ -196,7 +197,10 @@ public final class Main implements Callable<Integer> {
     }
     ZContext zmq = new ZContext();
     ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
-    ProcessRuntime process = new ProcessRuntime(config.python(), agentLoop, Duration.ofSeconds(60));
+    Cgroups cgroups = "none".equals(config.cgroupParent())
+        ? Cgroups.off("cgroupParent is none: process instances run without their type's CPU and memory limits")
+        : Cgroups.open(config.cgroupParent(), owner(config));
+    ProcessRuntime process = new ProcessRuntime(config.python(), agentLoop, Duration.ofSeconds(60), cgroups);
     DockerRuntime docker = config.dockerHost().isEmpty() ? null
         : new DockerRuntime(config.dockerHost(), agentLoop, config.kernelLaunchTimeout(), owner(config));
     Map<String, InstanceRuntime> runtimes = new java.util.HashMap<>();

@@ -29,10 +29,13 @@ import java.time.Duration;
  * @param baseUrl jupyter_server's base URL, such as {@code /user/ada/} under JupyterHub
  * @param instanceTypesFile a catalog of instance types replacing the built-in one (null: built in)
  * @param defaultInstanceType the type of a notebook that names none (null: the catalog's default)
- * @param defaultImage the image of a notebook that names none: {@code local} (no container) or a Docker image
+ * @param defaultImage the image of a notebook that names none: {@code auto} (a built Atelier image when
+ *     Docker answers, else {@code local}), {@code local} (no container) or a Docker image
  * @param dockerHost the Docker engine, such as {@code unix:///var/run/docker.sock} (empty: no Docker)
  * @param instanceStopGrace how long an instance with no kernels left keeps running
  * @param keepInstancesOnStop whether a stopping server leaves its Docker instances running for the next to adopt
+ * @param cgroupParent where process instances get their cgroups: empty for {@code atelier} in the
+ *     server's own cgroup, an absolute cgroup path, or {@code none} for no limits
  * @param databaseUrl JDBC URL of the metadata database (empty: SQLite at {@code dataDir/atelier.db})
  * @param databaseUser user for {@code databaseUrl} (empty: none or in the URL)
  * @param databasePassword password for {@code databaseUrl}
@@ -71,6 +74,7 @@ public record AtelierConfig(
     String dockerHost,
     Duration instanceStopGrace,
     boolean keepInstancesOnStop,
+    String cgroupParent,
     String databaseUrl,
     String databaseUser,
     String databasePassword,

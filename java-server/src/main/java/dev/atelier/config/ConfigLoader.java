@@ -44,10 +44,11 @@ public final class ConfigLoader {
     DEFAULTS.put("baseUrl", "/");
     DEFAULTS.put("instanceTypesFile", "");
     DEFAULTS.put("defaultInstanceType", "");
-    DEFAULTS.put("defaultImage", "local");
+    DEFAULTS.put("defaultImage", "auto");
     DEFAULTS.put("dockerHost", "unix:///var/run/docker.sock");
     DEFAULTS.put("instanceStopGraceSeconds", "60");
     DEFAULTS.put("keepInstancesOnStop", "false");
+    DEFAULTS.put("cgroupParent", "");
     DEFAULTS.put("databaseUrl", "");
     DEFAULTS.put("databaseUser", "");
     DEFAULTS.put("databasePassword", "");
@@ -154,6 +155,7 @@ public final class ConfigLoader {
         v.get("dockerHost").trim(),
         Duration.ofSeconds(intValue(v, "instanceStopGraceSeconds", 0, 86_400)),
         bool(v, "keepInstancesOnStop"),
+        cgroupParent(v.get("cgroupParent")),
         databaseUrl(v.get("databaseUrl")),
         v.get("databaseUser").trim(),
         v.get("databasePassword"),
@@ -233,6 +235,19 @@ public final class ConfigLoader {
       throw new ConfigException("defaultBucket: '" + s + "' is not a valid S3 bucket name");
     }
     return b;
+  }
+
+  /** Empty (beside the server's own cgroup), {@code none}, or an absolute cgroup path. */
+  private static String cgroupParent(String s) {
+    String p = s.trim();
+    if (p.isEmpty() || p.equals("none")) {
+      return p;
+    }
+    if (!p.startsWith("/") || p.matches(".*(^|/)\\.\\.?(/|$).*") || p.chars().anyMatch(Character::isISOControl)) {
+      throw new ConfigException("cgroupParent: '" + s + "' must be an absolute cgroup path such as /atelier"
+          + " (empty: atelier inside the server's own cgroup; none: no limits)");
+    }
+    return p.length() > 1 ? p.replaceAll("/+$", "") : p;
   }
 
   private static String baseUrl(String s) {

@@ -14,9 +14,20 @@ import java.util.function.Supplier;
  * The images instances run: {@code local} (the project's own Python environment, run by the
  * process runtime, no Docker needed) and every Docker image that declares the kernelspecs it
  * offers in its {@code dev.atelier.kernelspecs} label (built by {@code images/build.sh}).
+ *
+ * <p>The default image {@code auto} is, as in SageMaker Studio, the Data Science image when the
+ * Docker engine answers and it is built (else the base image), and {@code local} otherwise, with
+ * the reason in {@link #defaultImageReason()}.
  */
 public final class ImageCatalog {
   public static final String LOCAL = "local";
+  public static final String AUTO = "auto";
+  /** What {@code auto} picks from, first built wins. */
+  public static final List<String> AUTO_CHOICES = List.of("atelier/datascience:latest", "atelier/base:latest");
+  /** How long one look at the engine decides {@code auto}: an image built or an engine started is seen this soon. */
+  private static final long AUTO_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+  private record Choice(String image, String reason, long atNanos) {}
 
   /** An image and the kernelspecs it offers. */
   public record Image(String name, String displayName, String runtime, List<String> kernelspecs, long sizeBytes) {
@@ -34,6 +45,7 @@ public final class ImageCatalog {
   private final DockerRuntime docker;
   private final Supplier<List<String>> localKernelspecs;
   private final String defaultImage;
+  private volatile Choice choice;
 
   /**
    * @param docker the Docker runtime, or null when there is none
@@ -45,8 +57,46 @@ public final class ImageCatalog {
     this.defaultImage = defaultImage;
   }
 
+  /** The image of a notebook that names none. With {@code auto} it may ask the engine: call it off the event loop. */
   public String defaultImage() {
-    return defaultImage;
+    return resolveDefault().image();
+  }
+
+  /** Why the default image is what it is, for a person. */
+  public String defaultImageReason() {
+    return resolveDefault().reason();
+  }
+
+  private Choice resolveDefault() {
+    if (!AUTO.equals(defaultImage)) {
+      return new Choice(defaultImage, "set by defaultImage", 0);
+    }
+    Choice c = choice;
+    long now = System.nanoTime();
+    if (c == null || now - c.atNanos() > AUTO_TTL_NANOS) {
+      c = chooseDefault(now);
+      choice = c;
+    }
+    return c;
+  }
+
+  private Choice chooseDefault(long now) {
+    String problem = dockerProblem();
+    if (problem != null) {
+      return new Choice(LOCAL, "Docker is unavailable (" + problem + "), so notebooks run in local processes", now);
+    }
+    try {
+      for (String image : AUTO_CHOICES) {
+        if (docker.instanceImage(image).isPresent()) {
+          return new Choice(image, "Docker is available and " + image + " is built", now);
+        }
+      }
+    } catch (AgentException e) {
+      return new Choice(LOCAL, "Docker is unavailable (" + e.getMessage() + "), so notebooks run in local processes",
+          now);
+    }
+    return new Choice(LOCAL, "no Atelier image is built (run 'bash images/build.sh' to build "
+        + String.join(" and ", AUTO_CHOICES) + "), so notebooks run in local processes", now);
   }
 
   /** Which runtime runs the image. */
@@ -111,6 +161,9 @@ public final class ImageCatalog {
    * build it; an unreachable engine is a 503 saying why.
    */
   public Image require(String name) {
+    if (AUTO.equals(name)) {
+      return require(defaultImage());
+    }
     if (LOCAL.equals(name)) {
       return local();
     }

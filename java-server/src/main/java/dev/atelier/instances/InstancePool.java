@@ -97,6 +97,11 @@ public final class InstancePool implements AutoCloseable {
     public synchronized List<String> kernels() {
       return new ArrayList<>(kernels);
     }
+
+    /** Whether its type's limits are enforced; null while it starts. */
+    public InstanceRuntime.Limits limits() {
+      return instance.isDone() && !instance.isCompletedExceptionally() ? instance.join().limits() : null;
+    }
   }
 
   private final Map<String, InstanceRuntime> runtimes;
@@ -120,6 +125,11 @@ public final class InstancePool implements AutoCloseable {
     this.meter = meter;
     this.grace = grace;
     timers.scheduleAtFixedRate(this::markSeen, SEEN_EVERY.toSeconds(), SEEN_EVERY.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Whether process instances get their type's limits on this host, and if not why (null: no process runtime). */
+  public dev.atelier.runtime.Cgroups.Status processLimits() {
+    return runtimes.get("process") instanceof dev.atelier.runtime.ProcessRuntime p ? p.limitsStatus() : null;
   }
 
   /** Runs when an instance is added, changes state, gains or loses a kernel, or goes. */

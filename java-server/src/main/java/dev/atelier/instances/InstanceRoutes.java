@@ -92,6 +92,7 @@ public final class InstanceRoutes {
   private Object listImages() {
     ObjectNode body = Json.mapper().createObjectNode();
     body.put("default", images.defaultImage());
+    body.put("default_reason", images.defaultImageReason());
     ArrayNode list = body.putArray("images");
     images.list().forEach(i -> list.add(i.model()));
     body.put("docker_problem", images.dockerProblem());
@@ -127,13 +128,40 @@ public final class InstanceRoutes {
       m.put("stops_at", p.stopsAt() == null ? null : p.stopsAt().toString());
       Instant idleAt = kernels.instanceIdleShutdownAt(p.id());
       m.put("idle_shutdown_at", idleAt == null ? null : idleAt.toString());
+      m.set("limits", limitsModel(p));
       ArrayNode ks = m.putArray("kernels");
       for (String id : p.kernels()) {
         ks.add(kernels.kernelSummary(id));
       }
     }
     body.set("docker", docker);
+    body.set("process_limits", processLimitsModel(pool.processLimits()));
     return body;
+  }
+
+  /** {@code {enforced, vcpus, memory_bytes, where, problem}}: an instance runs within its type's limits, or why not. */
+  private static ObjectNode limitsModel(InstancePool.Pooled p) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    var limits = p.limits();
+    n.put("enforced", limits == null ? null : limits.enforced());
+    n.put("vcpus", p.type().vcpus());
+    n.put("memory_bytes", p.type().memoryBytes());
+    n.put("where", limits == null ? null : limits.where());
+    n.put("problem", limits == null ? null : limits.problem());
+    return n;
+  }
+
+  /**
+   * {@code {enforced, cgroup_version, cgroup_parent, problem}}: whether process instances get their
+   * type's limits on this host (as the last instance cgroup made found), and if not why.
+   */
+  public static ObjectNode processLimitsModel(dev.atelier.runtime.Cgroups.Status s) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("enforced", s != null && s.enforced());
+    n.put("cgroup_version", s == null ? null : s.version());
+    n.put("cgroup_parent", s == null ? null : s.parent());
+    n.put("problem", s == null ? "this server has no process runtime" : s.problem());
+    return n;
   }
 
   private void stopInstance(RoutingContext ctx) {

@@ -28,6 +28,15 @@ public interface InstanceRuntime extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * Whether an instance runs under its type's CPU and memory limits.
+   *
+   * @param enforced the limits apply to the agent and every kernel it starts
+   * @param problem why they do not, for a person (null when they do)
+   * @param where how they are applied: the container, or the instance's cgroup directories
+   */
+  record Limits(boolean enforced, String problem, String where) {}
+
   /** A running instance: its agent, a way to learn that it died, and a way to stop it. */
   interface Instance {
     /** Unique id (a container id, or the agent's pid). */
@@ -39,6 +48,11 @@ public interface InstanceRuntime extends AutoCloseable {
 
     /** Completes with a reason a person can read when the instance ends. */
     CompletableFuture<String> terminated();
+
+    /** Whether its type's limits are enforced (a container's always are). */
+    default Limits limits() {
+      return new Limits(true, null, "container");
+    }
 
     /** Stops the instance: its agent stops its kernels gracefully, then it is forced. */
     CompletableFuture<Void> stop();

@@ -114,8 +114,93 @@ abstract class RuntimeContract {
     assertThat(instance.terminated().get(30, TimeUnit.SECONDS)).isNotBlank();
   }
 
+  /**
+   * What a kernel reads from its own cgroup (found in /proc/self/cgroup, on cgroup v1 or v2; in a
+   * container whose cgroup is mounted at the root, the root's files): the memory limit in bytes,
+   * then the CPU limit in cores.
+   */
+  static final String READ_OWN_LIMITS = """
+      import os
+      v1, v2 = {}, None
+      for line in open('/proc/self/cgroup'):
+          num, ctls, path = line.rstrip('\\n').split(':', 2)
+          if num == '0' and not ctls:
+              v2 = path
+          for c in ctls.split(','):
+              v1[c] = path
+      def read(roots, path, name):
+          for root in roots:
+              for d in (os.path.join(root, path.lstrip('/')), root):
+                  if os.path.exists(os.path.join(d, name)):
+                      return open(os.path.join(d, name)).read().strip()
+          return None
+      v2roots = ('/sys/fs/cgroup/unified', '/sys/fs/cgroup')
+      mem = read(('/sys/fs/cgroup/memory',), v1['memory'], 'memory.limit_in_bytes') if 'memory' in v1 else None
+      if mem is None and v2 is not None:
+          mem = read(v2roots, v2, 'memory.max')
+      cpus = None
+      if 'cpu' in v1:
+          cpu_roots = ('/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct')
+          quota = read(cpu_roots, v1['cpu'], 'cpu.cfs_quota_us')
+          period = read(cpu_roots, v1['cpu'], 'cpu.cfs_period_us')
+          cpus = int(quota) / int(period) if quota not in (None, '-1') else 'max'
+      if cpus is None and v2 is not None:
+          quota, period = (read(v2roots, v2, 'cpu.max') or 'max 100000').split()
+          cpus = 'max' if quota == 'max' else int(quota) / int(period)
+      print(mem, cpus)
+      """;
+
+  @Test
+  void theKernelReadsTheInstanceTypesLimitsInItsOwnCgroup() throws Exception {
+    InstanceRuntime.Instance instance = start(1.0, 512L << 20);
+    try {
+      assertThat(instance.limits().enforced()).as("limits enforced: %s", instance.limits()).isTrue();
+      String id = UUID.randomUUID().toString();
+      JsonNode reply = instance.agent().request("start", Map.of("kernel_id", id, "kernelspec", "python3",
+          "key", "limits-key", "env", Map.of(), "cwd", workDir.toString()), Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS);
+      String out = String.join("", run(ConnectionInfo.fromJson(reply.path("connection")), READ_OWN_LIMITS)).trim();
+      assertThat(out).isEqualTo((512L << 20) + " 1.0");
+    } finally {
+      instance.stop().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aKernelThatOutgrowsTheInstancesMemoryIsReportedKilledForIt() throws Exception {
+    InstanceRuntime.Instance instance = start(1.0, 256L << 20);
+    LinkedBlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+    instance.agent().onEvent(events::add);
+    try {
+      String id = UUID.randomUUID().toString();
+      JsonNode reply = instance.agent().request("start", Map.of("kernel_id", id, "kernelspec", "python3",
+          "key", "oom-key", "env", Map.of(), "cwd", workDir.toString()), Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS);
+      List<JsonNode> exits = new ArrayList<>();
+      run(ConnectionInfo.fromJson(reply.path("connection")), "x = b'x' * (768 << 20)", () -> {
+        for (JsonNode e; (e = events.poll()) != null; ) {
+          if ("exited".equals(e.path("event").asText()) && id.equals(e.path("kernel_id").asText())) {
+            exits.add(e);
+          }
+        }
+        return !exits.isEmpty();
+      });
+      assertThat(exits).as("the kernel's exit event").isNotEmpty();
+      assertThat(exits.get(0).path("signal").asInt()).isEqualTo(9);
+      assertThat(exits.get(0).path("oom_killed").asBoolean()).as("oom_killed in %s", exits.get(0)).isTrue();
+      // the instance itself lives on: only the kernel went
+      assertThat(instance.terminated()).isNotDone();
+    } finally {
+      instance.stop().get(60, TimeUnit.SECONDS);
+    }
+  }
+
   /** Executes code on a kernel through a real KernelConnection; returns its stdout text parts. */
   protected List<String> run(ConnectionInfo info, String code) throws Exception {
+    return run(info, code, () -> false);
+  }
+
+  /** Like {@link #run(ConnectionInfo, String)}, but returns early once {@code done} says so (the kernel died). */
+  protected List<String> run(ConnectionInfo info, String code, java.util.function.BooleanSupplier done)
+      throws Exception {
     ZmqLoop kernelLoop = new ZmqLoop(zmq, "contract-kernel");
     LinkedBlockingQueue<WireMessage> inbox = new LinkedBlockingQueue<>();
     KernelConnection connection = new KernelConnection("contract", kernelLoop, info, new KernelConnection.Listener() {
@@ -145,7 +230,10 @@ abstract class RuntimeContract {
       List<String> out = new ArrayList<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
-        WireMessage m = inbox.poll(1, TimeUnit.SECONDS);
+        WireMessage m = inbox.poll(200, TimeUnit.MILLISECONDS);
+        if (done.getAsBoolean()) {
+          return out;
+        }
         if (m == null || !new String(m.parentHeader(), StandardCharsets.UTF_8).contains(msgId)) {
           continue;
         }

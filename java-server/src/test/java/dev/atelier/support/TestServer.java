@@ -39,8 +39,11 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(Map<String, String> extra) throws Exception {
     Path root = Files.createTempDirectory("atelier-it-root");
     Path data = Files.createTempDirectory("atelier-it-data");
+    // Kernels run in local processes unless a test names another image: the default (auto) would
+    // put them in a container whenever Docker and an Atelier image are there.
     Map<String, String> cli = new java.util.HashMap<>(Map.of(
-        "port", "0", "token", TOKEN, "rootDir", root.toString(), "dataDir", data.toString(), "python", python()));
+        "port", "0", "token", TOKEN, "rootDir", root.toString(), "dataDir", data.toString(), "python", python(),
+        "defaultImage", "local"));
     cli.putAll(extra);
     AtelierConfig config = ConfigLoader.load(null, Map.of(), Map.of(), cli);
     return new TestServer(Main.start(config), root);

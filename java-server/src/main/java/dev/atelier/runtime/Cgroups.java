@@ -1,0 +1,377 @@
+package dev.atelier.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CPU and memory limits for process instances through the host's cgroups: cgroup v1 (a
+ * hierarchy per controller), v2 (one unified hierarchy), or the hybrid of both, each controller
+ * taken where the host mounts it. Each instance gets its own cgroup under one parent, named
+ * after the server's owner label, so a server can find and remove what an earlier one of the
+ * same data directory left behind.
+ *
+ * <p>The parent is {@code cgroupParent} when set (a path in the hierarchy, the same in each),
+ * else {@code atelier} inside the server's own cgroup. Writing there needs root or a delegated
+ * subtree; when it is refused the instance runs without limits and {@link #status()} says why.
+ */
+public final class Cgroups {
+  private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
+  private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+  private static final Path SELF = Path.of("/proc/self/cgroup");
+  /** CFS period, as Docker uses: the quota is the instance type's vCPUs times this. */
+  static final long CPU_PERIOD_US = 100_000;
+
+  /**
+   * Whether process instances get their type's limits.
+   *
+   * @param enforced limits are applied
+   * @param version {@code v1}, {@code v2} or {@code hybrid}; null when no hierarchy was usable
+   * @param parent where instance cgroups go (paths in the hierarchy)
+   * @param problem why they are not enforced, for a person, or null
+   */
+  public record Status(boolean enforced, String version, String parent, String problem) {}
+
+  /** One place a controller lives: its mount, whether it is v2, and the parent cgroup directory in it. */
+  private record Hierarchy(Path mount, boolean v2, Path parentDir, String parentPath) {}
+
+  private final String owner;
+  private final List<Hierarchy> hierarchies; // memory's first
+  private final String version;
+  private final String setupProblem;
+  private volatile Status status;
+
+  private Cgroups(String owner, List<Hierarchy> hierarchies, String version, String setupProblem) {
+    this.owner = owner;
+    this.hierarchies = hierarchies;
+    this.version = version;
+    this.setupProblem = setupProblem;
+  }
+
+  /** No limits: the server was told not to use cgroups. */
+  public static Cgroups off(String why) {
+    Cgroups c = new Cgroups("", List.of(), null, why);
+    c.status = new Status(false, null, "", why);
+    return c;
+  }
+
+  /**
+   * Finds the memory and cpu controllers, removes cgroups an earlier server of this owner left,
+   * and checks that an instance cgroup can be made.
+   *
+   * @param parent {@code cgroupParent}: an absolute path in the hierarchy, or empty for
+   *     {@code atelier} inside the server's own cgroup
+   * @param owner the server's owner label (its user and data directory)
+   */
+  public static Cgroups open(String parent, String owner) {
+    String safeOwner = owner.replaceAll("[^A-Za-z0-9_.-]", "-");
+    Cgroups c;
+    try {
+      c = detect(Files.readString(MOUNTINFO), Files.readString(SELF), parent, safeOwner);
+    } catch (IOException e) {
+      c = new Cgroups(safeOwner, List.of(), null, "this host has no cgroups to read (" + why(e) + ")");
+    }
+    c.removeLeftovers();
+    c.probe();
+    return c;
+  }
+
+  /** Parses mountinfo and /proc/self/cgroup; package-private for tests. */
+  static Cgroups detect(String mountinfo, String selfCgroup, String parent, String owner) {
+    Map<String, String> ownV1 = new LinkedHashMap<>();
+    String ownV2 = null;
+    for (String line : selfCgroup.split("\n")) {
+      String[] f = line.split(":", 3);
+      if (f.length < 3) {
+        continue;
+      }
+      if (f[0].equals("0") && f[1].isEmpty()) {
+        ownV2 = f[2];
+      } else {
+        for (String ctl : f[1].split(",")) {
+          ownV1.put(ctl, f[2]);
+        }
+      }
+    }
+    Path v2Mount = null;
+    Map<String, Path> v1Mounts = new LinkedHashMap<>();
+    Map<Path, String> roots = new LinkedHashMap<>();
+    for (String line : mountinfo.split("\n")) {
+      String[] f = line.split(" ");
+      int sep = List.of(f).indexOf("-");
+      if (sep < 0 || f.length < sep + 4) {
+        continue;
+      }
+      Path point = Path.of(f[4].replace("\\040", " "));
+      if (f[sep + 1].equals("cgroup2")) {
+        v2Mount = point;
+        roots.put(point, f[3]);
+      } else if (f[sep + 1].equals("cgroup")) {
+        for (String opt : f[sep + 3].split(",")) {
+          if (opt.equals("memory") || opt.equals("cpu")) {
+            v1Mounts.put(opt, point);
+            roots.put(point, f[3]);
+          }
+        }
+      }
+    }
+    Set<String> v2Controllers = Set.of();
+    if (v2Mount != null) {
+      try {
+        v2Controllers = Set.of(Files.readString(v2Mount.resolve("cgroup.controllers")).trim().split("\\s+"));
+      } catch (IOException e) {
+        // an unreadable v2 mount offers nothing
+      }
+    }
+    List<Hierarchy> found = new ArrayList<>();
+    boolean anyV1 = false;
+    boolean anyV2 = false;
+    for (String ctl : List.of("memory", "cpu")) {
+      Path mount;
+      String own;
+      boolean v2;
+      if (v1Mounts.containsKey(ctl)) {
+        mount = v1Mounts.get(ctl);
+        own = ownV1.getOrDefault(ctl, "/");
+        v2 = false;
+      } else if (v2Mount != null && v2Controllers.contains(ctl)) {
+        mount = v2Mount;
+        own = ownV2 == null ? "/" : ownV2;
+        v2 = true;
+      } else {
+        return new Cgroups(owner, List.of(), null, "this host offers no cgroup " + ctl
+            + " controller (neither a cgroup v1 hierarchy nor cgroup v2 has it)");
+      }
+      String parentPath = parent == null || parent.isBlank()
+          ? (own.endsWith("/") ? own : own + "/") + "atelier" : parent;
+      String root = roots.getOrDefault(mount, "/");
+      String rel = relativeTo(parentPath, root);
+      if (rel == null) {
+        return new Cgroups(owner, List.of(), null, "the cgroup parent " + parentPath + " is outside the "
+            + ctl + " hierarchy visible at " + mount + " (it shows " + root + ")");
+      }
+      Path dir = rel.isEmpty() ? mount : mount.resolve(rel);
+      if (found.stream().noneMatch(h -> h.mount.equals(mount))) {
+        found.add(new Hierarchy(mount, v2, dir, parentPath));
+      }
+      anyV1 |= !v2;
+      anyV2 |= v2;
+    }
+    return new Cgroups(owner, found, anyV1 && anyV2 ? "hybrid" : anyV2 ? "v2" : "v1", null);
+  }
+
+  private static String relativeTo(String path, String root) {
+    String p = path.replaceAll("/+$", "");
+    String r = root.replaceAll("/+$", "");
+    if (!p.equals(r) && !p.startsWith(r + "/")) {
+      return null;
+    }
+    return p.substring(r.length()).replaceAll("^/+", "");
+  }
+
+  /** Whether instances get limits, and if not why; refreshed whenever an instance cgroup is made. */
+  public Status status() {
+    return status;
+  }
+
+  private String parentPaths() {
+    return String.join(", ", hierarchies.stream().map(h -> h.parentDir.toString()).distinct().toList());
+  }
+
+  private void probe() {
+    if (setupProblem != null) {
+      status = new Status(false, version, parentPaths(), setupProblem);
+      LOG.warn("process instances run WITHOUT their instance type's CPU and memory limits: {}", setupProblem);
+      return;
+    }
+    try {
+      create("probe", 1, 256L << 20).remove();
+      LOG.info("process instances get their instance type's limits in cgroups under {} (cgroup {})", parentPaths(),
+          version);
+    } catch (AgentException e) {
+      LOG.warn("process instances run WITHOUT their instance type's CPU and memory limits: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Makes an instance's cgroup, {@code <owner>-<suffix>}, with its limits (a zero limit is none),
+   * or fails saying why (and {@link #status()} says so until a later one succeeds).
+   */
+  public InstanceCgroup create(String suffix, double cpus, long memoryBytes) {
+    String name = owner + "-" + suffix;
+    if (setupProblem != null) {
+      throw new AgentException(setupProblem);
+    }
+    List<Path> made = new ArrayList<>();
+    try {
+      for (Hierarchy h : hierarchies) {
+        Path dir = h.parentDir.resolve(name);
+        prepareParent(h);
+        try {
+          Files.createDirectory(dir);
+        } catch (NoSuchFileException e) {
+          // another server of this cgroup removed the empty parent just now: make it again
+          prepareParent(h);
+          act("create the cgroup", dir, () -> Files.createDirectory(dir));
+        } catch (IOException e) {
+          act("create the cgroup", dir, () -> {
+            throw e;
+          });
+        }
+        made.add(dir);
+        boolean hasMemory = h == hierarchies.get(0);
+        boolean hasCpu = hierarchies.size() == 1 || h != hierarchies.get(0);
+        if (h.v2) {
+          if (hasMemory && memoryBytes > 0) {
+            write(dir, "memory.max", Long.toString(memoryBytes));
+            writeIfPresent(dir, "memory.swap.max", "0"); // no swap beyond the limit, as Docker's --memory-swap
+          }
+          if (hasCpu && cpus > 0) {
+            write(dir, "cpu.max", Math.round(cpus * CPU_PERIOD_US) + " " + CPU_PERIOD_US);
+          }
+        } else {
+          if (hasMemory && memoryBytes > 0) {
+            write(dir, "memory.limit_in_bytes", Long.toString(memoryBytes));
+            writeIfPresent(dir, "memory.memsw.limit_in_bytes", Long.toString(memoryBytes));
+          }
+          if (hasCpu && cpus > 0) {
+            write(dir, "cpu.cfs_period_us", Long.toString(CPU_PERIOD_US));
+            write(dir, "cpu.cfs_quota_us", Long.toString(Math.round(cpus * CPU_PERIOD_US)));
+          }
+        }
+      }
+    } catch (AgentException e) {
+      new InstanceCgroup(made, hierarchies.get(0).v2).remove();
+      status = new Status(false, version, parentPaths(), e.getMessage());
+      throw e;
+    }
+    status = new Status(true, version, parentPaths(), null);
+    return new InstanceCgroup(made, hierarchies.get(0).v2);
+  }
+
+  /** Creates the parent and, on v2, hands the cpu and memory controllers down to it from the mount. */
+  private static void prepareParent(Hierarchy h) {
+    if (!Files.isDirectory(h.parentDir)) {
+      act("create the cgroup parent", h.parentDir, () -> Files.createDirectories(h.parentDir));
+    }
+    if (!h.v2) {
+      return;
+    }
+    List<Path> chain = new ArrayList<>();
+    for (Path p = h.parentDir; p != null && p.startsWith(h.mount); p = p.getParent()) {
+      chain.add(0, p);
+    }
+    for (Path p : chain) {
+      Path control = p.resolve("cgroup.subtree_control");
+      String enabled = read(control);
+      StringBuilder wanted = new StringBuilder();
+      for (String ctl : List.of("memory", "cpu")) {
+        if (!List.of(enabled.trim().split("\\s+")).contains(ctl)) {
+          wanted.append(wanted.isEmpty() ? "" : " ").append('+').append(ctl);
+        }
+      }
+      if (!wanted.isEmpty()) {
+        act("enable " + wanted + " in", control, () -> Files.writeString(control, wanted.toString()));
+      }
+    }
+  }
+
+  private static void write(Path dir, String file, String value) {
+    Path f = dir.resolve(file);
+    act("write " + value + " to", f, () -> Files.writeString(f, value));
+  }
+
+  private static void writeIfPresent(Path dir, String file, String value) {
+    if (Files.exists(dir.resolve(file))) {
+      write(dir, file, value);
+    }
+  }
+
+  static String read(Path f) {
+    try {
+      return Files.readString(f, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private interface Io {
+    void run() throws IOException;
+  }
+
+  private static void act(String what, Path where, Io io) {
+    try {
+      io.run();
+    } catch (IOException e) {
+      String hint = e instanceof AccessDeniedException
+          ? " (the server needs write access to the cgroup hierarchy: run it as root, or in a delegated"
+              + " cgroup named by cgroupParent)"
+          : e.getMessage() != null && e.getMessage().contains("busy")
+              ? " (a cgroup v2 with processes of its own cannot hand controllers to child cgroups: name an"
+                  + " empty delegated cgroup as cgroupParent)"
+              : "";
+      throw new AgentException("cannot " + what + " " + where + ": " + why(e) + hint);
+    }
+  }
+
+  static String why(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason().toLowerCase(java.util.Locale.ROOT);
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /**
+   * Removes the parent cgroups once no instance is left in them (another server's instances keep
+   * them), so that nothing of Atelier's stays in the host's hierarchy.
+   */
+  public void close() {
+    for (Hierarchy h : hierarchies) {
+      try {
+        Files.deleteIfExists(h.parentDir);
+      } catch (IOException e) {
+        // not empty, or not ours to remove: it stays
+      }
+    }
+  }
+
+  /** Removes the instance cgroups an earlier server of this owner left (it was killed). */
+  private void removeLeftovers() {
+    int removed = 0;
+    for (Hierarchy h : hierarchies) {
+      if (!Files.isDirectory(h.parentDir)) {
+        continue;
+      }
+      try (Stream<Path> children = Files.list(h.parentDir)) {
+        for (Path dir : children.filter(p -> p.getFileName().toString().startsWith(owner + "-")
+            && Files.isDirectory(p)).toList()) {
+          new InstanceCgroup(List.of(dir), h.v2).remove();
+          removed++;
+        }
+      } catch (IOException e) {
+        LOG.debug("cannot list {}: {}", h.parentDir, why(e));
+      }
+    }
+    if (removed > 0) {
+      LOG.info("removed {} cgroup(s) of instances an earlier server left", removed);
+    }
+  }
+}
