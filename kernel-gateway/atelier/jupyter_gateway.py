@@ -1,4 +1,6 @@
-"""jupyter_server's kernel WebSocket in gateway mode, with Nagle's algorithm off on both sockets.
+"""jupyter_server's gateway mode as Atelier needs it: Nagle off, and kernel models that are current.
+
+``NoDelayGatewayWebSocketConnection``: the kernel WebSocket with Nagle's algorithm off on both sockets.
 
 Stock jupyter_server leaves Nagle on for the browser's kernel WebSocket and for its own WebSocket
 to the gateway. A cell's reply is several small messages written one after another; with Nagle on,
@@ -6,11 +8,19 @@ every one after the first waits for the peer's acknowledgement, which the peer d
 each execute round trip in gateway mode costs about 45 ms instead of a few. Atelier's launcher
 configures this class (``ServerApp.kernel_websocket_connection_class``) for gateway mode; it
 changes nothing else of jupyter_server's gateway connection.
+
+``RefreshingGatewayMappingKernelManager``: stock jupyter_server answers ``GET /api/kernels/{id}``
+(and the kernel inside each ``/api/sessions`` model, and a restart's answer) in gateway mode from
+the model it kept since it last listed the gateway's kernels, so a kernel that died, restarted or
+gained connections still shows ``idle`` with ``connections: 0`` for up to JupyterLab's next poll.
+This manager asks the gateway for the kernel's current model each time, as stock jupyter_server
+does when it lists kernels (``ServerApp.kernel_manager_class``, set by Atelier's launcher).
 """
 
 from __future__ import annotations
 
 from jupyter_server.gateway.connections import GatewayWebSocketConnection
+from jupyter_server.gateway.managers import GatewayMappingKernelManager
 
 
 class NoDelayGatewayWebSocketConnection(GatewayWebSocketConnection):
@@ -25,3 +35,22 @@ class NoDelayGatewayWebSocketConnection(GatewayWebSocketConnection):
         super()._connection_done(fut)
         if self.ws is not None:
             self.ws.set_nodelay(True)
+
+
+class RefreshingGatewayMappingKernelManager(GatewayMappingKernelManager):
+    """GatewayMappingKernelManager whose kernel models are the gateway's current ones."""
+
+    async def kernel_model(self, kernel_id):
+        km = self.get_kernel(str(kernel_id))  # 404 for a kernel this server does not know
+        if not km:
+            return None
+        previous = km.kernel
+        try:
+            model = await km.refresh_model()
+        except Exception as exc:  # the gateway did not answer: what was known, as stock
+            self.log.warning("kernel %s: the gateway did not give its model (%s)", kernel_id, exc)
+            model = None
+        if model is None:
+            # Gone on the gateway: keep the last model; the next listing forgets the kernel, as stock.
+            km.kernel = previous
+        return km.kernel

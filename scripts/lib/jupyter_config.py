@@ -7,7 +7,9 @@ an environment variable or a command line, which jupyter_server or `ps` would sh
 - IdentityProvider.token: the JupyterLab token.
 - GatewayClient: kernels and kernel specs come from the Atelier server (gateway mode), and the
   kernel WebSocket jupyter_server serves in that mode has Nagle's algorithm off on both of its
-  sockets (atelier.jupyter_gateway): without it every execute round trip waits about 40 ms.
+  sockets (atelier.jupyter_gateway): without it every execute round trip waits about 40 ms; and
+  its kernel models are asked of Atelier each time (GET /api/kernels/{id} says a kernel is
+  restarting, dead or has connections as it happens, not as of the last kernel listing).
 - ServerProxy.servers.atelier: jupyter-server-proxy forwards /atelier/... to the Atelier server
   (already running: no command, so nothing is started) with the Atelier token in place of the
   browser's Authorization header.
@@ -52,6 +54,7 @@ def build_config(args):
             # Containers and CI machines often run as root; JupyterLab refuses that by default.
             "allow_root": os.geteuid() == 0,
             "kernel_websocket_connection_class": "atelier.jupyter_gateway.NoDelayGatewayWebSocketConnection",
+            "kernel_manager_class": "atelier.jupyter_gateway.RefreshingGatewayMappingKernelManager",
         },
         "IdentityProvider": {"token": jupyter_token},
         "GatewayClient": {
