@@ -14,12 +14,19 @@ clients send ``""`` (the variable then names the folder) or a label of their own
 ``path`` is the notebook; it goes to the gateway as ``ATELIER_NOTEBOOK_PATH`` (relative to the
 notebook root, forwarded with ``GatewayClient.allowed_envs``), so the Atelier server reads the
 notebook's saved instance type and image whatever the client named the session.
+
+``RefreshingGatewayMappingKernelManager`` (``ServerApp.kernel_manager_class``): stock jupyter_server
+answers ``GET /api/kernels/{id}`` (and the kernel inside each ``/api/sessions`` model, and a
+restart's answer) in gateway mode from the model it kept since it last listed the gateway's
+kernels, so a kernel that died, restarted or gained connections still shows ``idle`` with
+``connections: 0`` for up to JupyterLab's next poll. This manager asks the gateway for the
+kernel's current model each time, as stock jupyter_server does when it lists kernels.
 """
 
 from __future__ import annotations
 
 from jupyter_server.gateway.connections import GatewayWebSocketConnection
-from jupyter_server.gateway.managers import GatewaySessionManager
+from jupyter_server.gateway.managers import GatewayMappingKernelManager, GatewaySessionManager
 
 NOTEBOOK_PATH_ENV = "ATELIER_NOTEBOOK_PATH"
 
@@ -46,3 +53,22 @@ class NotebookSessionManager(GatewaySessionManager):
         if path:
             env[NOTEBOOK_PATH_ENV] = path
         return env
+
+
+class RefreshingGatewayMappingKernelManager(GatewayMappingKernelManager):
+    """GatewayMappingKernelManager whose kernel models are the gateway's current ones."""
+
+    async def kernel_model(self, kernel_id):
+        km = self.get_kernel(str(kernel_id))  # 404 for a kernel this server does not know
+        if not km:
+            return None
+        previous = km.kernel
+        try:
+            model = await km.refresh_model()
+        except Exception as exc:  # the gateway did not answer: what was known, as stock
+            self.log.warning("kernel %s: the gateway did not give its model (%s)", kernel_id, exc)
+            model = None
+        if model is None:
+            # Gone on the gateway: keep the last model; the next listing forgets the kernel, as stock.
+            km.kernel = previous
+        return km.kernel

@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { instanceSpecPlugin } from './instance/plugin';
 import { jobsPlugin } from './jobs/plugin';
+import { kernelDeathPlugin } from './kernelDeath/plugin';
 import { runningPlugin } from './running/plugin';
 
 export * from './tokens';
@@ -10,6 +11,7 @@ export * from './tokens';
 const plugins: JupyterFrontEndPlugin<any>[] = [
   runningPlugin,
   instanceSpecPlugin,
+  kernelDeathPlugin,
   jobsPlugin
 ];
 

@@ -8,6 +8,7 @@ export const RUNNING_PANEL_ID = 'atelier-running';
 export namespace PluginIDs {
   export const running = '@atelier/labextension:running';
   export const instanceSpec = '@atelier/labextension:instance-spec';
+  export const kernelDeath = '@atelier/labextension:kernel-death';
 }
 
 /** Command ids contributed by the extension. */
@@ -35,8 +36,14 @@ export interface IKernelInfo {
   last_activity: string | null;
   started: string | null;
   connections: number;
-  /** Why a kernel died, or null. */
+  /** Why a kernel is dead, or null. */
   reason: string | null;
+  /** Consecutive automatic restarts (what the restart limit counts). */
+  restart_count?: number;
+  /** Automatic restarts allowed in a row before it is left dead. */
+  restart_limit?: number;
+  /** Its last unexpected end, or null. */
+  last_death?: IKernelDeathInfo | null;
   /** The instance the kernel runs on (absent from older servers). */
   instance_id?: string | null;
   /** Its instance type, e.g. `ml.t3.medium`. */
@@ -45,6 +52,18 @@ export interface IKernelInfo {
   image?: string | null;
   /** When the type's kernel idle rule shuts it down, unless it gets busy. */
   idle_shutdown_at?: string | null;
+}
+
+/** A kernel's last unexpected end, as the Atelier API serves it. */
+export interface IKernelDeathInfo {
+  at?: string | null;
+  /** Why, in words: "the kernel process was killed by signal 9 (SIGKILL)". */
+  reason?: string | null;
+  signal?: number | null;
+  exit_code?: number | null;
+  oom_killed?: boolean;
+  /** It was started again automatically. */
+  restarted?: boolean;
 }
 
 /** Body of `GET {baseUrl}atelier/api/kernels`. */
@@ -78,6 +97,13 @@ export interface IKernelRow {
   state: ExecutionState;
   /** Dead reason (only set for dead kernels with a reason). */
   reason: string | null;
+  /** Consecutive automatic restarts, and how many are allowed in a row. */
+  restartCount: number;
+  restartLimit: number;
+  /** Why it last died unexpectedly, when, and whether it was restarted. */
+  lastDeathReason: string | null;
+  lastDeathAt: string | null;
+  lastDeathRestarted: boolean;
   lastActivity: string | null;
   /** Relative time such as "12 s ago", or "—". */
   lastActivityLabel: string;

@@ -9,7 +9,8 @@ an environment variable or a command line, which jupyter_server or `ps` would sh
   kernel WebSocket jupyter_server serves in that mode has Nagle's algorithm off on both of its
   sockets (atelier.jupyter_gateway): without it every execute round trip waits about 40 ms. Every
   kernel start names the session's notebook (ATELIER_NOTEBOOK_PATH, from the session manager in
-  atelier.jupyter_gateway), whatever `name` the client gave the session.
+  atelier.jupyter_gateway), whatever `name` the client gave the session. Its kernel
+  models are asked of Atelier each time (GET /api/kernels/{id} says a kernel is restarting, dead or has connections as it happens, not as of the last kernel listing).
 - ServerProxy.servers.atelier: jupyter-server-proxy forwards /atelier/... to the Atelier server
   (already running: no command, so nothing is started) with the Atelier token in place of the
   browser's Authorization header.
@@ -55,6 +56,7 @@ def build_config(args):
             "allow_root": os.geteuid() == 0,
             "kernel_websocket_connection_class": "atelier.jupyter_gateway.NoDelayGatewayWebSocketConnection",
             "session_manager_class": "atelier.jupyter_gateway.NotebookSessionManager",
+            "kernel_manager_class": "atelier.jupyter_gateway.RefreshingGatewayMappingKernelManager",
         },
         "IdentityProvider": {"token": jupyter_token},
         "GatewayClient": {

@@ -302,6 +302,8 @@ def start_jupyter_server(tmp: Path, root_dir: Path, gateway: Atelier | None = No
         config["ServerApp"]["kernel_websocket_connection_class"] = \
             "atelier.jupyter_gateway.NoDelayGatewayWebSocketConnection"
         config["ServerApp"]["session_manager_class"] = "atelier.jupyter_gateway.NotebookSessionManager"
+        config["ServerApp"]["kernel_manager_class"] = \
+            "atelier.jupyter_gateway.RefreshingGatewayMappingKernelManager"
     else:
         # jupyter_server's own kernel WebSocket drops iopub output above 1 MB/s by default
         # ("IOPub data rate exceeded"); the 20 MB test checks the transport, not that

@@ -84,18 +84,11 @@ export function createActions(options: IActionsOptions): IRunningActions {
   };
 
   /**
-   * Its kernels first through JupyterLab's kernel manager, so notebooks and
-   * jupyter_server's sessions see them end; then the instance itself, which
-   * also stops any kernel started outside JupyterLab.
+   * The instance itself: the server stops its kernels and marks them dead
+   * with the reason, so every notebook on it says why its kernel ended and
+   * Restart Kernel brings it back on a new instance.
    */
   const stopInstance = async (row: IInstanceRow): Promise<boolean> => {
-    await Promise.all(
-      row.kernels.map(kernel =>
-        kernels.shutdown(kernel.id).catch(() => {
-          // Unknown to jupyter_server: the instance's shut down stops it.
-        })
-      )
-    );
     try {
       await stopInstanceOnServer(row.id);
       instances.remove(row.id);

@@ -1,3 +1,4 @@
+import { deathCause, parseLastDeath } from '../kernelDeath/health';
 import { ExecutionState, IKernelInfo, IKernelRow } from '../tokens';
 
 /** Shown where a value is unknown. */
@@ -73,6 +74,32 @@ export function formatRelativeTime(
   return `${Math.floor(hours / 24)} d ago`;
 }
 
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0
+    ? Math.floor(value)
+    : 0;
+}
+
+/**
+ * What the panel says about a kernel's deaths besides its state: "restarted
+ * 2 times in a row: <why it last died>" for a kernel restarted automatically
+ * and running again, or null.
+ */
+export function restartsLabel(row: IKernelRow): string | null {
+  if (
+    row.state === 'dead' ||
+    !row.lastDeathRestarted ||
+    row.lastDeathReason === null
+  ) {
+    return null;
+  }
+  const times =
+    row.restartCount <= 1
+      ? 'restarted once'
+      : `restarted ${row.restartCount} times in a row`;
+  return `${times}: ${row.lastDeathReason}`;
+}
+
 /** Build the display row of a kernel. */
 export function toRow(kernel: IKernelInfo, now: number): IKernelRow {
   const state = normalizeState(kernel.execution_state);
@@ -88,6 +115,11 @@ export function toRow(kernel: IKernelInfo, now: number): IKernelRow {
     label: path ?? `${displayName} ${kernel.id.slice(0, 8)}`,
     state,
     reason: state === 'dead' && kernel.reason ? kernel.reason : null,
+    restartCount: count(kernel.restart_count),
+    restartLimit: count(kernel.restart_limit),
+    lastDeathReason: deathCause(parseLastDeath(kernel.last_death)),
+    lastDeathAt: kernel.last_death?.at ?? null,
+    lastDeathRestarted: kernel.last_death?.restarted === true,
     lastActivity: kernel.last_activity,
     lastActivityLabel: formatRelativeTime(kernel.last_activity, now),
     started: kernel.started,

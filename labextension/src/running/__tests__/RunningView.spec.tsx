@@ -107,6 +107,27 @@ describe('RunningView', () => {
     expect(byLabel('Limits of ml.t3.medium · local')).toBeNull();
   });
 
+  it('says how often a kernel was restarted and why it died', () => {
+    model.update([
+      kernel({
+        id: 'k1',
+        path: 'a.ipynb',
+        restart_count: 1,
+        restart_limit: 5,
+        last_death: {
+          reason: 'the kernel process was killed by signal 9 (SIGKILL)',
+          restarted: true
+        }
+      })
+    ]);
+    render();
+    const item = byLabel('Kernel a.ipynb')!;
+    expect(item.querySelector('.jp-AtelierRunning-restarts')?.textContent).toBe(
+      'restarted once: the kernel process was killed by signal 9 (SIGKILL)'
+    );
+    expect(item.querySelector('[data-state="idle"]')?.textContent).toBe('idle');
+  });
+
   it('renders an accessible list of kernels', () => {
     model.update([
       kernel({ id: 'k1', path: 'a.ipynb', connections: 2 }),
@@ -141,6 +162,7 @@ describe('RunningView', () => {
     const badge = dead.querySelector('[data-state="dead"]') as HTMLElement;
     expect(badge.title).toBe('dead: Out of memory');
     expect(dead.textContent).toContain('Out of memory');
+    expect(dead.querySelector('.jp-AtelierRunning-restarts')).toBeNull();
 
     expect(byLabel('Shut down kernel a.ipynb')?.tagName).toBe('BUTTON');
     expect(byLabel('Update status')?.getAttribute('role')).toBe('status');

@@ -3,6 +3,7 @@ import {
   formatRelativeTime,
   normalizeState,
   parseTimestamp,
+  restartsLabel,
   shutdownAllLines,
   shutdownAllSummary,
   shutdownOneText,
@@ -98,6 +99,75 @@ describe('toRow', () => {
     expect(dead.reason).toBe('Out of memory');
     const idle = toRow(kernel({ reason: 'stale reason' }), NOW);
     expect(idle.reason).toBeNull();
+  });
+});
+
+describe('restarts', () => {
+  const killed = {
+    at: '2026-05-25T16:51:00.000000Z',
+    reason: 'the kernel process was killed by signal 9 (SIGKILL)',
+    signal: 9,
+    exit_code: null,
+    oom_killed: false,
+    restarted: true
+  };
+
+  it('reads the restart count and the last death of the kernel model', () => {
+    const row = toRow(
+      kernel({ restart_count: 2, restart_limit: 5, last_death: killed }),
+      NOW
+    );
+    expect(row).toMatchObject({
+      restartCount: 2,
+      restartLimit: 5,
+      lastDeathReason: 'the kernel process was killed by signal 9 (SIGKILL)',
+      lastDeathAt: '2026-05-25T16:51:00.000000Z',
+      lastDeathRestarted: true
+    });
+    expect(restartsLabel(row)).toBe(
+      'restarted 2 times in a row: the kernel process was killed by signal 9 (SIGKILL)'
+    );
+  });
+
+  it('says once for a single restart, and names the exit code when the server gave no words', () => {
+    const row = toRow(
+      kernel({
+        restart_count: 1,
+        last_death: { exit_code: 3, restarted: true }
+      }),
+      NOW
+    );
+    expect(restartsLabel(row)).toBe(
+      'restarted once: the kernel process exited with code 3'
+    );
+  });
+
+  it('says nothing for a kernel never restarted, or dead (its reason says it)', () => {
+    expect(restartsLabel(toRow(kernel(), NOW))).toBeNull();
+    const dead = toRow(
+      kernel({
+        execution_state: 'dead',
+        reason: 'its instance was stopped',
+        restart_count: 0,
+        last_death: { ...killed, restarted: false }
+      }),
+      NOW
+    );
+    expect(dead.reason).toBe('its instance was stopped');
+    expect(restartsLabel(dead)).toBeNull();
+  });
+
+  it('is not fooled by malformed fields', () => {
+    const row = toRow(
+      kernel({ restart_count: -3, restart_limit: NaN, last_death: null }),
+      NOW
+    );
+    expect(row).toMatchObject({
+      restartCount: 0,
+      restartLimit: 0,
+      lastDeathReason: null,
+      lastDeathRestarted: false
+    });
   });
 });
 

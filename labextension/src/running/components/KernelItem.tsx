@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { IKernelRow } from '../../tokens';
-import { parseTimestamp } from '../format';
+import { parseTimestamp, restartsLabel } from '../format';
 import { StateBadge } from './StateBadge';
 
 export interface IKernelItemProps {
@@ -15,6 +15,7 @@ export interface IKernelItemProps {
 export function KernelItem(props: IKernelItemProps): JSX.Element {
   const { row, busy, onShutdown } = props;
   const time = parseTimestamp(row.lastActivity);
+  const restarts = restartsLabel(row);
   const activityTitle =
     time === null ? undefined : new Date(time).toLocaleString();
   return (
@@ -53,6 +54,12 @@ export function KernelItem(props: IKernelItemProps): JSX.Element {
           <>
             <dt>Reason</dt>
             <dd className="jp-AtelierRunning-reason">{row.reason}</dd>
+          </>
+        )}
+        {restarts !== null && (
+          <>
+            <dt>Restarts</dt>
+            <dd className="jp-AtelierRunning-restarts">{restarts}</dd>
           </>
         )}
         <dt>Last activity</dt>

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param rootDir the notebook root: kernels start here unless asked otherwise
  * @param readyFile written with the port once the server listens (null: not written)
  * @param kernelLaunchTimeout how long a kernel may take to answer its first request
+ * @param kernelRestartLimit consecutive automatic restarts of a kernel that dies (jupyter_client's
+ *     {@code restart_limit}) before it is left dead; 0 never restarts automatically
  * @param cullIdleTimeout idle kernels are shut down after this long; zero disables culling
  * @param cullInterval how often idle kernels are looked for
  * @param cullConnected whether kernels with open connections may be culled
@@ -57,6 +59,7 @@ public record AtelierConfig(
     Path rootDir,
     Path readyFile,
     Duration kernelLaunchTimeout,
+    int kernelRestartLimit,
     Duration cullIdleTimeout,
     Duration cullInterval,
     boolean cullConnected,

@@ -31,6 +31,7 @@ public final class ConfigLoader {
     DEFAULTS.put("rootDir", ".");
     DEFAULTS.put("readyFile", "");
     DEFAULTS.put("kernelLaunchTimeoutSeconds", "60");
+    DEFAULTS.put("kernelRestartLimit", "5");
     DEFAULTS.put("cullIdleTimeoutSeconds", "0");
     DEFAULTS.put("cullIntervalSeconds", "300");
     DEFAULTS.put("cullConnected", "false");
@@ -138,6 +139,7 @@ public final class ConfigLoader {
         rootDir,
         v.get("readyFile").isEmpty() ? null : Path.of(v.get("readyFile")).toAbsolutePath(),
         Duration.ofSeconds(intValue(v, "kernelLaunchTimeoutSeconds", 1, 3600)),
+        intValue(v, "kernelRestartLimit", 0, 100),
         Duration.ofSeconds(intValue(v, "cullIdleTimeoutSeconds", 0, Integer.MAX_VALUE)),
         Duration.ofSeconds(intValue(v, "cullIntervalSeconds", 1, 86_400)),
         bool(v, "cullConnected"),

@@ -46,6 +46,8 @@ public final class InstancePool implements AutoCloseable {
     private final String runtime;
     private final CompletableFuture<InstanceRuntime.Instance> instance;
     private final Set<String> kernels = new LinkedHashSet<>();
+    /** Kernels still listed on the instance but dead: they do not hold it up. */
+    private final Set<String> dormant = new LinkedHashSet<>();
     private volatile Instant startedAt;
     private volatile String state = "starting";
     private volatile Instant stopsAt;
@@ -101,6 +103,11 @@ public final class InstancePool implements AutoCloseable {
     /** Whether its type's limits are enforced; null while it starts. */
     public InstanceRuntime.Limits limits() {
       return instance.isDone() && !instance.isCompletedExceptionally() ? instance.join().limits() : null;
+    }
+
+    /** Whether no kernel on it is alive (none at all, or only dead ones). */
+    synchronized boolean idleOfKernels() {
+      return dormant.containsAll(kernels);
     }
   }
 
@@ -172,11 +179,8 @@ public final class InstancePool implements AutoCloseable {
       }
       synchronized (p) {
         p.kernels.add(kernelId);
-        if (p.stopTimer != null) {
-          p.stopTimer.cancel(false);
-          p.stopTimer = null;
-        }
-        p.stopsAt = null;
+        p.dormant.remove(kernelId);
+        cancelStop(p);
       }
       byKernel.put(kernelId, p);
     }
@@ -250,11 +254,43 @@ public final class InstancePool implements AutoCloseable {
     stopLaterIfEmpty(p);
   }
 
-  /** An instance with no kernel left stops after the grace period (at once without one). */
+  /**
+   * A kernel on the instance died for good ({@code dead} true) and no longer holds it up, or is
+   * running again (false). An instance whose kernels are all dead stops after the grace period,
+   * as an empty one does; their models stay, and a restart starts them on a new instance.
+   */
+  public void dormant(String kernelId, boolean dead) {
+    Pooled p = ofKernel(kernelId);
+    if (p == null) {
+      return;
+    }
+    synchronized (p) {
+      if (!p.kernels.contains(kernelId) || (dead ? !p.dormant.add(kernelId) : !p.dormant.remove(kernelId))) {
+        return;
+      }
+      if (!dead) {
+        cancelStop(p);
+      }
+    }
+    if (dead) {
+      stopLaterIfEmpty(p);
+    }
+    changed();
+  }
+
+  private static void cancelStop(Pooled p) {
+    if (p.stopTimer != null) {
+      p.stopTimer.cancel(false);
+      p.stopTimer = null;
+    }
+    p.stopsAt = null;
+  }
+
+  /** An instance with no kernel left alive stops after the grace period (at once without one). */
   private void stopLaterIfEmpty(Pooled p) {
     boolean empty;
     synchronized (p) {
-      empty = p.kernels.isEmpty() && !"stopping".equals(p.state);
+      empty = p.idleOfKernels() && !"stopping".equals(p.state) && p.stopTimer == null;
       if (empty && !grace.isZero()) {
         p.stopsAt = meter.clock().instant().plus(grace);
         p.stopTimer = timers.schedule(() -> stopIfEmpty(p), grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -282,18 +318,23 @@ public final class InstancePool implements AutoCloseable {
     }
     synchronized (p) {
       p.kernels.remove(kernelId);
+      p.dormant.remove(kernelId);
     }
     stopLaterIfEmpty(p);
     changed();
   }
 
   private void stopIfEmpty(Pooled p) {
+    boolean none;
     synchronized (p) {
-      if (!p.kernels.isEmpty()) {
+      p.stopTimer = null;
+      if (!p.idleOfKernels()) {
         return;
       }
+      none = p.kernels.isEmpty();
     }
-    stop(p, "its last kernel ended " + (grace.isZero() ? "" : grace.toSeconds() + " s ") + "before");
+    stop(p, (none ? "its last kernel ended " : "its last live kernel died ")
+        + (grace.isZero() ? "" : grace.toSeconds() + " s ") + "before");
   }
 
   /** Stops an instance and whatever runs on it; 404-worthy null when there is no such instance. */

@@ -63,6 +63,9 @@ public final class ChannelsHandler implements Handler<RoutingContext> {
       ws.binaryMessageHandler(bin -> forward(kernel, handle,
           () -> v1 ? WireCodec.fromV1(bin.getBytes()) : WireCodec.fromLegacyBinary(bin.getBytes())));
       ws.closeHandler(v -> handle.detach());
+      if (kernel.isDead()) {
+        handle.status("dead", KernelRecovery.statusMetadata(kernel));
+      }
       ws.exceptionHandler(e -> LOG.debug("kernel {} websocket error: {}", kernel.id(), e.toString()));
       ws.resume();
     });

@@ -104,6 +104,13 @@ final class ClientSession {
     };
   }
 
+  /** The kernel now listens elsewhere (started again on another instance). */
+  void retarget(ConnectionInfo from, ConnectionInfo to) {
+    KernelConnection.move(shell, from.endpoint(from.shellPort()), to.endpoint(to.shellPort()));
+    KernelConnection.move(stdin, from.endpoint(from.stdinPort()), to.endpoint(to.stdinPort()));
+    KernelConnection.move(control, from.endpoint(from.controlPort()), to.endpoint(to.controlPort()));
+  }
+
   void close(KernelConnection kernel, String why) {
     if (sink != null) {
       sink.close(why);

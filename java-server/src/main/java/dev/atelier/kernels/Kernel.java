@@ -5,6 +5,7 @@ import dev.atelier.http.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 
 /** One kernel the gateway manages: what it is, and its live state. */
 public final class Kernel {
@@ -26,6 +27,27 @@ public final class Kernel {
   private volatile String instanceId;
   private volatile String instanceType;
   private volatile String image;
+  private volatile Launch launch;
+  private volatile Death lastDeath;
+  private volatile int restartCount;
+  private volatile int restartLimit;
+
+  /**
+   * What the kernel was started with, kept so that it can be started again elsewhere (its
+   * instance stopped): the kernelspec, the start request's environment, the working directory
+   * and the key its messages are signed with.
+   */
+  record Launch(String specName, Map<String, String> env, String cwd, String key) {}
+
+  /**
+   * The kernel's last unexpected end: when, why in words, the signal or exit code when there was
+   * one, whether the instance's memory limit killed it, and whether it was restarted automatically.
+   */
+  record Death(Instant at, String reason, Integer signal, Integer exitCode, boolean oomKilled, boolean restarted) {
+    Death withRestarted(boolean r) {
+      return new Death(at, reason, signal, exitCode, oomKilled, r);
+    }
+  }
 
   Kernel(String id, String specName, String displayName, String language, String path, Instant started) {
     this.id = id;
@@ -82,6 +104,36 @@ public final class Kernel {
     this.reason = why;
   }
 
+  Launch launch() {
+    return launch;
+  }
+
+  void launch(Launch l) {
+    this.launch = l;
+  }
+
+  Death lastDeath() {
+    return lastDeath;
+  }
+
+  void lastDeath(Death d) {
+    this.lastDeath = d;
+  }
+
+  /** Consecutive automatic restarts (what the restart limit counts), and that limit. */
+  void restarts(int count, int limit) {
+    this.restartCount = count;
+    this.restartLimit = limit;
+  }
+
+  public int restartCount() {
+    return restartCount;
+  }
+
+  public String image() {
+    return image;
+  }
+
   void alive() {
     this.reason = null;
   }
@@ -121,6 +173,23 @@ public final class Kernel {
     m.put("last_activity", JUPYTER_TIME.format(lastActivity));
     m.put("execution_state", executionState);
     m.put("connections", connections);
+    // Read by Atelier's extension through any route (jupyter_server passes a gateway's model on
+    // as it is); jupyter_server itself reads only the fields above.
+    m.put("reason", reason);
+    m.put("restart_count", restartCount);
+    m.put("restart_limit", restartLimit);
+    Death d = lastDeath;
+    if (d == null) {
+      m.putNull("last_death");
+    } else {
+      ObjectNode n = m.putObject("last_death");
+      n.put("at", JUPYTER_TIME.format(d.at()));
+      n.put("reason", d.reason());
+      n.put("signal", d.signal());
+      n.put("exit_code", d.exitCode());
+      n.put("oom_killed", d.oomKilled());
+      n.put("restarted", d.restarted());
+    }
     return m;
   }
 
@@ -131,7 +200,6 @@ public final class Kernel {
     m.put("language", language);
     m.put("path", path);
     m.put("started", JUPYTER_TIME.format(started));
-    m.put("reason", reason);
     KernelConnection c = connection;
     m.put("dropped_messages", c == null ? 0 : c.badSignatures());
     m.put("instance_id", instanceId);

@@ -6,6 +6,7 @@ import dev.atelier.runtime.ZmqLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class KernelConnection implements AutoCloseable {
 
   private final String kernelId;
   private final ZmqLoop loop;
-  private final ConnectionInfo info;
+  private volatile ConnectionInfo info;
   private final WireSigner signer;
   private final Listener listener;
   private final long replayLimit;
@@ -73,6 +74,15 @@ public final class KernelConnection implements AutoCloseable {
   private final Set<String> nudgesIdle = new HashSet<>();
   private CompletableFuture<Void> infoWaiter;
   private boolean closed;
+  /** While the kernel is being started again: what clients send waits here, in order. */
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private long heldBytes;
+  private Relay relay = Relay.OPEN;
+
+  /** What becomes of a client's message: sent, kept until the kernel is back, or dropped (dead for good). */
+  enum Relay { OPEN, HOLD, DROP }
+
+  private record Held(ClientSession session, WireMessage message) {}
 
   public KernelConnection(String kernelId, ZmqLoop loop, ConnectionInfo info, Listener listener, long replayLimit) {
     this.kernelId = kernelId;
@@ -202,7 +212,77 @@ public final class KernelConnection implements AutoCloseable {
       lastHeartbeatNanos = System.nanoTime();
       heartbeatReported = false;
       heartbeatPaused = false;
+      relay = Relay.OPEN;
+      flushHeld();
       w.complete(null);
+    }
+  }
+
+  /**
+   * From now on, what clients send waits (HOLD) until the kernel is ready again, so that requests
+   * sent after a death reach the restarted kernel once its output can reach them; or is dropped
+   * (DROP) while the kernel stays dead. Ready (after {@link #awaitReady}) opens the relay again.
+   */
+  public void relay(Relay mode) {
+    loop.execute(() -> {
+      relay = mode;
+      if (mode == Relay.DROP) {
+        held.clear();
+        heldBytes = 0;
+      }
+    });
+  }
+
+  private void hold(ClientSession session, WireMessage m) {
+    if (heldBytes + m.size() > replayLimit) {
+      LOG.warn("kernel {} is restarting and {} bytes of client messages wait already: dropped a {}", kernelId,
+          heldBytes, m.msgType());
+      return;
+    }
+    held.add(new Held(session, m));
+    heldBytes += m.size();
+  }
+
+  private void flushHeld() {
+    while (!held.isEmpty()) {
+      Held h = held.poll();
+      if (sessions.containsValue(h.session())) {
+        sendFrames(h.session().socketFor(h.message().channel()), h.message().toFrames(signer));
+      }
+    }
+    heldBytes = 0;
+  }
+
+  /**
+   * Points every socket at a kernel listening elsewhere (started again on another instance), with
+   * the same key: clients stay connected and their sessions keep their identities.
+   */
+  public CompletableFuture<Void> retarget(ConnectionInfo next) {
+    if (!next.key().equals(info.key())) {
+      throw new IllegalArgumentException("a retargeted kernel must keep its key");
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.execute(() -> {
+      ConnectionInfo old = info;
+      info = next;
+      if (!closed) {
+        move(iopub, old.endpoint(old.iopubPort()), next.endpoint(next.iopubPort()));
+        move(shell, old.endpoint(old.shellPort()), next.endpoint(next.shellPort()));
+        move(control, old.endpoint(old.controlPort()), next.endpoint(next.controlPort()));
+        move(hb, old.endpoint(old.hbPort()), next.endpoint(next.hbPort()));
+        for (ClientSession s : sessions.values()) {
+          s.retarget(old, next);
+        }
+      }
+      done.complete(null);
+    });
+    return done;
+  }
+
+  static void move(ZMQ.Socket socket, String from, String to) {
+    if (!from.equals(to)) {
+      socket.disconnect(from);
+      socket.connect(to);
     }
   }
 
@@ -294,8 +374,18 @@ public final class KernelConnection implements AutoCloseable {
         if (!NOT_ACTIVITY.contains(m.msgType())) {
           listener.onActivity(Instant.now());
         }
-        sendFrames(session.socketFor(m.channel()), m.toFrames(signer));
+        switch (relay) {
+          case OPEN -> sendFrames(session.socketFor(m.channel()), m.toFrames(signer));
+          case HOLD -> hold(session, m);
+          case DROP -> LOG.debug("kernel {} is dead: dropped a client's {}", kernelId, m.msgType());
+        }
       });
+    }
+
+    /** Tells this client alone the kernel's state (a client that joins a dead kernel learns it is dead). */
+    public void status(String state, JsonNode metadata) {
+      WireMessage m = statusMessage(state, metadata);
+      loop.execute(() -> session.deliver(m));
     }
 
     /** The client went away; its session keeps collecting output for a while. */
@@ -319,17 +409,34 @@ public final class KernelConnection implements AutoCloseable {
 
   /** Publishes a status the kernel cannot publish itself ({@code restarting}, {@code dead}) to every client. */
   public void publishStatus(String state) {
+    publishStatus(state, null);
+  }
+
+  /**
+   * The same, with metadata for clients that read it (why the kernel died, the restart count);
+   * Jupyter clients read only the content's {@code execution_state}.
+   */
+  public void publishStatus(String state, JsonNode metadata) {
+    WireMessage m = statusMessage(state, metadata);
     loop.execute(() -> {
-      String header = "{\"msg_id\":\"" + UUID.randomUUID() + "\",\"msg_type\":\"status\",\"username\":\"atelier\","
-          + "\"session\":\"" + gatewaySession + "\",\"date\":\"" + Instant.now() + "\",\"version\":\"5.3\"}";
-      byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
-      byte[] content = ("{\"execution_state\":\"" + state + "\"}").getBytes(StandardCharsets.US_ASCII);
-      WireMessage m = new WireMessage("iopub", "", "status", header.getBytes(StandardCharsets.UTF_8),
-          empty, empty, content, List.of());
       for (ClientSession s : sessions.values()) {
         s.deliver(m);
       }
     });
+  }
+
+  private WireMessage statusMessage(String state, JsonNode metadata) {
+    byte[] meta;
+    try {
+      meta = metadata == null ? "{}".getBytes(StandardCharsets.US_ASCII) : Json.mapper().writeValueAsBytes(metadata);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    String header = "{\"msg_id\":\"" + UUID.randomUUID() + "\",\"msg_type\":\"status\",\"username\":\"atelier\","
+        + "\"session\":\"" + gatewaySession + "\",\"date\":\"" + Instant.now() + "\",\"version\":\"5.3\"}";
+    byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
+    byte[] content = ("{\"execution_state\":\"" + state + "\"}").getBytes(StandardCharsets.US_ASCII);
+    return new WireMessage("iopub", "", "status", header.getBytes(StandardCharsets.UTF_8), empty, meta, content, List.of());
   }
 
   /** Stops heartbeat checks (the kernel is restarting or gone). */

@@ -40,6 +40,8 @@ public final class KernelPanelRoutes {
     if (context == null) {
       context = vertx.getOrCreateContext();
       kernels.onChange(() -> context.runOnContext(v -> scheduleFlush()));
+      // A death is its own event too, so a notebook can say it once (the list only shows the latest state).
+      kernels.onKernelEvent(this::publish);
     }
     router.get(baseUrl + "atelier/api/kernels").handler(this::listKernels);
     router.get(baseUrl + "atelier/api/events").handler(this::events);

@@ -63,6 +63,8 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
   private final Set<AgentClient> watchedAgents = ConcurrentHashMap.newKeySet();
+  private final List<java.util.function.Consumer<ObjectNode>> eventListeners = new CopyOnWriteArrayList<>();
+  private final KernelRecovery recovery;
   private volatile CompletableFuture<InstanceRuntime.Instance> instance;
 
   /**
@@ -78,10 +80,12 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     this.pool = pool;
     this.types = types;
     this.kernelspecs = new Kernelspecs(this::agent);
+    this.recovery = new KernelRecovery(this, config.kernelRestartLimit());
     pool.onLost((p, why) -> p.kernels().forEach(id -> {
       Kernel k = kernels.get(id);
       if (k != null) {
-        markDead(k, why);
+        recovery.deadForGood(k, "its instance " + p.id() + " (" + p.type().name() + " on " + p.key().image()
+            + ") ended: " + why + "; restart the kernel to start it on a new instance");
       }
     }));
   }
@@ -162,7 +166,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     return abs.startsWith(config.rootDir()) ? abs : null;
   }
 
-  private CompletableFuture<AgentClient> agentOf(Kernel kernel) {
+  CompletableFuture<AgentClient> agentOf(Kernel kernel) {
     InstancePool.Pooled p = pool.get(kernel.instanceId());
     if (p == null) {
       return CompletableFuture.failedFuture(new AgentException("the kernel's instance " + kernel.instanceId() + " is gone"));
@@ -187,8 +191,44 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     changeListeners.add(listener);
   }
 
-  private void changed() {
+  void changed() {
     changeListeners.forEach(Runnable::run);
+  }
+
+  /**
+   * Runs on every kernel death: {@code {"type": "kernel_death", "action": "restarting"|"dead",
+   * "kernel": {panel model}}}, for the event stream.
+   */
+  public void onKernelEvent(java.util.function.Consumer<ObjectNode> listener) {
+    eventListeners.add(listener);
+  }
+
+  void announce(Kernel k, String action) {
+    ObjectNode msg = Json.mapper().createObjectNode();
+    msg.put("type", "kernel_death");
+    msg.put("action", action);
+    msg.set("kernel", panelModel(k));
+    eventListeners.forEach(l -> l.accept(msg));
+  }
+
+  /** The kernel, or null. */
+  Kernel find(String id) {
+    return kernels.get(id);
+  }
+
+  Duration launchTimeout() {
+    return config.kernelLaunchTimeout();
+  }
+
+  Path rootDir() {
+    return config.rootDir();
+  }
+
+  /** Hears the agent's events (kernel exits) from now on. */
+  void watch(AgentClient agent) {
+    if (watchedAgents.add(agent)) {
+      agent.onEvent(recovery::onAgentEvent);
+    }
   }
 
   public List<Kernel> list() {
@@ -245,9 +285,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
 
   private CompletableFuture<Kernel> launch(String id, Kernelspecs.Spec spec, Map<String, String> env,
       InstancePool.Pooled pooled, AgentClient agent) {
-    if (watchedAgents.add(agent)) {
-      agent.onEvent(this::onAgentEvent);
-    }
+    watch(agent);
     byte[] k = new byte[32];
     random.nextBytes(k);
     String key = HexFormat.of().formatHex(k);
@@ -264,6 +302,9 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
         notebookPath(sessionNotebook(env)), Instant.now());
     kernel.placement(pooled.id(), pooled.type().name(), pooled.key().image());
+    String cwd = workingDir(env.get("KERNEL_WORKING_DIR")).toString();
+    kernel.launch(new Kernel.Launch(spec.name(), Map.copyOf(kernelEnv), cwd, key));
+    recovery.track(kernel);
     kernels.put(id, kernel);
     changed();
     Duration timeout = launchTimeout(env);
@@ -272,7 +313,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     request.put("kernelspec", spec.name());
     request.put("key", key);
     request.put("env", kernelEnv);
-    request.put("cwd", workingDir(env.get("KERNEL_WORKING_DIR")).toString());
+    request.put("cwd", cwd);
     return agent.request("start", request, timeout)
         .thenCompose(reply -> {
           connect(kernel, ConnectionInfo.fromJson(reply.path("connection")));
@@ -305,6 +346,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
 
   private void discard(Kernel kernel, AgentClient agent) {
     kernels.remove(kernel.id());
+    recovery.forget(kernel.id());
     closeConnection(kernel, "kernel failed to start");
     agent.request("shutdown", Map.of("kernel_id", kernel.id(), "now", true), AGENT_TIMEOUT)
         .whenComplete((r, e) -> pool.release(kernel.id()));
@@ -334,74 +376,9 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
 
       @Override
       public void onHeartbeatLost() {
-        checkAlive(kernel);
+        recovery.heartbeatLost(kernel);
       }
     };
-  }
-
-  /** The heartbeat stopped: ask the agent whether the process is still there. */
-  private void checkAlive(Kernel kernel) {
-    agentOf(kernel)
-        .thenCompose(a -> a.request("list", Map.of(), Duration.ofSeconds(2)))
-        .whenComplete((reply, err) -> {
-          if (err != null) {
-            markDead(kernel, "the kernel's instance is not answering: " + unwrap(err).getMessage());
-            return;
-          }
-          for (JsonNode k : reply.path("kernels")) {
-            if (kernel.id().equals(k.path("kernel_id").asText()) && k.path("alive").asBoolean()) {
-              LOG.warn("kernel {} missed heartbeats but its process is alive", kernel.id());
-              return;
-            }
-          }
-          markDead(kernel, "the kernel stopped answering heartbeats and its process is gone");
-        });
-  }
-
-  private void onAgentEvent(JsonNode event) {
-    if (!"exited".equals(event.path("event").asText()) || event.path("expected").asBoolean()) {
-      return;
-    }
-    Kernel kernel = kernels.get(event.path("kernel_id").asText());
-    if (kernel == null) {
-      return;
-    }
-    String why;
-    if (event.path("oom_killed").asBoolean()) {
-      InstancePool.Pooled p = pool.get(kernel.instanceId());
-      why = "the kernel ran out of memory" + (p == null ? "" : " (instance type " + p.type().name() + " allows "
-          + (p.type().memoryBytes() >> 20) + " MiB)") + " and was killed";
-    } else if (event.hasNonNull("signal")) {
-      int sig = event.path("signal").asInt();
-      why = "the kernel process was killed by signal " + sig + signalName(sig);
-    } else {
-      why = "the kernel process exited with code " + event.path("exit_code").asText("unknown");
-    }
-    markDead(kernel, why);
-  }
-
-  private static String signalName(int sig) {
-    return switch (sig) {
-      case 9 -> " (SIGKILL)";
-      case 15 -> " (SIGTERM)";
-      case 11 -> " (SIGSEGV)";
-      case 6 -> " (SIGABRT)";
-      default -> "";
-    };
-  }
-
-  private void markDead(Kernel kernel, String why) {
-    if (kernel.isDead() || !kernels.containsKey(kernel.id())) {
-      return;
-    }
-    LOG.warn("kernel {} is dead: {}", kernel.id(), why);
-    kernel.dead(why);
-    KernelConnection c = kernel.connection();
-    if (c != null) {
-      c.pauseHeartbeat();
-      c.publishStatus("dead");
-    }
-    changed();
   }
 
   /** Interrupts per the spec's interrupt_mode (the agent knows it). */
@@ -413,30 +390,12 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(agentFailure("interrupt", e)));
   }
 
-  /** Restarts in place (same ports and key) and completes after the new kernel's kernel_info_reply. */
+  /**
+   * Restarts and completes after the new kernel's kernel_info_reply: in place (same ports and key)
+   * when it runs, and a dead kernel too, on a new instance of its type and image if its own stopped.
+   */
   public CompletableFuture<Kernel> restart(String id) {
-    Kernel kernel = get(id);
-    KernelConnection c = kernel.connection();
-    kernel.executionState("restarting");
-    c.pauseHeartbeat();
-    c.publishStatus("restarting");
-    changed();
-    Duration timeout = Duration.ofSeconds(Math.max(config.kernelLaunchTimeout().toSeconds(), 30));
-    return agentOf(kernel)
-        .thenCompose(a -> a.request("restart", Map.of("kernel_id", id), timeout))
-        .thenCompose(r -> c.awaitReady().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
-        .handle((ok, err) -> {
-          if (err != null) {
-            markDead(kernel, "restart failed: " + unwrap(err).getMessage());
-            throw new CompletionException(new ApiException(500, "Kernel Restart Failed",
-                "kernel " + id + " could not be restarted: " + unwrap(err).getMessage()));
-          }
-          kernel.alive();
-          kernel.executionState("idle");
-          kernel.touch(Instant.now());
-          changed();
-          return kernel;
-        });
+    return recovery.restart(get(id));
   }
 
   /** Shuts a kernel down: gracefully, then forced by the agent after a few seconds. */
@@ -453,6 +412,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
             LOG.warn("kernel {}: the agent could not shut it down: {}", kernel.id(), unwrap(err).getMessage());
           }
           kernels.remove(kernel.id());
+          recovery.forget(kernel.id());
           pool.release(kernel.id());
           closeConnection(kernel, "kernel shut down");
           changed();
@@ -529,7 +489,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     return sessionName;
   }
 
-  private static Throwable unwrap(Throwable e) {
+  static Throwable unwrap(Throwable e) {
     while ((e instanceof CompletionException || e instanceof ExecutionException)
         && e.getCause() != null) {
       e = e.getCause();
@@ -606,7 +566,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
       if (at != null && !now.isBefore(at)) {
         LOG.info("instance {} ({}): no busy kernel since {}, stopped by its idle rule", p.id(), p.type().name(),
             at.minus(idle.get(p.type().name()).instanceIdle()));
-        stopInstance(p.id());
+        stopInstance(p.id(), "stopped by the idle rule of " + p.type().name());
       }
     }
   }
@@ -632,21 +592,28 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
 
   @Override
   public CompletableFuture<Void> stopInstance(String instanceId) {
+    return stopInstance(instanceId, "stopped by a user");
+  }
+
+  /**
+   * Stops an instance; each of its kernels is dead with the reason (its notebooks are told) and
+   * comes back on a new instance of the same type and image when restarted.
+   */
+  public CompletableFuture<Void> stopInstance(String instanceId, String why) {
     InstancePool.Pooled p = pool.get(instanceId);
     if (p == null) {
       return null;
     }
-    List<CompletableFuture<Void>> stops = new ArrayList<>();
-    for (String id : p.kernels()) {
+    List<String> on = p.kernels();
+    CompletableFuture<Void> s = pool.stop(instanceId, why);
+    for (String id : on) {
       Kernel k = kernels.get(id);
       if (k != null) {
-        stops.add(shutdown(k, true));
+        recovery.deadForGood(k, "its instance " + p.id() + " (" + p.type().name() + " on " + p.key().image()
+            + ") was " + why + "; restart the kernel to start it on a new instance");
       }
     }
-    return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-      CompletableFuture<Void> s = pool.stop(instanceId, "stopped by a user");
-      return s == null ? CompletableFuture.completedFuture(null) : s;
-    });
+    return s == null ? CompletableFuture.completedFuture(null) : s;
   }
 
   /**
@@ -680,9 +647,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
         JsonNode reply = inst.agent().request("list", Map.of("details", true), AGENT_TIMEOUT)
             .get(AGENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
         InstancePool.Pooled p = pool.adopt(iid, t, image, inst, a.startedAt());
-        if (watchedAgents.add(inst.agent())) {
-          inst.agent().onEvent(this::onAgentEvent);
-        }
+        watch(inst.agent());
         for (JsonNode k : reply.path("kernels")) {
           if (k.path("alive").asBoolean() && k.has("connection")) {
             adoptKernel(p, k);
@@ -712,16 +677,21 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
         notebookPath(k.path("session_name").isTextual() ? k.path("session_name").asText() : null), Instant.now());
     kernel.placement(p.id(), p.type().name(), p.key().image());
+    ConnectionInfo info = ConnectionInfo.fromJson(k.path("connection"));
+    Map<String, String> env = k.path("session_name").isTextual()
+        ? Map.of("JPY_SESSION_NAME", k.path("session_name").asText()) : Map.of();
+    kernel.launch(new Kernel.Launch(spec.name(), env, config.rootDir().toString(), info.key()));
+    recovery.track(kernel);
     kernels.put(id, kernel);
     pool.adoptKernel(id, p);
-    connect(kernel, ConnectionInfo.fromJson(k.path("connection")));
+    connect(kernel, info);
     kernel.connection().awaitReady().orTimeout(30, TimeUnit.SECONDS).whenComplete((ok, err) -> {
       if (err == null) {
         if (!kernel.isDead()) {
           kernel.executionState("idle");
         }
       } else {
-        markDead(kernel, "the adopted kernel did not answer: " + unwrap(err).getMessage());
+        recovery.deadForGood(kernel, "the adopted kernel did not answer: " + unwrap(err).getMessage());
       }
       changed();
     });

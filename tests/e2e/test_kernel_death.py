@@ -1,0 +1,118 @@
+"""A kernel that dies comes back, as with stock jupyter_server's own kernels.
+
+Each test opens a notebook as JupyterLab does and kills the kernel from one of its cells
+(``os.kill(os.getpid(), SIGKILL)``, as an out-of-memory kill or a crashing C extension would).
+Stock jupyter_server (``local``) restarts it with jupyter_client's restarter and says so with an
+iopub ``status: restarting``; JupyterLab then reconnects its WebSocket. Atelier (gateway mode,
+front door, Docker) must do the same, and more: the socket that was open keeps working, and the
+kernel model says why the kernel died. Every ``GET /api/kernels/{id}`` goes through the URL users
+open (jupyter_server in gateway mode, the front door otherwise).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from client import KernelClient
+
+KILL = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+ATELIER = ("atelier", "frontdoor", "docker")
+
+
+def wait_status(client: KernelClient, states: tuple[str, ...], timeout: float) -> str:
+    m = client.next_message(
+        lambda m: m.get("channel") == "iopub" and m["msg_type"] == "status"
+        and m["content"].get("execution_state") in states,
+        timeout=timeout,
+    )
+    return m["content"]["execution_state"]
+
+
+def model_when(backend, kernel_id: str, match, what: str, timeout: float = 30.0) -> dict:
+    """Polls GET /api/kernels/{id} until match(model); the state settles just after the messages."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        r = backend.rest.get(f"/api/kernels/{kernel_id}", timeout=10)
+        assert r.status_code == 200, f"GET /api/kernels/{kernel_id} -> {r.status_code}: {r.text[:300]}"
+        last = r.json()
+        if match(last):
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"GET /api/kernels/{kernel_id} never showed {what} within {timeout}s; last: {last}")
+
+
+@pytest.mark.timeout(150)
+def test_a_kernel_killed_from_a_cell_restarts_and_answers_on_the_same_and_a_new_socket(notebook, backend):
+    c = notebook.client
+    c.ok("gone_after_death = 1")
+    c.execute_request(KILL)
+    assert wait_status(c, ("restarting", "dead"), timeout=20) == "restarting"
+    if backend.name in ATELIER:
+        # Atelier keeps the socket working: a cell sent right after the death is answered by
+        # the restarted kernel (stock jupyter_server may give the new kernel new ports, which is
+        # why JupyterLab reconnects below).
+        assert c.eval("6*7", timeout=90) == "42"
+    # What JupyterLab does on `restarting`: reconnect, then kernel_info.
+    c.reconnect(wait_ready=True, timeout=90)
+    r = c.execute("gone_after_death")
+    assert r.status == "error" and r.content["ename"] == "NameError", r.summary()
+    fresh = notebook.new_client()
+    fresh.connect(wait_ready=True, timeout=60)
+    try:
+        assert fresh.eval("'fresh'") == "'fresh'"
+        if not backend.in_containers:
+            backend.kernel_pids.append(int(fresh.eval("__import__('os').getpid()")))
+        model = model_when(backend, notebook.id,
+                           lambda m: m["execution_state"] == "idle" and m["connections"] == 2,
+                           "execution_state idle with 2 connections")
+        if backend.name in ATELIER:
+            assert model["restart_count"] == 1, model
+            death = model["last_death"]
+            assert death["signal"] == 9 and "SIGKILL" in death["reason"] and death["restarted"] is True, model
+            assert model["reason"] is None, model
+    finally:
+        fresh.close()
+
+
+@pytest.mark.timeout(240)
+def test_the_restart_limit_ends_in_dead_and_restart_brings_the_kernel_back(notebook, backend):
+    if backend.name not in ATELIER:
+        pytest.skip("stock jupyter_server forgets a kernel whose restarts ran out (404): Atelier keeps it, dead")
+    c = notebook.client
+    limit = backend.rest.get(f"/api/kernels/{notebook.id}").json()["restart_limit"]
+    assert limit == 5, "the default restart limit is jupyter_client's"
+    for attempt in range(1, limit + 2):
+        c.execute_request(KILL)
+        state = wait_status(c, ("restarting", "dead"), timeout=30)
+        if attempt <= limit:
+            assert state == "restarting", f"death {attempt} of {limit + 1}"
+            c.wait_ready(timeout=90)
+        else:
+            assert state == "dead", f"death {attempt} of {limit + 1}"
+    model = model_when(backend, notebook.id, lambda m: m["execution_state"] == "dead", "execution_state dead")
+    assert "SIGKILL" in model["reason"] and f"restarted {limit} times" in model["reason"], model
+    assert model["last_death"]["restarted"] is False, model
+    # Kernel > Restart Kernel: through the URL users open, then JupyterLab reconnects.
+    r = backend.rest.post(f"/api/kernels/{notebook.id}/restart", json={}, timeout=120)
+    assert r.status_code == 200, f"restart -> {r.status_code}: {r.text[:500]}"
+    c.reconnect(wait_ready=True, timeout=90)
+    assert c.eval("6*7") == "42"
+    model = model_when(backend, notebook.id, lambda m: m["execution_state"] == "idle", "execution_state idle")
+    assert model["reason"] is None and model["restart_count"] == 0, model
+    if not backend.in_containers:
+        backend.kernel_pids.append(int(c.eval("__import__('os').getpid()")))
+
+
+@pytest.mark.timeout(90)
+def test_the_kernel_model_counts_the_connections_users_open(notebook, backend):
+    """Two sockets on one kernel: GET /api/kernels/{id} through the URL users open says 2, then 1."""
+    extra = notebook.new_client()
+    extra.connect(wait_ready=True, timeout=60)
+    try:
+        model_when(backend, notebook.id, lambda m: m["connections"] == 2, "2 connections")
+    finally:
+        extra.close()
+    model_when(backend, notebook.id, lambda m: m["connections"] == 1, "1 connection")
