@@ -10,6 +10,8 @@ import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
 import dev.atelier.instances.UsageMeter;
 import dev.atelier.runtime.Cgroups;
+import dev.atelier.runtime.BatchRuntime;
+import dev.atelier.runtime.DockerEngine;
 import dev.atelier.runtime.DockerRuntime;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.ProcessRuntime;
@@ -161,7 +163,8 @@ public final class Main implements Callable<Integer> {
 
   /** A started server and what it needs to stop cleanly. */
   public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port, int frontDoorPort,
-      DockerRuntime docker, Database db, ObjectStore objects, JobService jobs) implements AutoCloseable {
+      DockerRuntime docker, Database db, ObjectStore objects, JobService jobs, DockerEngine engine)
+      implements AutoCloseable {
     @Override
     public void close() {
       // Running jobs keep running in their containers; the next server picks them up.
@@ -174,6 +177,9 @@ public final class Main implements Callable<Integer> {
       kernels.close();
       if (docker != null) {
         docker.close();
+      }
+      if (engine != null) {
+        engine.close(); // after every runtime that shares its client
       }
       zmq.close();
       db.close();
@@ -195,6 +201,8 @@ public final class Main implements Callable<Integer> {
       db.close();
       throw e;
     }
+    // One client for the engine, shared by the instance and the job runtimes.
+    DockerEngine engine = config.dockerHost().isEmpty() ? null : new DockerEngine(config.dockerHost());
     ZContext zmq = new ZContext();
     ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
     Cgroups cgroups = "none".equals(config.cgroupParent())
@@ -202,7 +210,7 @@ public final class Main implements Callable<Integer> {
         : Cgroups.open(config.cgroupParent(), owner(config));
     ProcessRuntime process = new ProcessRuntime(config.python(), agentLoop, Duration.ofSeconds(60), cgroups);
     DockerRuntime docker = config.dockerHost().isEmpty() ? null
-        : new DockerRuntime(config.dockerHost(), agentLoop, config.kernelLaunchTimeout(), owner(config));
+        : new DockerRuntime(engine, agentLoop, config.kernelLaunchTimeout(), owner(config));
     Map<String, InstanceRuntime> runtimes = new java.util.HashMap<>();
     runtimes.put("process", process);
     if (docker != null) {
@@ -226,6 +234,9 @@ public final class Main implements Callable<Integer> {
       if (docker != null) {
         docker.close();
       }
+      if (engine != null) {
+        engine.close();
+      }
       zmq.close();
       db.close();
       objects.close();
@@ -234,7 +245,7 @@ public final class Main implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     IdlePolicies idle = new IdlePolicies(db, types, Clock.systemUTC());
     kernels.idlePolicies(idle);
-    JobContainers containers = docker == null ? null : new JobContainers(config.dockerHost());
+    BatchRuntime containers = engine == null ? null : new JobContainers(engine);
     java.util.function.Supplier<String> dockerProblem = () -> docker == null
         ? "no Docker engine is configured (dockerHost is empty)" : kernels.images().dockerProblem();
     JobService jobs = new JobService(new JobStore(db), objects, containers, types, config.dataDir(),
@@ -243,7 +254,8 @@ public final class Main implements Callable<Integer> {
     jobs.adopt();
     AtelierServer server = new AtelierServer(config, kernels, meter, idle).objectStore(objects).jobs(jobs);
     vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db, objects, jobs);
+    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db, objects, jobs,
+        engine);
   }
 
   /** The owner label of this server's containers: its user and data directory. */

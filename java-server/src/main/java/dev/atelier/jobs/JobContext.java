@@ -1,6 +1,6 @@
 package dev.atelier.jobs;
 
-import dev.atelier.runtime.JobContainers;
+import dev.atelier.runtime.BatchRuntime;
 import dev.atelier.storage.ObjectStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +18,7 @@ import java.time.Duration;
 record JobContext(
     JobStore store,
     ObjectStore objects,
-    JobContainers containers,
+    BatchRuntime containers,
     Path dataDir,
     String owner,
     String user,

@@ -1,9 +1,9 @@
 package dev.atelier.jobs;
 
-import dev.atelier.runtime.JobContainers;
+import dev.atelier.runtime.BatchRuntime;
+import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.storage.NoSuchObjectException;
 import dev.atelier.storage.ObjectStoreException;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +32,11 @@ abstract class JobRun implements Runnable {
     JobFailure(String reason) {
       super(reason);
     }
+
+    /** SageMaker's categories: the caller's to fix is a ClientError, the machine's an InternalServerError. */
+    static JobFailure of(RuntimeFailure e) {
+      return new JobFailure((e.callersFault() ? "ClientError: " : "InternalServerError: ") + e.getMessage());
+    }
   }
 
   /** The job was asked to stop before its container ran. */
@@ -59,7 +64,7 @@ abstract class JobRun implements Runnable {
   abstract void prepare() throws Exception;
 
   /** The container to run once prepared. */
-  abstract JobContainers.Spec container();
+  abstract BatchRuntime.Spec container();
 
   /** Called per line of container output (metrics are parsed here). */
   void onLine(long millis, String text) {}
@@ -111,7 +116,7 @@ abstract class JobRun implements Runnable {
         throw new JobFailure("InternalServerError: the job's container " + shortId(job.containerId())
             + " was removed from the Docker engine before its outputs were collected");
       }
-      JobContainers.Exit exit = followAndWait();
+      BatchRuntime.Exit exit = followAndWait();
       if (closing) {
         return;
       }
@@ -163,7 +168,7 @@ abstract class JobRun implements Runnable {
   }
 
   private void removeStrayContainers() {
-    for (JobContainers.Found f : ctx.containers().find(JobContext.LABEL_JOB, job.kind() + "/" + job.name())) {
+    for (BatchRuntime.Found f : ctx.containers().find(JobContext.LABEL_JOB, job.kind() + "/" + job.name())) {
       LOG.info("removing container {} of job {}: it never started", shortId(f.id()), job.name());
       ctx.containers().remove(f.id());
     }
@@ -185,21 +190,21 @@ abstract class JobRun implements Runnable {
     job.started(job.now(), runningStatus(), runningMessage());
   }
 
-  private JobContainers.Exit followAndWait() throws Exception {
+  private BatchRuntime.Exit followAndWait() throws Exception {
     String id = job.containerId();
-    Closeable follow = ctx.containers().follow(id, job.log().lastEngineTimestamp(), (ts, err, text) -> {
+    BatchRuntime.Follow follow = ctx.containers().follow(id, job.log().lastEngineTimestamp(), (ts, err, text) -> {
       long ms = parseMillis(ts);
       job.log().append(ms, ts, text);
       onLine(ms, text);
     });
-    CompletableFuture<JobContainers.Exit> exit = CompletableFuture.supplyAsync(
+    CompletableFuture<BatchRuntime.Exit> exit = CompletableFuture.supplyAsync(
         () -> ctx.containers().await(id), Thread.ofVirtual().name("job-wait-" + job.name())::start);
     try {
       Duration max = maxRuntime();
       while (true) {
         try {
-          JobContainers.Exit e = exit.get(1, TimeUnit.SECONDS);
-          JobContainers.awaitFollow(follow, Duration.ofSeconds(10));
+          BatchRuntime.Exit e = exit.get(1, TimeUnit.SECONDS);
+          follow.awaitEnd(Duration.ofSeconds(10));
           tick();
           return e;
         } catch (TimeoutException t) {
@@ -219,7 +224,7 @@ abstract class JobRun implements Runnable {
     }
   }
 
-  private void conclude(JobContainers.Exit exit) throws Exception {
+  private void conclude(BatchRuntime.Exit exit) throws Exception {
     if (stopRequested || maxRuntimeExceeded) {
       String secondary = maxRuntimeExceeded ? "MaxRuntimeExceeded" : "Stopped";
       job.transition("Uploading", "Uploading what the stopped job wrote");

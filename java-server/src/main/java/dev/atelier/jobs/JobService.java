@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.instances.InstanceCatalog;
-import dev.atelier.runtime.AgentException;
-import dev.atelier.runtime.JobContainers;
+import dev.atelier.runtime.BatchRuntime;
+import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.storage.ObjectStore;
 import dev.atelier.storage.ObjectStore.S3Uri;
 import java.io.IOException;
@@ -46,7 +46,7 @@ public final class JobService implements AutoCloseable {
    * @param user who creates jobs here (shown as CreatedBy)
    * @param dockerProblem why Docker cannot be used, or null when it can
    */
-  public JobService(JobStore store, ObjectStore objects, JobContainers containers, InstanceCatalog types,
+  public JobService(JobStore store, ObjectStore objects, BatchRuntime containers, InstanceCatalog types,
       Path dataDir, Path rootDir, String owner, String containerUser, String region, String user, Clock clock,
       java.util.function.Supplier<String> dockerProblem) {
     this.ctx = new JobContext(store, objects, containers, dataDir, owner, containerUser, region,
@@ -169,8 +169,10 @@ public final class JobService implements AutoCloseable {
     }
     try {
       ctx.containers().requireImage(image);
-    } catch (AgentException e) {
-      throw ApiException.badRequest(field + ": " + e.getMessage());
+    } catch (RuntimeFailure e) {
+      // A missing image is the request's fault and names its field; an engine that stopped
+      // answering since the check above is not, and keeps its 503.
+      throw e.about(field);
     }
   }
 

@@ -2,8 +2,8 @@ package dev.atelier.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.Json;
-import dev.atelier.runtime.AgentException;
-import dev.atelier.runtime.JobContainers;
+import dev.atelier.runtime.BatchRuntime;
+import dev.atelier.runtime.RuntimeFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +42,8 @@ final class ProcessingRun extends JobRun {
   void prepare() throws Exception {
     try {
       ctx.containers().requireImage(spec.image());
-    } catch (AgentException e) {
-      throw new JobFailure("ClientError: " + e.getMessage());
+    } catch (RuntimeFailure e) {
+      throw JobFailure.of(e);
     }
     deleteTree(root());
     Files.createDirectories(root().resolve("config"));
@@ -83,7 +83,7 @@ final class ProcessingRun extends JobRun {
   }
 
   @Override
-  JobContainers.Spec container() {
+  BatchRuntime.Spec container() {
     Map<String, String> binds = new LinkedHashMap<>();
     binds.put(root().resolve("config").toString(), "/opt/ml/config");
     binds.put(root().resolve("output").toString(), "/opt/ml/output");
@@ -97,7 +97,7 @@ final class ProcessingRun extends JobRun {
     env.putAll(spec.environment());
     Map<String, String> labels = Map.of(JobContext.LABEL_OWNER, ctx.owner(),
         JobContext.LABEL_JOB, Job.PROCESSING + "/" + spec.name());
-    return new JobContainers.Spec("atelier-processing-" + spec.name(), spec.image(), spec.entrypoint(),
+    return new BatchRuntime.Spec("atelier-processing-" + spec.name(), spec.image(), spec.entrypoint(),
         spec.arguments(), env, labels, binds, spec.instanceType().vcpus(), spec.instanceType().memoryBytes(),
         ctx.user());
   }

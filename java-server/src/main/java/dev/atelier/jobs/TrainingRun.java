@@ -3,8 +3,8 @@ package dev.atelier.jobs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.Json;
-import dev.atelier.runtime.AgentException;
-import dev.atelier.runtime.JobContainers;
+import dev.atelier.runtime.BatchRuntime;
+import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.storage.ObjectStore.S3Uri;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,8 +45,8 @@ final class TrainingRun extends JobRun {
   void prepare() throws Exception {
     try {
       ctx.containers().requireImage(spec.image());
-    } catch (AgentException e) {
-      throw new JobFailure("ClientError: " + e.getMessage());
+    } catch (RuntimeFailure e) {
+      throw JobFailure.of(e);
     }
     deleteTree(ml());
     for (String d : List.of("input/config", "input/data", "model", "output/data", "code", "checkpoints")) {
@@ -150,7 +150,7 @@ final class TrainingRun extends JobRun {
   }
 
   @Override
-  JobContainers.Spec container() {
+  BatchRuntime.Spec container() {
     Map<String, String> binds = new LinkedHashMap<>();
     binds.put(ml().resolve("input").toString(), "/opt/ml/input");
     binds.put(ml().resolve("model").toString(), "/opt/ml/model");
@@ -165,7 +165,7 @@ final class TrainingRun extends JobRun {
         : spec.arguments();
     Map<String, String> labels = Map.of(JobContext.LABEL_OWNER, ctx.owner(),
         JobContext.LABEL_JOB, Job.TRAINING + "/" + spec.name());
-    return new JobContainers.Spec("atelier-training-" + spec.name(), spec.image(), spec.entrypoint(), command,
+    return new BatchRuntime.Spec("atelier-training-" + spec.name(), spec.image(), spec.entrypoint(), command,
         environment(), labels, binds, spec.instanceType().vcpus(), spec.instanceType().memoryBytes(), ctx.user());
   }
 

@@ -42,6 +42,9 @@ public final class DockerRuntime implements InstanceRuntime {
   public static final String LABEL_IMAGE = "dev.atelier.instance-image";
   public static final String LABEL_CONTROL_PORT = "dev.atelier.control-port";
 
+  private final DockerEngine engine;
+  /** Whether {@link #close} closes the engine: only when this runtime created it. */
+  private final boolean ownsEngine;
   private final DockerClient docker;
   private final ZmqLoop loop;
   private final Duration startTimeout;
@@ -49,11 +52,28 @@ public final class DockerRuntime implements InstanceRuntime {
   private final Set<ContainerInstance> running = ConcurrentHashMap.newKeySet();
 
   /**
+   * On its own client for the engine at {@code dockerHost}, closed with this runtime.
+   *
    * @param dockerHost such as {@code unix:///var/run/docker.sock}
    * @param owner who the containers belong to (a label), such as the server's user
    */
   public DockerRuntime(String dockerHost, ZmqLoop loop, Duration startTimeout, String owner) {
-    this.docker = DockerClients.unversioned(dockerHost);
+    this(new DockerEngine(dockerHost), true, loop, startTimeout, owner);
+  }
+
+  /**
+   * On the engine's client shared with the other Docker runtimes; the engine is left open on close.
+   *
+   * @param owner who the containers belong to (a label), such as the server's user
+   */
+  public DockerRuntime(DockerEngine engine, ZmqLoop loop, Duration startTimeout, String owner) {
+    this(engine, false, loop, startTimeout, owner);
+  }
+
+  private DockerRuntime(DockerEngine engine, boolean ownsEngine, ZmqLoop loop, Duration startTimeout, String owner) {
+    this.engine = engine;
+    this.ownsEngine = ownsEngine;
+    this.docker = engine.client();
     this.loop = loop;
     this.startTimeout = startTimeout;
     this.owner = owner;
@@ -78,15 +98,12 @@ public final class DockerRuntime implements InstanceRuntime {
     return CompletableFuture.supplyAsync(() -> launch(spec), Thread.ofVirtual().name("container-start")::start);
   }
 
-  /** Fails, saying how to build it, when the engine does not have the image. */
+  /**
+   * Fails with a missing image (a {@link RuntimeFailure}, 400, saying how to build it) when the
+   * engine does not have it, or a 503 when the engine does not answer.
+   */
   public void requireImage(String image) {
-    try {
-      docker.inspectImageCmd(image).exec();
-    } catch (NotFoundException e) {
-      throw new AgentException("image " + image + " is not built: run 'bash images/build.sh' to build it");
-    } catch (RuntimeException e) {
-      throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
-    }
+    engine.requireImage(image);
   }
 
   private Instance launch(InstanceSpec spec) {
@@ -101,16 +118,10 @@ public final class DockerRuntime implements InstanceRuntime {
     labels.put(LABEL_IMAGE, spec.image());
     labels.put(LABEL_CONTROL_PORT, Integer.toString(port));
     String workDir = spec.workDir().toString();
-    HostConfig host = HostConfig.newHostConfig()
+    HostConfig host = DockerEngine.limit(HostConfig.newHostConfig()
         .withNetworkMode("host")
         .withInit(true)
-        .withBinds(new Bind(workDir, new Volume(workDir)));
-    if (spec.memoryBytes() > 0) {
-      host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
-    }
-    if (spec.cpus() > 0) {
-      host.withNanoCPUs((long) (spec.cpus() * 1_000_000_000L));
-    }
+        .withBinds(new Bind(workDir, new Volume(workDir))), spec.cpus(), spec.memoryBytes());
     String id = docker.createContainerCmd(spec.image())
         .withName("atelier-" + spec.instanceType().replaceAll("[^A-Za-z0-9_.-]", "-") + "-" + HexFormat.of().formatHex(k, 0, 4))
         .withLabels(labels)
@@ -178,9 +189,7 @@ public final class DockerRuntime implements InstanceRuntime {
 
   private void remove(String id) {
     try {
-      docker.removeContainerCmd(id).withForce(true).exec();
-    } catch (NotFoundException e) {
-      // already gone
+      engine.remove(id);
     } catch (RuntimeException e) {
       LOG.warn("could not remove container {}: {}", id, rootMessage(e));
     }
@@ -310,10 +319,8 @@ public final class DockerRuntime implements InstanceRuntime {
     } catch (Exception e) {
       LOG.warn("not every instance stopped cleanly: {}", rootMessage(e));
     }
-    try {
-      docker.close();
-    } catch (IOException e) {
-      // nothing to do
+    if (ownsEngine) {
+      engine.close();
     }
   }
 
@@ -414,10 +421,6 @@ public final class DockerRuntime implements InstanceRuntime {
   }
 
   static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.toString() : t.getMessage();
+    return RuntimeFailure.rootMessage(e);
   }
 }

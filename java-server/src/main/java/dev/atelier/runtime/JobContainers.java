@@ -12,7 +12,6 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,66 +21,37 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Containers that run to completion (training and processing jobs) on a Docker engine: created
- * with binds, limits and labels, their output followed line by line, waited for, stopped with a
- * grace period. No Docker API version is pinned. Calls block: run them on virtual threads.
+ * The {@link BatchRuntime} on a Docker engine: job containers created with binds, limits and
+ * labels on the engine's client shared with the other Docker runtimes ({@link DockerEngine}),
+ * their output followed line by line, waited for, stopped with a grace period. No Docker API
+ * version is pinned. Calls block: run them on virtual threads.
  */
-public final class JobContainers implements AutoCloseable {
-  /** A container to create. */
-  public record Spec(
-      String name,
-      String image,
-      List<String> entrypoint,
-      List<String> command,
-      Map<String, String> env,
-      Map<String, String> labels,
-      Map<String, String> binds,
-      double cpus,
-      long memoryBytes,
-      String user) {}
-
-  /** A container found by its labels. */
-  public record Found(String id, boolean running, Map<String, String> labels) {}
-
-  /** How a container ended. */
-  public record Exit(long code, boolean oomKilled, String error) {}
-
-  /** Told each whole line of output with the engine's timestamp (RFC 3339 with nanoseconds). */
-  @FunctionalInterface
-  public interface LineSink {
-    void line(String timestamp, boolean stderr, String text);
-  }
-
+public final class JobContainers implements BatchRuntime {
+  private final DockerEngine engine;
   private final DockerClient docker;
 
-  /** @param dockerHost such as {@code unix:///var/run/docker.sock} */
-  public JobContainers(String dockerHost) {
-    this.docker = DockerClients.unversioned(dockerHost, Duration.ofDays(30));
+  /** @param engine the engine's shared client; closed by whoever created it, not here */
+  public JobContainers(DockerEngine engine) {
+    this.engine = engine;
+    this.docker = engine.client();
   }
 
-  /** Fails, saying how to build it, when the engine does not have the image. */
+  @Override
+  public String name() {
+    return "docker";
+  }
+
+  @Override
   public void requireImage(String image) {
-    try {
-      docker.inspectImageCmd(image).exec();
-    } catch (NotFoundException e) {
-      throw new AgentException("image " + image + " is not built here: build it (bash images/build.sh builds"
-          + " Atelier's images) or load it with docker load");
-    } catch (RuntimeException e) {
-      throw new AgentException("the Docker engine is not reachable: " + DockerRuntime.rootMessage(e));
-    }
+    engine.requireImage(image);
   }
 
-  /** Creates (not starts) the container; returns its id. */
+  @Override
   public String create(Spec spec) {
     List<Bind> binds = new ArrayList<>();
     spec.binds().forEach((host, inside) -> binds.add(new Bind(host, new Volume(inside))));
-    HostConfig host = HostConfig.newHostConfig().withInit(true).withBinds(binds);
-    if (spec.memoryBytes() > 0) {
-      host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
-    }
-    if (spec.cpus() > 0) {
-      host.withNanoCPUs((long) (spec.cpus() * 1_000_000_000L));
-    }
+    HostConfig host = DockerEngine.limit(HostConfig.newHostConfig().withInit(true).withBinds(binds), spec.cpus(),
+        spec.memoryBytes());
     List<String> env = new ArrayList<>();
     spec.env().forEach((k, v) -> env.add(k + "=" + v));
     try (CreateContainerCmd cmd = docker.createContainerCmd(spec.image())) {
@@ -96,14 +66,18 @@ public final class JobContainers implements AutoCloseable {
         cmd.withCmd(spec.command());
       }
       return cmd.exec().getId();
+    } catch (NotFoundException e) {
+      // The engine answers a create with 404 only when it has no such image.
+      throw RuntimeFailure.imageMissing(spec.image());
     }
   }
 
+  @Override
   public void start(String id) {
     docker.startContainerCmd(id).exec();
   }
 
-  /** Containers carrying {@code label=value}, running or not. */
+  @Override
   public List<Found> find(String label, String value) {
     List<Found> out = new ArrayList<>();
     for (Container c : docker.listContainersCmd().withShowAll(true)
@@ -113,7 +87,7 @@ public final class JobContainers implements AutoCloseable {
     return out;
   }
 
-  /** Whether the container is running; empty when it does not exist. */
+  @Override
   public Optional<Boolean> running(String id) {
     try {
       InspectContainerResponse r = docker.inspectContainerCmd(id).exec();
@@ -123,25 +97,29 @@ public final class JobContainers implements AutoCloseable {
     }
   }
 
-  /**
-   * Follows stdout and stderr from {@code since} (an engine timestamp, or null for the start)
-   * until the container ends or the returned handle is closed.
-   */
-  public Closeable follow(String id, String sinceTimestamp, LineSink sink) {
+  @Override
+  public Follow follow(String id, String sinceTimestamp, LineSink sink) {
     var cmd = docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
         .withTimestamps(true);
     if (sinceTimestamp != null) {
       cmd.withSince((int) java.time.Instant.parse(sinceTimestamp).getEpochSecond());
     }
-    Lines lines = new Lines(sinkAfter(sinceTimestamp, sink));
-    return cmd.exec(lines);
-  }
+    Lines lines = cmd.exec(new Lines(sinkAfter(sinceTimestamp, sink)));
+    return new Follow() {
+      @Override
+      public void awaitEnd(Duration max) throws InterruptedException {
+        lines.awaitCompletion(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
 
-  /** Blocks until the follow started by {@link #follow} has delivered everything. */
-  public static void awaitFollow(Closeable handle, Duration max) throws InterruptedException {
-    if (handle instanceof ResultCallback.Adapter<?> a) {
-      a.awaitCompletion(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
+      @Override
+      public void close() {
+        try {
+          lines.close();
+        } catch (java.io.IOException e) {
+          // the engine's stream is dropped anyway
+        }
+      }
+    };
   }
 
   private static LineSink sinkAfter(String since, LineSink sink) {
@@ -156,7 +134,7 @@ public final class JobContainers implements AutoCloseable {
     };
   }
 
-  /** Waits for the container to end. */
+  @Override
   public Exit await(String id) {
     Integer code = docker.waitContainerCmd(id).start().awaitStatusCode();
     InspectContainerResponse.ContainerState s = docker.inspectContainerCmd(id).exec().getState();
@@ -165,33 +143,19 @@ public final class JobContainers implements AutoCloseable {
     return new Exit(exit, Boolean.TRUE.equals(s.getOOMKilled()), error);
   }
 
-  /** SIGTERM, then SIGKILL after {@code grace}; returns once it has ended. */
+  @Override
   public void stop(String id, Duration grace) {
-    try {
-      docker.stopContainerCmd(id).withTimeout((int) grace.toSeconds()).exec();
-    } catch (NotFoundException e) {
-      // already gone
-    } catch (com.github.dockerjava.api.exception.NotModifiedException e) {
-      // already stopped
-    }
-  }
-
-  public void remove(String id) {
-    try {
-      docker.removeContainerCmd(id).withForce(true).exec();
-    } catch (NotFoundException e) {
-      // already gone
-    }
+    engine.stop(id, grace);
   }
 
   @Override
-  public void close() {
-    try {
-      docker.close();
-    } catch (java.io.IOException e) {
-      // closing anyway
-    }
+  public void remove(String id) {
+    engine.remove(id);
   }
+
+  /** The engine is the creator's to close. */
+  @Override
+  public void close() {}
 
   /** Reassembles whole lines from the engine's frames, per stream. */
   private static final class Lines extends ResultCallback.Adapter<Frame> {

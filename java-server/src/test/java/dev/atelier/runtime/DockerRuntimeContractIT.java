@@ -29,7 +29,7 @@ class DockerRuntimeContractIT extends RuntimeContract {
     }
     try {
       docker.requireImage(IMAGE);
-    } catch (AgentException e) {
+    } catch (RuntimeFailure e) {
       throw new AssertionError("these tests need the image " + IMAGE + ": " + e.getMessage(), e);
     }
     return docker;
