@@ -19,13 +19,13 @@ pip_install() {
 
 # (a) .venv from scripts/requirements.txt plus the editable kernel-gateway package.
 build_venv() {
-  local hash
+  local hash t0; t0=$(now_ms)
   hash=$(hash_files scripts/requirements.txt kernel-gateway/pyproject.toml)
   if [[ -x $VENV_PY ]] && "$VENV_PY" -c '' 2>/dev/null && stamp_matches "$VENV_STAMP" "$hash"; then
     say "build: python environment up to date ($VENV)"
+    phase_record venv "up to date" "$(elapsed_since "$t0")"
     return 0
   fi
-  local t0; t0=$(now_ms)
   if ! [[ -x $VENV_PY ]] || ! "$VENV_PY" -c '' 2>/dev/null; then
     say "build: creating the python environment ($VENV) with $PYTHON3"
     rm -rf "$VENV"
@@ -42,6 +42,7 @@ build_venv() {
   rm -f "$TEST_DEPS_STAMP"   # test dependencies go on top of this environment: check them again
   printf '%s\n' "$hash" > "$VENV_STAMP"
   say "build: python environment ready ($(elapsed_since "$t0"))"
+  phase_record venv built "$(elapsed_since "$t0")" "pip install -r scripts/requirements.txt, -e kernel-gateway"
 }
 
 # (b) the server jar, when a source or a pom is newer than it.
@@ -50,11 +51,12 @@ build_jar() {
     warn "java-server/pom.xml not found: no server to build"
     return 0
   fi
+  local t0; t0=$(now_ms)
   if [[ -f $SERVER_JAR ]] && ! newer_than "$SERVER_JAR" java-server/src java-server/pom.xml pom.xml; then
     say "build: server jar up to date ($SERVER_JAR)"
+    phase_record jar "up to date" "$(elapsed_since "$t0")"
     return 0
   fi
-  local t0; t0=$(now_ms)
   say "build: building the server jar (mvn package)"
   # Maven's console library writes colour resets even in batch mode: keep them out of the output.
   mvn -B -q -ntp package -DskipTests 2>&1 | strip_ansi ||
@@ -62,6 +64,7 @@ build_jar() {
   [[ -f $SERVER_JAR ]] || die "the server build made no $SERVER_JAR"
   touch "$SERVER_JAR"
   say "build: server jar ready ($(elapsed_since "$t0"))"
+  phase_record jar built "$(elapsed_since "$t0")" "mvn package -DskipTests"
 }
 
 # Paths of the npm workspace package.json files, for the npm stamp.
@@ -76,14 +79,14 @@ npm_manifests() {
 # (c) npm install (npm ci with a lock file) when package.json or the lock changed.
 build_npm() {
   [[ -f package.json ]] || return 0
-  local manifests hash
+  local manifests hash t0; t0=$(now_ms)
   mapfile -t manifests < <(npm_manifests)
   hash=$(hash_files "${manifests[@]}")
   if [[ -d node_modules ]] && stamp_matches "$NPM_STAMP" "$hash"; then
     say "build: npm packages up to date"
+    phase_record npm "up to date" "$(elapsed_since "$t0")"
     return 0
   fi
-  local t0; t0=$(now_ms)
   if [[ -f package-lock.json ]]; then
     say "build: installing npm packages (npm ci)"
     npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
@@ -94,11 +97,12 @@ build_npm() {
   mkdir -p node_modules
   hash_files "${manifests[@]}" > "$NPM_STAMP"   # npm install may have written the lock file
   say "build: npm packages ready ($(elapsed_since "$t0"))"
+  phase_record npm built "$(elapsed_since "$t0")" "npm ci (the root workspace)"
 }
 
 # (d) the JupyterLab extension: built and installed into .venv when its sources changed.
 build_extension() {
-  local pkg=labextension/package.json name build_script install_script
+  local pkg=labextension/package.json name build_script install_script t0; t0=$(now_ms)
   if [[ ! -f $pkg ]]; then
     warn "labextension/package.json not found: no JupyterLab extension to build yet"
     return 0
@@ -113,9 +117,9 @@ build_extension() {
   if [[ -f $EXT_STAMP && -n $name && -e $VENV/share/jupyter/labextensions/$name/package.json ]] &&
      ! newer_than "$EXT_STAMP" labextension "$NPM_STAMP" -- labextension/lib labextension/atelier_labextension; then
     say "build: JupyterLab extension up to date ($name)"
+    phase_record extension "up to date" "$(elapsed_since "$t0")"
     return 0
   fi
-  local t0; t0=$(now_ms)
   say "build: building the JupyterLab extension (npm run build -w labextension)"
   # The extension's own tools (jupyter labextension) come from .venv.
   PATH="$ATELIER_REPO/$VENV/bin:$PATH" npm run build -w labextension ||
@@ -129,23 +133,26 @@ build_extension() {
     die "the extension install failed (npm run install:lab -w labextension)"
   touch "$EXT_STAMP"
   say "build: JupyterLab extension ready ($(elapsed_since "$t0"))"
+  phase_record extension built "$(elapsed_since "$t0")" "npm run build, install:lab"
 }
 
 # Test-only Python packages (pytest, websocket-client, ...) on top of .venv.
 build_test_deps() {
   local files=(scripts/test-requirements.txt) hash args=()
   [[ -f tests/requirements.txt ]] && files+=(tests/requirements.txt)
+  local t0 f; t0=$(now_ms)
   hash=$(hash_files "$VENV_STAMP" "${files[@]}")
   if stamp_matches "$TEST_DEPS_STAMP" "$hash"; then
     say "build: python test packages up to date"
+    phase_record test-deps "up to date" "$(elapsed_since "$t0")"
     return 0
   fi
-  local t0 f; t0=$(now_ms)
   for f in "${files[@]}"; do args+=(-r "$f"); done
   say "build: installing python test packages (${files[*]})"
   pip_install "${args[@]}" || return 1
   printf '%s\n' "$hash" > "$TEST_DEPS_STAMP"
   say "build: python test packages ready ($(elapsed_since "$t0"))"
+  phase_record test-deps built "$(elapsed_since "$t0")" "pip install -r ${files[*]}"
 }
 
 # The instance images (images/build.sh, quiet: one line per image), which the Docker runtime's
@@ -154,9 +161,22 @@ build_test_deps() {
 # does not use containers yet.
 build_images() {
   [[ -f images/build.sh ]] || return 0
-  local t0 rc=0; t0=$(now_ms)
-  timeout --kill-after=30 "${ATELIER_SUITE_TIMEOUT:-900}" bash images/build.sh -q </dev/null || rc=$?
+  local t0 rc=0 out line; t0=$(now_ms)
+  out=$(mktemp)
+  timeout --kill-after=30 "${ATELIER_SUITE_TIMEOUT:-900}" bash images/build.sh -q </dev/null 2>&1 | tee "$out" ||
+    rc=${PIPESTATUS[0]}
   (( rc == 124 || rc == 137 )) && warn "images/build.sh timed out"
+  # One phase per image, from build.sh's one line per image.
+  while IFS= read -r line; do
+    if [[ $line =~ ^images:\ atelier/([^ :]+)(:[^ ]+)?\ built\ in\ ([0-9.]+s)$ ]]; then
+      local note=""
+      [[ ${BASH_REMATCH[1]} == base-os ]] && note="debootstrap, docker import"
+      phase_record "image ${BASH_REMATCH[1]}" built "${BASH_REMATCH[3]}" "$note"
+    elif [[ $line =~ ^images:\ atelier/([^ :]+)(:[^ ]+)?\ is\ up\ to\ date ]]; then
+      phase_record "image ${BASH_REMATCH[1]}" "up to date" -
+    fi
+  done < "$out"
+  rm -f "$out"
   (( rc == 0 )) && say "build: instance images ready ($(elapsed_since "$t0"))"
   return "$rc"
 }

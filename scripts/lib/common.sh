@@ -15,6 +15,14 @@ elapsed_since() {
   printf '%d.%01ds' $(( ms / 1000 )) $(( (ms % 1000) / 100 ))
 }
 
+# phase_record NAME RESULT TIME [NOTE]: one build phase of `atelier test`, for its summary. The
+# phases go to $PHASES_FILE (set by `atelier test`; nothing is kept without it), one tab-separated
+# line each: a file, so that steps run in a subshell count too.
+phase_record() {
+  [[ -n ${PHASES_FILE:-} ]] || return 0
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >> "$PHASES_FILE"
+}
+
 # sha256 over the given files' names and contents; a missing file counts as "absent", so its
 # later appearance changes the hash.
 hash_files() {

@@ -10,9 +10,18 @@ RESULT_NAMES=()
 RESULT_STATES=()
 RESULT_TIMES=()
 RESULT_NOTES=()
+RESULT_REPORTS=()
+SLOWEST=5   # the slowest tests of each suite shown in the summary
 
-record() {   # record NAME STATE TIME NOTE
+record() {   # record NAME STATE TIME NOTE [REPORT...]: REPORTs are JUnit XML files or folders of them
   RESULT_NAMES+=("$1"); RESULT_STATES+=("$2"); RESULT_TIMES+=("$3"); RESULT_NOTES+=("$4")
+  RESULT_REPORTS+=("${*:5}")
+}
+
+# Per-test times: pytest writes a JUnit report next to the suite's log and lists its slowest
+# tests at the end of its output; Maven and Playwright write their own reports (see the suites).
+pytest_timing() {   # pytest_timing NAME: the pytest options for suite NAME
+  printf '%s\n' "--junitxml=$LOG_DIR/$1.xml" --durations=10 --durations-min=1
 }
 
 banner() { printf '\n==== %s ====\n' "$*"; }
@@ -22,10 +31,12 @@ failed_now() {   # failed_now NAME NOTE: a suite that could not run although it 
   record "$1" FAILED - "$2"
 }
 
-# run_suite NAME EMPTY_CHECK CMD...: runs CMD with its output shown and kept in a log.
-# EMPTY_CHECK says how to tell that no test ran: pytest (exit 5), maven (no "Tests run:"), none.
+# run_suite NAME EMPTY_CHECK [--reports PATHS] CMD...: runs CMD with its output shown and kept in a
+# log. EMPTY_CHECK says how to tell that no test ran: pytest (exit 5), maven (no "Tests run:"),
+# none. PATHS (space-separated) are the suite's JUnit reports, for its slowest tests.
 run_suite() {
-  local name=$1 empty_check=$2; shift 2
+  local name=$1 empty_check=$2 reports=""; shift 2
+  if [[ ${1:-} == --reports ]]; then reports=$2; shift 2; fi
   local log=$LOG_DIR/$name.log t0 rc=0 took state note=""
   banner "$name: $*"
   t0=$(now_ms)
@@ -49,32 +60,38 @@ run_suite() {
   else
     say "$name: $state${note:+ ($note)} in $took"
   fi
-  record "$name" "$state" "$took" "$note"
+  # shellcheck disable=SC2086 # the report paths are space-separated on purpose
+  record "$name" "$state" "$took" "$note" $reports
 }
 
 venv_has() { "$VENV_PY" -c "import $1" 2>/dev/null; }
 
 suite_java() {
   if [[ ! -f java-server/pom.xml ]]; then record java absent - "java-server/pom.xml not found"; return; fi
-  run_suite java maven mvn -B -ntp verify "-Datelier.python=$ATELIER_REPO/$VENV_PY"
+  rm -rf java-server/target/surefire-reports java-server/target/failsafe-reports   # this run's only
+  run_suite java maven --reports "java-server/target/surefire-reports java-server/target/failsafe-reports" \
+    mvn -B -ntp verify "-Datelier.python=$ATELIER_REPO/$VENV_PY"
 }
 
 suite_agent() {
   if [[ ! -d kernel-gateway/tests ]]; then record agent absent - "kernel-gateway/tests not found"; return; fi
   if ! venv_has pytest; then failed_now agent "pytest is not installed in $VENV (see scripts/test-requirements.txt)"; return; fi
-  run_suite agent pytest "$VENV_PY" -m pytest kernel-gateway/tests -q
+  local timing; mapfile -t timing < <(pytest_timing agent)
+  run_suite agent pytest --reports "$LOG_DIR/agent.xml" "$VENV_PY" -m pytest kernel-gateway/tests -q "${timing[@]}"
 }
 
 suite_images() {
   if [[ ! -d images/tests ]]; then record images absent - "images/tests not found"; return; fi
   if ! venv_has pytest; then failed_now images "pytest is not installed in $VENV (see scripts/test-requirements.txt)"; return; fi
-  run_suite images pytest "$VENV_PY" -m pytest images/tests -q
+  local timing; mapfile -t timing < <(pytest_timing images)
+  run_suite images pytest --reports "$LOG_DIR/images.xml" "$VENV_PY" -m pytest images/tests -q "${timing[@]}"
 }
 
 suite_e2e() {
   if [[ ! -d tests/e2e ]]; then record e2e absent - "tests/e2e not found"; return; fi
   if ! venv_has pytest; then failed_now e2e "pytest is not installed in $VENV (add it to tests/requirements.txt)"; return; fi
-  run_suite e2e pytest "$VENV_PY" -m pytest tests/e2e -q
+  local timing; mapfile -t timing < <(pytest_timing e2e)
+  run_suite e2e pytest --reports "$LOG_DIR/e2e.xml" "$VENV_PY" -m pytest tests/e2e -q "${timing[@]}"
 }
 
 suite_extension() {
@@ -105,12 +122,23 @@ suite_browser() {
       hash_files "$dir/package.json" "$dir/package-lock.json" > "$stamp"
     fi
   fi
-  run_suite browser none npm test --prefix "$dir"
+  # The list reporter as configured, and a JUnit report for the summary.
+  rm -f "$LOG_DIR/browser.xml"
+  PLAYWRIGHT_JUNIT_OUTPUT_FILE=$LOG_DIR/browser.xml \
+    run_suite browser none --reports "$LOG_DIR/browser.xml" npm test --prefix "$dir" -- --reporter=list,junit
 }
 
 print_summary() {
-  local i passed=0 failed=0
+  local i passed=0 failed=0 name state took note
   banner "summary"
+  # The build phases, in the order they ran: what was built (and how long it took) or up to date.
+  if [[ -s ${PHASES_FILE:-} ]]; then
+    printf '  %-18s %-10s %-8s %s\n' PHASE RESULT TIME NOTE
+    while IFS=$'\t' read -r name state took note; do
+      printf '  %-18s %-10s %-8s %s\n' "$name" "$state" "$took" "$note"
+    done < "$PHASES_FILE"
+    printf '\n'
+  fi
   printf '  %-10s %-7s %-8s %s\n' SUITE RESULT TIME NOTE
   for i in "${!RESULT_NAMES[@]}"; do
     printf '  %-10s %-7s %-8s %s\n' "${RESULT_NAMES[$i]}" "${RESULT_STATES[$i]}" "${RESULT_TIMES[$i]}" "${RESULT_NOTES[$i]}"
@@ -118,6 +146,14 @@ print_summary() {
       passed) passed=$(( passed + 1 )) ;;
       FAILED) failed=$(( failed + 1 )) ;;
     esac
+  done
+  # Where each suite's time went: its slowest tests, from its JUnit reports.
+  for i in "${!RESULT_NAMES[@]}"; do
+    [[ -n ${RESULT_REPORTS[$i]} ]] || continue
+    local slow
+    # shellcheck disable=SC2086 # space-separated report paths
+    slow=$(python3 scripts/lib/slowest_tests.py "$SLOWEST" ${RESULT_REPORTS[$i]} 2>/dev/null || true)
+    [[ -n $slow ]] && printf '\n  slowest %s tests:\n%s\n' "${RESULT_NAMES[$i]}" "$slow"
   done
   printf '%d passed, %d failed\n' "$passed" "$failed"
   (( failed == 0 ))
@@ -135,6 +171,9 @@ cmd_test() {
 
   LOG_DIR=$DATA_DIR/test-logs
   mkdir -p "$LOG_DIR"
+  PHASES_FILE=$LOG_DIR/phases.tsv
+  : > "$PHASES_FILE"
+  export PHASES_FILE
   # What the suites may use to find the project's tools.
   export ATELIER_PYTHON=$ATELIER_REPO/$VENV_PY ATELIER_JAR=$ATELIER_REPO/$SERVER_JAR
   [[ -x $CHROMIUM ]] && export CHROMIUM_PATH=$CHROMIUM PUPPETEER_EXECUTABLE_PATH=$CHROMIUM
@@ -153,7 +192,7 @@ cmd_test() {
 
   # The java and e2e suites run instances and jobs in containers, the images suite training jobs:
   # the images first.
-  if [[ " ${selected[*]} " == *" "@(java|images|e2e)" "* ]]; then
+  if [[ " ${selected[*]} " == *" "@(java|images|e2e|browser)" "* ]]; then
     t0_images=$(now_ms)
     if ! build_images; then
       printf '\natelier: FAILED: the instance images could not be built (bash images/build.sh); the Docker tests will fail\n' >&2
