@@ -59,7 +59,9 @@ def test_hyperparameters_become_arguments_and_sm_variables(tmp_path):
     assert env["SM_CHANNEL_TRAIN"] == str(base / "input" / "data" / "train")
     assert json.loads(env["SM_CHANNELS"]) == ["train"]
     assert json.loads(env["SM_HPS"]) == {"epochs": 5, "learning-rate": 0.1, "optimizer": "adam", "use_bias": True}
-    assert env["SM_HP_EPOCHS"] == "5" and env["SM_HP_OPTIMIZER"] == "adam" and env["SM_HP_LEARNING_RATE"] == "0.1"
+    # Named as the toolkit names them: upper-cased, '-' kept.
+    assert env["SM_HP_EPOCHS"] == "5" and env["SM_HP_OPTIMIZER"] == "adam" and env["SM_HP_LEARNING-RATE"] == "0.1"
+    assert "SM_HP_SAGEMAKER_PROGRAM" not in env and "SM_HP_LEARNING_RATE" not in env
     assert env["SM_USER_ENTRY_POINT"] == "entry.py" and env["SAGEMAKER_PROGRAM"] == "entry.py"
     assert env["SM_CURRENT_HOST"] == "algo-1" and json.loads(env["SM_HOSTS"]) == ["algo-1"]
     assert json.loads(env["SM_TRAINING_ENV"])["hyperparameters"]["epochs"] == 5

@@ -38,9 +38,52 @@ def decode_value(value: Any) -> Any:
         return value
 
 
-def hp_env_value(value: Any) -> str:
-    """A decoded hyperparameter as SM_HP_<NAME> shows it: strings as is, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value)
+# Hyperparameters SageMaker's training toolkit keeps for itself, beside every ``sagemaker_*`` one.
+TOOLKIT_PARAMETERS = frozenset({
+    "sagemaker_program", "sagemaker_submit_directory", "sagemaker_enable_cloudwatch_metrics", "sagemaker_region",
+    "sagemaker_container_log_level", "sagemaker_job_name", "default_user_module_name", "_tuning_objective_metric",
+    "sagemaker_s3_output"})
+# The toolkit distributes over the instance group when one of these is on.
+DISTRIBUTION_SWITCHES = (
+    "sagemaker_mpi_enabled", "sagemaker_parameter_server_enabled", "sagemaker_distributed_dataparallel_enabled",
+    "sagemaker_pytorch_ddp_enabled", "sagemaker_pytorch_xla_multi_worker_enabled",
+    "sagemaker_multi_worker_mirrored_strategy_enabled", "sagemaker_torch_distributed_enabled")
+INSTANCE_GROUP = "homogeneousCluster"
+
+
+def is_toolkit_parameter(name: str) -> bool:
+    """Whether the toolkit takes this hyperparameter for itself rather than passing it to the program."""
+    return name.startswith("sagemaker_") or name in TOOLKIT_PARAMETERS
+
+
+def env_value(value: Any) -> str:
+    """A value as the toolkit's ``to_env_vars`` sets it: a string as is, None as "", the rest as
+    compact JSON with sorted keys and non-ASCII characters escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def env_name(key: str) -> str:
+    """``SM_`` + the name upper-cased, nothing replaced: ``learning-rate`` is ``SM_HP_LEARNING-RATE``."""
+    return "SM_" + str(key).upper()
+
+
+def to_cmd_args(hyperparameters: Mapping[str, Any]) -> list[str]:
+    """The hyperparameters as command-line arguments, like sagemaker_training's mapping.to_cmd_args:
+    sorted by name, ``--name value`` (``-n value`` for a one-letter name), a dict as ``k=v,k2=v2``.
+    """
+    args: list[str] = []
+    for key in sorted(hyperparameters):
+        value = hyperparameters[key]
+        if isinstance(value, dict):
+            value = ",".join(f"{k}={v}" for k, v in sorted(value.items()))
+        elif value is None:
+            value = ""
+        args += ["--" + key if len(key) > 1 else "-" + key, str(value)]
+    return args
 
 
 def _read_json(path: Path, default: Any) -> Any:
@@ -54,10 +97,6 @@ def _read_json(path: Path, default: Any) -> Any:
         return json.loads(text)
     except ValueError as e:
         raise UserError(f"{path} is not valid JSON: {e}") from None
-
-
-def _env_name(name: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in name).upper()
 
 
 class TrainingEnvironment:
@@ -119,7 +158,7 @@ class TrainingEnvironment:
         return sorted(names)
 
     def channel_dir(self, name: str) -> Path:
-        value = self.environ.get("SM_CHANNEL_" + _env_name(name))
+        value = self.environ.get(env_name("channel_" + name))
         return Path(value) if value else self.data_dir / name
 
     # ---- hyperparameters ----
@@ -127,67 +166,93 @@ class TrainingEnvironment:
     @property
     def user_hyperparameters(self) -> dict[str, Any]:
         """The hyperparameters without the ``sagemaker_*`` ones the SDK adds for the toolkit."""
-        return {k: v for k, v in self.hyperparameters.items() if not k.startswith("sagemaker_")}
+        return {k: v for k, v in self.hyperparameters.items() if not is_toolkit_parameter(k)}
 
     def hyperparameter(self, name: str, default: Any = None) -> Any:
         return self.hyperparameters.get(name, default)
 
     # ---- the environment of the user's program ----
 
-    def sm_environment(self, entry_point: str | None = None, user_args: Iterable[str] = ()) -> dict[str, str]:
-        """The SM_* variables the sagemaker training toolkit gives a user's script.
+    def sm_environment(self, entry_point: str | None = None, user_args: Iterable[str] | None = None) -> dict[str, str]:
+        """The SM_* variables sagemaker_training's ``Environment.to_env_vars`` gives a program, on one host.
 
-        The server sets most of them already; these are the defaults for what it did not set
-        (a run outside Atelier's server, or a variable it does not know).
+        The server sets them already, with the same values; these are for what it did not set (a run
+        outside Atelier's server). Both are checked against kernel-gateway/tests/sm_environment_cases.json.
         """
         hps = self.user_hyperparameters
+        toolkit = {k: v for k, v in self.hyperparameters.items() if is_toolkit_parameter(k)}
+        framework = {k: v for k, v in toolkit.items() if k not in TOOLKIT_PARAMETERS}
+        if entry_point is None and toolkit.get("sagemaker_program") is not None:
+            entry_point = str(toolkit["sagemaker_program"])
+        user_args = to_cmd_args(hps) if user_args is None else list(user_args)
         channel_dirs = {c: str(self.channel_dir(c)) for c in self.channels}
+        instance_type = self.resource_config.get("current_instance_type", "local")
+        group = self.resource_config.get("current_group_name", INSTANCE_GROUP)
+        groups = self.resource_config.get("instance_groups") or [
+            {"instance_group_name": group, "instance_type": instance_type, "hosts": self.hosts}]
+        groups_dict = {g["instance_group_name"]: g for g in groups}
+        distributed = any(framework.get(k, False) for k in DISTRIBUTION_SWITCHES)
+        submitted = toolkit.get("sagemaker_submit_directory")
         training_env = {
-            "job_name": self.job_name,
+            "additional_framework_parameters": framework,
+            "channel_input_dirs": channel_dirs,
             "current_host": self.current_host,
+            "current_instance_group": group,
+            "current_instance_group_hosts": groups_dict.get(group, {}).get("hosts", self.hosts),
+            "current_instance_type": instance_type,
+            "distribution_hosts": self.hosts if distributed else [],
+            "distribution_instance_groups": [group] if distributed else [],
+            "framework_module": None,
             "hosts": self.hosts,
             "hyperparameters": hps,
-            "channel_input_dirs": channel_dirs,
-            "input_data_config": self.input_data_config,
-            "resource_config": self.resource_config,
-            "model_dir": str(self.model_dir),
-            "output_dir": str(self.output_dir),
-            "output_data_dir": str(self.output_data_dir),
-            "input_dir": str(self.input_dir),
             "input_config_dir": str(self.input_config_dir),
-            "module_dir": str(self.code_dir),
+            "input_data_config": self.input_data_config,
+            "input_dir": str(self.input_dir),
+            "instance_groups": [g["instance_group_name"] for g in groups],
+            "instance_groups_dict": groups_dict,
+            "is_hetero": len(groups) > 1,
+            "is_master": True,
+            "is_modelparallel_enabled": None,
+            "is_smddpmprun_installed": False,
+            "is_smddprun_installed": False,
+            "job_name": self.job_name,
+            "log_level": toolkit.get("sagemaker_container_log_level", 20),
+            "master_hostname": self.hosts[0] if self.hosts else self.current_host,
+            "model_dir": str(self.model_dir),
+            "module_dir": str(submitted) if submitted is not None else str(self.code_dir),
+            "module_name": entry_point[:-3] if entry_point and entry_point.endswith(".py") else entry_point,
+            "network_interface_name": self.resource_config.get("network_interface_name", "eth0"),
             "num_cpus": self.num_cpus,
             "num_gpus": self.num_gpus,
+            "num_neurons": 0,
+            "output_data_dir": str(self.output_data_dir),
+            "output_dir": str(self.output_dir),
+            "output_intermediate_dir": str(self.output_dir / "intermediate"),
+            "resource_config": self.resource_config,
+            "topology": [],
+            "user_entry_point": entry_point,
         }
-        out = {
-            "SM_MODEL_DIR": str(self.model_dir),
-            "SM_OUTPUT_DIR": str(self.output_dir),
-            "SM_OUTPUT_DATA_DIR": str(self.output_data_dir),
-            "SM_INPUT_DIR": str(self.input_dir),
-            "SM_INPUT_CONFIG_DIR": str(self.input_config_dir),
-            "SM_CHANNELS": json.dumps(sorted(channel_dirs)),
-            "SM_HPS": json.dumps(hps),
-            "SM_CURRENT_HOST": self.current_host,
-            "SM_HOSTS": json.dumps(self.hosts),
-            "SM_NUM_CPUS": str(self.num_cpus),
-            "SM_NUM_GPUS": str(self.num_gpus),
-            "SM_MODULE_DIR": str(self.code_dir),
-            "SM_CHECKPOINT_DIR": str(self.checkpoint_dir),
-        }
-        for name, path in channel_dirs.items():
-            out["SM_CHANNEL_" + _env_name(name)] = path
-        for name, value in hps.items():
-            out["SM_HP_" + _env_name(name)] = hp_env_value(value)
+        same = ("hosts", "network_interface_name", "resource_config", "input_data_config", "output_data_dir",
+                "current_host", "current_instance_type", "current_instance_group", "current_instance_group_hosts",
+                "instance_groups", "instance_groups_dict", "distribution_instance_groups", "is_hetero",
+                "log_level", "framework_module", "input_dir", "input_config_dir", "output_dir", "num_cpus",
+                "num_gpus", "num_neurons", "model_dir", "module_dir", "output_intermediate_dir")
+        out = {env_name(k): env_value(training_env[k]) for k in same}
         if entry_point:
-            training_env["user_entry_point"] = entry_point
-            training_env["module_name"] = Path(entry_point).stem
+            out["SM_MODULE_NAME"] = env_value(training_env["module_name"])
             out["SM_USER_ENTRY_POINT"] = entry_point
-            out["SM_MODULE_NAME"] = Path(entry_point).stem
             out["SAGEMAKER_PROGRAM"] = entry_point
-        user_args = list(user_args)
-        out["SM_USER_ARGS"] = json.dumps(user_args)
-        training_env["user_args"] = user_args
-        out["SM_TRAINING_ENV"] = json.dumps(training_env)
+        out["SM_HPS"] = env_value(hps)
+        out["SM_FRAMEWORK_PARAMS"] = env_value(framework)
+        out["SM_CHANNELS"] = env_value(sorted(channel_dirs))
+        out["SM_USER_ARGS"] = env_value(user_args)
+        out["SM_TRAINING_ENV"] = env_value(training_env)
+        out["SM_CHECKPOINT_DIR"] = str(self.checkpoint_dir)
+        for name, path in channel_dirs.items():
+            out[env_name("channel_" + name)] = path
+        for name, value in hps.items():
+            if "=" not in name:   # not a possible variable name
+                out[env_name("hp_" + name)] = env_value(value)
         return out
 
 

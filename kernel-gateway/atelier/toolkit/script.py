@@ -22,25 +22,10 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Mapping
 
-from .environment import TrainingEnvironment, UserError, fit_failure, write_failure
+from .environment import TrainingEnvironment, UserError, fit_failure, to_cmd_args, write_failure
 
 FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 TAIL_LINES = 200
-
-
-def to_cmd_args(hyperparameters: Mapping[str, Any]) -> list[str]:
-    """The hyperparameters as command-line arguments, like sagemaker_training's mapping.to_cmd_args:
-    sorted by name, ``--name value`` (``-n value`` for a one-letter name), a dict as ``k=v,k2=v2``.
-    """
-    args: list[str] = []
-    for key in sorted(hyperparameters):
-        value = hyperparameters[key]
-        if isinstance(value, dict):
-            value = ",".join(f"{k}={v}" for k, v in sorted(value.items()))
-        elif value is None:
-            value = ""
-        args += ["--" + key if len(key) > 1 else "-" + key, str(value)]
-    return args
 
 
 class _Pump(threading.Thread):
