@@ -11,9 +11,11 @@ costs about 45 ms instead of a few.
 session's notebook. jupyter_server's ``JPY_SESSION_NAME`` joins the notebook's folder and the
 session's ``name``, which each client sets as it likes: JupyterLab sends the file name, other
 clients send ``""`` (the variable then names the folder) or a label of their own. The session's
-``path`` is the notebook; it goes to the gateway as ``ATELIER_NOTEBOOK_PATH`` (relative to the
-notebook root, forwarded with ``GatewayClient.allowed_envs``), so the Atelier server reads the
-notebook's saved instance type and image whatever the client named the session.
+``path`` goes to the gateway as ``ATELIER_NOTEBOOK_PATH`` (relative to the notebook root,
+forwarded with ``GatewayClient.allowed_envs``); when ``JPY_SESSION_NAME`` names no notebook file,
+the Atelier server reads the saved instance type and image from that path. (JupyterLab starts a
+session under a provisional path and renames it afterwards, so its file name wins when it is a
+file.)
 
 ``RefreshingGatewayMappingKernelManager`` (``ServerApp.kernel_manager_class``): stock jupyter_server
 answers ``GET /api/kernels/{id}`` (and the kernel inside each ``/api/sessions`` model, and a

@@ -41,7 +41,7 @@ class Kernel:
     ports: list[int] = field(default_factory=list)
     removed: bool = False
     #: What the server asked for: the kernelspec and the notebook (``ATELIER_NOTEBOOK_PATH``, the
-    #: session's path relative to the root, else ``JPY_SESSION_NAME``), kept
+    #: notebook the server chose relative to the root, else ``JPY_SESSION_NAME``), kept
     #: so that a restarted server can adopt the kernel (``list`` with ``details``).
     spec_name: str = ""
     session_name: str | None = None

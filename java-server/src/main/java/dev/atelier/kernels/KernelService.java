@@ -144,26 +144,43 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
   }
 
   /**
-   * The notebook a kernel start is for: the session's path (ATELIER_NOTEBOOK_PATH, relative to the
-   * root), which jupyter_server sends with Atelier's session manager, else JPY_SESSION_NAME, which
-   * joins the notebook's folder and the session's name (the folder alone when a client sent an
-   * empty name).
+   * The notebook a kernel start is for. JPY_SESSION_NAME joins the session's folder and its name:
+   * the notebook for JupyterLab, which names the session after the file (and starts it under a
+   * provisional path it renames afterwards), but the folder alone when a client sends an empty
+   * name, or a file that is not there for a label. Then the session's path (ATELIER_NOTEBOOK_PATH,
+   * relative to the root, from Atelier's session manager) names the notebook.
    */
-  static String sessionNotebook(Map<String, String> env) {
+  static String sessionNotebook(Map<String, String> env, Path root) {
+    String named = env.get("JPY_SESSION_NAME");
+    if (isFile(notebookFile(named, root))) {
+      return named;
+    }
     String path = env.get("ATELIER_NOTEBOOK_PATH");
-    if (path != null && !path.isBlank()) {
+    if (path != null && !path.isBlank() && isFile(notebookFile(path.replaceFirst("^/+", ""), root))) {
       return path.replaceFirst("^/+", "");
     }
-    return env.get("JPY_SESSION_NAME");
+    return named;
+  }
+
+  private static boolean isFile(Path p) {
+    return p != null && java.nio.file.Files.isRegularFile(p);
+  }
+
+  private String sessionNotebook(Map<String, String> env) {
+    return sessionNotebook(env, config.rootDir());
   }
 
   private Path notebookFile(String sessionName) {
+    return notebookFile(sessionName, config.rootDir());
+  }
+
+  private static Path notebookFile(String sessionName, Path root) {
     if (sessionName == null || sessionName.isBlank()) {
       return null;
     }
     Path p = Path.of(sessionName);
-    Path abs = (p.isAbsolute() ? p : config.rootDir().resolve(p)).normalize();
-    return abs.startsWith(config.rootDir()) ? abs : null;
+    Path abs = (p.isAbsolute() ? p : root.resolve(p)).normalize();
+    return abs.startsWith(root) ? abs : null;
   }
 
   CompletableFuture<AgentClient> agentOf(Kernel kernel) {
@@ -301,6 +318,10 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     kernelEnv.put("ATELIER_DEFAULT_INSTANCE_TYPE", pooled.type().name());
     Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
         notebookPath(sessionNotebook(env)), Instant.now());
+    if (kernel.path() != null) {
+      // The notebook as decided here: the agent keeps it for a later server's adoption.
+      kernelEnv.put("ATELIER_NOTEBOOK_PATH", kernel.path());
+    }
     kernel.placement(pooled.id(), pooled.type().name(), pooled.key().image());
     String cwd = workingDir(env.get("KERNEL_WORKING_DIR")).toString();
     kernel.launch(new Kernel.Launch(spec.name(), Map.copyOf(kernelEnv), cwd, key));
