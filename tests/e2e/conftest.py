@@ -68,6 +68,8 @@ class Backend:
     rest: Rest
     tmp: Path
     kernel_pids: list[int] = field(default_factory=list)
+    #: The Atelier server's own API, with its token (None for ``local``).
+    atelier: Rest | None = None
 
     @property
     def in_containers(self) -> bool:
@@ -112,7 +114,8 @@ def backend(request):
                                     extra_env={"ATELIER_DEFAULT_IMAGE": DOCKER_IMAGE})
         jupyter = start_jupyter_server(tmp / "jupyter", root, gateway=atelier, port=jupyter_port)
         entry = atelier.front_door_url if name in ("frontdoor", "docker") else jupyter.url
-        b = Backend(name, jupyter, atelier.proc if atelier else None, Rest(entry, jupyter.token), tmp)
+        b = Backend(name, jupyter, atelier.proc if atelier else None, Rest(entry, jupyter.token), tmp,
+                    atelier=Rest(atelier.url, atelier.token) if atelier else None)
         yield b
     finally:
         if b is not None:

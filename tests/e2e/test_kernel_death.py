@@ -5,8 +5,8 @@ Each test opens a notebook as JupyterLab does and kills the kernel from one of i
 Stock jupyter_server (``local``) restarts it with jupyter_client's restarter and says so with an
 iopub ``status: restarting``; JupyterLab then reconnects its WebSocket. Atelier (gateway mode,
 front door, Docker) must do the same, and more: the socket that was open keeps working, and the
-kernel model says why the kernel died. Every ``GET /api/kernels/{id}`` goes through the URL users
-open (jupyter_server in gateway mode, the front door otherwise).
+kernel says why it died (Atelier's own kernel model). Every ``GET /api/kernels/{id}`` goes
+through the URL users open (jupyter_server in gateway mode, the front door otherwise).
 """
 
 from __future__ import annotations
@@ -28,6 +28,14 @@ def wait_status(client: KernelClient, states: tuple[str, ...], timeout: float) -
         timeout=timeout,
     )
     return m["content"]["execution_state"]
+
+
+def atelier_model(backend, kernel_id: str) -> dict:
+    """Atelier's own model of the kernel (reason, restart_count, restart_limit, last_death)."""
+    kernels = backend.atelier.get("/atelier/api/kernels").json()["kernels"]
+    found = [k for k in kernels if k["id"] == kernel_id]
+    assert found, f"kernel {kernel_id} not in {kernels}"
+    return found[0]
 
 
 def model_when(backend, kernel_id: str, match, what: str, timeout: float = 30.0) -> dict:
@@ -69,6 +77,7 @@ def test_a_kernel_killed_from_a_cell_restarts_and_answers_on_the_same_and_a_new_
                            lambda m: m["execution_state"] == "idle" and m["connections"] == 2,
                            "execution_state idle with 2 connections")
         if backend.name in ATELIER:
+            model = atelier_model(backend, notebook.id)
             assert model["restart_count"] == 1, model
             death = model["last_death"]
             assert death["signal"] == 9 and "SIGKILL" in death["reason"] and death["restarted"] is True, model
@@ -82,7 +91,7 @@ def test_the_restart_limit_ends_in_dead_and_restart_brings_the_kernel_back(noteb
     if backend.name not in ATELIER:
         pytest.skip("stock jupyter_server forgets a kernel whose restarts ran out (404): Atelier keeps it, dead")
     c = notebook.client
-    limit = backend.rest.get(f"/api/kernels/{notebook.id}").json()["restart_limit"]
+    limit = atelier_model(backend, notebook.id)["restart_limit"]
     assert limit == 5, "the default restart limit is jupyter_client's"
     for attempt in range(1, limit + 2):
         c.execute_request(KILL)
@@ -92,7 +101,8 @@ def test_the_restart_limit_ends_in_dead_and_restart_brings_the_kernel_back(noteb
             c.wait_ready(timeout=90)
         else:
             assert state == "dead", f"death {attempt} of {limit + 1}"
-    model = model_when(backend, notebook.id, lambda m: m["execution_state"] == "dead", "execution_state dead")
+    model_when(backend, notebook.id, lambda m: m["execution_state"] == "dead", "execution_state dead")
+    model = atelier_model(backend, notebook.id)
     assert "SIGKILL" in model["reason"] and f"restarted {limit} times" in model["reason"], model
     assert model["last_death"]["restarted"] is False, model
     # Kernel > Restart Kernel: through the URL users open, then JupyterLab reconnects.
@@ -100,7 +110,8 @@ def test_the_restart_limit_ends_in_dead_and_restart_brings_the_kernel_back(noteb
     assert r.status_code == 200, f"restart -> {r.status_code}: {r.text[:500]}"
     c.reconnect(wait_ready=True, timeout=90)
     assert c.eval("6*7") == "42"
-    model = model_when(backend, notebook.id, lambda m: m["execution_state"] == "idle", "execution_state idle")
+    model_when(backend, notebook.id, lambda m: m["execution_state"] == "idle", "execution_state idle")
+    model = atelier_model(backend, notebook.id)
     assert model["reason"] is None and model["restart_count"] == 0, model
     if not backend.in_containers:
         backend.kernel_pids.append(int(c.eval("__import__('os').getpid()")))

@@ -99,6 +99,9 @@ test('moves a notebook to ml.m5.large from its toolbar, then shuts that instance
       message: 'instance types the server still runs'
     })
     .not.toContain('ml.m5.large');
-  expect((await lab.atelierKernels()).map(k => k.id)).not.toContain(kernels[0].id);
+  // The notebook's kernel stays, dead, saying why (Restart Kernel starts it on a new instance).
+  const stopped = (await lab.atelierKernels()).find(k => k.id === kernels[0].id);
+  expect(stopped?.execution_state).toBe('dead');
+  expect(stopped?.reason).toContain('stopped by a user');
   await snap(page, testInfo, '07-instance-gone');
 });

@@ -25,6 +25,7 @@ export interface KernelInfo {
   instance_id?: string | null;
   instance_type?: string | null;
   image?: string | null;
+  reason?: string | null;
 }
 
 export interface InstanceInfo {

@@ -173,8 +173,18 @@ public final class Kernel {
     m.put("last_activity", JUPYTER_TIME.format(lastActivity));
     m.put("execution_state", executionState);
     m.put("connections", connections);
-    // Read by Atelier's extension through any route (jupyter_server passes a gateway's model on
-    // as it is); jupyter_server itself reads only the fields above.
+    return m;
+  }
+
+  /** Atelier's richer model for its own panels. */
+  public ObjectNode atelierModel() {
+    ObjectNode m = gatewayModel();
+    m.put("display_name", displayName);
+    m.put("language", language);
+    m.put("path", path);
+    m.put("started", JUPYTER_TIME.format(started));
+    // Why it died, how often it came back: for Atelier's extension (the Kernel Gateway model
+    // above stays exactly the contract's).
     m.put("reason", reason);
     m.put("restart_count", restartCount);
     m.put("restart_limit", restartLimit);
@@ -190,16 +200,6 @@ public final class Kernel {
       n.put("oom_killed", d.oomKilled());
       n.put("restarted", d.restarted());
     }
-    return m;
-  }
-
-  /** Atelier's richer model for its own panels. */
-  public ObjectNode atelierModel() {
-    ObjectNode m = gatewayModel();
-    m.put("display_name", displayName);
-    m.put("language", language);
-    m.put("path", path);
-    m.put("started", JUPYTER_TIME.format(started));
     KernelConnection c = connection;
     m.put("dropped_messages", c == null ? 0 : c.badSignatures());
     m.put("instance_id", instanceId);

@@ -6,7 +6,6 @@ import dev.atelier.runtime.ZmqLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -75,14 +74,11 @@ public final class KernelConnection implements AutoCloseable {
   private CompletableFuture<Void> infoWaiter;
   private boolean closed;
   /** While the kernel is being started again: what clients send waits here, in order. */
-  private final ArrayDeque<Held> held = new ArrayDeque<>();
-  private long heldBytes;
+  private final HeldMessages held;
   private Relay relay = Relay.OPEN;
 
   /** What becomes of a client's message: sent, kept until the kernel is back, or dropped (dead for good). */
-  enum Relay { OPEN, HOLD, DROP }
-
-  private record Held(ClientSession session, WireMessage message) {}
+  public enum Relay { OPEN, HOLD, DROP }
 
   public KernelConnection(String kernelId, ZmqLoop loop, ConnectionInfo info, Listener listener, long replayLimit) {
     this.kernelId = kernelId;
@@ -91,6 +87,7 @@ public final class KernelConnection implements AutoCloseable {
     this.signer = new WireSigner(info.key());
     this.listener = listener;
     this.replayLimit = replayLimit;
+    this.held = new HeldMessages(kernelId, replayLimit);
     loop.execute(this::open);
   }
 
@@ -165,13 +162,8 @@ public final class KernelConnection implements AutoCloseable {
 
   /** Sends a message of the gateway's own (its replies come back on the gateway's sockets). */
   private void sendOwn(ZMQ.Socket socket, String msgType) {
-    String header = "{\"msg_id\":\"" + UUID.randomUUID() + "\",\"msg_type\":\"" + msgType
-        + "\",\"username\":\"atelier\",\"session\":\"" + gatewaySession + "\",\"date\":\""
-        + Instant.now() + "\",\"version\":\"5.3\"}";
     byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
-    WireMessage m = new WireMessage("shell", "", msgType, header.getBytes(StandardCharsets.UTF_8),
-        empty, empty, empty, List.of());
-    sendFrames(socket, m.toFrames(signer));
+    sendFrames(socket, WireMessage.own("shell", msgType, gatewaySession, empty, empty).toFrames(signer));
   }
 
   private void onGatewayReply(String channel, List<byte[]> frames) {
@@ -213,7 +205,11 @@ public final class KernelConnection implements AutoCloseable {
       heartbeatReported = false;
       heartbeatPaused = false;
       relay = Relay.OPEN;
-      flushHeld();
+      held.drain((session, m) -> {
+        if (sessions.containsValue(session)) {
+          sendFrames(session.socketFor(m.channel()), m.toFrames(signer));
+        }
+      });
       w.complete(null);
     }
   }
@@ -228,29 +224,8 @@ public final class KernelConnection implements AutoCloseable {
       relay = mode;
       if (mode == Relay.DROP) {
         held.clear();
-        heldBytes = 0;
       }
     });
-  }
-
-  private void hold(ClientSession session, WireMessage m) {
-    if (heldBytes + m.size() > replayLimit) {
-      LOG.warn("kernel {} is restarting and {} bytes of client messages wait already: dropped a {}", kernelId,
-          heldBytes, m.msgType());
-      return;
-    }
-    held.add(new Held(session, m));
-    heldBytes += m.size();
-  }
-
-  private void flushHeld() {
-    while (!held.isEmpty()) {
-      Held h = held.poll();
-      if (sessions.containsValue(h.session())) {
-        sendFrames(h.session().socketFor(h.message().channel()), h.message().toFrames(signer));
-      }
-    }
-    heldBytes = 0;
   }
 
   /**
@@ -376,7 +351,7 @@ public final class KernelConnection implements AutoCloseable {
         }
         switch (relay) {
           case OPEN -> sendFrames(session.socketFor(m.channel()), m.toFrames(signer));
-          case HOLD -> hold(session, m);
+          case HOLD -> held.add(session, m);
           case DROP -> LOG.debug("kernel {} is dead: dropped a client's {}", kernelId, m.msgType());
         }
       });
@@ -432,11 +407,8 @@ public final class KernelConnection implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    String header = "{\"msg_id\":\"" + UUID.randomUUID() + "\",\"msg_type\":\"status\",\"username\":\"atelier\","
-        + "\"session\":\"" + gatewaySession + "\",\"date\":\"" + Instant.now() + "\",\"version\":\"5.3\"}";
-    byte[] empty = "{}".getBytes(StandardCharsets.US_ASCII);
     byte[] content = ("{\"execution_state\":\"" + state + "\"}").getBytes(StandardCharsets.US_ASCII);
-    return new WireMessage("iopub", "", "status", header.getBytes(StandardCharsets.UTF_8), empty, meta, content, List.of());
+    return WireMessage.own("iopub", "status", gatewaySession, meta, content);
   }
 
   /** Stops heartbeat checks (the kernel is restarting or gone). */

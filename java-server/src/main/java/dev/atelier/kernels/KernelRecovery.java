@@ -277,7 +277,7 @@ final class KernelRecovery {
 
   /** Why, for clients that read a status message's metadata. */
   static ObjectNode statusMetadata(Kernel kernel) {
-    ObjectNode model = kernel.gatewayModel();
+    ObjectNode model = kernel.atelierModel();
     ObjectNode m = Json.mapper().createObjectNode();
     m.set("reason", model.get("reason"));
     m.set("last_death", model.get("last_death"));

@@ -65,6 +65,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
   private final Set<AgentClient> watchedAgents = ConcurrentHashMap.newKeySet();
   private final List<java.util.function.Consumer<ObjectNode>> eventListeners = new CopyOnWriteArrayList<>();
   private final KernelRecovery recovery;
+  private final KernelIdleRules idleRules;
   private volatile CompletableFuture<InstanceRuntime.Instance> instance;
 
   /**
@@ -81,6 +82,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     this.types = types;
     this.kernelspecs = new Kernelspecs(this::agent);
     this.recovery = new KernelRecovery(this, config.kernelRestartLimit());
+    this.idleRules = new KernelIdleRules(this, config, pool);
     pool.onLost((p, why) -> p.kernels().forEach(id -> {
       Kernel k = kernels.get(id);
       if (k != null) {
@@ -425,7 +427,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     return shutdown(kernel, false);
   }
 
-  private CompletableFuture<Void> shutdown(Kernel kernel, boolean now) {
+  CompletableFuture<Void> shutdown(Kernel kernel, boolean now) {
     return agentOf(kernel)
         .thenCompose(a -> a.request("shutdown", Map.of("kernel_id", kernel.id(), "now", now), AGENT_TIMEOUT))
         .handle((r, err) -> {
@@ -451,23 +453,6 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     if (loop != null) {
       // Let the close task run before the loop stops.
       loop.execute(() -> Thread.ofVirtual().start(loop::close));
-    }
-  }
-
-  /** Shuts down kernels idle longer than the cull timeout (per the cull_* settings). */
-  public void cullIdle(Instant now) {
-    if (!config.cullingEnabled()) {
-      return;
-    }
-    for (Kernel k : list()) {
-      boolean idleEnough = Duration.between(k.lastActivity(), now).compareTo(config.cullIdleTimeout()) > 0;
-      boolean stateAllows = "idle".equals(k.executionState()) || "dead".equals(k.executionState())
-          || (config.cullBusy() && "busy".equals(k.executionState()));
-      boolean connectionsAllow = config.cullConnected() || k.connections() == 0;
-      if (idleEnough && stateAllows && connectionsAllow) {
-        LOG.info("culling kernel {}: idle since {} ({} connections)", k.id(), k.lastActivity(), k.connections());
-        shutdown(k, false);
-      }
     }
   }
 
@@ -529,67 +514,29 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     return cause;
   }
 
-  private volatile IdlePolicies idle;
-
+  /** Per type, when idle kernels are shut down and idle instances stopped. */
   public void idlePolicies(IdlePolicies policies) {
-    this.idle = policies;
+    idleRules.policies(policies);
   }
 
-  /** When the kernel's type's idle rule shuts it down (only while it is idle), or null. */
-  public Instant kernelIdleShutdownAt(Kernel k) {
-    IdlePolicies policies = idle;
-    if (policies == null || k.instanceType() == null || !"idle".equals(k.executionState())) {
-      return null;
-    }
-    var policy = policies.get(k.instanceType());
-    return policy.kernelIdleMinutes() == 0 ? null : k.lastActivity().plus(policy.kernelIdle());
-  }
-
-  @Override
-  public Instant instanceIdleShutdownAt(String instanceId) {
-    IdlePolicies policies = idle;
-    InstancePool.Pooled p = pool.get(instanceId);
-    if (policies == null || p == null || !"running".equals(p.state()) || p.startedAt() == null) {
-      return null;
-    }
-    var policy = policies.get(p.type().name());
-    if (policy.instanceIdleMinutes() == 0) {
-      return null;
-    }
-    Instant last = p.startedAt();
-    for (String id : p.kernels()) {
-      Kernel k = kernels.get(id);
-      if (k == null) {
-        continue;
-      }
-      if ("busy".equals(k.executionState()) || "starting".equals(k.executionState())
-          || "restarting".equals(k.executionState())) {
-        return null;
-      }
-      if (k.lastActivity().isAfter(last)) {
-        last = k.lastActivity();
-      }
-    }
-    return last.plus(policy.instanceIdle());
+  /** Shuts down kernels idle longer than the cull timeout (per the cull_* settings). */
+  public void cullIdle(Instant now) {
+    idleRules.cull(now);
   }
 
   /** Applies the idle rules: shuts down idle kernels, stops idle instances. */
   public void enforceIdle(Instant now) {
-    for (Kernel k : list()) {
-      Instant at = kernelIdleShutdownAt(k);
-      if (at != null && !now.isBefore(at)) {
-        LOG.info("kernel {}: idle since {}, shut down by the idle rule of {}", k.id(), k.lastActivity(), k.instanceType());
-        shutdown(k, false);
-      }
-    }
-    for (InstancePool.Pooled p : pool.list()) {
-      Instant at = instanceIdleShutdownAt(p.id());
-      if (at != null && !now.isBefore(at)) {
-        LOG.info("instance {} ({}): no busy kernel since {}, stopped by its idle rule", p.id(), p.type().name(),
-            at.minus(idle.get(p.type().name()).instanceIdle()));
-        stopInstance(p.id(), "stopped by the idle rule of " + p.type().name());
-      }
-    }
+    idleRules.enforce(now);
+  }
+
+  /** When the kernel's type's idle rule shuts it down (only while it is idle), or null. */
+  public Instant kernelIdleShutdownAt(Kernel k) {
+    return idleRules.kernelShutdownAt(k);
+  }
+
+  @Override
+  public Instant instanceIdleShutdownAt(String instanceId) {
+    return idleRules.instanceStopAt(instanceId);
   }
 
   /** The panel's model of a kernel: Atelier's model and when the idle rule shuts it down. */

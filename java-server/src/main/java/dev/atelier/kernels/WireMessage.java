@@ -50,6 +50,18 @@ public record WireMessage(
     return -1;
   }
 
+  /**
+   * A message of the gateway's own, not parented (its start-up nudges, the statuses it publishes
+   * for a kernel that cannot: {@code restarting}, {@code dead}).
+   */
+  static WireMessage own(String channel, String msgType, String session, byte[] metadata, byte[] content) {
+    String header = "{\"msg_id\":\"" + java.util.UUID.randomUUID() + "\",\"msg_type\":\"" + msgType
+        + "\",\"username\":\"atelier\",\"session\":\"" + session + "\",\"date\":\""
+        + java.time.Instant.now() + "\",\"version\":\"5.3\"}";
+    return new WireMessage(channel, "", msgType, header.getBytes(StandardCharsets.UTF_8),
+        "{}".getBytes(StandardCharsets.US_ASCII), metadata, content, List.of());
+  }
+
   /** Size in bytes of the payload frames, for buffering limits. */
   public long size() {
     long n = header.length + parentHeader.length + metadata.length + content.length;

@@ -168,8 +168,10 @@ abstract class KernelRecoveryContract {
       assertThat(eval(ws, "gone")).as("a new kernel process").isEqualTo("error: NameError");
       try (KernelSocket fresh = socket()) {
         assertThat(eval(fresh, "'fresh'")).isEqualTo("'fresh'");
-        JsonNode m = awaitModel(k -> "idle".equals(k.path("execution_state").asText())
+        awaitModel(k -> "idle".equals(k.path("execution_state").asText())
             && k.path("connections").asInt() == 2, "idle with two connections");
+        JsonNode m = atelierModel();
+        assertThat(m.path("execution_state").asText()).isEqualTo("idle");
         assertThat(m.path("restart_count").asInt()).isEqualTo(1);
         assertThat(m.path("restart_limit").asInt()).isEqualTo(1);
         assertThat(m.path("reason").isNull()).isTrue();
@@ -191,10 +193,11 @@ abstract class KernelRecoveryContract {
       ws.send("shell", "execute_request", code(KILL));
       JsonNode dead = ws.next(status("dead"), 15_000);
       assertThat(dead.path("metadata").path("reason").asText()).contains("SIGKILL").contains("restarted once");
-      JsonNode m = awaitModel(k -> "dead".equals(k.path("execution_state").asText()), "dead");
+      awaitModel(k -> "dead".equals(k.path("execution_state").asText()), "dead");
+      JsonNode m = atelierModel();
       assertThat(m.path("reason").asText()).contains("signal 9 (SIGKILL)").contains("left dead");
       assertThat(m.path("last_death").path("restarted").asBoolean()).isFalse();
-      assertThat(atelierModel().path("reason").asText()).isEqualTo(m.path("reason").asText());
+      assertThat(dead.path("metadata").path("reason").asText()).isEqualTo(m.path("reason").asText());
       // A client that joins a dead kernel learns it is dead.
       try (KernelSocket late = socket()) {
         late.next(status("dead"), 10_000);
@@ -207,7 +210,8 @@ abstract class KernelRecoveryContract {
       try (KernelSocket fresh = socket()) {
         assertThat(eval(fresh, "3*3")).isEqualTo("9");
       }
-      JsonNode after = gatewayModel();
+      JsonNode after = atelierModel();
+      assertThat(after.path("execution_state").asText()).isEqualTo("idle");
       assertThat(after.path("reason").isNull()).isTrue();
       assertThat(after.path("restart_count").asInt()).isZero();
     }

@@ -208,20 +208,23 @@ class WireProtocolIT {
   }
 
   @Test
-  void aKernelKilledFromOutsideIsReportedDeadWithAReason() throws Exception {
+  void aKernelKilledFromOutsideIsReportedRestartingWithAReason() throws Exception {
     try (KernelSocket ws = socket("s8")) {
       String id = ws.send("shell", "execute_request", code("import os; os.getpid()"));
       long pid = ws.collectUntilIdle(id, 30_000).stream()
           .filter(type("execute_result")).findFirst().orElseThrow()
           .path("content").path("data").path("text/plain").asLong();
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-      JsonNode dead = ws.next(m -> type("status").test(m) && "dead".equals(m.path("content").path("execution_state").asText()), 3_000);
-      assertThat(dead.path("channel").asText()).isEqualTo("iopub");
+      JsonNode restarting = ws.next(m -> type("status").test(m)
+          && "restarting".equals(m.path("content").path("execution_state").asText()), 3_000);
+      assertThat(restarting.path("channel").asText()).isEqualTo("iopub");
+      assertThat(restarting.path("metadata").path("last_death").path("reason").asText()).contains("signal 9");
       var r = await(http.get("/atelier/api/kernels").putHeader("Authorization", "token " + TestServer.TOKEN).send());
       JsonObject k = r.bodyAsJsonObject().getJsonArray("kernels").stream().map(o -> (JsonObject) o)
           .filter(o -> kernelId.equals(o.getString("id"))).findFirst().orElseThrow();
-      assertThat(k.getString("execution_state")).isEqualTo("dead");
-      assertThat(k.getString("reason")).contains("signal 9");
+      assertThat(k.getString("execution_state")).isIn("restarting", "idle");
+      assertThat(k.getJsonObject("last_death").getString("reason")).contains("signal 9");
+      assertThat(k.getJsonObject("last_death").getInteger("signal")).isEqualTo(9);
     }
   }
 
