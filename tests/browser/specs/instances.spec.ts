@@ -99,6 +99,9 @@ test('moves a notebook to ml.m5.large from its toolbar, then shuts that instance
       message: 'instance types the server still runs'
     })
     .not.toContain('ml.m5.large');
-  expect((await lab.atelierKernels()).map(k => k.id)).not.toContain(kernels[0].id);
+  // Its kernel is left dead with the reason (Restart Kernel brings it back on a new instance).
+  const left = (await lab.atelierKernels()).filter(k => k.id === kernels[0].id);
+  expect(left.map(k => k.execution_state)).toEqual(['dead']);
+  expect((left[0] as { reason?: string }).reason).toMatch(/instance/);
   await snap(page, testInfo, '07-instance-gone');
 });
