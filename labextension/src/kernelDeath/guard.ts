@@ -1,12 +1,17 @@
 import { ISessionContext } from '@jupyterlab/apputils';
-import { Kernel, KernelMessage, Session } from '@jupyterlab/services';
+import {
+  Kernel,
+  KernelAPI,
+  KernelMessage,
+  Session
+} from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 
 import { IKernelRow, IRunningModel } from '../tokens';
 import { IKernelHealth, parseHealth } from './health';
 import { INotice, NoticeAction, NoticeState } from './noticeState';
-import { reviveKernelConnection } from './revive';
+import { refuseCellRuns, reviveKernelConnection } from './revive';
 
 /** How a notebook shows what happened to its kernel (JupyterLab's UI). */
 export interface INoticeView {
@@ -15,6 +20,8 @@ export interface INoticeView {
   dismiss(): void;
   /** A cell was run while the kernel is dead: say so, offer a restart. */
   remind(notice: INotice): void;
+  /** A restart the user asked for is under way. */
+  restarting(done: Promise<void>): void;
 }
 
 /** The health of a kernel as the Running panel's model has it. */
@@ -40,9 +47,14 @@ export function rowHealth(row: IKernelRow): IKernelHealth {
 /**
  * Watches one notebook's kernel and tells its user when it died: restarted
  * automatically (with the cause), or dead (with the reason and a restart).
- * A dead kernel's connection is replaced by a new one to the same kernel, so
- * that JupyterLab's Restart Kernel reaches the server and a cell run does
- * not throw "Kernel is dead".
+ *
+ * JupyterLab's kernel connection treats `dead` as final: it disposes itself,
+ * refuses `restart()` ("Kernel is dead"), throws on every cell run, and the
+ * session keeps it, so Kernel > Restart Kernel does nothing. Atelier can
+ * restart a dead kernel (on a new instance when its own was stopped), so the
+ * guard makes a cell run on the dead connection end quietly with the reason,
+ * and {@link restart} sends JupyterLab's restart request itself, then gives
+ * the session a new connection to the restarted kernel.
  */
 export class KernelDeathGuard implements IDisposable {
   constructor(options: KernelDeathGuard.IOptions) {
@@ -70,17 +82,33 @@ export class KernelDeathGuard implements IDisposable {
     this._state.dismissed();
   }
 
+  /** True when the notebook's kernel connection ended because it died. */
+  get isDead(): boolean {
+    const kernel = this._context.session?.kernel;
+    return !!kernel && kernel.isDisposed && kernel.status === 'dead';
+  }
+
   /**
-   * Restart the kernel (the notice's button): a dead kernel's connection is
-   * made again first, then JupyterLab restarts it as Kernel > Restart Kernel
-   * does.
+   * Restart the kernel, as Kernel > Restart Kernel does. A dead kernel's
+   * connection cannot, so the same request (`POST api/kernels/{id}/restart`)
+   * is sent from here, and the session then gets a new connection to the
+   * restarted kernel.
    */
   async restart(): Promise<void> {
     const session = this._context.session;
-    if (session) {
-      reviveKernelConnection(session);
+    const kernel = session?.kernel;
+    if (!session || !kernel || !kernel.isDisposed) {
+      await this._context.restartKernel();
+      return;
     }
-    await this._context.restartKernel();
+    const done = (async () => {
+      await KernelAPI.restartKernel(kernel.id, kernel.serverSettings);
+      reviveKernelConnection(session);
+    })();
+    this._view.dismiss();
+    this._state.dismissed();
+    this._view.restarting(done);
+    await done;
   }
 
   dispose(): void {
@@ -88,7 +116,7 @@ export class KernelDeathGuard implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    clearTimeout(this._reviveTimer);
+    clearTimeout(this._deadTimer);
     Signal.clearData(this);
     this._view.dismiss();
   }
@@ -105,15 +133,24 @@ export class KernelDeathGuard implements IDisposable {
     this._apply(this._state.status(id, status, this._context.isRestarting));
     if (status === 'dead') {
       // The connection disposes itself right after telling its status.
-      clearTimeout(this._reviveTimer);
-      this._reviveTimer = setTimeout(() => this._revive(), 0);
+      clearTimeout(this._deadTimer);
+      this._deadTimer = setTimeout(() => this._onDeadConnection(), 0);
     }
   }
 
-  private _revive(): void {
-    const session = this._context.session;
-    if (!this._isDisposed && session) {
-      reviveKernelConnection(session);
+  private _onDeadConnection(): void {
+    const kernel = this._context.session?.kernel;
+    if (!this._isDisposed && kernel && kernel.isDisposed) {
+      const id = kernel.id;
+      refuseCellRuns(kernel, () => {
+        // Even when the user closed the notification.
+        const notice = this._state.notice;
+        this._view.remind(
+          notice?.kind === 'dead' && notice.kernelId === id
+            ? notice
+            : { kind: 'dead', kernelId: id, health: this._state.healthOf(id) }
+        );
+      });
     }
   }
 
@@ -163,16 +200,6 @@ export class KernelDeathGuard implements IDisposable {
           )
         );
       }
-      return;
-    }
-    const notice = this._state.notice;
-    if (
-      direction === 'send' &&
-      msg.header.msg_type === 'execute_request' &&
-      notice?.kind === 'dead' &&
-      notice.kernelId === id
-    ) {
-      this._view.remind(notice);
     }
   }
 
@@ -208,7 +235,7 @@ export class KernelDeathGuard implements IDisposable {
   private _view: INoticeView;
   private _state = new NoticeState();
   private _isDisposed = false;
-  private _reviveTimer: ReturnType<typeof setTimeout> | undefined;
+  private _deadTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export namespace KernelDeathGuard {

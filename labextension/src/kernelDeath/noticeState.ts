@@ -44,6 +44,11 @@ export class NoticeState {
     return this._notice;
   }
 
+  /** What the server last said about a kernel, or null. */
+  healthOf(kernelId: string): IKernelHealth | null {
+    return this._health.get(kernelId) ?? null;
+  }
+
   /** JupyterLab's status of the notebook's kernel changed. */
   status(kernelId: string, status: string, userRestart: boolean): NoticeAction {
     this._kernelId = kernelId;

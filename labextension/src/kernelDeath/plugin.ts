@@ -2,12 +2,12 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ISessionContext, ISessionContextDialogs } from '@jupyterlab/apputils';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { IDisposable } from '@lumino/disposable';
 import { Widget } from '@lumino/widgets';
 
 import { IAtelierRunning, PluginIDs } from '../tokens';
-import { notifyError } from '../notify';
 import { KernelDeathGuard } from './guard';
 import { NotificationNoticeView } from './view';
 
@@ -22,34 +22,52 @@ export const kernelDeathPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Atelier: a notebook says why its kernel died, and restarts a dead one.',
   autoStart: true,
-  requires: [IAtelierRunning],
-  activate: (app: JupyterFrontEnd, running: IAtelierRunning): void => {
+  requires: [IAtelierRunning, ISessionContextDialogs],
+  activate: (
+    app: JupyterFrontEnd,
+    running: IAtelierRunning,
+    dialogs: ISessionContextDialogs
+  ): void => {
+    const guards = new WeakMap<ISessionContext, KernelDeathGuard>();
+
+    // Kernel > Restart Kernel, the toolbar's restart button and the
+    // restart-and-run commands all go through this one object. JupyterLab's
+    // version does nothing for a dead kernel (its connection is disposed):
+    // the guard restarts it instead, with no confirmation since a dead
+    // kernel has no state left to lose.
+    const restart = dialogs.restart.bind(dialogs);
+    dialogs.restart = async (sessionContext, options) => {
+      const guard = guards.get(sessionContext);
+      if (!guard || !guard.isDead) {
+        return restart(sessionContext, options);
+      }
+      await options?.onBeforeRestart?.();
+      await guard.restart();
+      return true;
+    };
+
     app.docRegistry.addWidgetExtension('Notebook', {
       createNew: (
         panel: Widget,
         context: DocumentRegistry.IContext<DocumentRegistry.IModel>
       ): IDisposable => {
         const sessionContext = context.sessionContext;
-        let guard: KernelDeathGuard | null = null;
         const view = new NotificationNoticeView({
           path: () => sessionContext.path || context.path,
           restart: async () => {
-            try {
-              await guard?.restart();
-            } catch (error) {
-              notifyError('Could not restart the kernel', error);
-            }
+            // Errors are told by the restart's own notification.
+            await guard.restart().catch(() => undefined);
           },
-          closed: () => guard?.dismissed()
+          closed: () => guard.dismissed()
         });
-        guard = new KernelDeathGuard({
+        const guard = new KernelDeathGuard({
           sessionContext,
           running: running.model,
           view
         });
-        const current = guard;
-        panel.disposed.connect(() => current.dispose());
-        return current;
+        guards.set(sessionContext, guard);
+        panel.disposed.connect(() => guard.dispose());
+        return guard;
       }
     });
   }

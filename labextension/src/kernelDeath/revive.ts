@@ -1,4 +1,4 @@
-import { Kernel, Session } from '@jupyterlab/services';
+import { Kernel, KernelMessage, Session } from '@jupyterlab/services';
 
 /** The part of JupyterLab's `SessionConnection` that swaps its kernel. */
 interface IUpdatable {
@@ -44,4 +44,64 @@ export function reviveKernelConnection(
   session.update({ ...model, kernel: null });
   session.update({ ...model, kernel: { id: kernel.id, name: kernel.name } });
   return session.kernel !== null && !session.kernel.isDisposed;
+}
+
+/** What a cell run gets from a dead connection: a request that ends at once. */
+function canceledFuture(
+  msg: KernelMessage.IExecuteRequestMsg
+): Kernel.IShellFuture<
+  KernelMessage.IExecuteRequestMsg,
+  KernelMessage.IExecuteReplyMsg
+> {
+  const done = Promise.reject(new Error('Canceled: the kernel is dead'));
+  // Whoever awaits `done` sees the rejection; nobody else must.
+  done.catch(() => undefined);
+  const future = {
+    msg,
+    done,
+    isDisposed: true,
+    onIOPub: () => undefined,
+    onReply: () => undefined,
+    onStdin: () => undefined,
+    registerMessageHook: () => undefined,
+    removeMessageHook: () => undefined,
+    sendInputReply: () => undefined,
+    dispose: () => undefined
+  };
+  return future as unknown as Kernel.IShellFuture<
+    KernelMessage.IExecuteRequestMsg,
+    KernelMessage.IExecuteReplyMsg
+  >;
+}
+
+/**
+ * Makes a cell run on a dead kernel's connection end quietly instead of
+ * throwing "Kernel is dead" in the page: the cell's prompt is cleared (its
+ * run reads as canceled, as JupyterLab does for a run cut short by a
+ * restart) and `onRun` is told, to say what to do.
+ */
+export function refuseCellRuns(
+  kernel: Kernel.IKernelConnection,
+  onRun: () => void
+): void {
+  const patched = kernel as Kernel.IKernelConnection & {
+    atelierRefusesRuns?: boolean;
+  };
+  if (patched.atelierRefusesRuns) {
+    return;
+  }
+  patched.atelierRefusesRuns = true;
+  patched.requestExecute = (
+    content: KernelMessage.IExecuteRequestMsg['content']
+  ) => {
+    onRun();
+    return canceledFuture(
+      KernelMessage.createMessage({
+        msgType: 'execute_request',
+        channel: 'shell',
+        session: kernel.clientId,
+        content
+      })
+    );
+  };
 }

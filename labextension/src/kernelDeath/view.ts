@@ -1,7 +1,8 @@
 import { Dialog, Notification } from '@jupyterlab/apputils';
 
 import { showNamedDialog } from '../notify';
-import { noticeDetails, noticeMessage, noticeTitle } from './format';
+import { messageOf } from '../messages';
+import { baseName, noticeDetails, noticeMessage, noticeTitle } from './format';
 import { INoticeView } from './guard';
 import { INotice } from './noticeState';
 
@@ -51,6 +52,25 @@ export class NotificationNoticeView implements INoticeView {
 
   remind(notice: INotice): void {
     void this._details(notice);
+  }
+
+  restarting(done: Promise<void>): void {
+    const name = baseName(this._path());
+    Notification.promise(
+      done.then(() => null),
+      {
+        pending: { message: `Restarting the kernel of ${name}…`, options: {} },
+        success: {
+          message: () => `The kernel of ${name} restarted.`,
+          options: { autoClose: 5000 }
+        },
+        error: {
+          message: (error: unknown) =>
+            `Could not restart the kernel of ${name}: ${messageOf(error)}`,
+          options: { autoClose: false }
+        }
+      }
+    );
   }
 
   private _message(notice: INotice): string {

@@ -209,9 +209,12 @@ final class KernelRecovery {
     kernel.executionState("restarting");
     c.pauseHeartbeat();
     c.relay(KernelConnection.Relay.HOLD);
-    c.publishStatus("restarting", statusMetadata(kernel));
     kernels.pool().dormant(kernel.id(), false);
     if (automatic) {
+      // Only the restarter says so, as jupyter_server's does: JupyterLab reads iopub 'restarting'
+      // as "the kernel died" (its Kernel Restarting dialog) and learns of a restart it asked for
+      // from the restart request's answer.
+      c.publishStatus("restarting", statusMetadata(kernel));
       kernels.announce(kernel, "restarting");
     }
     kernels.changed();
