@@ -27,10 +27,12 @@ public final class MethodNotAllowed implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String path = ctx.request().path();
+    // The path the routes were matched against ("a/b/.." is "a"), so a request whose normalized path
+    // no route serves is a 404 even when its raw form looks like a served path.
+    String path = ctx.normalizedPath();
     Set<String> allowed = allowed(path);
     String asked = ctx.request().method().name();
-    if (allowed.isEmpty()) {
+    if (allowed.isEmpty() || allowed.contains(asked)) {
       ctx.fail(ApiException.notFound("no such resource: " + asked + " " + path));
       return;
     }

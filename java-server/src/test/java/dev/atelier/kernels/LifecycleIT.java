@@ -78,10 +78,13 @@ class LifecycleIT {
     Path dir = Files.createTempDirectory("atelier-orphans");
     Path ready = dir.resolve("ready.json");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process server = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0", "--token", TestServer.TOKEN,
+    ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "0", "--token", TestServer.TOKEN,
         "--python", TestServer.python(), "--root-dir", dir.toString(), "--data-dir", dir.resolve("data").toString(),
         "--ready-file", ready.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+    // The kernels are the server's own processes here: local instances, whatever the default image.
+    builder.environment().put("ATELIER_DEFAULT_IMAGE", "local");
+    Process server = builder.start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Files.exists(ready)) {
