@@ -18,13 +18,15 @@ import java.util.function.Predicate;
 /** A kernel WebSocket client speaking the legacy protocol, as jupyter_server does. */
 public final class KernelSocket implements AutoCloseable {
   private final java.net.http.WebSocket ws;
-  private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<JsonNode> inbox;
   private final String session;
-  private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> errors;
 
-  private KernelSocket(java.net.http.WebSocket ws, String session) {
+  private KernelSocket(java.net.http.WebSocket ws, String session, Listener listener) {
     this.ws = ws;
     this.session = session;
+    this.inbox = listener.inbox;
+    this.errors = listener.errors;
   }
 
   /** Opens the channels socket with the JDK client (it aggregates fragmented messages itself). */
@@ -35,13 +37,14 @@ public final class KernelSocket implements AutoCloseable {
         .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/api/kernels/" + kernelId
             + "/channels?session_id=" + sessionId), listener)
         .get(30, TimeUnit.SECONDS);
-    KernelSocket socket = new KernelSocket(ws, sessionId);
-    listener.owner = socket;
-    return socket;
+    return new KernelSocket(ws, sessionId, listener);
   }
 
   private static final class Listener implements java.net.http.WebSocket.Listener {
-    private volatile KernelSocket owner;
+    // The listener keeps what arrives itself: a server may send a message (a dead kernel's status)
+    // while the handshake's future is still completing, before open() has built the socket.
+    private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final StringBuilder text = new StringBuilder();
     private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
 
@@ -51,7 +54,7 @@ public final class KernelSocket implements AutoCloseable {
       if (last) {
         String whole = text.toString();
         text.setLength(0);
-        owner().inbox.add(parse(whole.getBytes(StandardCharsets.UTF_8), List.of()));
+        inbox.add(parse(whole.getBytes(StandardCharsets.UTF_8), List.of()));
       }
       ws.request(1);
       return null;
@@ -65,7 +68,7 @@ public final class KernelSocket implements AutoCloseable {
       if (last) {
         byte[] whole = binary.toByteArray();
         binary.reset();
-        owner().onBinary(Buffer.buffer(whole));
+        inbox.add(decodeBinary(Buffer.buffer(whole)));
       }
       ws.request(1);
       return null;
@@ -73,21 +76,13 @@ public final class KernelSocket implements AutoCloseable {
 
     @Override
     public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {
-      owner().errors.add("closed: " + code + " " + reason);
+      errors.add("closed: " + code + " " + reason);
       return null;
     }
 
     @Override
     public void onError(java.net.http.WebSocket ws, Throwable error) {
-      owner().errors.add(error.toString());
-    }
-
-    private KernelSocket owner() {
-      // Messages can arrive before open() has attached the owner.
-      while (owner == null) {
-        Thread.onSpinWait();
-      }
-      return owner;
+      errors.add(error.toString());
     }
   }
 
@@ -104,7 +99,7 @@ public final class KernelSocket implements AutoCloseable {
     }
   }
 
-  private void onBinary(Buffer b) {
+  private static JsonNode decodeBinary(Buffer b) {
     ByteBuffer in = ByteBuffer.wrap(b.getBytes());
     int n = in.getInt();
     int[] off = new int[n + 1];
@@ -117,7 +112,7 @@ public final class KernelSocket implements AutoCloseable {
     for (int i = 1; i < n; i++) {
       bufs.add(java.util.Arrays.copyOfRange(all, off[i], off[i + 1]));
     }
-    inbox.add(parse(java.util.Arrays.copyOfRange(all, off[0], off[1]), bufs));
+    return parse(java.util.Arrays.copyOfRange(all, off[0], off[1]), bufs);
   }
 
   /** Sends a request; returns its msg_id. */
