@@ -8,9 +8,13 @@ import dev.atelier.http.Routes;
 import dev.atelier.http.TokenAuth;
 import dev.atelier.kernels.ChannelsHandler;
 import dev.atelier.kernels.GatewayRoutes;
+import dev.atelier.kernels.IdleEnforcement;
 import dev.atelier.kernels.KernelPanelRoutes;
 import dev.atelier.kernels.KernelService;
 import dev.atelier.kernels.Version;
+import dev.atelier.instances.ImageCatalog;
+import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.instances.InstancePool;
 import dev.atelier.instances.InstanceRoutes;
 import dev.atelier.instances.UsageMeter;
 import io.vertx.core.Future;
@@ -20,6 +24,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The HTTP side of the server: one router, the token check in front of every route, the one
@@ -28,6 +33,11 @@ import java.util.Map;
 public final class AtelierServer extends VerticleBase {
   private final AtelierConfig config;
   private final KernelService kernels;
+  private final IdleEnforcement idleRules;
+  private final InstancePool pool;
+  private final InstanceCatalog types;
+  private final ImageCatalog images;
+  private final Consumer<String> apiUrl;
   private HttpServer server;
   private HttpServer frontDoor;
   /** How often the idle rules are applied. */
@@ -37,12 +47,19 @@ public final class AtelierServer extends VerticleBase {
   private final dev.atelier.instances.IdlePolicies idle;
   private dev.atelier.storage.ObjectStore objects;
 
-  public AtelierServer(AtelierConfig config, KernelService kernels, UsageMeter meter,
-      dev.atelier.instances.IdlePolicies idle) {
+  /** @param apiUrl hears where kernels reach Atelier's API once the server listens */
+  public AtelierServer(AtelierConfig config, KernelService kernels, IdleEnforcement idleRules, InstancePool pool,
+      InstanceCatalog types, ImageCatalog images, UsageMeter meter, dev.atelier.instances.IdlePolicies idle,
+      Consumer<String> apiUrl) {
     this.config = config;
     this.kernels = kernels;
+    this.idleRules = idleRules;
+    this.pool = pool;
+    this.types = types;
+    this.images = images;
     this.meter = meter;
     this.idle = idle;
+    this.apiUrl = apiUrl;
   }
 
   private dev.atelier.jobs.JobService jobs;
@@ -65,12 +82,12 @@ public final class AtelierServer extends VerticleBase {
       Map<String, Object> body = new java.util.LinkedHashMap<>();
       body.put("status", "ok");
       body.put("version", Version.VALUE);
-      body.put("docker", kernels.images().dockerStatus());
-      body.put("default_image", kernels.images().defaultImage());
-      body.put("default_image_reason", kernels.images().defaultImageReason());
+      body.put("docker", images.dockerStatus());
+      body.put("default_image", images.defaultImage());
+      body.put("default_image_reason", images.defaultImageReason());
       body.put("process_limits",
-          dev.atelier.instances.InstanceRoutes.processLimitsModel(kernels.pool().processLimits()));
-      body.put("default_instance_type", kernels.instanceTypes().defaultType().name());
+          dev.atelier.instances.InstanceRoutes.processLimitsModel(pool.processLimits()));
+      body.put("default_instance_type", types.defaultType().name());
       if (objects != null) {
         Map<String, Object> store = new java.util.LinkedHashMap<>();
         String storeProblem = objects.problem();
@@ -107,9 +124,8 @@ public final class AtelierServer extends VerticleBase {
     new GatewayRoutes(vertx, kernels).mount(router);
     ChannelsHandler channels = new ChannelsHandler(kernels, config.clientBufferBytes());
     router.get("/api/kernels/:id/channels").handler(channels);
-    KernelPanelRoutes panel = new KernelPanelRoutes(vertx, kernels);
-    InstanceRoutes instances = new InstanceRoutes(vertx, kernels.pool(), kernels.instanceTypes(), kernels.images(),
-        meter, kernels, idle);
+    KernelPanelRoutes panel = new KernelPanelRoutes(vertx, kernels, idleRules);
+    InstanceRoutes instances = new InstanceRoutes(vertx, pool, types, images, meter, idleRules, idle);
     dev.atelier.storage.ObjectRoutes objectRoutes = objects == null ? null
         : new dev.atelier.storage.ObjectRoutes(vertx, objects, config.maxUploadBytes());
     dev.atelier.jobs.JobRoutes jobRoutes = jobs == null ? null : new dev.atelier.jobs.JobRoutes(vertx, jobs);
@@ -137,11 +153,11 @@ public final class AtelierServer extends VerticleBase {
     router.route().failureHandler(new FailureHandler());
 
     vertx.setPeriodic(IDLE_CHECK_MILLIS, id -> vertx.executeBlocking(() -> {
-      kernels.enforceIdle(Instant.now());
+      idleRules.enforce(Instant.now());
       return null;
     }, false));
     if (config.cullingEnabled()) {
-      vertx.setPeriodic(config.cullInterval().toMillis(), id -> kernels.cullIdle(Instant.now()));
+      vertx.setPeriodic(config.cullInterval().toMillis(), id -> idleRules.cull(Instant.now()));
     }
 
     HttpServerOptions options = new HttpServerOptions()
@@ -161,7 +177,7 @@ public final class AtelierServer extends VerticleBase {
         .onSuccess(s -> {
           server = s;
           String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
-          kernels.apiUrl("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.actualPort() + "/atelier/api/");
+          apiUrl.accept("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.actualPort() + "/atelier/api/");
         });
     if (!config.frontDoorEnabled()) {
       return gateway;

@@ -3,7 +3,11 @@ package dev.atelier;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.config.ConfigException;
 import dev.atelier.config.ConfigLoader;
+import dev.atelier.kernels.IdleEnforcement;
+import dev.atelier.kernels.InstanceAdoption;
+import dev.atelier.kernels.KernelPlacement;
 import dev.atelier.kernels.KernelService;
+import dev.atelier.kernels.LocalEnvironment;
 import dev.atelier.instances.IdlePolicies;
 import dev.atelier.instances.ImageCatalog;
 import dev.atelier.instances.InstanceCatalog;
@@ -32,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.zeromq.ZContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -162,7 +167,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /** A started server and what it needs to stop cleanly. */
-  public record Running(Vertx vertx, ZContext zmq, KernelService kernels, int port, int frontDoorPort,
+  public record Running(Vertx vertx, ZContext zmq, KernelService kernels, IdleEnforcement idleRules, int port, int frontDoorPort,
       DockerRuntime docker, Database db, ObjectStore objects, JobService jobs, DockerEngine engine)
       implements AutoCloseable {
     @Override
@@ -217,11 +222,15 @@ public final class Main implements Callable<Integer> {
       runtimes.put("docker", docker);
     }
     InstancePool pool = new InstancePool(runtimes, meter, config.instanceStopGrace());
-    KernelService kernels = new KernelService(config, zmq, process, pool, types);
+    LocalEnvironment local = new LocalEnvironment(process, config.rootDir());
+    ImageCatalog images = new ImageCatalog(docker, local::kernelspecNames, config.defaultImage());
+    // Known once the server listens; kernels started before then get no API address.
+    AtomicReference<String> apiUrl = new AtomicReference<>();
+    KernelService kernels = new KernelService(config, zmq, local, pool, types,
+        new KernelPlacement(config.rootDir(), types, images), apiUrl::get);
     try {
       kernels.startup().get(90, TimeUnit.SECONDS);
-      kernels.images(new ImageCatalog(docker, kernels::localKernelspecNames, config.defaultImage()));
-      java.util.Set<String> adopted = kernels.adoptInstances(docker);
+      java.util.Set<String> adopted = new InstanceAdoption(kernels, pool, types, config.rootDir()).adopt(docker);
       int closed = meter.closeLeftOpen(adopted, "the server that ran it stopped");
       if (closed > 0) {
         LOG.info("{} instance(s) an earlier server did not stop are billed up to when they were last seen", closed);
@@ -244,17 +253,18 @@ public final class Main implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx();
     IdlePolicies idle = new IdlePolicies(db, types, Clock.systemUTC());
-    kernels.idlePolicies(idle);
+    IdleEnforcement idleRules = new IdleEnforcement(kernels, config, pool, idle);
     BatchRuntime containers = engine == null ? null : new JobContainers(engine);
     java.util.function.Supplier<String> dockerProblem = () -> docker == null
-        ? "no Docker engine is configured (dockerHost is empty)" : kernels.images().dockerProblem();
+        ? "no Docker engine is configured (dockerHost is empty)" : images.dockerProblem();
     JobService jobs = new JobService(new JobStore(db), objects, containers, types, config.dataDir(),
         config.rootDir(), owner(config), DockerRuntime.hostUser(), config.s3Region(),
         System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem);
     jobs.adopt();
-    AtelierServer server = new AtelierServer(config, kernels, meter, idle).objectStore(objects).jobs(jobs);
+    AtelierServer server = new AtelierServer(config, kernels, idleRules, pool, types, images, meter, idle,
+        apiUrl::set).objectStore(objects).jobs(jobs);
     vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Running(vertx, zmq, kernels, server.actualPort(), server.frontDoorPort(), docker, db, objects, jobs,
+    return new Running(vertx, zmq, kernels, idleRules, server.actualPort(), server.frontDoorPort(), docker, db, objects, jobs,
         engine);
   }
 

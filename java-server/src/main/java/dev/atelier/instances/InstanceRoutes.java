@@ -21,18 +21,6 @@ import java.util.concurrent.Callable;
  * (stop one), usage per type for a period, and the OpenAPI document describing all of it.
  */
 public final class InstanceRoutes {
-  /** What the routes need from the kernel side: stopping an instance stops its kernels first. */
-  public interface Kernels {
-    /** Kernel id -> {path, execution_state} for the panel. */
-    ObjectNode kernelSummary(String kernelId);
-
-    /** Shuts down the instance's kernels, then the instance; null when there is no such instance. */
-    java.util.concurrent.CompletableFuture<Void> stopInstance(String instanceId);
-
-    /** When the instance's idle rule stops it, or null. */
-    Instant instanceIdleShutdownAt(String instanceId);
-  }
-
   private static final Duration MAX_PERIOD = Duration.ofDays(3660);
 
   private final Vertx vertx;
@@ -40,11 +28,11 @@ public final class InstanceRoutes {
   private final InstanceCatalog types;
   private final ImageCatalog images;
   private final UsageMeter meter;
-  private final Kernels kernels;
+  private final InstanceKernels kernels;
   private final IdlePolicies idle;
 
   public InstanceRoutes(Vertx vertx, InstancePool pool, InstanceCatalog types, ImageCatalog images, UsageMeter meter,
-      Kernels kernels, IdlePolicies idle) {
+      InstanceKernels kernels, IdlePolicies idle) {
     this.idle = idle;
     this.vertx = vertx;
     this.pool = pool;
@@ -131,12 +119,23 @@ public final class InstanceRoutes {
       m.set("limits", limitsModel(p));
       ArrayNode ks = m.putArray("kernels");
       for (String id : p.kernels()) {
-        ks.add(kernels.kernelSummary(id));
+        ks.add(kernelSummary(id));
       }
     }
     body.set("docker", docker);
     body.set("process_limits", processLimitsModel(pool.processLimits()));
     return body;
+  }
+
+  /** {@code {id, path, name, execution_state}}: a kernel not known yet is {@code starting}. */
+  private ObjectNode kernelSummary(String kernelId) {
+    InstanceKernels.Summary k = kernels.summary(kernelId);
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("id", kernelId);
+    n.put("path", k == null ? null : k.path());
+    n.put("name", k == null ? null : k.name());
+    n.put("execution_state", k == null ? "starting" : k.executionState());
+    return n;
   }
 
   /** {@code {enforced, vcpus, memory_bytes, where, problem}}: an instance runs within its type's limits, or why not. */

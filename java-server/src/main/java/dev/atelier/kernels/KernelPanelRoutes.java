@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,13 +22,16 @@ public final class KernelPanelRoutes {
 
   private final Vertx vertx;
   private final KernelService kernels;
+  private final IdleEnforcement idle;
   private final Set<ServerWebSocket> subscribers = ConcurrentHashMap.newKeySet();
   private Context context;
   private boolean flushScheduled;
 
-  public KernelPanelRoutes(Vertx vertx, KernelService kernels) {
+  /** @param idle tells when each kernel's idle rule shuts it down */
+  public KernelPanelRoutes(Vertx vertx, KernelService kernels, IdleEnforcement idle) {
     this.vertx = vertx;
     this.kernels = kernels;
+    this.idle = idle;
   }
 
   /** Mounts under {@code /atelier/api/}. */
@@ -41,7 +45,7 @@ public final class KernelPanelRoutes {
       context = vertx.getOrCreateContext();
       kernels.onChange(() -> context.runOnContext(v -> scheduleFlush()));
       // A death is its own event too, so a notebook can say it once (the list only shows the latest state).
-      kernels.onKernelEvent(this::publish);
+      kernels.onKernelEvent((k, action) -> publish(deathEvent(k, action)));
     }
     router.get(baseUrl + "atelier/api/kernels").handler(this::listKernels);
     router.get(baseUrl + "atelier/api/events").handler(this::events);
@@ -50,8 +54,25 @@ public final class KernelPanelRoutes {
   private ObjectNode snapshot() {
     ObjectNode body = Json.mapper().createObjectNode();
     ArrayNode list = body.putArray("kernels");
-    kernels.list().forEach(k -> list.add(kernels.panelModel(k)));
+    kernels.list().forEach(k -> list.add(panelModel(k)));
     return body;
+  }
+
+  /** The panel's model of a kernel: Atelier's model and when the idle rule shuts it down. */
+  private ObjectNode panelModel(Kernel k) {
+    ObjectNode m = k.atelierModel();
+    Instant at = idle.kernelShutdownAt(k);
+    m.put("idle_shutdown_at", at == null ? null : at.toString());
+    return m;
+  }
+
+  /** {@code {"type": "kernel_death", "action": "restarting"|"dead", "kernel": {panel model}}}. */
+  private ObjectNode deathEvent(Kernel k, String action) {
+    ObjectNode msg = Json.mapper().createObjectNode();
+    msg.put("type", "kernel_death");
+    msg.put("action", action);
+    msg.set("kernel", panelModel(k));
+    return msg;
   }
 
   private void listKernels(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
+import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
 import dev.atelier.runtime.AgentClient;
 import java.time.Duration;
@@ -39,11 +40,15 @@ final class KernelRecovery {
   }
 
   private final KernelService kernels;
+  private final InstancePool pool;
+  private final InstanceCatalog types;
   private final int restartLimit;
   private final Map<String, Watch> watches = new ConcurrentHashMap<>();
 
-  KernelRecovery(KernelService kernels, int restartLimit) {
+  KernelRecovery(KernelService kernels, InstancePool pool, InstanceCatalog types, int restartLimit) {
     this.kernels = kernels;
+    this.pool = pool;
+    this.types = types;
     this.restartLimit = restartLimit;
   }
 
@@ -80,7 +85,7 @@ final class KernelRecovery {
     boolean oom = event.path("oom_killed").asBoolean();
     String why;
     if (oom) {
-      InstancePool.Pooled p = kernels.pool().get(kernel.instanceId());
+      InstancePool.Pooled p = pool.get(kernel.instanceId());
       why = "the kernel ran out of memory" + (p == null ? "" : " (instance type " + p.type().name() + " allows "
           + (p.type().memoryBytes() >> 20) + " MiB)") + " and was killed";
     } else if (signal != null) {
@@ -180,7 +185,7 @@ final class KernelRecovery {
       c.relay(KernelConnection.Relay.DROP);
       c.publishStatus("dead", statusMetadata(kernel));
     }
-    kernels.pool().dormant(kernel.id(), true);
+    pool.dormant(kernel.id(), true);
     kernels.announce(kernel, "dead");
     kernels.changed();
   }
@@ -209,7 +214,7 @@ final class KernelRecovery {
     kernel.executionState("restarting");
     c.pauseHeartbeat();
     c.relay(KernelConnection.Relay.HOLD);
-    kernels.pool().dormant(kernel.id(), false);
+    pool.dormant(kernel.id(), false);
     if (automatic) {
       // Only the restarter says so, as jupyter_server's does: JupyterLab reads iopub 'restarting'
       // as "the kernel died" (its Kernel Restarting dialog) and learns of a restart it asked for
@@ -219,7 +224,7 @@ final class KernelRecovery {
     }
     kernels.changed();
     Duration timeout = Duration.ofSeconds(Math.max(kernels.launchTimeout().toSeconds(), 30));
-    InstancePool.Pooled on = kernels.pool().ofKernel(kernel.id());
+    InstancePool.Pooled on = pool.ofKernel(kernel.id());
     CompletableFuture<?> started = on != null && "running".equals(on.state())
         ? kernels.agentOf(kernel).thenCompose(a -> a.request("restart", Map.of("kernel_id", kernel.id()), timeout))
         : elsewhere(kernel, timeout);
@@ -259,9 +264,9 @@ final class KernelRecovery {
     if (launch == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("its start request is not known"));
     }
-    var type = kernels.instanceTypes().require(kernel.instanceType());
-    kernels.pool().release(kernel.id());
-    return kernels.pool().acquire(type, kernel.image(), kernel.id(), kernels.rootDir())
+    var type = types.require(kernel.instanceType());
+    pool.release(kernel.id());
+    return pool.acquire(type, kernel.image(), kernel.id(), kernels.rootDir())
         .thenCompose(pooled -> pooled.instance().thenCompose(inst -> {
           AgentClient agent = inst.agent();
           kernels.watch(agent);

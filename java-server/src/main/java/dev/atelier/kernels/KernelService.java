@@ -1,22 +1,12 @@
 package dev.atelier.kernels;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.http.ApiException;
-import dev.atelier.http.Json;
-import dev.atelier.instances.IdlePolicies;
-import dev.atelier.instances.ImageCatalog;
 import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
-import dev.atelier.instances.InstanceRoutes;
-import dev.atelier.instances.InstanceType;
-import dev.atelier.instances.NotebookMetadata;
 import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.AgentException;
-import dev.atelier.runtime.DockerRuntime;
 import dev.atelier.runtime.InstanceRuntime;
-import dev.atelier.runtime.InstanceSpec;
 import dev.atelier.runtime.ZmqLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +28,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
@@ -47,42 +38,41 @@ import org.zeromq.ZContext;
  * Starts, watches and stops kernels through an instance's agent, and keeps their models: the
  * Kernel Gateway API and Atelier's panels both read from here.
  */
-public final class KernelService implements AutoCloseable, InstanceRoutes.Kernels {
+public final class KernelService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KernelService.class);
   private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(15);
 
   private final AtelierConfig config;
   private final ZContext zmq;
-  private final InstanceRuntime runtime;
+  private final LocalEnvironment local;
   private final InstancePool pool;
-  private final InstanceCatalog types;
-  private ImageCatalog images;
-  private final Kernelspecs kernelspecs;
+  private final KernelPlacement placement;
+  private final Supplier<String> apiUrl;
   private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();
   private final Map<String, ZmqLoop> loops = new ConcurrentHashMap<>();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
   private final Set<AgentClient> watchedAgents = ConcurrentHashMap.newKeySet();
-  private final List<java.util.function.Consumer<ObjectNode>> eventListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<Kernel, String>> eventListeners = new CopyOnWriteArrayList<>();
   private final KernelRecovery recovery;
-  private final KernelIdleRules idleRules;
-  private volatile CompletableFuture<InstanceRuntime.Instance> instance;
 
   /**
-   * @param runtime runs the local agent that tells the kernelspecs of the project's environment
+   * @param local the project's environment: its kernelspecs, and its runtime, closed with this
    * @param pool the instances kernels run on
-   * @param types the instance type catalog
+   * @param types the instance type catalog (a dead kernel restarts on a new instance of its type)
+   * @param placement where a start request's kernel runs
+   * @param apiUrl where kernels reach Atelier's API, such as {@code http://127.0.0.1:8890/atelier/api/};
+   *     known once the server listens (null before: kernels then get no API address)
    */
-  public KernelService(AtelierConfig config, ZContext zmq, InstanceRuntime runtime, InstancePool pool,
-      InstanceCatalog types) {
+  public KernelService(AtelierConfig config, ZContext zmq, LocalEnvironment local, InstancePool pool,
+      InstanceCatalog types, KernelPlacement placement, Supplier<String> apiUrl) {
     this.config = config;
     this.zmq = zmq;
-    this.runtime = runtime;
+    this.local = local;
     this.pool = pool;
-    this.types = types;
-    this.kernelspecs = new Kernelspecs(this::agent);
-    this.recovery = new KernelRecovery(this, config.kernelRestartLimit());
-    this.idleRules = new KernelIdleRules(this, config, pool);
+    this.placement = placement;
+    this.apiUrl = apiUrl;
+    this.recovery = new KernelRecovery(this, pool, types, config.kernelRestartLimit());
     pool.onLost((p, why) -> p.kernels().forEach(id -> {
       Kernel k = kernels.get(id);
       if (k != null) {
@@ -92,97 +82,9 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     }));
   }
 
-  /** The image catalog, once the kernelspecs it needs for {@code local} are known. */
-  public void images(ImageCatalog images) {
-    this.images = images;
-  }
-
-  public InstancePool pool() {
-    return pool;
-  }
-
-  public InstanceCatalog instanceTypes() {
-    return types;
-  }
-
-  public ImageCatalog images() {
-    return images;
-  }
-
   /** Starts the local agent and learns its kernelspecs; fails if it cannot. */
   public CompletableFuture<Void> startup() {
-    instance = runtime.start(InstanceSpec.local(config.rootDir()));
-    return instance.thenCompose(i -> kernelspecs.all().thenApply(specs -> null));
-  }
-
-  /** Names of the project environment's kernelspecs (known after {@link #startup}). */
-  public List<String> localKernelspecNames() {
-    try {
-      List<String> names = new ArrayList<>();
-      kernelspecs.all().get(15, TimeUnit.SECONDS).path("kernelspecs").fieldNames().forEachRemaining(names::add);
-      return names;
-    } catch (Exception e) {
-      return List.of();
-    }
-  }
-
-  /** The instance type and image a kernel runs on: explicit, else the notebook's metadata, else the defaults. */
-  record Target(InstanceType type, ImageCatalog.Image image) {}
-
-  private Target target(Map<String, String> env) {
-    NotebookMetadata.Placement saved = NotebookMetadata.read(notebookFile(sessionNotebook(env)));
-    String typeName = firstNonBlank(env.get("KERNEL_INSTANCE_TYPE"), saved.instanceType(), types.defaultType().name());
-    String imageName = firstNonBlank(env.get("KERNEL_IMAGE"), saved.image(), images.defaultImage());
-    return new Target(types.require(typeName), images.require(imageName));
-  }
-
-  private static String firstNonBlank(String... values) {
-    for (String v : values) {
-      if (v != null && !v.isBlank()) {
-        return v.trim();
-      }
-    }
-    return null;
-  }
-
-  /**
-   * The notebook a kernel start is for. JPY_SESSION_NAME joins the session's folder and its name:
-   * the notebook for JupyterLab, which names the session after the file (and starts it under a
-   * provisional path it renames afterwards), but the folder alone when a client sends an empty
-   * name, or a file that is not there for a label. Then the session's path (ATELIER_NOTEBOOK_PATH,
-   * relative to the root, from Atelier's session manager) names the notebook.
-   */
-  static String sessionNotebook(Map<String, String> env, Path root) {
-    String named = env.get("JPY_SESSION_NAME");
-    if (isFile(notebookFile(named, root))) {
-      return named;
-    }
-    String path = env.get("ATELIER_NOTEBOOK_PATH");
-    if (path != null && !path.isBlank() && isFile(notebookFile(path.replaceFirst("^/+", ""), root))) {
-      return path.replaceFirst("^/+", "");
-    }
-    return named;
-  }
-
-  private static boolean isFile(Path p) {
-    return p != null && java.nio.file.Files.isRegularFile(p);
-  }
-
-  private String sessionNotebook(Map<String, String> env) {
-    return sessionNotebook(env, config.rootDir());
-  }
-
-  private Path notebookFile(String sessionName) {
-    return notebookFile(sessionName, config.rootDir());
-  }
-
-  private static Path notebookFile(String sessionName, Path root) {
-    if (sessionName == null || sessionName.isBlank()) {
-      return null;
-    }
-    Path p = Path.of(sessionName);
-    Path abs = (p.isAbsolute() ? p : root.resolve(p)).normalize();
-    return abs.startsWith(root) ? abs : null;
+    return local.startup();
   }
 
   CompletableFuture<AgentClient> agentOf(Kernel kernel) {
@@ -194,15 +96,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
   }
 
   public Kernelspecs kernelspecs() {
-    return kernelspecs;
-  }
-
-  private CompletableFuture<AgentClient> agent() {
-    CompletableFuture<InstanceRuntime.Instance> i = instance;
-    if (i == null) {
-      return CompletableFuture.failedFuture(new AgentException("the server has not started its instance yet"));
-    }
-    return i.thenApply(InstanceRuntime.Instance::agent);
+    return local.kernelspecs();
   }
 
   /** Runs when any kernel's model changes (state, activity, connections, added, removed). */
@@ -214,20 +108,13 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     changeListeners.forEach(Runnable::run);
   }
 
-  /**
-   * Runs on every kernel death: {@code {"type": "kernel_death", "action": "restarting"|"dead",
-   * "kernel": {panel model}}}, for the event stream.
-   */
-  public void onKernelEvent(java.util.function.Consumer<ObjectNode> listener) {
+  /** Runs on every kernel death with the kernel and what became of it: {@code restarting} or {@code dead}. */
+  public void onKernelEvent(BiConsumer<Kernel, String> listener) {
     eventListeners.add(listener);
   }
 
   void announce(Kernel k, String action) {
-    ObjectNode msg = Json.mapper().createObjectNode();
-    msg.put("type", "kernel_death");
-    msg.put("action", action);
-    msg.set("kernel", panelModel(k));
-    eventListeners.forEach(l -> l.accept(msg));
+    eventListeners.forEach(l -> l.accept(k, action));
   }
 
   /** The kernel, or null. */
@@ -265,13 +152,6 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     return k;
   }
 
-  private volatile String apiUrl;
-
-  /** Where kernels reach Atelier's API (set once the server listens), such as {@code http://127.0.0.1:8890/atelier/api/}. */
-  public void apiUrl(String url) {
-    this.apiUrl = url;
-  }
-
   /**
    * Starts a kernel of the given spec; completes once it answers {@code kernel_info_request}.
    *
@@ -279,12 +159,12 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
    */
   public CompletableFuture<Kernel> start(String specName, Map<String, String> env) {
     // Placement reads the notebook file and may ask the Docker engine: off the caller's event loop.
-    return CompletableFuture.supplyAsync(() -> target(env), Thread.ofVirtual().name("kernel-placement")::start)
+    return CompletableFuture.supplyAsync(() -> placement.target(env), Thread.ofVirtual().name("kernel-placement")::start)
         .thenCompose(target -> start(specName, env, target));
   }
 
-  private CompletableFuture<Kernel> start(String specName, Map<String, String> env, Target target) {
-    return kernelspecs.require(specName).thenCompose(spec -> {
+  private CompletableFuture<Kernel> start(String specName, Map<String, String> env, KernelPlacement.Target target) {
+    return kernelspecs().require(specName).thenCompose(spec -> {
       if (!target.image().kernelspecs().contains(spec.name())) {
         throw new CompletionException(ApiException.badRequest("image " + target.image().name() + " has no kernelspec '"
             + spec.name() + "'; it offers: " + String.join(", ", target.image().kernelspecs())));
@@ -311,7 +191,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     Map<String, String> kernelEnv = new LinkedHashMap<>(env);
     kernelEnv.put("KERNEL_ID", id);
     // How notebook code (the atelier package) reaches this server; set here, never taken from the client.
-    String api = apiUrl;
+    String api = apiUrl.get();
     if (api != null) {
       kernelEnv.put("ATELIER_API_URL", api);
       kernelEnv.put("ATELIER_TOKEN", config.token());
@@ -319,7 +199,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     kernelEnv.put("ATELIER_ROOT_DIR", config.rootDir().toString());
     kernelEnv.put("ATELIER_DEFAULT_INSTANCE_TYPE", pooled.type().name());
     Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
-        notebookPath(sessionNotebook(env)), Instant.now());
+        placement.notebookPath(placement.notebook(env)), Instant.now());
     if (kernel.path() != null) {
       // The notebook as decided here: the agent keeps it for a later server's adoption.
       kernelEnv.put("ATELIER_NOTEBOOK_PATH", kernel.path());
@@ -481,20 +361,6 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     return config.rootDir();
   }
 
-  private String notebookPath(String sessionName) {
-    if (sessionName == null || sessionName.isBlank()) {
-      return null;
-    }
-    Path p = Path.of(sessionName);
-    if (p.isAbsolute()) {
-      Path n = p.normalize();
-      if (n.startsWith(config.rootDir())) {
-        return config.rootDir().relativize(n).toString();
-      }
-    }
-    return sessionName;
-  }
-
   static Throwable unwrap(Throwable e) {
     while ((e instanceof CompletionException || e instanceof ExecutionException)
         && e.getCause() != null) {
@@ -514,140 +380,20 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     return cause;
   }
 
-  /** Per type, when idle kernels are shut down and idle instances stopped. */
-  public void idlePolicies(IdlePolicies policies) {
-    idleRules.policies(policies);
-  }
-
-  /** Shuts down kernels idle longer than the cull timeout (per the cull_* settings). */
-  public void cullIdle(Instant now) {
-    idleRules.cull(now);
-  }
-
-  /** Applies the idle rules: shuts down idle kernels, stops idle instances. */
-  public void enforceIdle(Instant now) {
-    idleRules.enforce(now);
-  }
-
-  /** When the kernel's type's idle rule shuts it down (only while it is idle), or null. */
-  public Instant kernelIdleShutdownAt(Kernel k) {
-    return idleRules.kernelShutdownAt(k);
-  }
-
-  @Override
-  public Instant instanceIdleShutdownAt(String instanceId) {
-    return idleRules.instanceStopAt(instanceId);
-  }
-
-  /** The panel's model of a kernel: Atelier's model and when the idle rule shuts it down. */
-  public ObjectNode panelModel(Kernel k) {
-    var m = k.atelierModel();
-    Instant at = kernelIdleShutdownAt(k);
-    m.put("idle_shutdown_at", at == null ? null : at.toString());
-    return m;
-  }
-
-  @Override
-  public ObjectNode kernelSummary(String kernelId) {
-    var n = Json.mapper().createObjectNode();
-    n.put("id", kernelId);
-    Kernel k = kernels.get(kernelId);
-    n.put("path", k == null ? null : k.path());
-    n.put("name", k == null ? null : k.specName());
-    n.put("execution_state", k == null ? "starting" : k.executionState());
-    return n;
-  }
-
-  @Override
-  public CompletableFuture<Void> stopInstance(String instanceId) {
-    return stopInstance(instanceId, "stopped by a user");
-  }
-
-  /**
-   * Stops an instance; each of its kernels is dead with the reason (its notebooks are told) and
-   * comes back on a new instance of the same type and image when restarted.
-   */
-  public CompletableFuture<Void> stopInstance(String instanceId, String why) {
-    InstancePool.Pooled p = pool.get(instanceId);
-    if (p == null) {
-      return null;
-    }
-    List<String> on = p.kernels();
-    CompletableFuture<Void> s = pool.stop(instanceId, why);
-    for (String id : on) {
-      Kernel k = kernels.get(id);
-      if (k != null) {
-        recovery.deadForGood(k, "its instance " + p.id() + " (" + p.type().name() + " on " + p.key().image()
-            + ") was " + why + "; restart the kernel to start it on a new instance");
-      }
-    }
-    return s == null ? CompletableFuture.completedFuture(null) : s;
-  }
-
-  /**
-   * Takes over the Docker instances a previous server of this data directory left running, with
-   * their kernels (open notebooks reconnect and keep their state); removes the containers it
-   * cannot take over. Returns the adopted instance ids.
-   */
-  public Set<String> adoptInstances(DockerRuntime docker) {
-    Set<String> adopted = new HashSet<>();
-    if (docker == null) {
-      return adopted;
-    }
-    List<DockerRuntime.Adoptable> found;
-    try {
-      found = docker.adoptable();
-    } catch (RuntimeException e) {
-      LOG.warn("no instances adopted: {}", unwrap(e).getMessage());
-      return adopted;
-    }
-    for (var a : found) {
-      String iid = a.labels().get(InstancePool.LABEL_INSTANCE_ID);
-      String typeName = a.labels().get(DockerRuntime.LABEL_TYPE);
-      String image = a.labels().get(DockerRuntime.LABEL_IMAGE);
-      try {
-        if (iid == null || typeName == null || image == null) {
-          throw new AgentException("it carries no instance labels");
-        }
-        InstanceType t = types.require(typeName);
-        InstanceRuntime.Instance inst = docker.adopt(a,
-            new InstanceSpec(typeName, image, t.vcpus(), t.memoryBytes(), config.rootDir(), a.labels()));
-        JsonNode reply = inst.agent().request("list", Map.of("details", true), AGENT_TIMEOUT)
-            .get(AGENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-        InstancePool.Pooled p = pool.adopt(iid, t, image, inst, a.startedAt());
-        watch(inst.agent());
-        for (JsonNode k : reply.path("kernels")) {
-          if (k.path("alive").asBoolean() && k.has("connection")) {
-            adoptKernel(p, k);
-          }
-        }
-        pool.settleAdopted(p);
-        adopted.add(iid);
-      } catch (Exception e) {
-        LOG.warn("container {} ({} on {}) not adopted, removing it: {}", a.containerId().substring(0, 12), typeName,
-            image, unwrap(e).getMessage());
-        docker.discard(a.containerId());
-      }
-    }
-    changed();
-    return adopted;
-  }
-
-  private void adoptKernel(InstancePool.Pooled p, JsonNode k) throws Exception {
-    String id = k.path("kernel_id").asText();
-    String specName = k.path("kernelspec").asText("python3");
+  /** An instance's kernel left by an earlier server: known again, and connected to. */
+  void adopt(InstancePool.Pooled p, InstanceAdoption.Found found) {
     Kernelspecs.Spec spec;
     try {
-      spec = kernelspecs.require(specName).get(15, TimeUnit.SECONDS);
+      spec = kernelspecs().require(found.specName()).get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
-      spec = new Kernelspecs.Spec(specName, specName, "python");
+      spec = new Kernelspecs.Spec(found.specName(), found.specName(), "python");
     }
+    String id = found.id();
     Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
-        notebookPath(k.path("session_name").isTextual() ? k.path("session_name").asText() : null), Instant.now());
+        placement.notebookPath(found.sessionName()), Instant.now());
     kernel.placement(p.id(), p.type().name(), p.key().image());
-    ConnectionInfo info = ConnectionInfo.fromJson(k.path("connection"));
-    Map<String, String> env = k.path("session_name").isTextual()
-        ? Map.of("JPY_SESSION_NAME", k.path("session_name").asText()) : Map.of();
+    ConnectionInfo info = found.connection();
+    Map<String, String> env = found.sessionName() != null ? Map.of("JPY_SESSION_NAME", found.sessionName()) : Map.of();
     kernel.launch(new Kernel.Launch(spec.name(), env, config.rootDir().toString(), info.key()));
     recovery.track(kernel);
     kernels.put(id, kernel);
@@ -666,6 +412,11 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     LOG.info("kernel {} ({}) adopted on instance {} for {}", id, spec.name(), p.id(), dev.atelier.http.LogText.of(kernel.path()));
   }
 
+  /** Its instance is gone or stopping: the kernel is dead with that reason until restarted. */
+  void deadForGood(Kernel kernel, String why) {
+    recovery.deadForGood(kernel, why);
+  }
+
   /** Stops every kernel (the runtime's close stops the agent, which stops the rest). */
   @Override
   public void close() {
@@ -674,6 +425,6 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
     }
     kernels.clear();
     pool.close(config.keepInstancesOnStop());
-    runtime.close();
+    local.close();
   }
 }

@@ -55,7 +55,7 @@ class LifecycleIT {
           .sendJsonObject(new JsonObject().put("name", "python3")));
       String id = r.bodyAsJsonObject().getString("id");
       // Culling off: asking the service to cull far in the future changes nothing.
-      server.running().kernels().cullIdle(java.time.Instant.now().plusSeconds(86_400));
+      server.running().idleRules().cull(java.time.Instant.now().plusSeconds(86_400));
       // Still there and alive (a late start-up kernel_info may still show it busy for a moment).
       assertThat(server.running().kernels().list()).extracting(Kernel::id).containsExactly(id);
       assertThat(server.running().kernels().get(id).executionState()).isIn("idle", "busy");

@@ -17,9 +17,9 @@ class SessionNotebookTest {
   void theSessionsPathNamesTheNotebookWhenJpySessionNameNamesTheFolderOrALabel() throws Exception {
     Files.createDirectories(root.resolve("sub"));
     Files.writeString(root.resolve("sub/a.ipynb"), "{}");
-    assertThat(KernelService.sessionNotebook(Map.of("JPY_SESSION_NAME", root + "/sub/",
+    assertThat(KernelPlacement.sessionNotebook(Map.of("JPY_SESSION_NAME", root + "/sub/",
         "ATELIER_NOTEBOOK_PATH", "sub/a.ipynb"), root)).isEqualTo("sub/a.ipynb");
-    assertThat(KernelService.sessionNotebook(Map.of("JPY_SESSION_NAME", root + "/sub/Training run",
+    assertThat(KernelPlacement.sessionNotebook(Map.of("JPY_SESSION_NAME", root + "/sub/Training run",
         "ATELIER_NOTEBOOK_PATH", "/sub/a.ipynb"), root)).isEqualTo("sub/a.ipynb");
   }
 
@@ -27,10 +27,10 @@ class SessionNotebookTest {
   void jpySessionNameWinsWhenItNamesTheNotebookAsJupyterLabsDo() throws Exception {
     Files.writeString(root.resolve("Untitled.ipynb"), "{}");
     // JupyterLab starts a session under a provisional path and names it after the file.
-    assertThat(KernelService.sessionNotebook(Map.of("JPY_SESSION_NAME", root + "/Untitled.ipynb",
+    assertThat(KernelPlacement.sessionNotebook(Map.of("JPY_SESSION_NAME", root + "/Untitled.ipynb",
         "ATELIER_NOTEBOOK_PATH", "27b72bb6-4198-4f9c-96ca-60569d140bfb"), root)).isEqualTo(root + "/Untitled.ipynb");
-    assertThat(KernelService.sessionNotebook(Map.of("JPY_SESSION_NAME", root + "/new.ipynb",
+    assertThat(KernelPlacement.sessionNotebook(Map.of("JPY_SESSION_NAME", root + "/new.ipynb",
         "ATELIER_NOTEBOOK_PATH", "../outside.ipynb"), root)).isEqualTo(root + "/new.ipynb");
-    assertThat(KernelService.sessionNotebook(Map.of(), root)).isNull();
+    assertThat(KernelPlacement.sessionNotebook(Map.of(), root)).isNull();
   }
 }
