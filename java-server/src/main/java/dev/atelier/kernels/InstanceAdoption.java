@@ -65,7 +65,12 @@ public final class InstanceAdoption {
 
   /** Adopts what the Docker runtime (null: none) finds of an earlier server; returns the adopted instance ids. */
   public Set<String> adopt(DockerRuntime docker) {
-    return docker == null ? new HashSet<>() : adopt(survivorsOf(docker));
+    if (docker == null) {
+      return new HashSet<>();
+    }
+    Set<String> adopted = adopt(survivorsOf(docker));
+    kernels.changed();
+    return adopted;
   }
 
   /** The one place adoption knows a concrete runtime: Docker's containers, by their labels. */
@@ -96,6 +101,7 @@ public final class InstanceAdoption {
     };
   }
 
+  /** Takes over each survivor, or removes it; returns the adopted instance ids. */
   Set<String> adopt(Survivors survivors) {
     Set<String> adopted = new HashSet<>();
     List<Survivor> found;
@@ -116,7 +122,6 @@ public final class InstanceAdoption {
         survivors.remove(s);
       }
     }
-    kernels.changed();
     return adopted;
   }
 

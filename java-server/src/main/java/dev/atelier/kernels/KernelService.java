@@ -8,15 +8,12 @@ import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.AgentException;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.ZmqLoop;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -185,38 +182,17 @@ public final class KernelService implements AutoCloseable {
   private CompletableFuture<Kernel> launch(String id, Kernelspecs.Spec spec, Map<String, String> env,
       InstancePool.Pooled pooled, AgentClient agent) {
     watch(agent);
-    byte[] k = new byte[32];
-    random.nextBytes(k);
-    String key = HexFormat.of().formatHex(k);
-    Map<String, String> kernelEnv = new LinkedHashMap<>(env);
-    kernelEnv.put("KERNEL_ID", id);
-    // How notebook code (the atelier package) reaches this server; set here, never taken from the client.
-    String api = apiUrl.get();
-    if (api != null) {
-      kernelEnv.put("ATELIER_API_URL", api);
-      kernelEnv.put("ATELIER_TOKEN", config.token());
-    }
-    kernelEnv.put("ATELIER_ROOT_DIR", config.rootDir().toString());
-    kernelEnv.put("ATELIER_DEFAULT_INSTANCE_TYPE", pooled.type().name());
-    Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(),
-        placement.notebookPath(placement.notebook(env)), Instant.now());
-    if (kernel.path() != null) {
-      // The notebook as decided here: the agent keeps it for a later server's adoption.
-      kernelEnv.put("ATELIER_NOTEBOOK_PATH", kernel.path());
-    }
+    String path = placement.notebookPath(placement.notebook(env));
+    StartRequest req = StartRequest.of(id, env, path, pooled.type().name(), apiUrl.get(), config.token(),
+        config.rootDir(), config.kernelLaunchTimeout(), random);
+    Kernel kernel = new Kernel(id, spec.name(), spec.displayName(), spec.language(), path, Instant.now());
     kernel.placement(pooled.id(), pooled.type().name(), pooled.key().image());
-    String cwd = workingDir(env.get("KERNEL_WORKING_DIR")).toString();
-    kernel.launch(new Kernel.Launch(spec.name(), Map.copyOf(kernelEnv), cwd, key));
+    kernel.launch(new Kernel.Launch(spec.name(), Map.copyOf(req.env()), req.cwd(), req.key()));
     recovery.track(kernel);
     kernels.put(id, kernel);
     changed();
-    Duration timeout = launchTimeout(env);
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("kernel_id", id);
-    request.put("kernelspec", spec.name());
-    request.put("key", key);
-    request.put("env", kernelEnv);
-    request.put("cwd", cwd);
+    Duration timeout = req.timeout();
+    Map<String, Object> request = req.agentRequest(id, spec.name());
     return agent.request("start", request, timeout)
         .thenCompose(reply -> {
           connect(kernel, ConnectionInfo.fromJson(reply.path("connection")));
@@ -334,31 +310,6 @@ public final class KernelService implements AutoCloseable {
       // Let the close task run before the loop stops.
       loop.execute(() -> Thread.ofVirtual().start(loop::close));
     }
-  }
-
-  private Duration launchTimeout(Map<String, String> env) {
-    String fromClient = env.get("KERNEL_LAUNCH_TIMEOUT");
-    if (fromClient != null) {
-      try {
-        double s = Double.parseDouble(fromClient);
-        if (s >= 1 && s <= 3600) {
-          return Duration.ofMillis((long) (s * 1000));
-        }
-      } catch (NumberFormatException e) {
-        // fall through to the configured value
-      }
-    }
-    return config.kernelLaunchTimeout();
-  }
-
-  private Path workingDir(String requested) {
-    if (requested != null && !requested.isBlank()) {
-      Path p = Path.of(requested).toAbsolutePath().normalize();
-      if (p.startsWith(config.rootDir()) && Files.isDirectory(p)) {
-        return p;
-      }
-    }
-    return config.rootDir();
   }
 
   static Throwable unwrap(Throwable e) {
