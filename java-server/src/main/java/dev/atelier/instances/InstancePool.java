@@ -10,15 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -27,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One instance per (instance type, image), shared by every kernel of that pair: the first kernel
  * starts it, later ones join it, and once its last kernel has ended it stops after a grace period.
- * Its life is metered from start to stop.
+ * Its life is metered from start to stop. Each instance is a {@link PooledInstance}.
  */
 public final class InstancePool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InstancePool.class);
@@ -38,89 +35,16 @@ public final class InstancePool implements AutoCloseable {
   /** The pair instances are shared by. */
   public record Key(String instanceType, String image) {}
 
-  /** A pooled instance; {@link #instance} completes once its agent answers. */
-  public static final class Pooled {
-    private final String id;
-    private final Key key;
-    private final InstanceType type;
-    private final String runtime;
-    private final CompletableFuture<InstanceRuntime.Instance> instance;
-    private final Set<String> kernels = new LinkedHashSet<>();
-    /** Kernels still listed on the instance but dead: they do not hold it up. */
-    private final Set<String> dormant = new LinkedHashSet<>();
-    private volatile Instant startedAt;
-    private volatile String state = "starting";
-    private volatile Instant stopsAt;
-    private ScheduledFuture<?> stopTimer;
-
-    Pooled(String id, Key key, InstanceType type, String runtime, CompletableFuture<InstanceRuntime.Instance> instance) {
-      this.id = id;
-      this.key = key;
-      this.type = type;
-      this.runtime = runtime;
-      this.instance = instance;
-    }
-
-    public String id() {
-      return id;
-    }
-
-    public Key key() {
-      return key;
-    }
-
-    public InstanceType type() {
-      return type;
-    }
-
-    public String runtime() {
-      return runtime;
-    }
-
-    public CompletableFuture<InstanceRuntime.Instance> instance() {
-      return instance;
-    }
-
-    /** When it started running (null while starting). */
-    public Instant startedAt() {
-      return startedAt;
-    }
-
-    /** {@code starting}, {@code running} or {@code stopping}. */
-    public String state() {
-      return state;
-    }
-
-    /** When it stops because no kernel is left on it (null while kernels run on it). */
-    public Instant stopsAt() {
-      return stopsAt;
-    }
-
-    public synchronized List<String> kernels() {
-      return new ArrayList<>(kernels);
-    }
-
-    /** Whether its type's limits are enforced; null while it starts. */
-    public InstanceRuntime.Limits limits() {
-      return instance.isDone() && !instance.isCompletedExceptionally() ? instance.join().limits() : null;
-    }
-
-    /** Whether no kernel on it is alive (none at all, or only dead ones). */
-    synchronized boolean idleOfKernels() {
-      return dormant.containsAll(kernels);
-    }
-  }
-
   private final Map<String, InstanceRuntime> runtimes;
   private final UsageMeter meter;
   private final Duration grace;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("instance-timers").daemon().factory());
-  private final Map<Key, Pooled> byKey = new LinkedHashMap<>();
-  private final Map<String, Pooled> byId = new LinkedHashMap<>();
-  private final Map<String, Pooled> byKernel = new LinkedHashMap<>();
+  private final Map<Key, PooledInstance> byKey = new LinkedHashMap<>();
+  private final Map<String, PooledInstance> byId = new LinkedHashMap<>();
+  private final Map<String, PooledInstance> byKernel = new LinkedHashMap<>();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
-  private final List<BiConsumer<Pooled, String>> lostListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<PooledInstance, String>> lostListeners = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
 
   /**
@@ -145,7 +69,7 @@ public final class InstancePool implements AutoCloseable {
   }
 
   /** Runs when an instance ends without being asked to (killed, out of memory, engine gone). */
-  public void onLost(BiConsumer<Pooled, String> listener) {
+  public void onLost(BiConsumer<PooledInstance, String> listener) {
     lostListeners.add(listener);
   }
 
@@ -153,15 +77,15 @@ public final class InstancePool implements AutoCloseable {
     changeListeners.forEach(Runnable::run);
   }
 
-  public synchronized List<Pooled> list() {
+  public synchronized List<PooledInstance> list() {
     return new ArrayList<>(byId.values());
   }
 
-  public synchronized Pooled get(String instanceId) {
+  public synchronized PooledInstance get(String instanceId) {
     return byId.get(instanceId);
   }
 
-  public synchronized Pooled ofKernel(String kernelId) {
+  public synchronized PooledInstance ofKernel(String kernelId) {
     return byKernel.get(kernelId);
   }
 
@@ -169,8 +93,8 @@ public final class InstancePool implements AutoCloseable {
    * The instance of (type, image) for a new kernel: the running one, or a new one. The kernel
    * counts as on it from now on, until {@link #release}.
    */
-  public CompletableFuture<Pooled> acquire(InstanceType type, String image, String kernelId, Path workDir) {
-    Pooled p;
+  public CompletableFuture<PooledInstance> acquire(InstanceType type, String image, String kernelId, Path workDir) {
+    PooledInstance p;
     synchronized (this) {
       Key key = new Key(type.name(), image);
       p = byKey.get(key);
@@ -185,11 +109,11 @@ public final class InstancePool implements AutoCloseable {
       byKernel.put(kernelId, p);
     }
     changed();
-    Pooled pooled = p;
-    return p.instance.thenApply(i -> pooled);
+    PooledInstance pooled = p;
+    return p.instance().thenApply(i -> pooled);
   }
 
-  private Pooled launch(Key key, InstanceType type, Path workDir) {
+  private PooledInstance launch(Key key, InstanceType type, Path workDir) {
     String runtimeName = ImageCatalog.runtimeOf(key.image());
     InstanceRuntime runtime = runtimes.get(runtimeName);
     byte[] b = new byte[8];
@@ -199,7 +123,7 @@ public final class InstancePool implements AutoCloseable {
         ? CompletableFuture.failedFuture(new AgentException("no " + runtimeName + " runtime is configured"))
         : runtime.start(new InstanceSpec(type.name(), key.image(), type.vcpus(), type.memoryBytes(), workDir,
             Map.of(LABEL_INSTANCE_ID, id)));
-    Pooled p = new Pooled(id, key, type, runtimeName, started);
+    PooledInstance p = new PooledInstance(id, key, type, runtimeName, started);
     byKey.put(key, p);
     byId.put(id, p);
     LOG.info("instance {}: starting {} on {} ({} runtime)", id, type.name(), key.image(), runtimeName);
@@ -223,15 +147,15 @@ public final class InstancePool implements AutoCloseable {
    * Takes over an instance a previous server left running (its meter row stays open). Its kernels
    * join with {@link #adoptKernel}; with none it stops after the grace period.
    */
-  public Pooled adopt(String instanceId, InstanceType type, String image, InstanceRuntime.Instance instance,
+  public PooledInstance adopt(String instanceId, InstanceType type, String image, InstanceRuntime.Instance instance,
       Instant startedAt) {
-    Pooled p = new Pooled(instanceId, new Key(type.name(), image), type, ImageCatalog.runtimeOf(image),
+    PooledInstance p = new PooledInstance(instanceId, new Key(type.name(), image), type, ImageCatalog.runtimeOf(image),
         CompletableFuture.completedFuture(instance));
     p.startedAt = startedAt;
     p.state = "running";
     synchronized (this) {
-      byKey.put(p.key, p);
-      byId.put(p.id, p);
+      byKey.put(p.key(), p);
+      byId.put(p.id(), p);
     }
     instance.terminated().thenAccept(why -> lost(p, why));
     LOG.info("instance {} ({} on {}): adopted", instanceId, type.name(), image);
@@ -240,7 +164,7 @@ public final class InstancePool implements AutoCloseable {
   }
 
   /** An adopted kernel runs on the adopted instance. */
-  public void adoptKernel(String kernelId, Pooled p) {
+  public void adoptKernel(String kernelId, PooledInstance p) {
     synchronized (this) {
       byKernel.put(kernelId, p);
     }
@@ -250,7 +174,7 @@ public final class InstancePool implements AutoCloseable {
   }
 
   /** After adoption: an adopted instance without kernels starts its grace period. */
-  public void settleAdopted(Pooled p) {
+  public void settleAdopted(PooledInstance p) {
     stopLaterIfEmpty(p);
   }
 
@@ -260,7 +184,7 @@ public final class InstancePool implements AutoCloseable {
    * as an empty one does; their models stay, and a restart starts them on a new instance.
    */
   public void dormant(String kernelId, boolean dead) {
-    Pooled p = ofKernel(kernelId);
+    PooledInstance p = ofKernel(kernelId);
     if (p == null) {
       return;
     }
@@ -278,7 +202,7 @@ public final class InstancePool implements AutoCloseable {
     changed();
   }
 
-  private static void cancelStop(Pooled p) {
+  private static void cancelStop(PooledInstance p) {
     if (p.stopTimer != null) {
       p.stopTimer.cancel(false);
       p.stopTimer = null;
@@ -287,7 +211,7 @@ public final class InstancePool implements AutoCloseable {
   }
 
   /** An instance with no kernel left alive stops after the grace period (at once without one). */
-  private void stopLaterIfEmpty(Pooled p) {
+  private void stopLaterIfEmpty(PooledInstance p) {
     boolean empty;
     synchronized (p) {
       empty = p.idleOfKernels() && !"stopping".equals(p.state) && p.stopTimer == null;
@@ -301,15 +225,15 @@ public final class InstancePool implements AutoCloseable {
     }
   }
 
-  private synchronized void forget(Pooled p) {
-    byKey.remove(p.key, p);
-    byId.remove(p.id);
+  private synchronized void forget(PooledInstance p) {
+    byKey.remove(p.key(), p);
+    byId.remove(p.id());
     byKernel.values().removeIf(x -> x == p);
   }
 
   /** The kernel left its instance (shut down, or failed to start); an empty instance stops after the grace period. */
   public void release(String kernelId) {
-    Pooled p;
+    PooledInstance p;
     synchronized (this) {
       p = byKernel.remove(kernelId);
     }
@@ -324,7 +248,7 @@ public final class InstancePool implements AutoCloseable {
     changed();
   }
 
-  private void stopIfEmpty(Pooled p) {
+  private void stopIfEmpty(PooledInstance p) {
     boolean none;
     synchronized (p) {
       p.stopTimer = null;
@@ -339,14 +263,14 @@ public final class InstancePool implements AutoCloseable {
 
   /** Stops an instance and whatever runs on it; 404-worthy null when there is no such instance. */
   public CompletableFuture<Void> stop(String instanceId, String reason) {
-    Pooled p = get(instanceId);
+    PooledInstance p = get(instanceId);
     return p == null ? null : stop(p, reason);
   }
 
-  private CompletableFuture<Void> stop(Pooled p, String reason) {
+  private CompletableFuture<Void> stop(PooledInstance p, String reason) {
     synchronized (p) {
       if ("stopping".equals(p.state)) {
-        return p.instance.thenCompose(InstanceRuntime.Instance::terminated).thenApply(w -> null);
+        return p.instance().thenCompose(InstanceRuntime.Instance::terminated).thenApply(w -> null);
       }
       p.state = "stopping";
       if (p.stopTimer != null) {
@@ -354,14 +278,14 @@ public final class InstancePool implements AutoCloseable {
       }
     }
     synchronized (this) {
-      byKey.remove(p.key, p);
+      byKey.remove(p.key(), p);
     }
-    LOG.info("instance {} ({} on {}): stopping, {}", p.id, p.type.name(), p.key.image(), reason);
+    LOG.info("instance {} ({} on {}): stopping, {}", p.id(), p.type().name(), p.key().image(), reason);
     if (p.startedAt != null) {
-      meter.stopped(p.id, reason);
+      meter.stopped(p.id(), reason);
     }
     changed();
-    return p.instance
+    return p.instance()
         .thenCompose(InstanceRuntime.Instance::stop)
         .handle((v, err) -> {
           forget(p);
@@ -370,13 +294,13 @@ public final class InstancePool implements AutoCloseable {
         });
   }
 
-  private void lost(Pooled p, String why) {
+  private void lost(PooledInstance p, String why) {
     if ("stopping".equals(p.state)) {
       return;
     }
-    LOG.warn("instance {} ({} on {}) ended: {}", p.id, p.type.name(), p.key.image(), why);
+    LOG.warn("instance {} ({} on {}) ended: {}", p.id(), p.type().name(), p.key().image(), why);
     p.state = "stopping";
-    meter.stopped(p.id, why);
+    meter.stopped(p.id(), why);
     forget(p);
     lostListeners.forEach(l -> l.accept(p, why));
     changed();
@@ -384,7 +308,7 @@ public final class InstancePool implements AutoCloseable {
 
   private void markSeen() {
     try {
-      List<String> ids = list().stream().filter(p -> "running".equals(p.state)).map(Pooled::id).toList();
+      List<String> ids = list().stream().filter(p -> "running".equals(p.state)).map(PooledInstance::id).toList();
       meter.seen(ids);
     } catch (RuntimeException e) {
       LOG.warn("could not record running instances: {}", e.getMessage());
@@ -403,9 +327,9 @@ public final class InstancePool implements AutoCloseable {
    */
   public void close(boolean keepContainers) {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
-    for (Pooled p : list()) {
-      if (keepContainers && "docker".equals(p.runtime)) {
-        LOG.info("instance {} ({} on {}): left running for the next server", p.id, p.type.name(), p.key.image());
+    for (PooledInstance p : list()) {
+      if (keepContainers && "docker".equals(p.runtime())) {
+        LOG.info("instance {} ({} on {}): left running for the next server", p.id(), p.type().name(), p.key().image());
         continue;
       }
       stops.add(stop(p, "the server stopped"));

@@ -98,7 +98,7 @@ public final class InstanceRoutes {
     Instant now = meter.clock().instant();
     ObjectNode body = Json.mapper().createObjectNode();
     ArrayNode list = body.putArray("instances");
-    for (InstancePool.Pooled p : pool.list()) {
+    for (PooledInstance p : pool.list()) {
       ObjectNode m = list.addObject();
       m.put("id", p.id());
       m.put("instance_type", p.type().name());
@@ -139,7 +139,7 @@ public final class InstanceRoutes {
   }
 
   /** {@code {enforced, vcpus, memory_bytes, where, problem}}: an instance runs within its type's limits, or why not. */
-  private static ObjectNode limitsModel(InstancePool.Pooled p) {
+  private static ObjectNode limitsModel(PooledInstance p) {
     ObjectNode n = Json.mapper().createObjectNode();
     var limits = p.limits();
     n.put("enforced", limits == null ? null : limits.enforced());

@@ -4,6 +4,7 @@ import dev.atelier.config.AtelierConfig;
 import dev.atelier.instances.IdlePolicies;
 import dev.atelier.instances.InstanceKernels;
 import dev.atelier.instances.InstancePool;
+import dev.atelier.instances.PooledInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public final class IdleEnforcement implements InstanceKernels {
 
   @Override
   public Instant instanceIdleShutdownAt(String instanceId) {
-    InstancePool.Pooled p = pool.get(instanceId);
+    PooledInstance p = pool.get(instanceId);
     if (p == null) {
       return null;
     }
@@ -115,7 +116,7 @@ public final class IdleEnforcement implements InstanceKernels {
         kernels.shutdown(k, false);
       }
     }
-    for (InstancePool.Pooled p : pool.list()) {
+    for (PooledInstance p : pool.list()) {
       Instant at = instanceIdleShutdownAt(p.id());
       if (at != null && !now.isBefore(at)) {
         LOG.info("instance {} ({}): no busy kernel since {}, stopped by its idle rule", p.id(), p.type().name(),
@@ -129,7 +130,7 @@ public final class IdleEnforcement implements InstanceKernels {
    * The idle rule stops an instance with its kernels, as SageMaker's does: they are shut down
    * (gone from the lists), each notebook first told why with a {@code dead} status.
    */
-  private void stopIdleInstance(InstancePool.Pooled p) {
+  private void stopIdleInstance(PooledInstance p) {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (String id : p.kernels()) {
       Kernel k = kernels.find(id);
@@ -154,7 +155,7 @@ public final class IdleEnforcement implements InstanceKernels {
    * comes back on a new instance of the same type and image when restarted.
    */
   public CompletableFuture<Void> stopInstance(String instanceId, String why) {
-    InstancePool.Pooled p = pool.get(instanceId);
+    PooledInstance p = pool.get(instanceId);
     if (p == null) {
       return null;
     }

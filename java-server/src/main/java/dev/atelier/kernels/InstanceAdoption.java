@@ -3,6 +3,7 @@ package dev.atelier.kernels;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
+import dev.atelier.instances.PooledInstance;
 import dev.atelier.instances.InstanceType;
 import dev.atelier.runtime.AgentException;
 import dev.atelier.runtime.DockerRuntime;
@@ -139,7 +140,7 @@ public final class InstanceAdoption {
         new InstanceSpec(s.instanceType(), s.image(), t.vcpus(), t.memoryBytes(), root, s.labels()));
     JsonNode reply = inst.agent().request("list", Map.of("details", true), AGENT_TIMEOUT)
         .get(AGENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-    InstancePool.Pooled p = pool.adopt(s.instanceId(), t, s.image(), inst, s.startedAt());
+    PooledInstance p = pool.adopt(s.instanceId(), t, s.image(), inst, s.startedAt());
     kernels.watch(inst.agent());
     for (Found k : kernelsIn(reply)) {
       kernels.adopt(p, k);

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,16 +25,6 @@ import org.zeromq.ZMQ;
  */
 public final class KernelConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KernelConnection.class);
-  private static final long NUDGE_MILLIS = 500;
-  /**
-   * Once the kernel answers a nudge whose idle status did not come (iopub was still joining), the
-   * next nudge goes this soon instead of after a whole NUDGE_MILLIS.
-   */
-  private static final long RENUDGE_MILLIS = 20;
-  /** Quick nudges per wait at most; the 0.5 s ones go on regardless. */
-  private static final int MAX_RENUDGES = 50;
-  private static final long HEARTBEAT_MILLIS = 500;
-  private static final long HEARTBEAT_STALE_NANOS = 2_500_000_000L;
   private static final long DETACHED_SESSION_NANOS = 10L * 60 * 1_000_000_000L;
   private static final Set<String> NOT_ACTIVITY =
       Set.of("kernel_info_request", "kernel_info_reply", "status", "comm_info_request", "comm_info_reply",
@@ -62,16 +51,10 @@ public final class KernelConnection implements AutoCloseable {
   private final Map<String, ClientSession> sessions = new HashMap<>();
   private final AtomicLong badSignatures = new AtomicLong();
   private ZMQ.Socket iopub;
-  private ZMQ.Socket hb;
   private ZMQ.Socket shell;
   private ZMQ.Socket control;
-  private long lastHeartbeatNanos;
-  private boolean heartbeatReported;
-  private boolean heartbeatPaused = true;
-  /** Nudges of the current wait that got their reply, and those whose idle status arrived. */
-  private final Set<String> nudgesReplied = new HashSet<>();
-  private final Set<String> nudgesIdle = new HashSet<>();
-  private CompletableFuture<Void> infoWaiter;
+  private final Heartbeat heartbeat;
+  private final ReadinessWait readiness;
   private boolean closed;
   /** While the kernel is being started again: what clients send waits here, in order. */
   private final HeldMessages held;
@@ -88,6 +71,8 @@ public final class KernelConnection implements AutoCloseable {
     this.listener = listener;
     this.replayLimit = replayLimit;
     this.held = new HeldMessages(kernelId, replayLimit);
+    this.heartbeat = new Heartbeat(loop, () -> closed, listener::onHeartbeatLost);
+    this.readiness = new ReadinessWait(loop, () -> sendOwn(shell, "kernel_info_request"), () -> closed, this::ready);
     loop.execute(this::open);
   }
 
@@ -120,44 +105,21 @@ public final class KernelConnection implements AutoCloseable {
     control.setLinger(0);
     control.connect(info.endpoint(info.controlPort()));
     loop.register(control, f -> onGatewayReply("control", f));
-    openHeartbeat();
-    loop.schedule(HEARTBEAT_MILLIS, this::heartbeatTick);
+    heartbeat.open(info.endpoint(info.hbPort()));
     loop.schedule(60_000, this::expireDetachedSessions);
   }
 
-  private void openHeartbeat() {
-    hb = loop.context().createSocket(SocketType.DEALER);
-    hb.setLinger(0);
-    hb.connect(info.endpoint(info.hbPort()));
-    loop.register(hb, f -> {
-      lastHeartbeatNanos = System.nanoTime();
-      heartbeatReported = false;
-    });
-  }
-
   /**
-   * Completes once one {@code kernel_info_request} has both its reply on shell and its idle status
-   * on iopub, so iopub is flowing and the last state reported is idle: until then a request goes
-   * out every 0.5 s (the slow-joiner nudge). Used after start and restart.
+   * Completes once the kernel is ready (see {@link ReadinessWait}), so iopub is flowing and the
+   * last state reported is idle. Used after start and restart.
    */
   public CompletableFuture<Void> awaitReady() {
     CompletableFuture<Void> ready = new CompletableFuture<>();
     loop.execute(() -> {
-      nudgesReplied.clear();
-      nudgesIdle.clear();
-      infoWaiter = ready;
-      heartbeatPaused = true;
-      nudge(ready);
+      heartbeat.pause();
+      readiness.begin(ready);
     });
     return ready;
-  }
-
-  private void nudge(CompletableFuture<Void> ready) {
-    if (ready.isDone() || closed) {
-      return;
-    }
-    sendOwn(shell, "kernel_info_request");
-    loop.schedule(NUDGE_MILLIS, () -> nudge(ready));
   }
 
   /** Sends a message of the gateway's own (its replies come back on the gateway's sockets). */
@@ -172,46 +134,18 @@ public final class KernelConnection implements AutoCloseable {
       badSignatures.incrementAndGet();
       return;
     }
-    String nudge = infoWaiter != null && "kernel_info_reply".equals(msg.get().msgType())
-        ? parentMsgId(msg.get()) : null;
-    if (nudge == null) {
-      return;
-    }
-    nudgesReplied.add(nudge);
-    checkReady();
-    CompletableFuture<Void> waiting = infoWaiter;
-    if (waiting != null) {
-      loop.schedule(RENUDGE_MILLIS, () -> {
-        if (!waiting.isDone() && !closed && nudgesReplied.size() < MAX_RENUDGES) {
-          sendOwn(shell, "kernel_info_request");
-        }
-      });
-    }
+    readiness.onReply(msg.get());
   }
 
-  /** The msg_id of the request a message answers, or null. */
-  private static String parentMsgId(WireMessage m) {
-    String[] parent = WireCodec.headerIdAndType(m.parentHeader());
-    return parent == null ? null : parent[0];
-  }
-
-  private void checkReady() {
-    if (infoWaiter != null && nudgesReplied.stream().anyMatch(nudgesIdle::contains)) {
-      CompletableFuture<Void> w = infoWaiter;
-      infoWaiter = null;
-      nudgesReplied.clear();
-      nudgesIdle.clear();
-      lastHeartbeatNanos = System.nanoTime();
-      heartbeatReported = false;
-      heartbeatPaused = false;
-      relay = Relay.OPEN;
-      held.drain((session, m) -> {
-        if (sessions.containsValue(session)) {
-          sendFrames(session.socketFor(m.channel()), m.toFrames(signer));
-        }
-      });
-      w.complete(null);
-    }
+  /** The kernel is ready: heartbeats count again and what clients sent meanwhile goes out in order. */
+  private void ready() {
+    heartbeat.resume();
+    relay = Relay.OPEN;
+    held.drain((session, m) -> {
+      if (sessions.containsValue(session)) {
+        sendFrames(session.socketFor(m.channel()), m.toFrames(signer));
+      }
+    });
   }
 
   /**
@@ -244,7 +178,7 @@ public final class KernelConnection implements AutoCloseable {
         move(iopub, old.endpoint(old.iopubPort()), next.endpoint(next.iopubPort()));
         move(shell, old.endpoint(old.shellPort()), next.endpoint(next.shellPort()));
         move(control, old.endpoint(old.controlPort()), next.endpoint(next.controlPort()));
-        move(hb, old.endpoint(old.hbPort()), next.endpoint(next.hbPort()));
+        move(heartbeat.socket(), old.endpoint(old.hbPort()), next.endpoint(next.hbPort()));
         for (ClientSession s : sessions.values()) {
           s.retarget(old, next);
         }
@@ -274,11 +208,7 @@ public final class KernelConnection implements AutoCloseable {
       if (state != null) {
         listener.onExecutionState(state);
       }
-      String nudge = infoWaiter != null && "idle".equals(state) ? parentMsgId(m) : null;
-      if (nudge != null) {
-        nudgesIdle.add(nudge);
-        checkReady();
-      }
+      readiness.onStatus(m, state);
     } else if (!NOT_ACTIVITY.contains(m.msgType())) {
       listener.onActivity(Instant.now());
     }
@@ -413,23 +343,7 @@ public final class KernelConnection implements AutoCloseable {
 
   /** Stops heartbeat checks (the kernel is restarting or gone). */
   public void pauseHeartbeat() {
-    loop.execute(() -> heartbeatPaused = true);
-  }
-
-  private void heartbeatTick() {
-    if (closed) {
-      return;
-    }
-    if (!heartbeatPaused) {
-      long age = System.nanoTime() - lastHeartbeatNanos;
-      if (age > HEARTBEAT_STALE_NANOS && !heartbeatReported) {
-        heartbeatReported = true;
-        listener.onHeartbeatLost();
-      }
-    }
-    hb.sendMore(new byte[0]);
-    hb.send("ping".getBytes(StandardCharsets.US_ASCII));
-    loop.schedule(HEARTBEAT_MILLIS, this::heartbeatTick);
+    loop.execute(heartbeat::pause);
   }
 
   private void expireDetachedSessions() {
@@ -465,10 +379,8 @@ public final class KernelConnection implements AutoCloseable {
         s.close(this, why);
       }
       sessions.clear();
-      if (infoWaiter != null) {
-        infoWaiter.completeExceptionally(new IllegalStateException(why));
-      }
-      for (ZMQ.Socket s : new ZMQ.Socket[] {iopub, hb, shell, control}) {
+      readiness.fail(why);
+      for (ZMQ.Socket s : new ZMQ.Socket[] {iopub, heartbeat.socket(), shell, control}) {
         if (s != null) {
           loop.closeSocket(s);
         }

@@ -6,6 +6,7 @@ import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
+import dev.atelier.instances.PooledInstance;
 import dev.atelier.runtime.AgentClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,7 +86,7 @@ final class KernelRecovery {
     boolean oom = event.path("oom_killed").asBoolean();
     String why;
     if (oom) {
-      InstancePool.Pooled p = pool.get(kernel.instanceId());
+      PooledInstance p = pool.get(kernel.instanceId());
       why = "the kernel ran out of memory" + (p == null ? "" : " (instance type " + p.type().name() + " allows "
           + (p.type().memoryBytes() >> 20) + " MiB)") + " and was killed";
     } else if (signal != null) {
@@ -224,7 +225,7 @@ final class KernelRecovery {
     }
     kernels.changed();
     Duration timeout = Duration.ofSeconds(Math.max(kernels.launchTimeout().toSeconds(), 30));
-    InstancePool.Pooled on = pool.ofKernel(kernel.id());
+    PooledInstance on = pool.ofKernel(kernel.id());
     CompletableFuture<?> started = on != null && "running".equals(on.state())
         ? kernels.agentOf(kernel).thenCompose(a -> a.request("restart", Map.of("kernel_id", kernel.id()), timeout))
         : elsewhere(kernel, timeout);

@@ -4,6 +4,7 @@ import dev.atelier.config.AtelierConfig;
 import dev.atelier.http.ApiException;
 import dev.atelier.instances.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
+import dev.atelier.instances.PooledInstance;
 import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.AgentException;
 import dev.atelier.runtime.InstanceRuntime;
@@ -85,7 +86,7 @@ public final class KernelService implements AutoCloseable {
   }
 
   CompletableFuture<AgentClient> agentOf(Kernel kernel) {
-    InstancePool.Pooled p = pool.get(kernel.instanceId());
+    PooledInstance p = pool.get(kernel.instanceId());
     if (p == null) {
       return CompletableFuture.failedFuture(new AgentException("the kernel's instance " + kernel.instanceId() + " is gone"));
     }
@@ -180,7 +181,7 @@ public final class KernelService implements AutoCloseable {
   }
 
   private CompletableFuture<Kernel> launch(String id, Kernelspecs.Spec spec, Map<String, String> env,
-      InstancePool.Pooled pooled, AgentClient agent) {
+      PooledInstance pooled, AgentClient agent) {
     watch(agent);
     String path = placement.notebookPath(placement.notebook(env));
     StartRequest req = StartRequest.of(id, env, path, pooled.type().name(), apiUrl.get(), config.token(),
@@ -332,7 +333,7 @@ public final class KernelService implements AutoCloseable {
   }
 
   /** An instance's kernel left by an earlier server: known again, and connected to. */
-  void adopt(InstancePool.Pooled p, InstanceAdoption.Found found) {
+  void adopt(PooledInstance p, InstanceAdoption.Found found) {
     Kernelspecs.Spec spec;
     try {
       spec = kernelspecs().require(found.specName()).get(15, TimeUnit.SECONDS);

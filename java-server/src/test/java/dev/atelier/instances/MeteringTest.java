@@ -144,7 +144,7 @@ class MeteringTest {
       InstancePool pool = new InstancePool(Map.of("process", runtime), meter, Duration.ZERO);
       pool.acquire(catalog.require("ml.c5.large"), "local", "k", dir).join();
       clock.advance(Duration.ofMinutes(90));
-      meter.seen(pool.list().stream().map(InstancePool.Pooled::id).toList());
+      meter.seen(pool.list().stream().map(PooledInstance::id).toList());
       clock.advance(Duration.ofMinutes(10));
       // the server dies here: its instance was last seen 10 minutes ago
     }
