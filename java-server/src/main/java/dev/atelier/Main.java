@@ -3,7 +3,13 @@ package dev.atelier;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.config.ConfigException;
 import dev.atelier.config.ConfigLoader;
+import dev.atelier.http.Capability;
+import dev.atelier.http.EventStream;
+import dev.atelier.instances.InstancesCapability;
+import dev.atelier.jobs.JobsCapability;
 import dev.atelier.kernels.IdleEnforcement;
+import dev.atelier.kernels.KernelsCapability;
+import dev.atelier.storage.ObjectsCapability;
 import dev.atelier.kernels.InstanceAdoption;
 import dev.atelier.kernels.KernelPlacement;
 import dev.atelier.kernels.KernelService;
@@ -32,7 +38,9 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -166,56 +174,49 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
-  /** A started server and what it needs to stop cleanly. */
-  public record Running(Vertx vertx, ZContext zmq, KernelService kernels, IdleEnforcement idleRules, int port, int frontDoorPort,
-      DockerRuntime docker, Database db, ObjectStore objects, JobService jobs, DockerEngine engine)
-      implements AutoCloseable {
+  /** A started server: what tests look at, and what it opened, closed in reverse order. */
+  public record Running(KernelService kernels, IdleEnforcement idleRules, int port, int frontDoorPort,
+      Resources resources) implements AutoCloseable {
     @Override
     public void close() {
-      // Running jobs keep running in their containers; the next server picks them up.
-      jobs.close();
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // keep stopping the rest
-      }
-      kernels.close();
-      if (docker != null) {
-        docker.close();
-      }
-      if (engine != null) {
-        engine.close(); // after every runtime that shares its client
-      }
-      zmq.close();
-      db.close();
-      objects.close();
+      resources.close();
     }
   }
 
   /** Starts everything for the configuration; used by main and by the integration tests. */
   public static Running start(AtelierConfig config) throws Exception {
     Files.createDirectories(config.dataDir());
-    InstanceCatalog types = InstanceCatalog.load(config.instanceTypesFile(), config.defaultInstanceType(),
-        InstanceCatalog.detectHostGpus());
-    Database db = Database.open(config);
-    UsageMeter meter = new UsageMeter(db, Clock.systemUTC());
-    ObjectStore objects;
+    Resources resources = new Resources();
     try {
-      objects = ObjectStores.open(config);
-    } catch (RuntimeException e) {
-      db.close();
+      return start(config, resources);
+    } catch (Exception | Error e) {
+      resources.close();
       throw e;
     }
+  }
+
+  /**
+   * Opens each part in dependency order, registering it to be closed; the capabilities are built in
+   * the order they are mounted and asked for health. A new capability is one more entry here.
+   */
+  private static Running start(AtelierConfig config, Resources resources) throws Exception {
+    Vertx vertx = resources.add("vertx", new VertxHandle(Vertx.vertx())).vertx();
+    InstanceCatalog types = InstanceCatalog.load(config.instanceTypesFile(), config.defaultInstanceType(),
+        InstanceCatalog.detectHostGpus());
+    Database db = resources.add("database", Database.open(config));
+    UsageMeter meter = new UsageMeter(db, Clock.systemUTC());
+    IdlePolicies idle = new IdlePolicies(db, types, Clock.systemUTC());
     // One client for the engine, shared by the instance and the job runtimes.
-    DockerEngine engine = config.dockerHost().isEmpty() ? null : new DockerEngine(config.dockerHost());
-    ZContext zmq = new ZContext();
+    DockerEngine engine = config.dockerHost().isEmpty() ? null
+        : resources.add("docker engine", new DockerEngine(config.dockerHost()));
+    ZContext zmq = resources.add("zeromq", new ZContext());
     ZmqLoop agentLoop = new ZmqLoop(zmq, "agent-io");
     Cgroups cgroups = "none".equals(config.cgroupParent())
         ? Cgroups.off("cgroupParent is none: process instances run without their type's CPU and memory limits")
         : Cgroups.open(config.cgroupParent(), owner(config));
     ProcessRuntime process = new ProcessRuntime(config.python(), agentLoop, Duration.ofSeconds(60), cgroups);
-    DockerRuntime docker = config.dockerHost().isEmpty() ? null
-        : new DockerRuntime(engine, agentLoop, config.kernelLaunchTimeout(), owner(config));
+    DockerRuntime docker = engine == null ? null
+        : resources.add("docker runtime", new DockerRuntime(engine, agentLoop, config.kernelLaunchTimeout(), owner(config)));
     Map<String, InstanceRuntime> runtimes = new java.util.HashMap<>();
     runtimes.put("process", process);
     if (docker != null) {
@@ -224,48 +225,53 @@ public final class Main implements Callable<Integer> {
     InstancePool pool = new InstancePool(runtimes, meter, config.instanceStopGrace());
     LocalEnvironment local = new LocalEnvironment(process, config.rootDir());
     ImageCatalog images = new ImageCatalog(docker, local::kernelspecNames, config.defaultImage());
+    EventStream events = new EventStream(vertx);
+    List<Capability> capabilities = new ArrayList<>();
+
     // Known once the server listens; kernels started before then get no API address.
     AtomicReference<String> apiUrl = new AtomicReference<>();
     KernelService kernels = new KernelService(config, zmq, local, pool, types,
         new KernelPlacement(config.rootDir(), types, images), apiUrl::get);
-    try {
-      kernels.startup().get(90, TimeUnit.SECONDS);
-      java.util.Set<String> adopted = new InstanceAdoption(kernels, pool, types, config.rootDir()).adopt(docker);
-      int closed = meter.closeLeftOpen(adopted, "the server that ran it stopped");
-      if (closed > 0) {
-        LOG.info("{} instance(s) an earlier server did not stop are billed up to when they were last seen", closed);
-      }
-      if (docker != null) {
-        docker.keepContainersOnClose(config.keepInstancesOnStop());
-      }
-    } catch (Exception e) {
-      kernels.close();
-      if (docker != null) {
-        docker.close();
-      }
-      if (engine != null) {
-        engine.close();
-      }
-      zmq.close();
-      db.close();
-      objects.close();
-      throw e;
-    }
-    Vertx vertx = Vertx.vertx();
-    IdlePolicies idle = new IdlePolicies(db, types, Clock.systemUTC());
     IdleEnforcement idleRules = new IdleEnforcement(kernels, config, pool, idle);
+    capabilities.add(resources.add("kernels", new KernelsCapability(vertx, config, kernels, idleRules, events)));
+    kernels.startup().get(90, TimeUnit.SECONDS);
+    java.util.Set<String> adopted = new InstanceAdoption(kernels, pool, types, config.rootDir()).adopt(docker);
+    int closed = meter.closeLeftOpen(adopted, "the server that ran it stopped");
+    if (closed > 0) {
+      LOG.info("{} instance(s) an earlier server did not stop are billed up to when they were last seen", closed);
+    }
+    if (docker != null) {
+      docker.keepContainersOnClose(config.keepInstancesOnStop());
+    }
+
+    capabilities.add(resources.add("instances",
+        new InstancesCapability(vertx, pool, types, images, meter, idleRules, idle)));
+
+    ObjectStore objects = ObjectStores.open(config);
+    capabilities.add(resources.add("objects", new ObjectsCapability(vertx, config, objects)));
+
     BatchRuntime containers = engine == null ? null : new JobContainers(engine);
     java.util.function.Supplier<String> dockerProblem = () -> docker == null
         ? "no Docker engine is configured (dockerHost is empty)" : images.dockerProblem();
-    JobService jobs = new JobService(new JobStore(db), objects, containers, types, config.dataDir(),
-        config.rootDir(), owner(config), DockerRuntime.hostUser(), config.s3Region(),
-        System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem);
+    JobService jobs = new JobService(config, new JobStore(db), objects, containers, types, owner(config),
+        DockerRuntime.hostUser(), System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem);
+    capabilities.add(resources.add("jobs", new JobsCapability(vertx, jobs, events)));
     jobs.adopt();
-    AtelierServer server = new AtelierServer(config, kernels, idleRules, pool, types, images, meter, idle,
-        apiUrl::set).objectStore(objects).jobs(jobs);
-    vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Running(vertx, zmq, kernels, idleRules, server.actualPort(), server.frontDoorPort(), docker, db, objects, jobs,
-        engine);
+
+    AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set);
+    String deployment = vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    // Stops listening first, before the capabilities close under it.
+    resources.add("http", () -> vertx.undeploy(deployment).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.SECONDS));
+    return new Running(kernels, idleRules, server.actualPort(), server.frontDoorPort(), resources);
+  }
+
+  /** Closes Vert.x last, waiting a bounded time for its threads to stop. */
+  private record VertxHandle(Vertx vertx) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
   }
 
   /** The owner label of this server's containers: its user and data directory. */

@@ -49,6 +49,10 @@ import java.time.Duration;
  * @param s3Port port of the embedded S3 server, 0 for any free port
  * @param defaultBucket the bucket jobs write to when a request names no output location
  * @param maxUploadBytes the largest object one upload through the API may store
+ * @param idleCheckInterval how often the idle rules of instance types are applied
+ * @param jobStopGrace how long a stopped job's container has after SIGTERM before it is killed
+ * @param jobDownloadRetry how long a job keeps retrying the download of its input data
+ * @param jobUploadRetry how long a job keeps retrying the upload of its model and output
  */
 public record AtelierConfig(
     String host,
@@ -88,7 +92,11 @@ public record AtelierConfig(
     boolean s3PathStyle,
     int s3Port,
     String defaultBucket,
-    long maxUploadBytes) {
+    long maxUploadBytes,
+    Duration idleCheckInterval,
+    Duration jobStopGrace,
+    Duration jobDownloadRetry,
+    Duration jobUploadRetry) {
 
   /** Whether the server also serves the front door. */
   public boolean frontDoorEnabled() {

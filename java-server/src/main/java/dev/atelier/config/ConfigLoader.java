@@ -61,6 +61,10 @@ public final class ConfigLoader {
     DEFAULTS.put("s3Port", "0");
     DEFAULTS.put("defaultBucket", "atelier");
     DEFAULTS.put("maxUploadMib", "5120");
+    DEFAULTS.put("idleCheckMillis", "15000");
+    DEFAULTS.put("jobStopGraceSeconds", "120");
+    DEFAULTS.put("jobDownloadRetrySeconds", "120");
+    DEFAULTS.put("jobUploadRetrySeconds", "600");
   }
 
   private ConfigLoader() {}
@@ -168,7 +172,11 @@ public final class ConfigLoader {
         bool(v, "s3PathStyle"),
         intValue(v, "s3Port", 0, 65535),
         bucket(v.get("defaultBucket")),
-        (long) intValue(v, "maxUploadMib", 1, 5 << 20) << 20);
+        (long) intValue(v, "maxUploadMib", 1, 5 << 20) << 20,
+        Duration.ofMillis(intValue(v, "idleCheckMillis", 100, 86_400_000)),
+        Duration.ofSeconds(intValue(v, "jobStopGraceSeconds", 0, 86_400)),
+        Duration.ofSeconds(intValue(v, "jobDownloadRetrySeconds", 0, 86_400)),
+        Duration.ofSeconds(intValue(v, "jobUploadRetrySeconds", 0, 86_400)));
   }
 
   private static String token(Map<String, String> v, Path dataDir) {

@@ -1,7 +1,6 @@
 package dev.atelier.frontdoor;
 
 import dev.atelier.http.FailureHandler;
-import dev.atelier.kernels.ChannelsHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,16 +29,13 @@ public final class FrontDoor {
   private final Vertx vertx;
   private final URI jupyterUrl;
   private final String baseUrl;
-  private final ChannelsHandler channels;
   private final java.util.function.BiConsumer<Router, String> api;
 
-  /** @param api mounts Atelier's API on a router under a base URL */
-  public FrontDoor(Vertx vertx, URI jupyterUrl, String baseUrl, ChannelsHandler channels,
-      java.util.function.BiConsumer<Router, String> api) {
+  /** @param api mounts Atelier's API (kernel channels included) on a router under a base URL */
+  public FrontDoor(Vertx vertx, URI jupyterUrl, String baseUrl, java.util.function.BiConsumer<Router, String> api) {
     this.vertx = vertx;
     this.jupyterUrl = jupyterUrl;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
-    this.channels = channels;
     this.api = api;
   }
 
@@ -49,8 +45,8 @@ public final class FrontDoor {
     // serves itself gets jupyter_server's own origin and XSRF checks (the rest is jupyter_server's).
     CrossSiteGuard crossSite = new CrossSiteGuard(vertx, jupyterUrl, baseUrl, false);
     Router router = Router.router(vertx);
-    router.get(baseUrl + "api/kernels/:id/channels").handler(auth::kernelAccess).handler(crossSite::handle)
-        .handler(channels);
+    // The checks go first; the kernels capability's channels route, mounted with the API, serves the socket.
+    router.get(baseUrl + "api/kernels/:id/channels").handler(auth::kernelAccess).handler(crossSite::handle);
     router.route(baseUrl + "atelier/*").handler(auth::userAccess).handler(crossSite::handle);
     api.accept(router, baseUrl);
     router.route(baseUrl + "atelier/*").handler(new dev.atelier.http.MethodNotAllowed(router));

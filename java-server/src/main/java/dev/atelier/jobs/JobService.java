@@ -2,6 +2,7 @@ package dev.atelier.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.config.AtelierConfig;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.instances.InstanceCatalog;
@@ -46,15 +47,13 @@ public final class JobService implements AutoCloseable {
    * @param user who creates jobs here (shown as CreatedBy)
    * @param dockerProblem why Docker cannot be used, or null when it can
    */
-  public JobService(JobStore store, ObjectStore objects, BatchRuntime containers, InstanceCatalog types,
-      Path dataDir, Path rootDir, String owner, String containerUser, String region, String user, Clock clock,
+  public JobService(AtelierConfig config, JobStore store, ObjectStore objects, BatchRuntime containers,
+      InstanceCatalog types, String owner, String containerUser, String user, Clock clock,
       java.util.function.Supplier<String> dockerProblem) {
-    this.ctx = new JobContext(store, objects, containers, dataDir, owner, containerUser, region,
-        Duration.ofSeconds(Long.getLong("atelier.jobStopGraceSeconds", 120)),
-        Duration.ofSeconds(Long.getLong("atelier.jobDownloadRetrySeconds", 120)),
-        Duration.ofSeconds(Long.getLong("atelier.jobUploadRetrySeconds", 600)));
+    this.ctx = new JobContext(store, objects, containers, config.dataDir(), owner, containerUser, config.s3Region(),
+        config.jobStopGrace(), config.jobDownloadRetry(), config.jobUploadRetry());
     this.types = types;
-    this.rootDir = rootDir;
+    this.rootDir = config.rootDir();
     this.user = user;
     this.clock = clock;
     this.dockerProblem = dockerProblem;

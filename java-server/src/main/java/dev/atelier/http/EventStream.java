@@ -1,0 +1,74 @@
+package dev.atelier.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * The one event stream the panels listen to ({@code {base}atelier/api/events}, a WebSocket): any
+ * capability publishes typed frames ({@code {"type": "job", ...}}) from any thread, and each open
+ * socket gets every frame after the greetings (the current state) it was sent on connect. The
+ * Vert.x event bus carries the frames, so a socket is written only on its own event loop.
+ */
+public final class EventStream {
+  private static final String ADDRESS = "atelier.events";
+
+  private final Vertx vertx;
+  private final List<Supplier<ObjectNode>> greetings = new CopyOnWriteArrayList<>();
+
+  public EventStream(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** A frame each new subscriber gets first (the state the later frames change); its own {@code type}. */
+  public void greet(String type, Supplier<ObjectNode> frame) {
+    greetings.add(() -> typed(type, frame.get()));
+  }
+
+  /** Sends a frame of {@code type} with {@code fields} to every subscriber; any thread. */
+  public void publish(String type, ObjectNode fields) {
+    vertx.eventBus().publish(ADDRESS, Json.encode(typed(type, fields)));
+  }
+
+  /** Mounts the stream under {@code {baseUrl}atelier/api/events}. */
+  public void mount(Router router, String baseUrl) {
+    router.get(baseUrl + "atelier/api/events").handler(this::connect);
+  }
+
+  private static ObjectNode typed(String type, ObjectNode fields) {
+    ObjectNode frame = Json.mapper().createObjectNode();
+    frame.put("type", type);
+    fields.properties().forEach(e -> {
+      if (!"type".equals(e.getKey())) {
+        frame.set(e.getKey(), e.getValue());
+      }
+    });
+    return frame;
+  }
+
+  private void connect(RoutingContext ctx) {
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      throw ApiException.badRequest("this endpoint only accepts WebSocket upgrades");
+    }
+    ctx.request().toWebSocket().onFailure(ctx::fail).onSuccess(ws -> {
+      // A slow reader misses frames rather than growing the server's memory; the next list resyncs it.
+      MessageConsumer<String> frames = vertx.eventBus().localConsumer(ADDRESS, m -> {
+        if (!ws.isClosed() && !ws.writeQueueFull()) {
+          ws.writeTextMessage(m.body());
+        }
+      });
+      ws.closeHandler(v -> frames.unregister());
+      ws.exceptionHandler(e -> frames.unregister());
+      // Clients only listen; anything they send is ignored.
+      ws.handler(b -> {});
+      for (Supplier<ObjectNode> greeting : greetings) {
+        ws.writeTextMessage(Json.encode(greeting.get()));
+      }
+    });
+  }
+}
