@@ -15,6 +15,7 @@
 IMAGES_PID=""
 IMAGES_DIR=""
 IMAGES_REPORTED=" "   # the steps already waited for
+IMAGES_PHASED=" "     # the images already in the phases
 
 # Which images a suite needs: base, all, or nothing.
 images_needed_by() {
@@ -72,6 +73,8 @@ images_stop() {
 images_await() {
   local step=$1 rc line t0 waited
   [[ -n $IMAGES_DIR ]] || return 0
+  # The rest is built on atelier/base: its step is reported first, with its own log.
+  [[ $step == all ]] && { images_await base || true; }
   t0=$(now_ms)
   while [[ ! -f $IMAGES_DIR/$step.rc ]]; do
     if ! kill -0 "$IMAGES_PID" 2>/dev/null && [[ ! -f $IMAGES_DIR/$step.rc ]]; then
@@ -84,14 +87,17 @@ images_await() {
   [[ $IMAGES_REPORTED == *" $step "* ]] && return "$rc"
   IMAGES_REPORTED+="$step "
   waited=$(elapsed_since "$t0")
-  # One phase per image, from build.sh's one line per image.
+  # One phase per image, from build.sh's one line per image (the second step checks base again).
   while IFS= read -r line; do
+    [[ $line =~ ^images:\ atelier/([^ :]+) && $IMAGES_PHASED != *" ${BASH_REMATCH[1]} "* ]] || continue
     if [[ $line =~ ^images:\ atelier/([^ :]+)(:[^ ]+)?\ built\ in\ ([0-9.]+s)$ ]]; then
       local note=""
       [[ ${BASH_REMATCH[1]} == base-os ]] && note="debootstrap, docker import"
       phase_record "image ${BASH_REMATCH[1]}" built "${BASH_REMATCH[3]}" "$note"
+      IMAGES_PHASED+="${BASH_REMATCH[1]} "
     elif [[ $line =~ ^images:\ atelier/([^ :]+)(:[^ ]+)?\ is\ up\ to\ date ]]; then
       phase_record "image ${BASH_REMATCH[1]}" "up to date" -
+      IMAGES_PHASED+="${BASH_REMATCH[1]} "
     fi
   done <"$IMAGES_DIR/$step.log"
   phase_record "images ($step)" "$([[ $rc == 0 ]] && echo ready || echo FAILED)" \
