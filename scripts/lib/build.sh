@@ -155,11 +155,21 @@ build_test_deps() {
   phase_record test-deps built "$(elapsed_since "$t0")" "pip install -r ${files[*]}"
 }
 
+# cmd_build [ALONGSIDE]: ALONGSIDE, a function, runs in the background once .venv is ready, while
+# Maven and npm build (neither uses .venv), and is waited for before the extension, whose build
+# runs jupyter from .venv.
 cmd_build() {
-  local t0; t0=$(now_ms)
+  local t0 alongside=${1:-} pid rc=0; t0=$(now_ms)
   build_venv
-  build_jar
-  build_npm
+  if [[ -n $alongside ]]; then
+    "$alongside" & pid=$!
+    ( build_jar; build_npm ) || rc=$?
+    wait "$pid" || true
+    (( rc == 0 )) || exit "$rc"
+  else
+    build_jar
+    build_npm
+  fi
   build_extension
   say "build: done in $(elapsed_since "$t0")"
 }

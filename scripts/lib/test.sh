@@ -67,6 +67,13 @@ run_suite() {
   record "$name" "$state" "$took" "$note" $reports
 }
 
+# build_test_deps in the background of the build (cmd_build's ALONGSIDE): output to a log, status to a file.
+test_deps_alongside() {
+  local rc=0
+  build_test_deps >"$LOG_DIR/test-deps.log" 2>&1 || rc=$?
+  echo "$rc" >"$LOG_DIR/test-deps.rc"
+}
+
 venv_has() { "$VENV_PY" -c "import $1" 2>/dev/null; }
 
 suite_java() {
@@ -186,13 +193,16 @@ cmd_test() {
   # needs them waits for what it needs just before it runs.
   images_start "${selected[@]}"
   trap images_stop EXIT
-  if ! ( cmd_build ); then
+  # The test packages install while Maven and npm build; their output follows the build's.
+  rm -f "$LOG_DIR/test-deps.rc"
+  if ! ( cmd_build test_deps_alongside ); then
     printf '\natelier: FAILED: build (see above)\n' >&2
     record build FAILED "$(elapsed_since "$t0")" "the build failed: no suite ran"
     print_summary
     return 1
   fi
-  if ! build_test_deps; then
+  cat "$LOG_DIR/test-deps.log" 2>/dev/null || true
+  if [[ $(cat "$LOG_DIR/test-deps.rc" 2>/dev/null) != 0 ]]; then
     printf '\natelier: FAILED: python test packages could not be installed\n' >&2
     record test-deps FAILED - "pip install of the test requirements failed"
   fi
