@@ -81,7 +81,7 @@ images_await() {
       echo 1 >"$IMAGES_DIR/$step.rc"   # the background build ended without a word
       break
     fi
-    sleep 1
+    sleep 0.2
   done
   rc=$(<"$IMAGES_DIR/$step.rc")
   [[ $IMAGES_REPORTED == *" $step "* ]] && return "$rc"
