@@ -155,37 +155,21 @@ build_test_deps() {
   phase_record test-deps built "$(elapsed_since "$t0")" "pip install -r ${files[*]}"
 }
 
-# The instance images (images/build.sh, quiet: one line per image), which the Docker runtime's
-# tests run; each image is rebuilt only when its inputs changed. Needs a Docker engine (and root
-# or ATELIER_BASE_IMAGE for the bootstrapped base). Not part of `atelier build`: `atelier start`
-# does not use containers yet.
-build_images() {
-  [[ -f images/build.sh ]] || return 0
-  local t0 rc=0 out line; t0=$(now_ms)
-  out=$(mktemp)
-  timeout --kill-after=30 "${ATELIER_SUITE_TIMEOUT:-900}" bash images/build.sh -q </dev/null 2>&1 | tee "$out" ||
-    rc=${PIPESTATUS[0]}
-  (( rc == 124 || rc == 137 )) && warn "images/build.sh timed out"
-  # One phase per image, from build.sh's one line per image.
-  while IFS= read -r line; do
-    if [[ $line =~ ^images:\ atelier/([^ :]+)(:[^ ]+)?\ built\ in\ ([0-9.]+s)$ ]]; then
-      local note=""
-      [[ ${BASH_REMATCH[1]} == base-os ]] && note="debootstrap, docker import"
-      phase_record "image ${BASH_REMATCH[1]}" built "${BASH_REMATCH[3]}" "$note"
-    elif [[ $line =~ ^images:\ atelier/([^ :]+)(:[^ ]+)?\ is\ up\ to\ date ]]; then
-      phase_record "image ${BASH_REMATCH[1]}" "up to date" -
-    fi
-  done < "$out"
-  rm -f "$out"
-  (( rc == 0 )) && say "build: instance images ready ($(elapsed_since "$t0"))"
-  return "$rc"
-}
-
+# cmd_build [ALONGSIDE]: ALONGSIDE, a function, runs in the background once .venv is ready, while
+# Maven and npm build (neither uses .venv), and is waited for before the extension, whose build
+# runs jupyter from .venv.
 cmd_build() {
-  local t0; t0=$(now_ms)
+  local t0 alongside=${1:-} pid rc=0; t0=$(now_ms)
   build_venv
-  build_jar
-  build_npm
+  if [[ -n $alongside ]]; then
+    "$alongside" & pid=$!
+    ( build_jar; build_npm ) || rc=$?
+    wait "$pid" || true
+    (( rc == 0 )) || exit "$rc"
+  else
+    build_jar
+    build_npm
+  fi
   build_extension
   say "build: done in $(elapsed_since "$t0")"
 }

@@ -2,6 +2,9 @@
 # `atelier test`: build, then every test suite that exists, each one's result, and a summary.
 # A suite that fails does not stop the others; the exit status is 1 when any failed.
 
+# shellcheck source=images.sh
+source scripts/lib/images.sh
+
 SUITES=(java agent images e2e extension browser)
 SUITE_TIMEOUT=${ATELIER_SUITE_TIMEOUT:-900}   # seconds one suite may take
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
@@ -62,6 +65,13 @@ run_suite() {
   fi
   # shellcheck disable=SC2086 # the report paths are space-separated on purpose
   record "$name" "$state" "$took" "$note" $reports
+}
+
+# build_test_deps in the background of the build (cmd_build's ALONGSIDE): output to a log, status to a file.
+test_deps_alongside() {
+  local rc=0
+  build_test_deps >"$LOG_DIR/test-deps.log" 2>&1 || rc=$?
+  echo "$rc" >"$LOG_DIR/test-deps.rc"
 }
 
 venv_has() { "$VENV_PY" -c "import $1" 2>/dev/null; }
@@ -160,7 +170,7 @@ print_summary() {
 }
 
 cmd_test() {
-  local selected=() s t0 t0_images
+  local selected=() s t0 need
   for s in "$@"; do
     case " ${SUITES[*]} " in
       *" $s "*) selected+=("$s") ;;
@@ -179,28 +189,32 @@ cmd_test() {
   [[ -x $CHROMIUM ]] && export CHROMIUM_PATH=$CHROMIUM PUPPETEER_EXECUTABLE_PATH=$CHROMIUM
 
   t0=$(now_ms)
-  if ! ( cmd_build ); then
+  # The instance images build in the background meanwhile (scripts/lib/images.sh): each suite that
+  # needs them waits for what it needs just before it runs.
+  images_start "${selected[@]}"
+  trap images_stop EXIT
+  # The test packages install while Maven and npm build; their output follows the build's.
+  rm -f "$LOG_DIR/test-deps.rc"
+  if ! ( cmd_build test_deps_alongside ); then
     printf '\natelier: FAILED: build (see above)\n' >&2
     record build FAILED "$(elapsed_since "$t0")" "the build failed: no suite ran"
     print_summary
     return 1
   fi
-  if ! build_test_deps; then
+  cat "$LOG_DIR/test-deps.log" 2>/dev/null || true
+  if [[ $(cat "$LOG_DIR/test-deps.rc" 2>/dev/null) != 0 ]]; then
     printf '\natelier: FAILED: python test packages could not be installed\n' >&2
     record test-deps FAILED - "pip install of the test requirements failed"
   fi
 
-  # The java and e2e suites run instances and jobs in containers, the images suite training jobs:
-  # the images first.
-  if [[ " ${selected[*]} " == *" "@(java|images|e2e|browser)" "* ]]; then
-    t0_images=$(now_ms)
-    if ! build_images; then
-      printf '\natelier: FAILED: the instance images could not be built (bash images/build.sh); the Docker tests will fail\n' >&2
-      record image-build FAILED "$(elapsed_since "$t0_images")" "bash images/build.sh failed (see above)"
-    fi
-  fi
-
-  for s in "${selected[@]}"; do "suite_$s"; done
+  # A suite runs even when its images failed: its tests that need them fail saying so, the others
+  # still report.
+  for s in "${selected[@]}"; do
+    need=$(images_needed_by "$s")
+    [[ -z $need ]] || images_await "$need" || true
+    "suite_$s"
+  done
+  images_stop
   say "tests took $(elapsed_since "$t0")"
   print_summary
 }

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from client import KernelClient, Rest
-from servers import JupyterServer, Proc, free_port, kill_pids, log_tail, start_atelier, start_jupyter_server
+from servers import Atelier, JupyterServer, Proc, free_port, kill_pids, log_tail, start_atelier, start_jupyter_server
 
 ALL_BACKENDS = ("local", "atelier", "frontdoor", "docker")
 DOCKER_IMAGE = "atelier/base:latest"
@@ -89,6 +89,35 @@ class Backend:
         return "\n".join(out)
 
 
+@dataclass
+class SharedAtelier:
+    """An Atelier server in gateway mode's configuration (no front door, kernels in local
+    processes) and its notebook folder."""
+
+    server: Atelier
+    root: Path
+
+
+@pytest.fixture(scope="session")
+def shared_atelier():
+    """One Atelier server of the plain configuration for the whole run: the ``atelier`` backend's
+    jupyter_server uses it, and so does the jobs module (``test_jobs.py``), instead of a JVM, an
+    embedded object store and a database started for each. Its users create what they look at
+    under unique names and find it by them, so they do not see each other's work."""
+    tmp = Path(tempfile.mkdtemp(prefix="atelier-e2e-shared-"))
+    root = tmp / "notebooks"
+    root.mkdir()
+    server = start_atelier(tmp / "atelier", root)
+    try:
+        yield SharedAtelier(server, root)
+    finally:
+        server.proc.stop()
+        if os.environ.get("ATELIER_E2E_KEEP_TMP"):
+            print(f"\nkept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def backend(request):
     name = request.param
@@ -96,12 +125,14 @@ def backend(request):
     root = tmp / "notebooks"
     root.mkdir()
     atelier = None
+    own_atelier = True
     jupyter = None
     b = None
     try:
         jupyter_port = free_port()
         if name == "atelier":
-            atelier = start_atelier(tmp / "atelier", root)
+            shared = request.getfixturevalue("shared_atelier")
+            atelier, root, own_atelier = shared.server, shared.root, False
         elif name == "frontdoor":
             atelier = start_atelier(tmp / "atelier", root, front_door_for=jupyter_port)
         elif name == "docker":
@@ -127,7 +158,7 @@ def backend(request):
                 pass
         if jupyter is not None:
             jupyter.proc.stop()
-        if atelier is not None:
+        if atelier is not None and own_atelier:
             atelier.proc.stop()
         if b is not None:
             kill_pids(b.kernel_pids)

@@ -83,17 +83,14 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
+def api(shared_atelier):
+    """The run's shared Atelier server (conftest.py): each test names its jobs and objects uniquely."""
     docker_ready()
-    tmp = tmp_path_factory.mktemp("jobs")
-    root = tmp / "nb"
-    root.mkdir()
-    server = start_atelier(tmp / "a", root)
+    server = shared_atelier.server
     a = Api(server.url, server.token)
-    a.root = root
+    a.root = shared_atelier.root
     a.server = server
-    yield a
-    server.proc.stop()
+    return a
 
 
 def training(name: str, image: str, channels: dict[str, str] | None = None, **extra) -> dict:

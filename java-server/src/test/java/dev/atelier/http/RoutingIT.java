@@ -3,6 +3,7 @@ package dev.atelier.http;
 import static dev.atelier.support.TestServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atelier.support.SharedServer;
 import dev.atelier.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * value is a 400 naming the parameter, and an idle rule is taken for every listed type.
  */
 @ExtendWith(VertxExtension.class)
+@ExtendWith(SharedServer.class)
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class RoutingIT {
   private static final String KERNEL = "/api/kernels/0b7a6f0e-2d4b-4c1e-9d7e-3f1a2b3c4d5e";
@@ -72,8 +74,8 @@ class RoutingIT {
   private static WebClient http;
 
   @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start();
+  static void start(TestServer shared) {
+    server = shared;
     vertx = Vertx.vertx();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
   }
@@ -81,7 +83,6 @@ class RoutingIT {
   @AfterAll
   static void stop() throws Exception {
     await(vertx.close());
-    server.close();
   }
 
   private static HttpResponse<Buffer> call(HttpMethod method, String uri) throws Exception {

@@ -3,6 +3,7 @@ package dev.atelier.jobs;
 import static dev.atelier.support.TestServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atelier.support.SharedServer;
 import dev.atelier.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * before anything is stored or run (so with or without Docker on the machine).
  */
 @ExtendWith(VertxExtension.class)
+@ExtendWith(SharedServer.class)
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class JobRequestsIT {
   private static TestServer server;
@@ -30,8 +32,8 @@ class JobRequestsIT {
   private static WebClient http;
 
   @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start();
+  static void start(TestServer shared) {
+    server = shared;
     vertx = Vertx.vertx();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
   }
@@ -39,7 +41,6 @@ class JobRequestsIT {
   @AfterAll
   static void stop() throws Exception {
     await(vertx.close());
-    server.close();
   }
 
   private static JsonObject training(String name) {

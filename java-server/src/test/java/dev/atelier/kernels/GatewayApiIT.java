@@ -4,6 +4,7 @@ import static dev.atelier.support.TestServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atelier.support.KernelSocket;
+import dev.atelier.support.SharedServer;
 import dev.atelier.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every Kernel Gateway route against a real server with real ipykernel, including bad input. */
 @ExtendWith(VertxExtension.class)
+@ExtendWith(SharedServer.class)
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class GatewayApiIT {
   private static final String TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z";
@@ -31,8 +33,8 @@ class GatewayApiIT {
   private static WebClient http;
 
   @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start();
+  static void start(TestServer shared) {
+    server = shared;
     vertx = Vertx.vertx();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
   }
@@ -40,7 +42,6 @@ class GatewayApiIT {
   @AfterAll
   static void stop() throws Exception {
     await(vertx.close());
-    server.close();
   }
 
   private static HttpResponse<Buffer> call(HttpMethod method, String path, String body) throws Exception {

@@ -2,6 +2,7 @@ package dev.atelier.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atelier.support.SharedServer;
 import dev.atelier.support.TestServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Browsers offer permessage-deflate on every WebSocket; the server accepts it only when
@@ -21,12 +23,11 @@ import org.junit.jupiter.api.Test;
 class WebSocketCompressionIT {
 
   @Test
-  void deflateOfferedByTheClientIsDeclinedByDefault() throws Exception {
-    try (TestServer server = TestServer.start()) {
-      List<String> response = upgrade(server.port());
-      assertThat(response.get(0)).contains("101");
-      assertThat(response).noneMatch(h -> h.toLowerCase().startsWith("sec-websocket-extensions:"));
-    }
+  @ExtendWith(SharedServer.class)
+  void deflateOfferedByTheClientIsDeclinedByDefault(TestServer server) throws Exception {
+    List<String> response = upgrade(server.port());
+    assertThat(response.get(0)).contains("101");
+    assertThat(response).noneMatch(h -> h.toLowerCase().startsWith("sec-websocket-extensions:"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.support.KernelSocket;
+import dev.atelier.support.SharedServer;
 import dev.atelier.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The relay against real ipykernel: channels, stdin identity, control, buffers, replay, death. */
 @ExtendWith(VertxExtension.class)
+@ExtendWith(SharedServer.class)
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class WireProtocolIT {
   private static TestServer server;
@@ -34,8 +36,8 @@ class WireProtocolIT {
   private String kernelId;
 
   @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start();
+  static void start(TestServer shared) {
+    server = shared;
     vertx = Vertx.vertx();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
   }
@@ -43,7 +45,6 @@ class WireProtocolIT {
   @AfterAll
   static void stop() throws Exception {
     await(vertx.close());
-    server.close();
   }
 
   @BeforeEach
