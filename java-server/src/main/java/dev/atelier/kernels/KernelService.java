@@ -14,7 +14,6 @@ import dev.atelier.instances.InstanceType;
 import dev.atelier.instances.NotebookMetadata;
 import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.AgentException;
-import dev.atelier.runtime.DockerRuntime;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.InstanceSpec;
 import dev.atelier.runtime.ZmqLoop;
@@ -585,32 +584,32 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
   }
 
   /**
-   * Takes over the Docker instances a previous server of this data directory left running, with
+   * Takes over the instances a previous server of this data directory left running, with
    * their kernels (open notebooks reconnect and keep their state); removes the containers it
    * cannot take over. Returns the adopted instance ids.
    */
-  public Set<String> adoptInstances(DockerRuntime docker) {
+  public Set<String> adoptInstances(InstanceRuntime runtime) {
     Set<String> adopted = new HashSet<>();
-    if (docker == null) {
+    if (runtime == null) {
       return adopted;
     }
-    List<DockerRuntime.Adoptable> found;
+    List<InstanceRuntime.Survivor> found;
     try {
-      found = docker.adoptable();
+      found = runtime.survivors();
     } catch (RuntimeException e) {
       LOG.warn("no instances adopted: {}", unwrap(e).getMessage());
       return adopted;
     }
     for (var a : found) {
       String iid = a.labels().get(InstancePool.LABEL_INSTANCE_ID);
-      String typeName = a.labels().get(DockerRuntime.LABEL_TYPE);
-      String image = a.labels().get(DockerRuntime.LABEL_IMAGE);
+      String typeName = a.type();
+      String image = a.image();
       try {
         if (iid == null || typeName == null || image == null) {
           throw new AgentException("it carries no instance labels");
         }
         InstanceType t = types.require(typeName);
-        InstanceRuntime.Instance inst = docker.adopt(a,
+        InstanceRuntime.Instance inst = runtime.adopt(a,
             new InstanceSpec(typeName, image, t.vcpus(), t.memoryBytes(), config.rootDir(), a.labels()));
         JsonNode reply = inst.agent().request("list", Map.of("details", true), AGENT_TIMEOUT)
             .get(AGENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
@@ -624,9 +623,9 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
         pool.settleAdopted(p);
         adopted.add(iid);
       } catch (Exception e) {
-        LOG.warn("container {} ({} on {}) not adopted, removing it: {}", a.containerId().substring(0, 12), typeName,
+        LOG.warn("instance {} ({} on {}) not adopted, removing it: {}", a.id(), typeName,
             image, unwrap(e).getMessage());
-        docker.discard(a.containerId());
+        runtime.discard(a);
       }
     }
     changed();

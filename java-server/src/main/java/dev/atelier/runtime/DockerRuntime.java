@@ -219,56 +219,61 @@ public final class DockerRuntime implements InstanceRuntime {
     return out;
   }
 
-  /** A running container of this owner that a restarted server can take over. */
-  public record Adoptable(String containerId, Map<String, String> labels, String agentKey, int controlPort,
-      java.time.Instant startedAt) {}
-
-  /** This owner's running instance containers, with what it takes to reach their agents again. */
-  public List<Adoptable> adoptable() {
-    List<Adoptable> out = new ArrayList<>();
+  /** Running instance containers of this owner, by their labels. */
+  @Override
+  public List<Survivor> survivors() {
+    List<Survivor> out = new ArrayList<>();
     for (var c : docker.listContainersCmd().withLabelFilter(Map.of(LABEL_OWNER, owner)).exec()) {
+      Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+      java.time.Instant started;
       try {
-        InspectContainerResponse info = docker.inspectContainerCmd(c.getId()).exec();
-        String key = null;
-        for (String e : info.getConfig().getEnv() == null ? new String[0] : info.getConfig().getEnv()) {
-          if (e.startsWith("ATELIER_AGENT_KEY=")) {
-            key = e.substring("ATELIER_AGENT_KEY=".length());
-          }
-        }
-        Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
-        int port = Integer.parseInt(labels.getOrDefault(LABEL_CONTROL_PORT, "0"));
-        java.time.Instant started = java.time.Instant.parse(info.getState().getStartedAt());
-        out.add(new Adoptable(c.getId(), labels, key, port, started));
+        started = java.time.Instant.parse(docker.inspectContainerCmd(c.getId()).exec().getState().getStartedAt());
       } catch (RuntimeException e) {
-        LOG.warn("container {} cannot be adopted: {}", c.getId().substring(0, 12), rootMessage(e));
-        out.add(new Adoptable(c.getId(), Map.of(), null, 0, java.time.Instant.now()));
+        LOG.warn("container {} cannot be inspected: {}", c.getId().substring(0, 12), rootMessage(e));
+        started = java.time.Instant.now();
       }
+      out.add(new Survivor(c.getId(), labels.get(LABEL_TYPE), labels.get(LABEL_IMAGE), started, labels));
     }
     return out;
   }
 
   /** Takes over a running instance container: its agent must answer within a few seconds. */
-  public Instance adopt(Adoptable a, InstanceSpec spec) {
-    if (a.agentKey() == null || a.controlPort() <= 0) {
-      throw new AgentException("container " + a.containerId().substring(0, 12) + " has no agent key or control port");
+  @Override
+  public Instance adopt(Survivor survivor, InstanceSpec spec) {
+    String id = survivor.id();
+    String key = null;
+    int port = Integer.parseInt(survivor.labels().getOrDefault(LABEL_CONTROL_PORT, "0"));
+    try {
+      InspectContainerResponse info = docker.inspectContainerCmd(id).exec();
+      for (String e : info.getConfig().getEnv() == null ? new String[0] : info.getConfig().getEnv()) {
+        if (e.startsWith("ATELIER_AGENT_KEY=")) {
+          key = e.substring("ATELIER_AGENT_KEY=".length());
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new AgentException("container " + id.substring(0, 12) + " cannot be inspected: " + rootMessage(e));
     }
-    AgentClient agent = new AgentClient(loop, "127.0.0.1", a.controlPort(), a.agentKey());
+    if (key == null || port <= 0) {
+      throw new AgentException("container " + id.substring(0, 12) + " has no agent key or control port");
+    }
+    AgentClient agent = new AgentClient(loop, "127.0.0.1", port, key);
     try {
       agent.handshake(Duration.ofSeconds(15));
     } catch (AgentException e) {
       agent.close();
-      String logs = lastLogLines(a.containerId(), 20);
-      throw new AgentException(e.getMessage() + " (control port " + a.controlPort() + ")"
+      String logs = lastLogLines(id, 20);
+      throw new AgentException(e.getMessage() + " (control port " + port + ")"
           + (logs.isBlank() ? "" : "; the container's last lines:\n" + logs));
     }
-    ContainerInstance instance = new ContainerInstance(a.containerId(), spec, agent);
+    ContainerInstance instance = new ContainerInstance(id, spec, agent);
     running.add(instance);
     return instance;
   }
 
   /** Removes a container that cannot be adopted. */
-  public void discard(String containerId) {
-    remove(containerId);
+  @Override
+  public void discard(Survivor survivor) {
+    remove(survivor.id());
   }
 
   /** The image if the engine has it and it declares its kernelspecs; empty otherwise. */
@@ -302,6 +307,11 @@ public final class DockerRuntime implements InstanceRuntime {
   /** Whether {@link #close} leaves the containers running for the next server to adopt. */
   public void keepContainersOnClose(boolean keep) {
     this.keepOnClose = keep;
+  }
+
+  @Override
+  public boolean instancesOutliveClose() {
+    return keepOnClose;
   }
 
   @Override

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * type's CPU and memory limits ({@link Cgroups}). When the host refuses the cgroup the instance
  * still runs, without limits, and says why ({@link Instance#limits()}). An agent dies with the
  * server (its stdin closes, and on Linux it watches its parent), and it stops its kernels before
- * it exits; its cgroup is removed after it.
+ * it exits; its cgroup is removed after it. So, as with a notebook server's own kernels, nothing
+ * survives a server restart: there is nothing for the next server to adopt, and no kernel left
+ * running unseen.
  */
 public final class ProcessRuntime implements InstanceRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -50,6 +52,12 @@ public final class ProcessRuntime implements InstanceRuntime {
   @Override
   public String name() {
     return "process";
+  }
+
+  /** Agents end with their server (see above): nothing survives to adopt. */
+  @Override
+  public boolean instancesOutliveClose() {
+    return false;
   }
 
   @Override

@@ -46,6 +46,11 @@ class DockerRuntimeContractIT extends RuntimeContract {
     return new InstanceSpec("ml.t3.medium", IMAGE, cpus, memoryBytes, workDir, Map.of());
   }
 
+  @Override
+  protected void keepInstancesOnClose(InstanceRuntime runtime) {
+    ((DockerRuntime) runtime).keepContainersOnClose(true);
+  }
+
   @Test
   void aMissingImageIsRefusedWithHowToBuildIt() {
     var failure = runtime.start(new InstanceSpec("ml.t3.medium", "atelier/no-such-image:latest", 0, 0, workDir, Map.of()));
