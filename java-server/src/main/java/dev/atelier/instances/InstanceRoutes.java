@@ -2,6 +2,9 @@ package dev.atelier.instances;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.catalog.ImageCatalog;
+import dev.atelier.catalog.InstanceCatalog;
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.http.Routes;

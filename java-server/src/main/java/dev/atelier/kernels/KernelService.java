@@ -6,11 +6,11 @@ import dev.atelier.config.AtelierConfig;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.instances.IdlePolicies;
-import dev.atelier.instances.ImageCatalog;
-import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.catalog.ImageCatalog;
+import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
 import dev.atelier.instances.InstanceRoutes;
-import dev.atelier.instances.InstanceType;
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.instances.NotebookMetadata;
 import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.AgentException;
@@ -289,7 +289,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
             + spec.name() + "'; it offers: " + String.join(", ", target.image().kernelspecs())));
       }
       String id = UUID.randomUUID().toString();
-      return pool.acquire(target.type(), target.image().name(), id, config.rootDir())
+      return pool.acquire(target.type(), target.image(), id, config.rootDir())
           .exceptionally(err -> {
             pool.release(id);
             Throwable cause = unwrap(err);
@@ -613,7 +613,7 @@ public final class KernelService implements AutoCloseable, InstanceRoutes.Kernel
             new InstanceSpec(typeName, image, t.vcpus(), t.memoryBytes(), config.rootDir(), a.labels()));
         JsonNode reply = inst.agent().request("list", Map.of("details", true), AGENT_TIMEOUT)
             .get(AGENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-        InstancePool.Pooled p = pool.adopt(iid, t, image, inst, a.startedAt());
+        InstancePool.Pooled p = pool.adopt(iid, t, image, runtime.name(), inst, a.startedAt());
         watch(inst.agent());
         for (JsonNode k : reply.path("kernels")) {
           if (k.path("alive").asBoolean() && k.has("connection")) {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * runs as the server's user so files it writes belong to that user. No Docker API version is
  * pinned (see {@link DockerClients}): requests are answered in the engine's own version.
  */
-public final class DockerRuntime implements InstanceRuntime {
+public final class DockerRuntime implements InstanceRuntime, ImageSource {
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
   /** Labels every container carries, so a restarted server can find (and adopt or clean) them. */
   public static final String LABEL_OWNER = "dev.atelier.owner";
@@ -195,28 +195,30 @@ public final class DockerRuntime implements InstanceRuntime {
     }
   }
 
-  /** An image the engine has that declares the kernelspecs it offers (label {@code dev.atelier.kernelspecs}). */
-  public record ImageEntry(String name, String id, Map<String, String> labels, long sizeBytes, long createdEpochSeconds) {}
 
-  /** Tagged images carrying the {@code dev.atelier.kernelspecs} label, one entry per tag. */
-  public List<ImageEntry> instanceImages() {
-    List<ImageEntry> out = new ArrayList<>();
+  @Override
+  public String runtime() {
+    return name();
+  }
+
+  @Override
+  public String problem() {
     try {
-      for (var image : docker.listImagesCmd().withLabelFilter("dev.atelier.kernelspecs").exec()) {
-        if (image.getRepoTags() == null) {
-          continue;
-        }
-        for (String tag : image.getRepoTags()) {
-          if (!tag.startsWith("<none>")) {
-            out.add(new ImageEntry(tag, image.getId(), image.getLabels() == null ? Map.of() : image.getLabels(),
-                image.getSize() == null ? 0 : image.getSize(), image.getCreated() == null ? 0 : image.getCreated()));
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
+      engineVersion();
+      return null;
+    } catch (AgentException e) {
+      return e.getMessage();
     }
-    return out;
+  }
+
+  @Override
+  public List<Entry> images() {
+    return DockerImages.list(docker);
+  }
+
+  @Override
+  public java.util.Optional<Entry> image(String name) {
+    return DockerImages.find(docker, name);
   }
 
   /** Running instance containers of this owner, by their labels. */
@@ -274,24 +276,6 @@ public final class DockerRuntime implements InstanceRuntime {
   @Override
   public void discard(Survivor survivor) {
     remove(survivor.id());
-  }
-
-  /** The image if the engine has it and it declares its kernelspecs; empty otherwise. */
-  public java.util.Optional<ImageEntry> instanceImage(String name) {
-    try {
-      var image = docker.inspectImageCmd(name).exec();
-      Map<String, String> labels = image.getConfig() == null || image.getConfig().getLabels() == null
-          ? Map.of() : image.getConfig().getLabels();
-      if (!labels.containsKey("dev.atelier.kernelspecs")) {
-        return java.util.Optional.empty();
-      }
-      return java.util.Optional.of(new ImageEntry(name.contains(":") ? name : name + ":latest", image.getId(), labels,
-          image.getSize() == null ? 0 : image.getSize(), 0));
-    } catch (NotFoundException e) {
-      return java.util.Optional.empty();
-    } catch (RuntimeException e) {
-      throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
-    }
   }
 
   /** Containers this owner's servers started, running or not (for adoption or clean-up). */

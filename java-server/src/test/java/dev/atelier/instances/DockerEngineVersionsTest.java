@@ -7,9 +7,9 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.atelier.catalog.ImageCatalog;
 import dev.atelier.runtime.DockerRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
