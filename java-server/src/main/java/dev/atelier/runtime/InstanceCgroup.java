@@ -25,6 +25,11 @@ public final class InstanceCgroup {
     this.memoryV2 = memoryV2;
   }
 
+  /** Whether the memory controller is cgroup v2's (to find the cgroup again from its directories). */
+  boolean memoryV2() {
+    return memoryV2;
+  }
+
   /** The cgroup directories, for the agent's {@code --cgroup} options. */
   public List<Path> dirs() {
     return dirs;
