@@ -128,7 +128,8 @@ public final class InstancePool implements AutoCloseable {
   private final Map<String, String> runtimeOfImage = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * @param runtimes by name ({@code process}, {@code docker}); an image's runtime is {@link ImageCatalog.Image#runtime()}
+   * @param runtimes by name ({@code process}, {@code docker}); an image's runtime is its catalog
+   *     entry's ({@link ImageCatalog.Image#runtime()})
    * @param grace how long an instance with no kernels keeps running
    */
   public InstancePool(Map<String, InstanceRuntime> runtimes, UsageMeter meter, Duration grace) {
@@ -139,8 +140,8 @@ public final class InstancePool implements AutoCloseable {
   }
 
   /** Whether process instances get their type's limits on this host, and if not why (null: no process runtime). */
-  public dev.atelier.runtime.Cgroups.Status processLimits() {
-    return runtimes.get("process") instanceof dev.atelier.runtime.ProcessRuntime p ? p.limitsStatus() : null;
+  public dev.atelier.runtime.process.Cgroups.Status processLimits() {
+    return runtimes.get("process") instanceof dev.atelier.runtime.process.ProcessRuntime p ? p.limitsStatus() : null;
   }
 
   /** Runs when an instance is added, changes state, gains or loses a kernel, or goes. */

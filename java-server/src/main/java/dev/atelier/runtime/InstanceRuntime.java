@@ -7,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where kernels run. An instance is one environment with a kernel agent in it: a local process
- * group ({@link ProcessRuntime}) or a container with CPU and memory limits ({@link DockerRuntime}).
- * The server always dials the agent; it never needs a route from the instance back to itself.
+ * group ({@link dev.atelier.runtime.process.ProcessRuntime}) or a container with CPU and memory
+ * limits ({@link dev.atelier.runtime.docker.DockerRuntime}). The server always dials the agent;
+ * it never needs a route from the instance back to itself.
  */
 public interface InstanceRuntime extends AutoCloseable {
 

@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * until the replica binds it can be taken meanwhile as the source port of an outgoing connection.
  * A port is handed out when it is free now and not handed out recently by this server.
  */
-final class LoopbackPorts {
+public final class LoopbackPorts {
   static final int FIRST = 15000;
   static final int LAST = 19999;
   private static final Set<Integer> RECENT = ConcurrentHashMap.newKeySet();
@@ -21,7 +21,7 @@ final class LoopbackPorts {
   private LoopbackPorts() {}
 
   /** A free port of the block; a 500 when every one is taken. */
-  static int take() {
+  public static int take() {
     int span = LAST - FIRST + 1;
     int start = ThreadLocalRandom.current().nextInt(span);
     for (int i = 0; i < span; i++) {

@@ -15,7 +15,8 @@ import java.util.Map;
  * replaced one by one when they die, stopped with a grace period, and found again by their labels
  * after a server restart: services outlive the server that started them. Failures are
  * {@link RuntimeFailure}s. Calls block: run them on virtual threads. Implementations: containers
- * on a Docker engine ({@link DockerServiceRuntime}), local processes ({@link ProcessServiceRuntime}).
+ * on a Docker engine ({@link dev.atelier.runtime.docker.DockerServiceRuntime}), local processes
+ * ({@link dev.atelier.runtime.process.ProcessServiceRuntime}).
  */
 public interface ServiceRuntime extends AutoCloseable {
   /** The variable that tells a replica the port to listen on. */
@@ -105,7 +106,8 @@ public interface ServiceRuntime extends AutoCloseable {
 
     /** This service with {@code replica} in place of the one at its index. */
     public Service with(Replica replica) {
-      List<Replica> out = new java.util.ArrayList<>(replicas.stream().filter(r -> r.index() != replica.index()).toList());
+      List<Replica> out = new java.util.ArrayList<>(
+          replicas.stream().filter(r -> r.index() != replica.index()).toList());
       out.add(replica);
       out.sort(java.util.Comparator.comparingInt(Replica::index));
       return new Service(spec, out);

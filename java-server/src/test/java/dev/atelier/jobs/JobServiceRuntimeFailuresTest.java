@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atelier.http.ApiException;
-import dev.atelier.runtime.DockerEngine;
-import dev.atelier.runtime.JobContainers;
+import dev.atelier.runtime.docker.DockerEngine;
+import dev.atelier.runtime.docker.JobContainers;
 import dev.atelier.storage.Database;
 import dev.atelier.storage.KeyPolicy;
 import dev.atelier.storage.MinioObjectStore;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-abstract class BatchRuntimeContract {
+public abstract class BatchRuntimeContract {
   static final String LABEL = "dev.atelier.batch-contract";
   protected BatchRuntime runtime;
   protected Path mountDir;
@@ -52,7 +52,7 @@ abstract class BatchRuntimeContract {
   protected abstract String mountPoint(Path host);
 
   @BeforeAll
-  void setUp() throws Exception {
+  protected void setUp() throws Exception {
     mountDir = Files.createTempDirectory("atelier-batch-contract");
     // containers may run as another user than the test's
     Files.setPosixFilePermissions(mountDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -60,7 +60,7 @@ abstract class BatchRuntimeContract {
   }
 
   @AfterAll
-  void tearDown() {
+  protected void tearDown() {
     if (runtime != null) {
       try {
         created.forEach(id -> runtime.remove(id));

@@ -33,7 +33,7 @@ import org.zeromq.ZContext;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-abstract class RuntimeContract {
+public abstract class RuntimeContract {
   protected ZContext zmq;
   protected ZmqLoop loop;
   protected InstanceRuntime runtime;
@@ -49,7 +49,7 @@ abstract class RuntimeContract {
   protected void keepInstancesOnClose(InstanceRuntime runtime) {}
 
   @BeforeAll
-  void setUp() throws Exception {
+  protected void setUp() throws Exception {
     zmq = new ZContext();
     loop = new ZmqLoop(zmq, "contract-agent");
     runtime = createRuntime(loop);
@@ -57,7 +57,7 @@ abstract class RuntimeContract {
   }
 
   @AfterAll
-  void tearDown() {
+  protected void tearDown() {
     runtime.close();
     loop.close();
     zmq.close();

@@ -35,12 +35,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-abstract class ServiceRuntimeContract {
+public abstract class ServiceRuntimeContract {
   /**
    * The replica: answers every GET with its {@code GREETING} and a token of its own, ends after answering
    * {@code /exit}, and ignores SIGTERM when {@code IGNORE_TERM} is set.
    */
-  static final String SERVER = String.join("\n",
+  protected static final String SERVER = String.join("\n",
       "import http.server, os, signal, uuid",
       "TOKEN = uuid.uuid4().hex",
       "if os.environ.get('IGNORE_TERM'):",
@@ -72,12 +72,12 @@ abstract class ServiceRuntimeContract {
   protected abstract ServiceSpec spec(String name, int replicas, Map<String, String> env);
 
   @BeforeAll
-  void setUp() {
+  protected void setUp() {
     runtime = createRuntime();
   }
 
   @AfterAll
-  void tearDown() {
+  protected void tearDown() {
     if (runtime == null) {
       return;
     }

@@ -1,7 +1,12 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.http.Json;
+import dev.atelier.runtime.AgentClient;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.InstanceRuntime;
+import dev.atelier.runtime.InstanceSpec;
+import dev.atelier.runtime.ZmqLoop;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 /**
  * The program that stands where a container would for a local job ({@link ProcessBatchRuntime}):

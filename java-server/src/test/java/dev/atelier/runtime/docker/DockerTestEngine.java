@@ -1,4 +1,6 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.docker;
+
+import dev.atelier.runtime.RuntimeFailure;
 
 /** The Docker engine the contract tests run on: an assertion error saying what to do when it or the image is missing. */
 final class DockerTestEngine {

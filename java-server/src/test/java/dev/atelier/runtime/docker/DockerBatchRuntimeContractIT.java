@@ -1,8 +1,11 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.atelier.runtime.BatchRuntime;
+import dev.atelier.runtime.BatchRuntimeContract;
+import dev.atelier.runtime.RuntimeFailure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +30,7 @@ class DockerBatchRuntimeContractIT extends BatchRuntimeContract {
 
   @AfterAll
   @Override
-  void tearDown() {
+  protected void tearDown() {
     try {
       super.tearDown();
     } finally {

@@ -1,8 +1,11 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.Json;
+import dev.atelier.runtime.LoopbackPorts;
+import dev.atelier.runtime.RuntimeFailure;
+import dev.atelier.runtime.ServiceRuntime;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,11 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.Json;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.BatchRuntime;
+import dev.atelier.runtime.RuntimeFailure;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -1,8 +1,11 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.runtime.ServiceRuntime.ServiceSpec;
+import dev.atelier.runtime.ServiceRuntime;
+import dev.atelier.runtime.ServiceRuntimeContract;
 import dev.atelier.support.TestServer;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,11 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.atelier.runtime.BatchRuntime;
+import dev.atelier.runtime.BatchRuntimeContract;
+import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

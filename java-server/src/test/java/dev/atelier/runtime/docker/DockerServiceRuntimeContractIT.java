@@ -1,8 +1,11 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.runtime.ServiceRuntime.ServiceSpec;
+import dev.atelier.runtime.ServiceRuntime;
+import dev.atelier.runtime.ServiceRuntimeContract;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +31,7 @@ class DockerServiceRuntimeContractIT extends ServiceRuntimeContract {
   /** The engine goes after the contract's own tear-down has stopped what is left. */
   @AfterAll
   @Override
-  void tearDown() {
+  protected void tearDown() {
     try {
       super.tearDown();
     } finally {

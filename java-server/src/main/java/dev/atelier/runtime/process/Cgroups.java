@@ -1,5 +1,6 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
+import dev.atelier.runtime.AgentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;

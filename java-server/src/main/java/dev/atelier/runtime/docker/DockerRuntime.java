@@ -1,4 +1,4 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -9,6 +9,13 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.WaitResponse;
+import dev.atelier.runtime.AgentClient;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.ImageSource;
+import dev.atelier.runtime.InstanceRuntime;
+import dev.atelier.runtime.InstanceSpec;
+import dev.atelier.runtime.RuntimeFailure;
+import dev.atelier.runtime.ZmqLoop;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
@@ -10,6 +10,9 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
+import dev.atelier.runtime.LoopbackPorts;
+import dev.atelier.runtime.RuntimeFailure;
+import dev.atelier.runtime.ServiceRuntime;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -180,7 +183,8 @@ public final class DockerServiceRuntime implements ServiceRuntime {
   @Override
   public List<Found> list() {
     List<Found> out = new ArrayList<>();
-    for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_OWNER, owner)).exec()) {
+    for (Container c : docker.listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(LABEL_OWNER, owner)).exec()) {
       Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
       try {
         var state = docker.inspectContainerCmd(c.getId()).exec().getState();
@@ -190,7 +194,8 @@ public final class DockerServiceRuntime implements ServiceRuntime {
       } catch (NotFoundException e) {
         // removed meanwhile
       } catch (RuntimeException e) {
-        LOG.warn("container {} carries no service labels Atelier can read: {}", c.getId().substring(0, 12), e.toString());
+        LOG.warn("container {} carries no service labels Atelier can read: {}", c.getId().substring(0, 12),
+            e.toString());
       }
     }
     return out;

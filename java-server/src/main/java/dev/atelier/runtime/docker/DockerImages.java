@@ -1,7 +1,10 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.ImageSource;
+import dev.atelier.runtime.RuntimeFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
