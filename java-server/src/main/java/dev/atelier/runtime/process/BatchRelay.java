@@ -2,7 +2,8 @@ package dev.atelier.runtime.process;
 
 /**
  * The program that stands where a container would for a local job ({@link ProcessBatchRuntime}):
- * in its own session, so it outlives the server, it runs the job's command in the job's cgroup,
+ * in its own session, so it outlives the server, it runs the job's command in the job's cgroup
+ * (or, when the host refuses the move, without its limits, saying so in the job's output),
  * writes each line of its output to a log with a timestamp of its own (strictly increasing, RFC
  * 3339 with nanoseconds, so a follow can go on after the last line seen), passes a SIGTERM on,
  * and records the exit code (128 + the signal, as a container's) once the command has ended.
@@ -22,9 +23,13 @@ final class BatchRelay {
       "    s, ns = divmod(last[0], 1_000_000_000)",
       "    return time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(s)) + '.%09dZ' % ns",
       "def join_cgroups():",
-      "    for p in procs:",
-      "        with open(p, 'w') as f:",
-      "            f.write(str(os.getpid()))",
+      "    try:",
+      "        for p in procs:",
+      "            with open(p, 'w') as f:",
+      "                f.write(str(os.getpid()))",
+      "    except OSError as e:",
+      "        # the host made the cgroup but refuses the move (v2 needs the common ancestor): run, and say so",
+      "        os.write(log.fileno(), (stamp() + ' E the job runs without its CPU and memory limits: ' + str(e) + '\\n').encode())",
       "def pump(stream, tag):",
       "    for raw in iter(stream.readline, b''):",
       "        text = raw.decode('utf-8', 'replace').rstrip('\\n').rstrip('\\r')",
