@@ -2,6 +2,8 @@ package dev.atelier.instances;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.catalog.InstanceCatalog;
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.storage.Database;

@@ -1,5 +1,7 @@
 package dev.atelier.instances;
 
+import dev.atelier.catalog.ImageCatalog;
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.runtime.AgentException;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.InstanceSpec;
@@ -46,9 +48,12 @@ public final class InstancePool implements AutoCloseable {
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
   private final List<BiConsumer<PooledInstance, String>> lostListeners = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
+  /** The runtime of each image run here, from its catalog entry (or the runtime it was adopted from). */
+  private final Map<String, String> runtimeOfImage = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * @param runtimes by name ({@code process}, {@code docker}); an image's runtime is {@link ImageCatalog#runtimeOf}
+   * @param runtimes by name ({@code process}, {@code docker}); an image's runtime is its catalog
+   *     entry's ({@link ImageCatalog.Image#runtime()})
    * @param grace how long an instance with no kernels keeps running
    */
   public InstancePool(Map<String, InstanceRuntime> runtimes, UsageMeter meter, Duration grace) {
@@ -59,8 +64,8 @@ public final class InstancePool implements AutoCloseable {
   }
 
   /** Whether process instances get their type's limits on this host, and if not why (null: no process runtime). */
-  public dev.atelier.runtime.Cgroups.Status processLimits() {
-    return runtimes.get("process") instanceof dev.atelier.runtime.ProcessRuntime p ? p.limitsStatus() : null;
+  public dev.atelier.runtime.process.Cgroups.Status processLimits() {
+    return runtimes.get("process") instanceof dev.atelier.runtime.process.ProcessRuntime p ? p.limitsStatus() : null;
   }
 
   /** Runs when an instance is added, changes state, gains or loses a kernel, or goes. */
@@ -93,6 +98,13 @@ public final class InstancePool implements AutoCloseable {
    * The instance of (type, image) for a new kernel: the running one, or a new one. The kernel
    * counts as on it from now on, until {@link #release}.
    */
+  public CompletableFuture<PooledInstance> acquire(InstanceType type, ImageCatalog.Image image, String kernelId,
+      Path workDir) {
+    runtimeOfImage.put(image.name(), image.runtime());
+    return acquire(type, image.name(), kernelId, workDir);
+  }
+
+  /** As above, for an image this pool has run before (a kernel moving to a new instance of its image). */
   public CompletableFuture<PooledInstance> acquire(InstanceType type, String image, String kernelId, Path workDir) {
     PooledInstance p;
     synchronized (this) {
@@ -114,13 +126,14 @@ public final class InstancePool implements AutoCloseable {
   }
 
   private PooledInstance launch(Key key, InstanceType type, Path workDir) {
-    String runtimeName = ImageCatalog.runtimeOf(key.image());
+    String runtimeName = runtimeOfImage.get(key.image());
     InstanceRuntime runtime = runtimes.get(runtimeName);
     byte[] b = new byte[8];
     random.nextBytes(b);
     String id = "i-" + HexFormat.of().formatHex(b);
     CompletableFuture<InstanceRuntime.Instance> started = runtime == null
-        ? CompletableFuture.failedFuture(new AgentException("no " + runtimeName + " runtime is configured"))
+        ? CompletableFuture.failedFuture(new AgentException(runtimeName == null
+            ? "no runtime is known for image " + key.image() : "no " + runtimeName + " runtime is configured"))
         : runtime.start(new InstanceSpec(type.name(), key.image(), type.vcpus(), type.memoryBytes(), workDir,
             Map.of(LABEL_INSTANCE_ID, id)));
     PooledInstance p = new PooledInstance(id, key, type, runtimeName, started);
@@ -147,9 +160,10 @@ public final class InstancePool implements AutoCloseable {
    * Takes over an instance a previous server left running (its meter row stays open). Its kernels
    * join with {@link #adoptKernel}; with none it stops after the grace period.
    */
-  public PooledInstance adopt(String instanceId, InstanceType type, String image, InstanceRuntime.Instance instance,
-      Instant startedAt) {
-    PooledInstance p = new PooledInstance(instanceId, new Key(type.name(), image), type, ImageCatalog.runtimeOf(image),
+  public PooledInstance adopt(String instanceId, InstanceType type, String image, String runtime,
+      InstanceRuntime.Instance instance, Instant startedAt) {
+    runtimeOfImage.put(image, runtime);
+    PooledInstance p = new PooledInstance(instanceId, new Key(type.name(), image), type, runtime,
         CompletableFuture.completedFuture(instance));
     p.startedAt = startedAt;
     p.state = "running";

@@ -2,6 +2,9 @@ package dev.atelier.instances;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.catalog.ImageCatalog;
+import dev.atelier.catalog.InstanceCatalog;
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.http.Routes;
@@ -154,7 +157,7 @@ public final class InstanceRoutes {
    * {@code {enforced, cgroup_version, cgroup_parent, problem}}: whether process instances get their
    * type's limits on this host (as the last instance cgroup made found), and if not why.
    */
-  public static ObjectNode processLimitsModel(dev.atelier.runtime.Cgroups.Status s) {
+  public static ObjectNode processLimitsModel(dev.atelier.runtime.process.Cgroups.Status s) {
     ObjectNode n = Json.mapper().createObjectNode();
     n.put("enforced", s != null && s.enforced());
     n.put("cgroup_version", s == null ? null : s.version());

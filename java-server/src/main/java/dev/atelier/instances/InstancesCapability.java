@@ -1,5 +1,7 @@
 package dev.atelier.instances;
 
+import dev.atelier.catalog.ImageCatalog;
+import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.http.Capability;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;

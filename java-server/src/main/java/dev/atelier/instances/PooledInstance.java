@@ -1,5 +1,6 @@
 package dev.atelier.instances;
 
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.runtime.InstanceRuntime;
 import java.time.Instant;
 import java.util.ArrayList;

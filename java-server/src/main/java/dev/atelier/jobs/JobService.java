@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
-import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.runtime.BatchRuntime;
 import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.storage.ObjectStore;

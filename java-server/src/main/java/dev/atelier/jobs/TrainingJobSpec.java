@@ -4,8 +4,8 @@ import static dev.atelier.jobs.Fields.bad;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.http.ApiException;
-import dev.atelier.instances.InstanceCatalog;
-import dev.atelier.instances.InstanceType;
+import dev.atelier.catalog.InstanceCatalog;
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.storage.KeyPolicy;
 import dev.atelier.storage.ObjectStore.S3Uri;
 import java.nio.file.Files;

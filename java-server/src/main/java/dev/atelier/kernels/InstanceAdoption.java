@@ -1,12 +1,11 @@
 package dev.atelier.kernels;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
 import dev.atelier.instances.PooledInstance;
-import dev.atelier.instances.InstanceType;
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.runtime.AgentException;
-import dev.atelier.runtime.DockerRuntime;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.InstanceSpec;
 import java.nio.file.Path;
@@ -47,6 +46,11 @@ public final class InstanceAdoption {
     InstanceRuntime.Instance takeOver(Survivor s, InstanceSpec spec);
 
     void remove(Survivor s);
+
+    /** The name of the runtime the survivors run on ({@code docker}). */
+    default String runtimeName() {
+      return null;
+    }
   }
 
   /** A kernel the adopted instance's agent still runs, with what it takes to connect to it again. */
@@ -64,40 +68,49 @@ public final class InstanceAdoption {
     this.root = root;
   }
 
-  /** Adopts what the Docker runtime (null: none) finds of an earlier server; returns the adopted instance ids. */
-  public Set<String> adopt(DockerRuntime docker) {
-    if (docker == null) {
+  /**
+   * Adopts what a runtime (null: none) finds of an earlier server; returns the adopted instance ids.
+   * Runtimes whose instances end with their server find nothing. An earlier server may have kept
+   * its instances when this one would not, so what survived is looked for whatever this runtime's
+   * own setting.
+   */
+  public Set<String> adopt(InstanceRuntime runtime) {
+    if (runtime == null) {
       return new HashSet<>();
     }
-    Set<String> adopted = adopt(survivorsOf(docker));
+    Set<String> adopted = adopt(survivorsOf(runtime));
     kernels.changed();
     return adopted;
   }
 
-  /** The one place adoption knows a concrete runtime: Docker's containers, by their labels. */
-  private static Survivors survivorsOf(DockerRuntime docker) {
-    Map<String, DockerRuntime.Adoptable> byId = new ConcurrentHashMap<>();
+  /** The runtime's survivors, with the instance id the earlier server recorded on each. */
+  private static Survivors survivorsOf(InstanceRuntime runtime) {
+    Map<String, InstanceRuntime.Survivor> byId = new ConcurrentHashMap<>();
     return new Survivors() {
       @Override
       public List<Survivor> found() {
         List<Survivor> out = new ArrayList<>();
-        for (var a : docker.adoptable()) {
-          byId.put(a.containerId(), a);
-          out.add(new Survivor(a.containerId(), a.labels().get(InstancePool.LABEL_INSTANCE_ID),
-              a.labels().get(DockerRuntime.LABEL_TYPE), a.labels().get(DockerRuntime.LABEL_IMAGE), a.labels(),
-              a.startedAt()));
+        for (InstanceRuntime.Survivor a : runtime.survivors()) {
+          byId.put(a.id(), a);
+          out.add(new Survivor(a.id(), a.labels().get(InstancePool.LABEL_INSTANCE_ID), a.type(), a.image(),
+              a.labels(), a.startedAt()));
         }
         return out;
       }
 
       @Override
       public InstanceRuntime.Instance takeOver(Survivor s, InstanceSpec spec) {
-        return docker.adopt(byId.get(s.runtimeId()), spec);
+        return runtime.adopt(byId.get(s.runtimeId()), spec);
       }
 
       @Override
       public void remove(Survivor s) {
-        docker.discard(s.runtimeId());
+        runtime.discard(byId.get(s.runtimeId()));
+      }
+
+      @Override
+      public String runtimeName() {
+        return runtime.name();
       }
     };
   }
@@ -140,7 +153,7 @@ public final class InstanceAdoption {
         new InstanceSpec(s.instanceType(), s.image(), t.vcpus(), t.memoryBytes(), root, s.labels()));
     JsonNode reply = inst.agent().request("list", Map.of("details", true), AGENT_TIMEOUT)
         .get(AGENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-    PooledInstance p = pool.adopt(s.instanceId(), t, s.image(), inst, s.startedAt());
+    PooledInstance p = pool.adopt(s.instanceId(), t, s.image(), survivors.runtimeName(), inst, s.startedAt());
     kernels.watch(inst.agent());
     for (Found k : kernelsIn(reply)) {
       kernels.adopt(p, k);

@@ -1,8 +1,8 @@
 package dev.atelier.kernels;
 
-import dev.atelier.instances.ImageCatalog;
-import dev.atelier.instances.InstanceCatalog;
-import dev.atelier.instances.InstanceType;
+import dev.atelier.catalog.ImageCatalog;
+import dev.atelier.catalog.InstanceCatalog;
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.instances.NotebookMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
-import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
 import dev.atelier.instances.PooledInstance;
 import dev.atelier.runtime.AgentClient;

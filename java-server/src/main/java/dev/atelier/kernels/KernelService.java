@@ -2,7 +2,7 @@ package dev.atelier.kernels;
 
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.http.ApiException;
-import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
 import dev.atelier.instances.PooledInstance;
 import dev.atelier.runtime.AgentClient;
@@ -168,7 +168,7 @@ public final class KernelService implements AutoCloseable {
             + spec.name() + "'; it offers: " + String.join(", ", target.image().kernelspecs())));
       }
       String id = UUID.randomUUID().toString();
-      return pool.acquire(target.type(), target.image().name(), id, config.rootDir())
+      return pool.acquire(target.type(), target.image(), id, config.rootDir())
           .exceptionally(err -> {
             pool.release(id);
             Throwable cause = unwrap(err);

@@ -155,7 +155,7 @@ public final class AgentClient implements AutoCloseable {
   }
 
   /** Drops the TCP connection to the agent and makes a new one (requests in flight may be lost). */
-  void reconnect() {
+  public void reconnect() {
     loop.execute(() -> {
       if (socket != null) {
         socket.disconnect(endpoint);

@@ -11,7 +11,8 @@ import java.util.Optional;
  * and environment, their output followed line by line, waited for (with whether they ran out of
  * memory), stopped with a grace period, and found again by their labels after a server restart so
  * a job can be picked up where it was. Failures are {@link RuntimeFailure}s. Calls block: run
- * them on virtual threads. {@link JobContainers} is the Docker implementation.
+ * them on virtual threads. {@link dev.atelier.runtime.docker.JobContainers} is the Docker implementation,
+ * {@link dev.atelier.runtime.process.ProcessBatchRuntime} the local one.
  */
 public interface BatchRuntime extends AutoCloseable {
   /**

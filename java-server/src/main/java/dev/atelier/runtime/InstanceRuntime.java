@@ -1,11 +1,15 @@
 package dev.atelier.runtime;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Where kernels run. An instance is one environment with a kernel agent in it: a local process
- * group ({@link ProcessRuntime}) or a container with CPU and memory limits ({@link DockerRuntime}).
- * The server always dials the agent; it never needs a route from the instance back to itself.
+ * group ({@link dev.atelier.runtime.process.ProcessRuntime}) or a container with CPU and memory
+ * limits ({@link dev.atelier.runtime.docker.DockerRuntime}). The server always dials the agent;
+ * it never needs a route from the instance back to itself.
  */
 public interface InstanceRuntime extends AutoCloseable {
 
@@ -24,9 +28,52 @@ public interface InstanceRuntime extends AutoCloseable {
   /** Starts a new instance for the spec and completes once its agent answers. */
   CompletableFuture<Instance> start(InstanceSpec spec);
 
-  /** Stops every instance this runtime started, and their kernels. */
+  /**
+   * Stops every instance this runtime started, and their kernels, unless
+   * {@link #instancesOutliveClose()}: then they keep running for the next server to adopt.
+   */
   @Override
   void close();
+
+  /**
+   * Whether the instances outlive {@link #close()} (and a server that stops), for the next
+   * server to find in {@link #survivors()} and {@link #adopt} with their kernels. By default
+   * they do not, and there is nothing to adopt.
+   */
+  default boolean instancesOutliveClose() {
+    return false;
+  }
+
+  /**
+   * The instances of this runtime's owner that an earlier server left running, for a restarted
+   * one to adopt or discard. Empty when instances do not outlive their server.
+   */
+  default List<Survivor> survivors() {
+    return List.of();
+  }
+
+  /** Takes over a survivor: its agent must answer within a few seconds, else this fails. */
+  default Instance adopt(Survivor survivor, InstanceSpec spec) {
+    throw new AgentException("the " + name() + " runtime's instances end with their server; there is no instance "
+        + survivor.id() + " to adopt");
+  }
+
+  /** Ends and removes a survivor that cannot be adopted. */
+  default void discard(Survivor survivor) {}
+
+  /**
+   * An instance an earlier server left running.
+   *
+   * @param id as {@link Instance#id()} was
+   * @param type its instance type's name, or null when it cannot be read (discard it)
+   * @param image the image it runs, or null when it cannot be read
+   * @param labels the labels its spec carried ({@link InstanceSpec#labels()}), such as who it is for
+   */
+  record Survivor(String id, String type, String image, Instant startedAt, Map<String, String> labels) {
+    public Survivor {
+      labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+  }
 
   /**
    * Whether an instance runs under its type's CPU and memory limits.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.storage.Database;

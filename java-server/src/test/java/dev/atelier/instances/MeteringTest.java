@@ -2,6 +2,9 @@ package dev.atelier.instances;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atelier.catalog.ImageCatalog;
+import dev.atelier.catalog.InstanceCatalog;
+import dev.atelier.catalog.InstanceType;
 import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.InstanceSpec;
@@ -26,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * that starts instances at once, and the clock is moved by hand.
  */
 class MeteringTest {
+  /** The project environment, run by the process runtime, as the image catalog lists it. */
+  static final ImageCatalog.Image LOCAL = new ImageCatalog.Image("local", "local", "process", List.of(), 0);
+
   static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
 
   /** A clock the test moves. */
@@ -111,13 +117,13 @@ class MeteringTest {
       InstanceType t3 = catalog.require("ml.t3.medium");
       InstanceType m5 = catalog.require("ml.m5.large");
 
-      pool.acquire(t3, "local", "nb1", dir).join();        // nb1 opens on ml.t3.medium
+      pool.acquire(t3, LOCAL, "nb1", dir).join();        // nb1 opens on ml.t3.medium
       clock.advance(Duration.ofHours(1));
-      pool.acquire(t3, "local", "nb2", dir).join();        // 1 h later nb2 opens: same instance
+      pool.acquire(t3, LOCAL, "nb2", dir).join();        // 1 h later nb2 opens: same instance
       clock.advance(Duration.ofHours(1));
-      pool.acquire(t3, "local", "nb3", dir).join();        // 1 h later nb3 opens...
+      pool.acquire(t3, LOCAL, "nb3", dir).join();        // 1 h later nb3 opens...
       pool.release("nb3");
-      pool.acquire(m5, "local", "nb3", dir).join();        // ...and switches to ml.m5.large
+      pool.acquire(m5, LOCAL, "nb3", dir).join();        // ...and switches to ml.m5.large
       assertThat(runtime.started).extracting(InstanceSpec::instanceType).containsExactly("ml.t3.medium", "ml.m5.large");
       clock.advance(Duration.ofHours(1));
       pool.release("nb1");                                 // 1 h later all kernels shut down
@@ -142,7 +148,7 @@ class MeteringTest {
     try (Database db = backend.open()) {
       UsageMeter meter = new UsageMeter(db, clock);
       InstancePool pool = new InstancePool(Map.of("process", runtime), meter, Duration.ZERO);
-      pool.acquire(catalog.require("ml.c5.large"), "local", "k", dir).join();
+      pool.acquire(catalog.require("ml.c5.large"), LOCAL, "k", dir).join();
       clock.advance(Duration.ofMinutes(90));
       meter.seen(pool.list().stream().map(PooledInstance::id).toList());
       clock.advance(Duration.ofMinutes(10));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
-import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.storage.KeyPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atelier.http.Json;
-import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.runtime.AgentException;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.InstanceSpec;

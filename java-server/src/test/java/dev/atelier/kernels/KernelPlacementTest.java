@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atelier.http.ApiException;
-import dev.atelier.instances.ImageCatalog;
-import dev.atelier.instances.InstanceCatalog;
+import dev.atelier.catalog.ImageCatalog;
+import dev.atelier.catalog.InstanceCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -33,7 +33,7 @@ import org.zeromq.ZContext;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-abstract class RuntimeContract {
+public abstract class RuntimeContract {
   protected ZContext zmq;
   protected ZmqLoop loop;
   protected InstanceRuntime runtime;
@@ -45,8 +45,11 @@ abstract class RuntimeContract {
   /** A spec this runtime can start, with the given limits. */
   protected abstract InstanceSpec spec(Path workDir, double cpus, long memoryBytes);
 
+  /** Asks the runtime to leave its instances running when it closes, where it offers that. */
+  protected void keepInstancesOnClose(InstanceRuntime runtime) {}
+
   @BeforeAll
-  void setUp() throws Exception {
+  protected void setUp() throws Exception {
     zmq = new ZContext();
     loop = new ZmqLoop(zmq, "contract-agent");
     runtime = createRuntime(loop);
@@ -54,7 +57,7 @@ abstract class RuntimeContract {
   }
 
   @AfterAll
-  void tearDown() {
+  protected void tearDown() {
     runtime.close();
     loop.close();
     zmq.close();
@@ -104,6 +107,55 @@ abstract class RuntimeContract {
       assertThat(exited.path("expected").asBoolean()).isFalse();
     } finally {
       instance.stop().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A server restart: the runtime closes and a new one of the same owner looks for what is left.
+   * A runtime whose instances outlive it offers each for adoption, its agent answering again; one
+   * whose instances end with it has ended them and offers nothing.
+   */
+  @Test
+  void whatOutlivesAClosedRuntimeIsFoundAndAdoptedByTheNextOne() throws Exception {
+    InstanceRuntime kept = runtime; // createRuntime may set the field the tear-down closes
+    InstanceRuntime first = createRuntime(loop);
+    runtime = kept;
+    InstanceRuntime next = null;
+    try {
+      keepInstancesOnClose(first);
+      InstanceSpec plain = spec(workDir, 0, 0);
+      InstanceSpec spec = new InstanceSpec(plain.instanceType(), plain.image(), 0, 0, workDir,
+          Map.of("dev.atelier.contract-test", "kept"));
+      InstanceRuntime.Instance instance = first.start(spec).get(120, TimeUnit.SECONDS);
+      boolean outlives = first.instancesOutliveClose();
+      first.close();
+      next = createRuntime(loop);
+      runtime = kept;
+      List<InstanceRuntime.Survivor> mine = next.survivors().stream().filter(s -> s.id().equals(instance.id())).toList();
+      if (!outlives) {
+        assertThat(mine).isEmpty();
+        assertThat(instance.terminated()).succeedsWithin(Duration.ofSeconds(30));
+        return;
+      }
+      assertThat(mine).singleElement().satisfies(s -> {
+        assertThat(s.type()).isEqualTo(spec.instanceType());
+        assertThat(s.image()).isEqualTo(spec.image());
+        assertThat(s.labels()).containsEntry("dev.atelier.contract-test", "kept");
+        assertThat(s.startedAt()).isBefore(Instant.now().plusSeconds(5));
+      });
+      InstanceRuntime.Instance adopted = next.adopt(mine.get(0), spec);
+      try {
+        assertThat(adopted.id()).isEqualTo(instance.id());
+        JsonNode specs = adopted.agent().request("kernelspecs", Map.of(), Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+        assertThat(specs.path("kernelspecs").has("python3")).isTrue();
+      } finally {
+        adopted.stop().get(60, TimeUnit.SECONDS);
+      }
+      assertThat(next.survivors()).noneMatch(s -> s.id().equals(instance.id()));
+    } finally {
+      if (next != null) {
+        next.close();
+      }
     }
   }
 

@@ -1,7 +1,13 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.InstanceRuntime;
+import dev.atelier.runtime.InstanceSpec;
+import dev.atelier.runtime.RuntimeContract;
+import dev.atelier.runtime.RuntimeFailure;
+import dev.atelier.runtime.ZmqLoop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +50,11 @@ class DockerRuntimeContractIT extends RuntimeContract {
   @Override
   protected InstanceSpec spec(Path workDir, double cpus, long memoryBytes) {
     return new InstanceSpec("ml.t3.medium", IMAGE, cpus, memoryBytes, workDir, Map.of());
+  }
+
+  @Override
+  protected void keepInstancesOnClose(InstanceRuntime runtime) {
+    ((DockerRuntime) runtime).keepContainersOnClose(true);
   }
 
   @Test

@@ -1,7 +1,12 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.http.Json;
+import dev.atelier.runtime.AgentClient;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.InstanceRuntime;
+import dev.atelier.runtime.InstanceSpec;
+import dev.atelier.runtime.ZmqLoop;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * type's CPU and memory limits ({@link Cgroups}). When the host refuses the cgroup the instance
  * still runs, without limits, and says why ({@link Instance#limits()}). An agent dies with the
  * server (its stdin closes, and on Linux it watches its parent), and it stops its kernels before
- * it exits; its cgroup is removed after it.
+ * it exits; its cgroup is removed after it. So, as with a notebook server's own kernels, nothing
+ * survives a server restart: there is nothing for the next server to adopt, and no kernel left
+ * running unseen.
  */
 public final class ProcessRuntime implements InstanceRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -50,6 +57,12 @@ public final class ProcessRuntime implements InstanceRuntime {
   @Override
   public String name() {
     return "process";
+  }
+
+  /** Agents end with their server (see above): nothing survives to adopt. */
+  @Override
+  public boolean instancesOutliveClose() {
+    return false;
   }
 
   @Override

@@ -1,10 +1,10 @@
-package dev.atelier.instances;
+package dev.atelier.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.runtime.AgentException;
-import dev.atelier.runtime.DockerRuntime;
+import dev.atelier.runtime.ImageSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +14,9 @@ import java.util.function.Supplier;
  * The images instances run: {@code local} (the project's own Python environment, run by the
  * process runtime, no Docker needed) and every Docker image that declares the kernelspecs it
  * offers in its {@code dev.atelier.kernelspecs} label (built by {@code images/build.sh}).
+ *
+ * <p>Each image names the runtime that runs it ({@link Image#runtime()}): {@code process} for
+ * {@code local}, the image source's runtime for the others.
  *
  * <p>The default image {@code auto} is, as in SageMaker Studio, the Data Science image when the
  * Docker engine answers and it is built (else the base image), and {@code local} otherwise, with
@@ -42,16 +45,16 @@ public final class ImageCatalog {
     }
   }
 
-  private final DockerRuntime docker;
+  private final ImageSource docker;
   private final Supplier<List<String>> localKernelspecs;
   private final String defaultImage;
   private volatile Choice choice;
 
   /**
-   * @param docker the Docker runtime, or null when there is none
+   * @param docker where the container images are (the Docker runtime), or null when there is none
    * @param localKernelspecs the kernelspecs of the project's environment
    */
-  public ImageCatalog(DockerRuntime docker, Supplier<List<String>> localKernelspecs, String defaultImage) {
+  public ImageCatalog(ImageSource docker, Supplier<List<String>> localKernelspecs, String defaultImage) {
     this.docker = docker;
     this.localKernelspecs = localKernelspecs;
     this.defaultImage = defaultImage;
@@ -87,7 +90,7 @@ public final class ImageCatalog {
     }
     try {
       for (String image : AUTO_CHOICES) {
-        if (docker.instanceImage(image).isPresent()) {
+        if (docker.image(image).isPresent()) {
           return new Choice(image, "Docker is available and " + image + " is built", now);
         }
       }
@@ -97,11 +100,6 @@ public final class ImageCatalog {
     }
     return new Choice(LOCAL, "no Atelier image is built (run 'bash images/build.sh' to build "
         + String.join(" and ", AUTO_CHOICES) + "), so notebooks run in local processes", now);
-  }
-
-  /** Which runtime runs the image. */
-  public static String runtimeOf(String image) {
-    return LOCAL.equals(image) ? "process" : "docker";
   }
 
   private Image local() {
@@ -114,7 +112,7 @@ public final class ImageCatalog {
     out.add(local());
     if (docker != null) {
       try {
-        for (DockerRuntime.ImageEntry e : docker.instanceImages()) {
+        for (ImageSource.Entry e : docker.images()) {
           out.add(fromLabels(e));
         }
       } catch (AgentException e) {
@@ -129,12 +127,7 @@ public final class ImageCatalog {
     if (docker == null) {
       return "this server has no Docker runtime (dockerHost is empty)";
     }
-    try {
-      docker.engineVersion();
-      return null;
-    } catch (AgentException e) {
-      return e.getMessage();
-    }
+    return docker.problem();
   }
 
   /**
@@ -149,10 +142,10 @@ public final class ImageCatalog {
     return n;
   }
 
-  private static Image fromLabels(DockerRuntime.ImageEntry e) {
+  private Image fromLabels(ImageSource.Entry e) {
     String specs = e.labels().getOrDefault("dev.atelier.kernelspecs", "");
     List<String> names = Arrays.stream(specs.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
-    return new Image(e.name(), e.labels().getOrDefault("dev.atelier.display-name", e.name()), "docker", names,
+    return new Image(e.name(), e.labels().getOrDefault("dev.atelier.display-name", e.name()), docker.runtime(), names,
         e.sizeBytes());
   }
 
@@ -171,13 +164,13 @@ public final class ImageCatalog {
       throw ApiException.badRequest("image '" + name + "' needs Docker, and this server has no Docker runtime; valid images: local");
     }
     String wanted = name.contains(":") ? name : name + ":latest";
-    List<DockerRuntime.ImageEntry> images;
+    List<ImageSource.Entry> images;
     try {
-      var found = docker.instanceImage(wanted);
+      var found = docker.image(wanted);
       if (found.isPresent()) {
         return fromLabels(found.get());
       }
-      images = docker.instanceImages(); // only to say which images there are
+      images = docker.images(); // only to say which images there are
     } catch (AgentException e) {
       throw ApiException.unavailable("cannot run image " + name + ": " + e.getMessage());
     }

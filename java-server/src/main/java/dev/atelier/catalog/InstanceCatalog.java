@@ -1,4 +1,4 @@
-package dev.atelier.instances;
+package dev.atelier.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.config.ConfigException;

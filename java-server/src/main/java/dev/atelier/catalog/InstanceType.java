@@ -1,4 +1,4 @@
-package dev.atelier.instances;
+package dev.atelier.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.Json;

@@ -1,9 +1,10 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.HostConfig;
+import dev.atelier.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.time.Duration;
 

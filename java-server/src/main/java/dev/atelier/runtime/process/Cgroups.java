@@ -1,5 +1,6 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
+import dev.atelier.runtime.AgentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -76,6 +77,24 @@ public final class Cgroups {
    * @param owner the server's owner label (its user and data directory)
    */
   public static Cgroups open(String parent, String owner) {
+    Cgroups c = detected(parent, owner);
+    c.removeLeftovers();
+    c.probe();
+    return c;
+  }
+
+  /**
+   * As {@link #open}, for workloads that outlive the server (local jobs): what an earlier server
+   * of this owner left is kept, since a restarted server picks those jobs up again. The owner must
+   * differ from the instances' (whose leftovers are removed), and not start with theirs and a dash.
+   */
+  public static Cgroups openKeeping(String parent, String owner) {
+    Cgroups c = detected(parent, owner);
+    c.probe();
+    return c;
+  }
+
+  private static Cgroups detected(String parent, String owner) {
     String safeOwner = owner.replaceAll("[^A-Za-z0-9_.-]", "-");
     Cgroups c;
     try {
@@ -83,8 +102,6 @@ public final class Cgroups {
     } catch (IOException e) {
       c = new Cgroups(safeOwner, List.of(), null, "this host has no cgroups to read (" + why(e) + ")");
     }
-    c.removeLeftovers();
-    c.probe();
     return c;
   }
 

@@ -1,4 +1,4 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -9,6 +9,13 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.WaitResponse;
+import dev.atelier.runtime.AgentClient;
+import dev.atelier.runtime.AgentException;
+import dev.atelier.runtime.ImageSource;
+import dev.atelier.runtime.InstanceRuntime;
+import dev.atelier.runtime.InstanceSpec;
+import dev.atelier.runtime.RuntimeFailure;
+import dev.atelier.runtime.ZmqLoop;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * runs as the server's user so files it writes belong to that user. No Docker API version is
  * pinned (see {@link DockerClients}): requests are answered in the engine's own version.
  */
-public final class DockerRuntime implements InstanceRuntime {
+public final class DockerRuntime implements InstanceRuntime, ImageSource {
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
   /** Labels every container carries, so a restarted server can find (and adopt or clean) them. */
   public static final String LABEL_OWNER = "dev.atelier.owner";
@@ -195,98 +202,87 @@ public final class DockerRuntime implements InstanceRuntime {
     }
   }
 
-  /** An image the engine has that declares the kernelspecs it offers (label {@code dev.atelier.kernelspecs}). */
-  public record ImageEntry(String name, String id, Map<String, String> labels, long sizeBytes, long createdEpochSeconds) {}
 
-  /** Tagged images carrying the {@code dev.atelier.kernelspecs} label, one entry per tag. */
-  public List<ImageEntry> instanceImages() {
-    List<ImageEntry> out = new ArrayList<>();
-    try {
-      for (var image : docker.listImagesCmd().withLabelFilter("dev.atelier.kernelspecs").exec()) {
-        if (image.getRepoTags() == null) {
-          continue;
-        }
-        for (String tag : image.getRepoTags()) {
-          if (!tag.startsWith("<none>")) {
-            out.add(new ImageEntry(tag, image.getId(), image.getLabels() == null ? Map.of() : image.getLabels(),
-                image.getSize() == null ? 0 : image.getSize(), image.getCreated() == null ? 0 : image.getCreated()));
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
-    }
-    return out;
+  @Override
+  public String runtime() {
+    return name();
   }
 
-  /** A running container of this owner that a restarted server can take over. */
-  public record Adoptable(String containerId, Map<String, String> labels, String agentKey, int controlPort,
-      java.time.Instant startedAt) {}
+  @Override
+  public String problem() {
+    try {
+      engineVersion();
+      return null;
+    } catch (AgentException e) {
+      return e.getMessage();
+    }
+  }
 
-  /** This owner's running instance containers, with what it takes to reach their agents again. */
-  public List<Adoptable> adoptable() {
-    List<Adoptable> out = new ArrayList<>();
+  @Override
+  public List<Entry> images() {
+    return DockerImages.list(docker);
+  }
+
+  @Override
+  public java.util.Optional<Entry> image(String name) {
+    return DockerImages.find(docker, name);
+  }
+
+  /** Running instance containers of this owner, by their labels. */
+  @Override
+  public List<Survivor> survivors() {
+    List<Survivor> out = new ArrayList<>();
     for (var c : docker.listContainersCmd().withLabelFilter(Map.of(LABEL_OWNER, owner)).exec()) {
+      Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+      java.time.Instant started;
       try {
-        InspectContainerResponse info = docker.inspectContainerCmd(c.getId()).exec();
-        String key = null;
-        for (String e : info.getConfig().getEnv() == null ? new String[0] : info.getConfig().getEnv()) {
-          if (e.startsWith("ATELIER_AGENT_KEY=")) {
-            key = e.substring("ATELIER_AGENT_KEY=".length());
-          }
-        }
-        Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
-        int port = Integer.parseInt(labels.getOrDefault(LABEL_CONTROL_PORT, "0"));
-        java.time.Instant started = java.time.Instant.parse(info.getState().getStartedAt());
-        out.add(new Adoptable(c.getId(), labels, key, port, started));
+        started = java.time.Instant.parse(docker.inspectContainerCmd(c.getId()).exec().getState().getStartedAt());
       } catch (RuntimeException e) {
-        LOG.warn("container {} cannot be adopted: {}", c.getId().substring(0, 12), rootMessage(e));
-        out.add(new Adoptable(c.getId(), Map.of(), null, 0, java.time.Instant.now()));
+        LOG.warn("container {} cannot be inspected: {}", c.getId().substring(0, 12), rootMessage(e));
+        started = java.time.Instant.now();
       }
+      out.add(new Survivor(c.getId(), labels.get(LABEL_TYPE), labels.get(LABEL_IMAGE), started, labels));
     }
     return out;
   }
 
   /** Takes over a running instance container: its agent must answer within a few seconds. */
-  public Instance adopt(Adoptable a, InstanceSpec spec) {
-    if (a.agentKey() == null || a.controlPort() <= 0) {
-      throw new AgentException("container " + a.containerId().substring(0, 12) + " has no agent key or control port");
+  @Override
+  public Instance adopt(Survivor survivor, InstanceSpec spec) {
+    String id = survivor.id();
+    String key = null;
+    int port = Integer.parseInt(survivor.labels().getOrDefault(LABEL_CONTROL_PORT, "0"));
+    try {
+      InspectContainerResponse info = docker.inspectContainerCmd(id).exec();
+      for (String e : info.getConfig().getEnv() == null ? new String[0] : info.getConfig().getEnv()) {
+        if (e.startsWith("ATELIER_AGENT_KEY=")) {
+          key = e.substring("ATELIER_AGENT_KEY=".length());
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new AgentException("container " + id.substring(0, 12) + " cannot be inspected: " + rootMessage(e));
     }
-    AgentClient agent = new AgentClient(loop, "127.0.0.1", a.controlPort(), a.agentKey());
+    if (key == null || port <= 0) {
+      throw new AgentException("container " + id.substring(0, 12) + " has no agent key or control port");
+    }
+    AgentClient agent = new AgentClient(loop, "127.0.0.1", port, key);
     try {
       agent.handshake(Duration.ofSeconds(15));
     } catch (AgentException e) {
       agent.close();
-      String logs = lastLogLines(a.containerId(), 20);
-      throw new AgentException(e.getMessage() + " (control port " + a.controlPort() + ")"
+      String logs = lastLogLines(id, 20);
+      throw new AgentException(e.getMessage() + " (control port " + port + ")"
           + (logs.isBlank() ? "" : "; the container's last lines:\n" + logs));
     }
-    ContainerInstance instance = new ContainerInstance(a.containerId(), spec, agent);
+    ContainerInstance instance = new ContainerInstance(id, spec, agent);
     running.add(instance);
     return instance;
   }
 
   /** Removes a container that cannot be adopted. */
-  public void discard(String containerId) {
-    remove(containerId);
-  }
-
-  /** The image if the engine has it and it declares its kernelspecs; empty otherwise. */
-  public java.util.Optional<ImageEntry> instanceImage(String name) {
-    try {
-      var image = docker.inspectImageCmd(name).exec();
-      Map<String, String> labels = image.getConfig() == null || image.getConfig().getLabels() == null
-          ? Map.of() : image.getConfig().getLabels();
-      if (!labels.containsKey("dev.atelier.kernelspecs")) {
-        return java.util.Optional.empty();
-      }
-      return java.util.Optional.of(new ImageEntry(name.contains(":") ? name : name + ":latest", image.getId(), labels,
-          image.getSize() == null ? 0 : image.getSize(), 0));
-    } catch (NotFoundException e) {
-      return java.util.Optional.empty();
-    } catch (RuntimeException e) {
-      throw new AgentException("the Docker engine is not reachable: " + rootMessage(e));
-    }
+  @Override
+  public void discard(Survivor survivor) {
+    remove(survivor.id());
   }
 
   /** Containers this owner's servers started, running or not (for adoption or clean-up). */
@@ -302,6 +298,11 @@ public final class DockerRuntime implements InstanceRuntime {
   /** Whether {@link #close} leaves the containers running for the next server to adopt. */
   public void keepContainersOnClose(boolean keep) {
     this.keepOnClose = keep;
+  }
+
+  @Override
+  public boolean instancesOutliveClose() {
+    return keepOnClose;
   }
 
   @Override

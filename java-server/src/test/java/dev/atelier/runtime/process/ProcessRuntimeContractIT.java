@@ -1,8 +1,12 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atelier.runtime.InstanceRuntime;
+import dev.atelier.runtime.InstanceSpec;
+import dev.atelier.runtime.RuntimeContract;
+import dev.atelier.runtime.ZmqLoop;
 import dev.atelier.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

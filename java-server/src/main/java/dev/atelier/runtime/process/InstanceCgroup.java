@@ -1,4 +1,4 @@
-package dev.atelier.runtime;
+package dev.atelier.runtime.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +23,11 @@ public final class InstanceCgroup {
   InstanceCgroup(List<Path> dirs, boolean memoryV2) {
     this.dirs = List.copyOf(dirs);
     this.memoryV2 = memoryV2;
+  }
+
+  /** Whether the memory controller is cgroup v2's (to find the cgroup again from its directories). */
+  boolean memoryV2() {
+    return memoryV2;
   }
 
   /** The cgroup directories, for the agent's {@code --cgroup} options. */
