@@ -21,6 +21,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@link BatchRuntime} on a Docker engine: job containers created with binds, limits and
@@ -101,16 +102,18 @@ public final class JobContainers implements BatchRuntime {
 
   @Override
   public Follow follow(String id, String sinceTimestamp, LineSink sink) {
-    var cmd = docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
-        .withTimestamps(true);
-    if (sinceTimestamp != null) {
-      cmd.withSince((int) java.time.Instant.parse(sinceTimestamp).getEpochSecond());
-    }
-    Lines lines = cmd.exec(new Lines(sinkAfter(sinceTimestamp, sink)));
+    AtomicReference<String> last = new AtomicReference<>(sinceTimestamp);
+    LineSink tracked = (ts, err, text) -> {
+      last.set(ts);
+      sink.line(ts, err, text);
+    };
+    Lines lines = logs(id, sinceTimestamp, true, tracked);
     return new Follow() {
       @Override
       public void awaitEnd(Duration max) throws InterruptedException {
-        lines.awaitCompletion(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (lines.awaitCompletion(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          catchUp(id, last.get(), tracked, max);
+        }
       }
 
       @Override
@@ -122,6 +125,28 @@ public final class JobContainers implements BatchRuntime {
         }
       }
     };
+  }
+
+  /**
+   * A followed stream can end as the container exits before the engine has written its last output
+   * (a final line without a newline is written when the container's stdout closes): once the
+   * stream ends, what the engine holds after the last line seen is read once more.
+   */
+  private void catchUp(String id, String after, LineSink sink, Duration max) throws InterruptedException {
+    try {
+      logs(id, after, false, sink).awaitCompletion(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      // the container is gone: nothing more to read
+    }
+  }
+
+  private Lines logs(String id, String sinceTimestamp, boolean follow, LineSink sink) {
+    var cmd = docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(follow)
+        .withTimestamps(true);
+    if (sinceTimestamp != null) {
+      cmd.withSince((int) java.time.Instant.parse(sinceTimestamp).getEpochSecond());
+    }
+    return cmd.exec(new Lines(sinkAfter(sinceTimestamp, sink)));
   }
 
   private static LineSink sinkAfter(String since, LineSink sink) {
@@ -169,7 +194,7 @@ public final class JobContainers implements BatchRuntime {
     }
 
     @Override
-    public void onNext(Frame frame) {
+    public synchronized void onNext(Frame frame) {
       ByteArrayOutputStream buf = partial.computeIfAbsent(frame.getStreamType(), t -> new ByteArrayOutputStream());
       byte[] b = frame.getPayload();
       int start = 0;
@@ -185,12 +210,23 @@ public final class JobContainers implements BatchRuntime {
 
     @Override
     public void onComplete() {
+      flushPartial();
+      super.onComplete();
+    }
+
+    /** The engine may end a finished container's stream with an error rather than an end: its last line still counts. */
+    @Override
+    public void onError(Throwable throwable) {
+      flushPartial();
+      super.onError(throwable);
+    }
+
+    private synchronized void flushPartial() {
       partial.forEach((type, buf) -> {
         if (buf.size() > 0) {
           emit(type, buf);
         }
       });
-      super.onComplete();
     }
 
     private void emit(StreamType type, ByteArrayOutputStream buf) {
