@@ -3,7 +3,6 @@ package dev.atelier.jobs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -15,6 +14,7 @@ public final class Job {
   public static final String TRAINING = "training";
   public static final String PROCESSING = "processing";
 
+  private final JobKind<?> jobKind;
   private final String kind;
   private final String name;
   private final String instanceType;
@@ -29,7 +29,8 @@ public final class Job {
   private String containerId;
   private long lastProgressSave;
 
-  Job(JobStore.Row row, JobLog log, JobStore store, Clock clock, Consumer<Job> changed) {
+  Job(JobKind<?> jobKind, JobStore.Row row, JobLog log, JobStore store, Clock clock, Consumer<Job> changed) {
+    this.jobKind = jobKind;
     this.kind = row.kind();
     this.name = row.name();
     this.instanceType = row.instanceType();
@@ -77,7 +78,7 @@ public final class Job {
   }
 
   private String statusField() {
-    return TRAINING.equals(kind) ? "TrainingJobStatus" : "ProcessingJobStatus";
+    return jobKind.statusField();
   }
 
   public synchronized String status() {
@@ -174,14 +175,8 @@ public final class Job {
       if (failureReason != null) {
         d.put("FailureReason", failureReason.length() > 1024 ? failureReason.substring(0, 1024) : failureReason);
       }
-      boolean training = TRAINING.equals(kind);
-      d.put(training ? "TrainingEndTime" : "ProcessingEndTime", now.toString());
-      Instant started = startedAt();
-      if (training && started != null) {
-        long secs = Duration.between(started, now).toSeconds();
-        d.put("TrainingTimeInSeconds", secs);
-        d.put("BillableTimeInSeconds", secs);
-      }
+      d.put(jobKind.endField(), now.toString());
+      jobKind.finished(d, startedAt(), now);
       d.put(statusField(), status);
       addTransition(now, secondary, message, true);
       save();
@@ -191,7 +186,7 @@ public final class Job {
   }
 
   private String startField() {
-    return TRAINING.equals(kind) ? "TrainingStartTime" : "ProcessingStartTime";
+    return jobKind.startField();
   }
 
   /** When the job's container started, or null before. */

@@ -35,21 +35,27 @@ public final class JobRoutes {
   public void mount(Router router, String baseUrl) {
     String api = baseUrl + "atelier/api/";
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY);
-    router.post(api + "training-jobs").handler(body).handler(ctx -> created(ctx,
-        () -> Json.mapper().createObjectNode().put("TrainingJobArn", jobs.createTraining(Routes.objectBody(ctx)))));
-    router.get(api + "training-jobs").handler(ctx -> ok(ctx, () -> list(ctx, Job.TRAINING, "TrainingJobSummaries")));
-    router.get(api + "training-jobs/:name").handler(ctx -> ok(ctx, () -> jobs.describe(Job.TRAINING, name(ctx))));
-    router.post(api + "training-jobs/:name/stop").handler(ctx -> ok(ctx, () -> stop(Job.TRAINING, name(ctx))));
-    router.get(api + "training-jobs/:name/logs").handler(ctx -> ok(ctx, () -> logs(ctx, Job.TRAINING)));
-    router.get(api + "training-jobs/:name/metrics").handler(ctx -> ok(ctx, () -> metrics(Job.TRAINING, name(ctx))));
-    router.post(api + "processing-jobs").handler(body).handler(ctx -> created(ctx,
-        () -> Json.mapper().createObjectNode().put("ProcessingJobArn", jobs.createProcessing(Routes.objectBody(ctx)))));
-    router.get(api + "processing-jobs").handler(ctx -> ok(ctx,
-        () -> list(ctx, Job.PROCESSING, "ProcessingJobSummaries")));
-    router.get(api + "processing-jobs/:name").handler(ctx -> ok(ctx, () -> jobs.describe(Job.PROCESSING, name(ctx))));
-    router.post(api + "processing-jobs/:name/stop").handler(ctx -> ok(ctx, () -> stop(Job.PROCESSING, name(ctx))));
-    router.get(api + "processing-jobs/:name/logs").handler(ctx -> ok(ctx, () -> logs(ctx, Job.PROCESSING)));
+    for (JobKind<?> kind : jobs.kinds().all()) {
+      mount(router, api, body, kind);
+    }
     router.get(api + "jobs").handler(ctx -> ok(ctx, () -> list(ctx, kind(ctx), "Jobs")));
+  }
+
+  /** A kind's collection: create, list, describe, stop, logs, and metrics where it has them. */
+  private <S extends JobKind.Request> void mount(Router router, String api, BodyHandler body, JobKind<S> kind) {
+    String path = api + kind.path();
+    router.post(path).handler(body).handler(ctx -> created(ctx, () -> {
+      ObjectNode request = (ObjectNode) Routes.objectBody(ctx);
+      S spec = jobs.parse(kind, request);
+      return Json.mapper().createObjectNode().put(kind.arnField(), jobs.create(kind, spec, request));
+    }));
+    router.get(path).handler(ctx -> ok(ctx, () -> list(ctx, kind.name(), kind.summariesField())));
+    router.get(path + "/:name").handler(ctx -> ok(ctx, () -> jobs.describe(kind.name(), name(ctx))));
+    router.post(path + "/:name/stop").handler(ctx -> ok(ctx, () -> stop(kind.name(), name(ctx))));
+    router.get(path + "/:name/logs").handler(ctx -> ok(ctx, () -> logs(ctx, kind.name())));
+    if (kind.hasMetrics()) {
+      router.get(path + "/:name/metrics").handler(ctx -> ok(ctx, () -> metrics(kind.name(), name(ctx))));
+    }
   }
 
   private void ok(RoutingContext ctx, Callable<Object> work) {
@@ -68,15 +74,9 @@ public final class JobRoutes {
     return n;
   }
 
-  private static String kind(RoutingContext ctx) {
+  private String kind(RoutingContext ctx) {
     String k = ctx.request().getParam("kind");
-    if (k == null) {
-      return null;
-    }
-    if (!Job.TRAINING.equals(k) && !Job.PROCESSING.equals(k)) {
-      throw ApiException.badRequest("kind: '" + abbreviate(k) + "' is not training or processing");
-    }
-    return k;
+    return k == null ? null : jobs.kinds().requested(k, "kind").name();
   }
 
   private Object stop(String kind, String name) {
@@ -164,7 +164,7 @@ public final class JobRoutes {
     return ApiException.badRequest(name + ": empty; give a value or leave " + name + " out");
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     return s == null ? "" : s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
 }

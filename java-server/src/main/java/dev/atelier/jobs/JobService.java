@@ -30,10 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
-  /** The largest SourceDir packed for script mode. */
-  static final long MAX_SOURCE_BYTES = 256L << 20;
-
   private final JobContext ctx;
+  private final JobKinds kinds;
   private final InstanceCatalog types;
   private final Path rootDir;
   private final String user;
@@ -50,6 +48,15 @@ public final class JobService implements AutoCloseable {
   public JobService(AtelierConfig config, JobStore store, ObjectStore objects, BatchRuntime containers,
       InstanceCatalog types, String owner, String containerUser, String user, Clock clock,
       java.util.function.Supplier<String> dockerProblem) {
+    this(config, JobKinds.standard(), store, objects, containers, types, owner, containerUser, user, clock,
+        dockerProblem);
+  }
+
+  /** @param kinds the kinds of job run here */
+  public JobService(AtelierConfig config, JobKinds kinds, JobStore store, ObjectStore objects,
+      BatchRuntime containers, InstanceCatalog types, String owner, String containerUser, String user, Clock clock,
+      java.util.function.Supplier<String> dockerProblem) {
+    this.kinds = kinds;
     this.ctx = new JobContext(store, objects, containers, config.dataDir(), owner, containerUser, config.s3Region(),
         config.jobStopGrace(), config.jobDownloadRetry(), config.jobUploadRetry());
     this.types = types;
@@ -85,80 +92,53 @@ public final class JobService implements AutoCloseable {
     }
   }
 
-  /** Validates and stores a training job, then starts it; returns its ARN. */
-  public String createTraining(JsonNode body) {
-    TrainingJobSpec spec = TrainingJobSpec.parse(body, types, rootDir, ctx.objects().keys());
-    requireDocker(spec.image(), "AlgorithmSpecification.TrainingImage");
-    if (ctx.store().get(Job.TRAINING, spec.name()) != null) {
-      throw ApiException.conflict("a training job named '" + spec.name() + "' already exists; job names are unique");
-    }
-    ObjectNode request = ((ObjectNode) body).deepCopy();
-    Path work = ctx.workDir(Job.TRAINING, spec.name());
-    if (spec.scriptMode() != null) {
-      request.remove("ScriptMode");
-      ObjectNode hps = request.withObject("HyperParameters");
-      S3Uri source = spec.outputPath().child(spec.name() + "/source/" + TrainingRun.SOURCE_ARCHIVE);
-      hps.put("sagemaker_program", spec.scriptMode().entryPoint());
-      hps.put("sagemaker_submit_directory", source.toString());
-      packSource(spec.scriptMode(), work.resolve(TrainingRun.SOURCE_ARCHIVE));
-      spec = TrainingJobSpec.parse(request, types, rootDir, ctx.objects().keys());
-    }
-    Instant now = clock.instant();
-    ObjectNode d = request.deepCopy();
-    d.put("TrainingJobArn", ctx.arn(Job.TRAINING, spec.name()));
-    d.put("TrainingJobStatus", "InProgress");
-    d.put("SecondaryStatus", "Starting");
-    d.put("CreationTime", now.toString());
-    d.put("LastModifiedTime", now.toString());
-    d.withObject("ResourceConfig").put("InstanceCount", 1);
-    d.withObject("CreatedBy").put("UserProfileName", user);
-    if (body.has("ScriptMode")) {
-      ObjectNode sm = d.putObject("ScriptMode");
-      sm.put("EntryPoint", spec.scriptMode() == null ? body.path("ScriptMode").path("EntryPoint").asText()
-          : spec.scriptMode().entryPoint());
-      if (body.path("ScriptMode").has("SourceDir")) {
-        sm.put("SourceDir", body.path("ScriptMode").path("SourceDir").asText());
-      }
-    }
-    d.putArray("SecondaryStatusTransitions").addObject()
-        .put("Status", "Starting").put("StartTime", now.toString())
-        .put("StatusMessage", "Preparing the instances for training");
-    JobStore.Row row = new JobStore.Row(Job.TRAINING, spec.name(), "InProgress", "Starting",
-        spec.instanceType().name(), spec.image(), user, now.toEpochMilli(), now.toEpochMilli(), null, request, d);
-    ctx.store().insert(row);
-    Job job = open(row);
-    job.log().note("job created by " + user + " on " + spec.instanceType().name() + " with " + spec.image());
-    launch(job, new TrainingRun(job, ctx, spec));
-    return d.get("TrainingJobArn").asText();
+  /** The kinds of job this service runs. */
+  public JobKinds kinds() {
+    return kinds;
   }
 
-  /** Validates and stores a processing job, then starts it; returns its ARN. */
-  public String createProcessing(JsonNode body) {
-    ProcessingJobSpec spec = ProcessingJobSpec.parse(body, types, ctx.objects().keys());
-    requireDocker(spec.image(), "AppSpecification.ImageUri");
-    if (ctx.store().get(Job.PROCESSING, spec.name()) != null) {
-      throw ApiException.conflict("a processing job named '" + spec.name() + "' already exists; job names are unique");
+  /** Validates a request of {@code kind}, naming the field at fault; nothing is stored. */
+  public <S extends JobKind.Request> S parse(JobKind<S> kind, JsonNode body) {
+    return kind.parse(body, parsing());
+  }
+
+  private JobKind.Parsing parsing() {
+    return new JobKind.Parsing(types, rootDir, ctx.objects().keys());
+  }
+
+  /**
+   * Stores a validated job of {@code kind} and starts it; returns its ARN.
+   *
+   * @param body the request as sent, kept as the job's request and echoed in its description
+   */
+  public <S extends JobKind.Request> String create(JobKind<S> kind, S spec, ObjectNode body) {
+    requireDocker(spec.image(), kind.imageField());
+    if (ctx.store().get(kind.name(), spec.name()) != null) {
+      throw ApiException.conflict("a " + kind.name() + " job named '" + spec.name()
+          + "' already exists; job names are unique");
     }
-    ObjectNode request = ((ObjectNode) body).deepCopy();
+    JobKind.Accepted<S> accepted = kind.accept(spec, body.deepCopy(), ctx.workDir(kind.name(), spec.name()), parsing());
+    S run = accepted.spec();
+    ObjectNode request = accepted.request();
     Instant now = clock.instant();
     ObjectNode d = request.deepCopy();
-    d.put("ProcessingJobArn", ctx.arn(Job.PROCESSING, spec.name()));
-    d.put("ProcessingJobStatus", "InProgress");
+    d.put(kind.arnField(), ctx.arn(kind.name(), run.name()));
+    d.put(kind.statusField(), "InProgress");
     d.put("SecondaryStatus", "Starting");
     d.put("CreationTime", now.toString());
     d.put("LastModifiedTime", now.toString());
     d.withObject("CreatedBy").put("UserProfileName", user);
-    d.withObject("StoppingCondition").put("MaxRuntimeInSeconds", spec.maxRuntimeSeconds());
+    kind.describeNew(d, run, body);
     d.putArray("SecondaryStatusTransitions").addObject()
         .put("Status", "Starting").put("StartTime", now.toString())
-        .put("StatusMessage", "Preparing the instance for processing");
-    JobStore.Row row = new JobStore.Row(Job.PROCESSING, spec.name(), "InProgress", "Starting",
-        spec.instanceType().name(), spec.image(), user, now.toEpochMilli(), now.toEpochMilli(), null, request, d);
+        .put("StatusMessage", kind.startingMessage());
+    JobStore.Row row = new JobStore.Row(kind.name(), run.name(), "InProgress", "Starting",
+        run.instanceType().name(), run.image(), user, now.toEpochMilli(), now.toEpochMilli(), null, request, d);
     ctx.store().insert(row);
     Job job = open(row);
-    job.log().note("job created by " + user + " on " + spec.instanceType().name() + " with " + spec.image());
-    launch(job, new ProcessingRun(job, ctx, spec, request));
-    return d.get("ProcessingJobArn").asText();
+    job.log().note("job created by " + user + " on " + run.instanceType().name() + " with " + run.image());
+    launch(job, kind.run(job, ctx, run, request));
+    return d.get(kind.arnField()).asText();
   }
 
   private void requireDocker(String image, String field) {
@@ -175,32 +155,20 @@ public final class JobService implements AutoCloseable {
     }
   }
 
-  private void packSource(TrainingJobSpec.ScriptMode sm, Path target) {
-    try {
-      Files.createDirectories(target.getParent());
-      if (sm.sourceDir() != null) {
-        Archives.pack(sm.sourceDir(), target, MAX_SOURCE_BYTES);
-      } else {
-        Archives.packFiles(sm.files(), target);
-      }
-    } catch (IOException e) {
-      throw ApiException.badRequest("ScriptMode.SourceDir: cannot pack the source: " + e.getMessage());
-    }
-  }
-
   private Job open(JobStore.Row row) {
-    Job job = new Job(row, new JobLog(ctx.workDir(row.kind(), row.name()).resolve("log.jsonl")), ctx.store(),
-        clock, this::changed);
+    Job job = new Job(kinds.of(row.kind()), row, new JobLog(ctx.workDir(row.kind(), row.name()).resolve("log.jsonl")),
+        ctx.store(), clock, this::changed);
     live.put(key(row.kind(), row.name()), job);
     return job;
   }
 
   private JobRun runFor(Job job, JobStore.Row row) {
-    return switch (row.kind()) {
-      case Job.TRAINING -> new TrainingRun(job, ctx, TrainingJobSpec.parse(row.request(), types, rootDir, ctx.objects().keys()));
-      case Job.PROCESSING -> new ProcessingRun(job, ctx, ProcessingJobSpec.parse(row.request(), types, ctx.objects().keys()), row.request());
-      default -> throw new IllegalStateException("unknown job kind " + row.kind());
-    };
+    return runFor(kinds.of(row.kind()), job, row);
+  }
+
+  private <S extends JobKind.Request> JobRun runFor(JobKind<S> kind, Job job, JobStore.Row row) {
+    ObjectNode request = (ObjectNode) row.request();
+    return kind.run(job, ctx, kind.parse(request, parsing()), request);
   }
 
   private void launch(Job job, JobRun run) {
@@ -219,7 +187,7 @@ public final class JobService implements AutoCloseable {
   }
 
   private void changed(Job job) {
-    ObjectNode s = summary(job.kind(), job.name(), job.status(), job.secondary(), job.instanceType(), job.image(),
+    ObjectNode s = summary(kinds.of(job.kind()), job.name(), job.status(), job.secondary(), job.instanceType(), job.image(),
         job.createdBy(), job.createdAt(), job.describe());
     listeners.forEach(l -> l.accept(s));
   }
@@ -260,7 +228,8 @@ public final class JobService implements AutoCloseable {
     return ctx.store().list(f).stream().map(r -> {
       Job j = live.get(key(r.kind(), r.name()));
       ObjectNode d = j != null ? j.describe() : r.description();
-      return summary(r.kind(), r.name(), j != null ? j.status() : r.status(), j != null ? j.secondary() : r.secondary(),
+      return summary(kinds.of(r.kind()), r.name(), j != null ? j.status() : r.status(),
+          j != null ? j.secondary() : r.secondary(),
           r.instanceType(), r.image(), r.createdBy(), r.createdAt(), d);
     }).toList();
   }
@@ -277,39 +246,31 @@ public final class JobService implements AutoCloseable {
     return ctx.store().samples(kind, name);
   }
 
-  static ObjectNode summary(String kind, String name, String status, String secondary, String type, String image,
-      String createdBy, long createdAt, ObjectNode d) {
-    boolean training = Job.TRAINING.equals(kind);
+  static ObjectNode summary(JobKind<?> kind, String name, String status, String secondary, String type,
+      String image, String createdBy, long createdAt, ObjectNode d) {
     ObjectNode s = Json.mapper().createObjectNode();
-    s.put("Kind", kind);
+    s.put("Kind", kind.name());
     s.put("Name", name);
-    s.put("Arn", d.path(training ? "TrainingJobArn" : "ProcessingJobArn").asText());
+    s.put("Arn", d.path(kind.arnField()).asText());
     s.put("Status", status);
     s.put("SecondaryStatus", secondary);
     s.put("InstanceType", type);
     s.put("Image", image);
     s.put("CreatedBy", createdBy);
     s.put("CreationTime", Instant.ofEpochMilli(createdAt).toString());
-    String start = d.path(training ? "TrainingStartTime" : "ProcessingStartTime").asText(null);
-    String end = d.path(training ? "TrainingEndTime" : "ProcessingEndTime").asText(null);
+    String start = d.path(kind.startField()).asText(null);
+    String end = d.path(kind.endField()).asText(null);
     s.put("StartTime", start);
     s.put("EndTime", end);
     Instant from = start != null ? Instant.parse(start) : Instant.ofEpochMilli(createdAt);
     Instant to = end != null ? Instant.parse(end) : Instant.now();
     s.put("DurationSeconds", Math.max(0, Duration.between(from, to).toMillis()) / 1000.0);
     s.put("FailureReason", d.path("FailureReason").asText(null));
-    if (training) {
-      s.put("TrainingJobName", name);
-      s.put("TrainingJobStatus", status);
-      s.put("TrainingJobArn", s.get("Arn").asText());
-      s.put("TrainingEndTime", end);
-      s.put("LastModifiedTime", d.path("LastModifiedTime").asText(null));
-    } else {
-      s.put("ProcessingJobName", name);
-      s.put("ProcessingJobStatus", status);
-      s.put("ProcessingJobArn", s.get("Arn").asText());
-      s.put("ProcessingEndTime", end);
-    }
+    s.put(kind.nameField(), name);
+    s.put(kind.statusField(), status);
+    s.put(kind.arnField(), s.get("Arn").asText());
+    s.put(kind.endField(), end);
+    kind.summarize(s, d);
     return s;
   }
 

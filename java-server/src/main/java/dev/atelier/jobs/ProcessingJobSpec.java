@@ -25,7 +25,7 @@ public record ProcessingJobSpec(
     List<Mount> outputs,
     InstanceType instanceType,
     long maxRuntimeSeconds,
-    Map<String, String> environment) {
+    Map<String, String> environment) implements JobKind.Request {
 
   /** An input staged from, or an output uploaded to, S3 at a path under /opt/ml/processing/. */
   public record Mount(String name, S3Uri uri, String localPath) {}

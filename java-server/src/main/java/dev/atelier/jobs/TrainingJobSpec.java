@@ -37,7 +37,7 @@ public record TrainingJobSpec(
     Map<String, String> environment,
     S3Uri checkpointUri,
     String checkpointLocalPath,
-    ScriptMode scriptMode) {
+    ScriptMode scriptMode) implements JobKind.Request {
 
   /** A metric parsed from the log: the regex's first group is the value. */
   public record MetricDefinition(String name, Pattern regex) {}

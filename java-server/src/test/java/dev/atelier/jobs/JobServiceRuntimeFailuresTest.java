@@ -53,7 +53,9 @@ class JobServiceRuntimeFailuresTest {
       JobService jobs = new JobService(config, store, objects, new JobContainers(engine), TrainingJobSpecTest.TYPES,
           "owner", "0:0", "ada", Clock.systemUTC(), () -> null);
 
-      assertThatThrownBy(() -> jobs.createTraining(TrainingJobSpecTest.valid()))
+      TrainingKind training = new TrainingKind();
+      var body = TrainingJobSpecTest.valid();
+      assertThatThrownBy(() -> jobs.create(training, jobs.parse(training, body), body))
           .isInstanceOf(ApiException.class)
           .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(503))
           .hasMessageContaining("the Docker engine is not reachable")

@@ -1,0 +1,117 @@
+package dev.atelier.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.http.ApiException;
+import dev.atelier.storage.ObjectStore.S3Uri;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Training jobs (CreateTrainingJob), script mode included. */
+final class TrainingKind implements JobKind<TrainingJobSpec> {
+  /** The largest SourceDir packed for script mode. */
+  static final long MAX_SOURCE_BYTES = 256L << 20;
+
+  @Override
+  public String name() {
+    return Job.TRAINING;
+  }
+
+  @Override
+  public String noun() {
+    return "Training";
+  }
+
+  @Override
+  public String path() {
+    return "training-jobs";
+  }
+
+  @Override
+  public String imageField() {
+    return "AlgorithmSpecification.TrainingImage";
+  }
+
+  @Override
+  public String startingMessage() {
+    return "Preparing the instances for training";
+  }
+
+  @Override
+  public boolean hasMetrics() {
+    return true;
+  }
+
+  @Override
+  public TrainingJobSpec parse(JsonNode body, Parsing parsing) {
+    return TrainingJobSpec.parse(body, parsing.types(), parsing.rootDir(), parsing.keys());
+  }
+
+  /**
+   * Script mode: the source is packed now and the job runs as the SDK's framework jobs do, with
+   * {@code sagemaker_program} and {@code sagemaker_submit_directory} among its hyperparameters; the
+   * stored request is what SageMaker would have been sent.
+   */
+  @Override
+  public Accepted<TrainingJobSpec> accept(TrainingJobSpec spec, ObjectNode request, Path workDir, Parsing parsing) {
+    if (spec.scriptMode() == null) {
+      return new Accepted<>(spec, request);
+    }
+    request.remove("ScriptMode");
+    ObjectNode hps = request.withObject("HyperParameters");
+    S3Uri source = spec.outputPath().child(spec.name() + "/source/" + TrainingRun.SOURCE_ARCHIVE);
+    hps.put("sagemaker_program", spec.scriptMode().entryPoint());
+    hps.put("sagemaker_submit_directory", source.toString());
+    packSource(spec.scriptMode(), workDir.resolve(TrainingRun.SOURCE_ARCHIVE));
+    // The rewritten request is checked as any other (its hyperparameters' limits included).
+    return new Accepted<>(parse(request, parsing), request);
+  }
+
+  @Override
+  public void describeNew(ObjectNode d, TrainingJobSpec spec, JsonNode body) {
+    d.withObject("ResourceConfig").put("InstanceCount", 1);
+    if (body.has("ScriptMode")) {
+      ObjectNode sm = d.putObject("ScriptMode");
+      sm.put("EntryPoint", spec.scriptMode() == null ? body.path("ScriptMode").path("EntryPoint").asText()
+          : spec.scriptMode().entryPoint());
+      if (body.path("ScriptMode").has("SourceDir")) {
+        sm.put("SourceDir", body.path("ScriptMode").path("SourceDir").asText());
+      }
+    }
+  }
+
+  @Override
+  public JobRun run(Job job, JobContext ctx, TrainingJobSpec spec, ObjectNode request) {
+    return new TrainingRun(job, ctx, spec);
+  }
+
+  @Override
+  public void summarize(ObjectNode s, ObjectNode d) {
+    s.put("LastModifiedTime", d.path("LastModifiedTime").asText(null));
+  }
+
+  @Override
+  public void finished(ObjectNode d, Instant started, Instant ended) {
+    if (started != null) {
+      long secs = Duration.between(started, ended).toSeconds();
+      d.put("TrainingTimeInSeconds", secs);
+      d.put("BillableTimeInSeconds", secs);
+    }
+  }
+
+  private static void packSource(TrainingJobSpec.ScriptMode sm, Path target) {
+    try {
+      Files.createDirectories(target.getParent());
+      if (sm.sourceDir() != null) {
+        Archives.pack(sm.sourceDir(), target, MAX_SOURCE_BYTES);
+      } else {
+        Archives.packFiles(sm.files(), target);
+      }
+    } catch (IOException e) {
+      throw ApiException.badRequest("ScriptMode.SourceDir: cannot pack the source: " + e.getMessage());
+    }
+  }
+}
