@@ -7,7 +7,8 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
-import { eventsURL, requestAPI } from '../handler';
+import { IAtelierEvents } from '../events/tokens';
+import { requestAPI } from '../handler';
 import { createIdleServer, createUsageApi, idleNotifier } from '../usage/api';
 import { IdleRulesSync } from '../usage/idleRulesSync';
 import { atelierRunningIcon } from '../icons';
@@ -21,8 +22,8 @@ import {
 } from '../tokens';
 import { notifyError } from '../notify';
 import { createActions } from './actions';
-import { KernelEventsClient } from './client';
 import { InstancesFeed } from './instancesFeed';
+import { KernelsFeed } from './kernelsFeed';
 import { InstancesModel } from './instancesModel';
 import { RunningModel } from './model';
 import { RunningPanel } from './widget';
@@ -41,9 +42,11 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
     'Atelier Running panel: live lists of instances and kernels, shut down.',
   autoStart: true,
   provides: IAtelierRunning,
+  requires: [IAtelierEvents],
   optional: [ILayoutRestorer, ISettingRegistry, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
+    events: IAtelierEvents,
     restorer: ILayoutRestorer | null,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null
@@ -57,8 +60,8 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
         requestAPI<IInstancesResponse>('instances', {}, serverSettings),
       onError: error => notifyError('Atelier: cannot list instances', error)
     });
-    const client = new KernelEventsClient({
-      url: eventsURL(serverSettings),
+    const client = new KernelsFeed({
+      events,
       fetchKernels: async () => {
         const body = await requestAPI<IKernelsResponse>(
           'kernels',
