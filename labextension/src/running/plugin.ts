@@ -8,20 +8,19 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { IAtelierEvents } from '../events/tokens';
-import { requestAPI } from '../handler';
 import { createIdleServer, createUsageApi, idleNotifier } from '../usage/api';
+import { createUsageClient } from '../usage/client';
 import { IdleRulesSync } from '../usage/idleRulesSync';
 import { atelierRunningIcon } from '../icons';
 import {
   CommandIDs,
   IAtelierRunning,
-  IInstancesResponse,
-  IKernelsResponse,
   PluginIDs,
   RUNNING_PANEL_ID
 } from '../tokens';
 import { notifyError } from '../notify';
 import { createActions } from './actions';
+import { createInstancesClient } from './client';
 import { InstancesFeed } from './instancesFeed';
 import { KernelsFeed } from './kernelsFeed';
 import { InstancesModel } from './instancesModel';
@@ -52,24 +51,18 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
     palette: ICommandPalette | null
   ): IAtelierRunning => {
     const serverSettings = ServerConnection.makeSettings();
+    const api = createInstancesClient(serverSettings);
+    const usage = createUsageClient(serverSettings);
     const model = new RunningModel();
     const instances = new InstancesModel();
     const instancesFeed = new InstancesFeed({
       model: instances,
-      fetchInstances: () =>
-        requestAPI<IInstancesResponse>('instances', {}, serverSettings),
+      fetchInstances: () => api.instances(),
       onError: error => notifyError('Atelier: cannot list instances', error)
     });
     const client = new KernelsFeed({
       events,
-      fetchKernels: async () => {
-        const body = await requestAPI<IKernelsResponse>(
-          'kernels',
-          {},
-          serverSettings
-        );
-        return body?.kernels ?? [];
-      },
+      fetchKernels: () => api.kernels(),
       onKernels: kernels => {
         model.update(kernels);
         // Every kernel change can start, fill or empty an instance.
@@ -86,13 +79,14 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
       refresh: () => client.refresh(),
       refreshInstances: () => instancesFeed.refresh(),
       kernels: app.serviceManager.kernels,
-      sessions: app.serviceManager.sessions
+      sessions: app.serviceManager.sessions,
+      stopInstance: id => api.stopInstance(id)
     });
 
     // Idle rules live in the settings (schema/running.json); this sends
     // them to the server, which enforces them.
     const idleSync = new IdleRulesSync({
-      server: createIdleServer(serverSettings),
+      server: createIdleServer(usage),
       notify: idleNotifier
     });
     // A new idle rule moves the idle deadlines the panel shows.
@@ -106,7 +100,7 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
       instances,
       actions,
       onRefreshDue: () => instancesFeed.trigger(),
-      usage: createUsageApi(serverSettings, idleSync)
+      usage: createUsageApi(usage, api, idleSync)
     });
     panel.id = RUNNING_PANEL_ID;
     panel.title.icon = atelierRunningIcon;
