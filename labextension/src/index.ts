@@ -1,5 +1,6 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { eventsPlugin } from './events/plugin';
 import { instanceSpecPlugin } from './instance/plugin';
 import { jobsPlugin } from './jobs/plugin';
 import { kernelDeathPlugin } from './kernelDeath/plugin';
@@ -9,6 +10,7 @@ export * from './tokens';
 
 /** The Atelier JupyterLab plugins. */
 const plugins: JupyterFrontEndPlugin<any>[] = [
+  eventsPlugin,
   runningPlugin,
   instanceSpecPlugin,
   kernelDeathPlugin,

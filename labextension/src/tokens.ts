@@ -1,11 +1,14 @@
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
+export * from './events/tokens';
+
 /** Stable DOM id of the Running panel in the left sidebar. */
 export const RUNNING_PANEL_ID = 'atelier-running';
 
 /** Plugin ids (the part after the colon names the settings schema file). */
 export namespace PluginIDs {
+  export const events = '@atelier/labextension:events';
   export const running = '@atelier/labextension:running';
   export const instanceSpec = '@atelier/labextension:instance-spec';
   export const kernelDeath = '@atelier/labextension:kernel-death';
@@ -68,12 +71,6 @@ export interface IKernelDeathInfo {
 
 /** Body of `GET {baseUrl}atelier/api/kernels`. */
 export interface IKernelsResponse {
-  kernels: IKernelInfo[];
-}
-
-/** A text frame of the `{wsUrl}atelier/api/events` WebSocket. */
-export interface IKernelsEvent {
-  type: 'kernels';
   kernels: IKernelInfo[];
 }
 

@@ -5,13 +5,8 @@ import {
 import { IToolbarWidgetRegistry } from '@jupyterlab/apputils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { requestAPI } from '../handler';
-import {
-  IAtelierRunning,
-  IImagesResponse,
-  IInstanceTypesResponse,
-  PluginIDs
-} from '../tokens';
+import { createInstancesClient } from '../running/client';
+import { IAtelierRunning, PluginIDs } from '../tokens';
 import { CatalogStore } from './catalog';
 import { INotebookPanelLike } from './change';
 import { InstanceSpecItem } from './SpecItem';
@@ -34,16 +29,10 @@ export const instanceSpecPlugin: JupyterFrontEndPlugin<void> = {
     running: IAtelierRunning,
     toolbarRegistry: IToolbarWidgetRegistry
   ): void => {
-    const serverSettings = ServerConnection.makeSettings();
+    const api = createInstancesClient(ServerConnection.makeSettings());
     const store = new CatalogStore({
-      fetchTypes: () =>
-        requestAPI<IInstanceTypesResponse>(
-          'instance-types',
-          {},
-          serverSettings
-        ),
-      fetchImages: () =>
-        requestAPI<IImagesResponse>('images', {}, serverSettings)
+      fetchTypes: () => api.instanceTypes(),
+      fetchImages: () => api.images()
     });
     toolbarRegistry.addFactory<INotebookPanelLike>(
       'Notebook',

@@ -1,44 +1,23 @@
 import { IDisposable } from '@lumino/disposable';
 
+import { parseFrame } from '../events/frames';
+import { IAtelierEvents, IJobEvent } from '../events/tokens';
 import { messageOf } from '../messages';
 import { JobsListModel } from './listModel';
-import { IJobEvent, IJobSummary } from './types';
-
-/** The part of the WebSocket API the feed uses. */
-export interface IWebSocketLike {
-  onopen: ((event: any) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: any) => void) | null;
-  onerror: ((event: any) => void) | null;
-  close(code?: number, reason?: string): void;
-}
+import { IJobSummary } from './types';
 
 /** The job of an events frame, or null for any other frame. */
 export function parseJobEvent(data: unknown): IJobSummary | null {
-  if (typeof data !== 'string' || !data.includes('"job"')) {
-    return null;
-  }
-  try {
-    const event = JSON.parse(data) as IJobEvent;
-    if (
-      event &&
-      event.type === 'job' &&
-      event.job &&
-      typeof event.job.Name === 'string'
-    ) {
-      return event.job;
-    }
-  } catch {
-    // Not JSON: not ours.
-  }
-  return null;
+  const frame = parseFrame(data);
+  return frame?.type === 'job' ? frame.job : null;
 }
 
 /**
  * Keeps the Jobs list current while the panel is visible: polls
  * `GET atelier/api/jobs` (every 3 s while a job runs, 15 s otherwise) and
- * merges the `job` frames of the events WebSocket in between. Nothing runs
- * while the panel is hidden.
+ * merges the `job` frames of the page's event stream in between, fetching
+ * again when the stream comes back after a drop. Nothing runs while the
+ * panel is hidden (it lets go of the stream).
  */
 export class JobsFeed implements IDisposable {
   constructor(options: JobsFeed.IOptions) {
@@ -51,9 +30,9 @@ export class JobsFeed implements IDisposable {
     return this._disposed;
   }
 
-  /** True while the events socket is open. */
+  /** True while job frames arrive (shown, and the stream is open). */
   get live(): boolean {
-    return this._socketOpen;
+    return this._hold !== null && this._options.events?.status === 'open';
   }
 
   /** The panel became visible: fetch now, then poll; listen to events. */
@@ -63,16 +42,15 @@ export class JobsFeed implements IDisposable {
     }
     this._visible = true;
     void this.refresh();
-    this._connect();
+    this._listen();
   }
 
-  /** The panel is hidden: stop polling and close the socket. */
+  /** The panel is hidden: stop polling and let go of the stream. */
   hide(): void {
     this._visible = false;
     clearTimeout(this._timer);
-    clearTimeout(this._reconnectTimer);
-    this._timer = this._reconnectTimer = undefined;
-    this._closeSocket();
+    this._timer = undefined;
+    this._unlisten();
   }
 
   /** Fetch the list now (the answer for the current filters wins). */
@@ -128,58 +106,34 @@ export class JobsFeed implements IDisposable {
     this._timer = setTimeout(() => void this.refresh(), interval);
   }
 
-  private _connect(): void {
-    const create = this._options.createSocket;
-    if (!create || this._socket || !this._visible || this._disposed) {
+  private _listen(): void {
+    const events = this._options.events;
+    if (!events || this._hold || !this._visible || this._disposed) {
       return;
     }
-    let socket: IWebSocketLike;
-    try {
-      socket = create();
-    } catch {
-      return;
-    }
-    this._socket = socket;
-    socket.onopen = () => {
-      this._socketOpen = true;
-      this._reconnectDelay = 1000;
-    };
-    socket.onmessage = event => {
-      const job = parseJobEvent(event.data);
-      if (job) {
-        this._model.upsert(job);
-      }
-    };
-    const drop = (): void => {
-      if (this._socket !== socket) {
-        return;
-      }
-      this._closeSocket();
-      if (this._visible && !this._disposed) {
-        // The poll goes on meanwhile; try the socket again later.
-        this._reconnectTimer = setTimeout(
-          () => this._connect(),
-          this._reconnectDelay
-        );
-        this._reconnectDelay = Math.min(this._reconnectDelay * 2, 60000);
-      }
-    };
-    socket.onclose = drop;
-    socket.onerror = drop;
+    events.frame('job').connect(this._onJob, this);
+    events.reconnected.connect(this._onReconnected, this);
+    this._hold = events.acquire();
   }
 
-  private _closeSocket(): void {
-    const socket = this._socket;
-    this._socket = null;
-    this._socketOpen = false;
-    if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-      try {
-        socket.close();
-      } catch {
-        // Already closed.
-      }
+  private _unlisten(): void {
+    const events = this._options.events;
+    if (!events || !this._hold) {
+      return;
     }
+    events.frame('job').disconnect(this._onJob, this);
+    events.reconnected.disconnect(this._onReconnected, this);
+    this._hold.dispose();
+    this._hold = null;
+  }
+
+  private _onJob(_: IAtelierEvents, frame: IJobEvent): void {
+    this._model.upsert(frame.job);
+  }
+
+  /** Job frames sent while the stream was down were missed. */
+  private _onReconnected(): void {
+    void this.refresh();
   }
 
   private _model: JobsListModel;
@@ -189,10 +143,7 @@ export class JobsFeed implements IDisposable {
   private _failing = false;
   private _request = 0;
   private _timer: ReturnType<typeof setTimeout> | undefined;
-  private _reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private _reconnectDelay = 1000;
-  private _socket: IWebSocketLike | null = null;
-  private _socketOpen = false;
+  private _hold: IDisposable | null = null;
 }
 
 export namespace JobsFeed {
@@ -201,7 +152,7 @@ export namespace JobsFeed {
     fetchJobs: (filters: JobsListModel['filters']) => Promise<IJobSummary[]>;
     /** The first error of each streak of failed fetches. */
     onError?: (error: unknown) => void;
-    /** Opens the events WebSocket (none: poll only). */
-    createSocket?: () => IWebSocketLike;
+    /** The page's event stream (none: poll only). */
+    events?: IAtelierEvents;
   }
 }

@@ -11,14 +11,14 @@ import {
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { eventsURL } from '../handler';
+import { IAtelierEvents } from '../events/tokens';
 import { createJobsApi } from './api';
 import { JobDetailModel } from './detailModel';
 import { JobDetailWidget } from './detailWidget';
 import { notifyError } from '../notify';
 import { NewJobWidget, NewProcessingJobWidget } from './formWidget';
 import { atelierJobsIcon } from './icons';
-import { IWebSocketLike, JobsFeed } from './listFeed';
+import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
 import { JobsPanel } from './panel';
 import { JobKind } from './types';
@@ -43,9 +43,11 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
   id: '@atelier/labextension:jobs',
   description: 'Atelier Jobs panel: training and processing jobs, live.',
   autoStart: true,
+  requires: [IAtelierEvents],
   optional: [ILayoutRestorer, ICommandPalette, IDefaultFileBrowser],
   activate: (
     app: JupyterFrontEnd,
+    events: IAtelierEvents,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     fileBrowser: IDefaultFileBrowser | null
@@ -57,8 +59,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       model,
       fetchJobs: filters => api.listJobs(filters),
       onError: error => notifyError('Atelier: cannot list jobs', error),
-      createSocket: () =>
-        new WebSocket(eventsURL(settings)) as unknown as IWebSocketLike
+      events
     });
     const tracker = new WidgetTracker<MainAreaWidget<JobDetailWidget>>({
       namespace: 'atelier-job'

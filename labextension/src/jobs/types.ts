@@ -41,12 +41,6 @@ export interface IJobsResponse {
   Jobs: IJobSummary[];
 }
 
-/** A frame of the events WebSocket that carries a job change. */
-export interface IJobEvent {
-  type: 'job';
-  job: IJobSummary;
-}
-
 /** One entry of `SecondaryStatusTransitions`. */
 export interface IStatusTransition {
   Status: string;

@@ -2,7 +2,6 @@ import { Dialog } from '@jupyterlab/apputils';
 import { Kernel, Session } from '@jupyterlab/services';
 import * as React from 'react';
 
-import { requestAPI } from '../handler';
 import { IInstanceRow, IKernelRow } from '../tokens';
 import { notifyError, showNamedDialog } from '../notify';
 import { ShutdownAllBody } from './components/ShutdownAllBody';
@@ -33,21 +32,14 @@ export interface IActionsOptions {
   kernels: Kernel.IManager;
   /** JupyterLab's session manager, refreshed after a shutdown. */
   sessions?: Session.IManager;
-  /** Stop an instance on the server (default: `DELETE instances/{id}`). */
-  stopInstance?: (id: string) => Promise<void>;
-}
-
-/** `DELETE {baseUrl}atelier/api/instances/{id}`. */
-async function deleteInstance(id: string): Promise<void> {
-  await requestAPI<void>(`instances/${encodeURIComponent(id)}`, {
-    method: 'DELETE'
-  });
+  /** Stop an instance on the server (`DELETE instances/{id}`). */
+  stopInstance: (id: string) => Promise<void>;
 }
 
 /** The actions of the Running panel: confirm, shut down, refresh. */
 export function createActions(options: IActionsOptions): IRunningActions {
   const { model, instances, kernels, sessions } = options;
-  const stopInstanceOnServer = options.stopInstance ?? deleteInstance;
+  const stopInstanceOnServer = options.stopInstance;
 
   const refresh = async (): Promise<void> => {
     const [kernelsResult, instancesResult] = await Promise.allSettled([

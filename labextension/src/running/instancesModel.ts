@@ -1,23 +1,10 @@
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
-
 import { IDockerStatus, IInstanceInfo, IInstanceRow } from '../tokens';
 import { dockerNotice } from './dockerNotice';
 import { compareInstances, toInstanceRow } from './instanceFormat';
+import { RowList } from './rowList';
 
 /** Re-fetch at most this often while an instance is past its stop time. */
 const REFRESH_DUE_AFTER = 2000;
-
-/** True when two rows display the same thing. */
-function sameRow(a: IInstanceRow, b: IInstanceRow): boolean {
-  const keys = Object.keys(a) as Array<keyof IInstanceRow>;
-  return keys.every(key => {
-    if (key === 'kernels' || key === 'notebooks') {
-      return JSON.stringify(a[key]) === JSON.stringify(b[key]);
-    }
-    return a[key] === b[key];
-  });
-}
 
 interface IEntry {
   info: IInstanceInfo;
@@ -32,19 +19,14 @@ interface IEntry {
  * the browser's clock between snapshots. Emits `changed` only when something
  * visible changed; unchanged rows keep their identity.
  */
-export class InstancesModel implements IDisposable {
+export class InstancesModel extends RowList<IInstanceRow> {
   constructor(options: InstancesModel.IOptions = {}) {
-    this._now = options.now ?? (() => Date.now());
+    super(options.now);
   }
 
   /** The instances, sorted for display. */
   get instances(): ReadonlyArray<IInstanceRow> {
-    return this._rows;
-  }
-
-  /** True once a first snapshot arrived. */
-  get loaded(): boolean {
-    return this._loaded;
+    return this.rows;
   }
 
   /** The last error of fetching the list, or null. */
@@ -57,26 +39,13 @@ export class InstancesModel implements IDisposable {
     return this._dockerNotice;
   }
 
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  /** Find an instance row by id. */
-  get(id: string): IInstanceRow | undefined {
-    return this._rows.find(row => row.id === id);
-  }
-
   /**
    * Replace the list with a full snapshot.
    *
    * @returns whether anything visible changed
    */
   update(instances: ReadonlyArray<IInstanceInfo>): boolean {
-    const now = this._now();
+    const now = this.now();
     this._snapshotAt = now;
     const seen = new Set<string>();
     this._entries = new Map();
@@ -87,14 +56,7 @@ export class InstancesModel implements IDisposable {
       seen.add(info.id);
       this._entries.set(info.id, { info, receivedAt: now });
     }
-    const wasLoaded = this._loaded;
-    this._loaded = true;
-    const changed = this._recompute(now);
-    if (!changed && !wasLoaded) {
-      this._emit();
-      return true;
-    }
-    return changed;
+    return this.applySnapshot(this._rowsAt(now));
   }
 
   /** Drop an instance right away (e.g. after shutting it down). */
@@ -102,12 +64,12 @@ export class InstancesModel implements IDisposable {
     if (!this._entries.delete(id)) {
       return false;
     }
-    return this._recompute(this._now());
+    return this.reconcile(this._rowsAt(this.now()));
   }
 
   /** Advance uptime, cost and countdowns to the current time. */
   tick(): boolean {
-    return this._recompute(this._now());
+    return this.reconcile(this._rowsAt(this.now()));
   }
 
   /**
@@ -116,10 +78,10 @@ export class InstancesModel implements IDisposable {
    * about to, and a new snapshot would show it.
    */
   get refreshDue(): boolean {
-    if (this._now() - this._snapshotAt < REFRESH_DUE_AFTER) {
+    if (this.now() - this._snapshotAt < REFRESH_DUE_AFTER) {
       return false;
     }
-    return this._rows.some(row => row.secondsLeft === 0);
+    return this.rows.some(row => row.secondsLeft === 0);
   }
 
   /** Record the server's word on Docker (null or absent: nothing to say). */
@@ -127,7 +89,7 @@ export class InstancesModel implements IDisposable {
     const notice = dockerNotice(status);
     if (notice !== this._dockerNotice) {
       this._dockerNotice = notice;
-      this._emit();
+      this.emit();
     }
   }
 
@@ -135,53 +97,35 @@ export class InstancesModel implements IDisposable {
   setError(error: string | null): void {
     if (error !== this._error) {
       this._error = error;
-      this._emit();
+      this.emit();
     }
   }
 
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    Signal.clearData(this);
+  protected compare(a: IInstanceRow, b: IInstanceRow): number {
+    return compareInstances(a, b);
   }
 
-  private _recompute(now: number): boolean {
-    const previous = new Map(this._rows.map(row => [row.id, row]));
-    const next: IInstanceRow[] = [];
-    for (const { info, receivedAt } of this._entries.values()) {
-      const row = toInstanceRow(info, receivedAt, now);
-      const old = previous.get(row.id);
-      next.push(old && sameRow(old, row) ? old : row);
-    }
-    next.sort(compareInstances);
-    const same =
-      next.length === this._rows.length &&
-      next.every((row, index) => row === this._rows[index]);
-    if (same) {
-      return false;
-    }
-    this._rows = next;
-    this._emit();
-    return true;
+  protected sameRow(a: IInstanceRow, b: IInstanceRow): boolean {
+    const keys = Object.keys(a) as Array<keyof IInstanceRow>;
+    return keys.every(key => {
+      if (key === 'kernels' || key === 'notebooks') {
+        return JSON.stringify(a[key]) === JSON.stringify(b[key]);
+      }
+      return a[key] === b[key];
+    });
   }
 
-  private _emit(): void {
-    if (!this._isDisposed) {
-      this._changed.emit();
-    }
+  /** The display rows of the last snapshot at a time. */
+  private _rowsAt(now: number): IInstanceRow[] {
+    return [...this._entries.values()].map(({ info, receivedAt }) =>
+      toInstanceRow(info, receivedAt, now)
+    );
   }
 
-  private _now: () => number;
   private _entries = new Map<string, IEntry>();
-  private _rows: IInstanceRow[] = [];
-  private _loaded = false;
   private _snapshotAt = 0;
   private _error: string | null = null;
   private _dockerNotice: string | null = null;
-  private _isDisposed = false;
-  private _changed = new Signal<this, void>(this);
 }
 
 export namespace InstancesModel {

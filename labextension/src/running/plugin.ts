@@ -7,22 +7,22 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
-import { eventsURL, requestAPI } from '../handler';
+import { IAtelierEvents } from '../events/tokens';
 import { createIdleServer, createUsageApi, idleNotifier } from '../usage/api';
+import { createUsageClient } from '../usage/client';
 import { IdleRulesSync } from '../usage/idleRulesSync';
 import { atelierRunningIcon } from '../icons';
 import {
   CommandIDs,
   IAtelierRunning,
-  IInstancesResponse,
-  IKernelsResponse,
   PluginIDs,
   RUNNING_PANEL_ID
 } from '../tokens';
 import { notifyError } from '../notify';
 import { createActions } from './actions';
-import { KernelEventsClient } from './client';
+import { createInstancesClient } from './client';
 import { InstancesFeed } from './instancesFeed';
+import { KernelsFeed } from './kernelsFeed';
 import { InstancesModel } from './instancesModel';
 import { RunningModel } from './model';
 import { RunningPanel } from './widget';
@@ -41,32 +41,28 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
     'Atelier Running panel: live lists of instances and kernels, shut down.',
   autoStart: true,
   provides: IAtelierRunning,
+  requires: [IAtelierEvents],
   optional: [ILayoutRestorer, ISettingRegistry, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
+    events: IAtelierEvents,
     restorer: ILayoutRestorer | null,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null
   ): IAtelierRunning => {
     const serverSettings = ServerConnection.makeSettings();
+    const api = createInstancesClient(serverSettings);
+    const usage = createUsageClient(serverSettings);
     const model = new RunningModel();
     const instances = new InstancesModel();
     const instancesFeed = new InstancesFeed({
       model: instances,
-      fetchInstances: () =>
-        requestAPI<IInstancesResponse>('instances', {}, serverSettings),
+      fetchInstances: () => api.instances(),
       onError: error => notifyError('Atelier: cannot list instances', error)
     });
-    const client = new KernelEventsClient({
-      url: eventsURL(serverSettings),
-      fetchKernels: async () => {
-        const body = await requestAPI<IKernelsResponse>(
-          'kernels',
-          {},
-          serverSettings
-        );
-        return body?.kernels ?? [];
-      },
+    const client = new KernelsFeed({
+      events,
+      fetchKernels: () => api.kernels(),
       onKernels: kernels => {
         model.update(kernels);
         // Every kernel change can start, fill or empty an instance.
@@ -83,13 +79,14 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
       refresh: () => client.refresh(),
       refreshInstances: () => instancesFeed.refresh(),
       kernels: app.serviceManager.kernels,
-      sessions: app.serviceManager.sessions
+      sessions: app.serviceManager.sessions,
+      stopInstance: id => api.stopInstance(id)
     });
 
     // Idle rules live in the settings (schema/running.json); this sends
     // them to the server, which enforces them.
     const idleSync = new IdleRulesSync({
-      server: createIdleServer(serverSettings),
+      server: createIdleServer(usage),
       notify: idleNotifier
     });
     // A new idle rule moves the idle deadlines the panel shows.
@@ -103,7 +100,7 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
       instances,
       actions,
       onRefreshDue: () => instancesFeed.trigger(),
-      usage: createUsageApi(serverSettings, idleSync)
+      usage: createUsageApi(usage, api, idleSync)
     });
     panel.id = RUNNING_PANEL_ID;
     panel.title.icon = atelierRunningIcon;

@@ -1,18 +1,13 @@
 import { Notification } from '@jupyterlab/apputils';
-import { ServerConnection } from '@jupyterlab/services';
 import { ISignal } from '@lumino/signaling';
 
-import { requestAPI } from '../handler';
 import { notifyError } from '../notify';
-import {
-  IIdlePoliciesResponse,
-  IIdlePolicy,
-  IInstanceTypesResponse,
-  IUsageResponse
-} from '../tokens';
-import { IdleField, idlePolicyRequest, idleSavedText } from './idlePolicy';
+import { IInstancesClient } from '../running/client';
+import { IIdlePolicy, IUsageResponse } from '../tokens';
+import { IUsageClient } from './client';
+import { IdleField, idleSavedText } from './idlePolicy';
 import { IIdleNotifier, IIdleServer, IdleRulesSync } from './idleRulesSync';
-import { IUsageRange, usageEndpoint } from './period';
+import { IUsageRange } from './period';
 
 /** What the usage and idle shutdown sections ask of the server. */
 export interface IUsageApi {
@@ -29,22 +24,11 @@ export interface IUsageApi {
 }
 
 /** The server calls of the idle rules: fetch them all, set one type's. */
-export function createIdleServer(
-  serverSettings: ServerConnection.ISettings
-): IIdleServer {
+export function createIdleServer(client: IUsageClient): IIdleServer {
   return {
-    fetchIdlePolicies: async () =>
-      (
-        await requestAPI<IIdlePoliciesResponse>(
-          'idle-policy',
-          {},
-          serverSettings
-        )
-      )?.policies ?? [],
-    putIdlePolicy: (instanceType, body) => {
-      const { endPoint, init } = idlePolicyRequest(instanceType, body);
-      return requestAPI<IIdlePolicy>(endPoint, init, serverSettings);
-    }
+    fetchIdlePolicies: () => client.idlePolicies(),
+    putIdlePolicy: (instanceType, body) =>
+      client.putIdlePolicy(instanceType, body)
   };
 }
 
@@ -61,22 +45,15 @@ export const idleNotifier: IIdleNotifier = {
  * saved through `sync` (into the settings, from there to the server).
  */
 export function createUsageApi(
-  serverSettings: ServerConnection.ISettings,
+  usage: IUsageClient,
+  instances: Pick<IInstancesClient, 'instanceTypes'>,
   sync: IdleRulesSync
 ): IUsageApi {
-  const idle = createIdleServer(serverSettings);
   return {
-    fetchUsage: range =>
-      requestAPI<IUsageResponse>(usageEndpoint(range), {}, serverSettings),
-    fetchIdlePolicies: () => idle.fetchIdlePolicies(),
+    fetchUsage: range => usage.usage(range),
+    fetchIdlePolicies: () => usage.idlePolicies(),
     fetchInstanceTypes: async () =>
-      (
-        await requestAPI<IInstanceTypesResponse>(
-          'instance-types',
-          {},
-          serverSettings
-        )
-      )?.instance_types ?? [],
+      (await instances.instanceTypes())?.instance_types ?? [],
     saveIdlePolicy: (instanceType, body) => sync.save(instanceType, body),
     idlePolicyChanged: sync.applied
   };

@@ -1,3 +1,4 @@
+import { EventStream } from '../../events/stream';
 import { JobsFeed, parseJobEvent } from '../listFeed';
 import {
   ACTIVE_POLL_INTERVAL,
@@ -98,10 +99,14 @@ describe('JobsFeed', () => {
   it('merges job frames of the events socket', () => {
     const model = new JobsListModel();
     const socket: any = { close: jest.fn() };
+    const events = new EventStream({
+      url: 'ws://127.0.0.1:8888/atelier/api/events',
+      createSocket: () => socket
+    });
     const feed = new JobsFeed({
       model,
       fetchJobs: async () => [],
-      createSocket: () => socket
+      events
     });
     feed.show();
     socket.onopen({});

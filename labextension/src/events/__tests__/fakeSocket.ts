@@ -1,4 +1,4 @@
-import { IWebSocketLike } from '../client';
+import { IWebSocketLike } from '../stream';
 
 /** A WebSocket stand-in driven by the test. */
 export class FakeSocket implements IWebSocketLike {

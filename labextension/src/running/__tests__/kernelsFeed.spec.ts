@@ -1,29 +1,36 @@
+import { IWebSocketLike, EventStream } from '../../events/stream';
+import { FakeSocket } from '../../events/__tests__/fakeSocket';
 import { IKernelInfo } from '../../tokens';
-import { KernelEventsClient } from '../client';
-import { FakeSocket } from './fakeSocket';
+import { KernelsFeed } from '../kernelsFeed';
 import { kernel } from './fixtures';
 
-describe('KernelEventsClient', () => {
+describe('KernelsFeed', () => {
   let fetchKernels: jest.Mock<Promise<IKernelInfo[]>, []>;
   let onKernels: jest.Mock<void, [IKernelInfo[]]>;
   let onStatus: jest.Mock;
   let onError: jest.Mock;
-  let client: KernelEventsClient;
+  let events: EventStream;
+  let client: KernelsFeed;
 
-  const make = (options: Partial<KernelEventsClient.IOptions> = {}) =>
-    new KernelEventsClient({
+  const make = (
+    options: { createSocket?: (url: string) => IWebSocketLike } = {}
+  ) => {
+    events = new EventStream({
       url: 'ws://127.0.0.1:8888/atelier/api/events?token=t',
+      createSocket: options.createSocket ?? (url => new FakeSocket(url)),
+      reconnectDelay: 1000,
+      reconnectMaxDelay: 8000
+    });
+    return new KernelsFeed({
+      events,
       fetchKernels,
       onKernels,
       onStatus,
       onError,
-      createSocket: url => new FakeSocket(url),
       pollInterval: 3000,
-      reconnectDelay: 1000,
-      reconnectMaxDelay: 8000,
-      standby: 'never',
-      ...options
+      standby: 'never'
     });
+  };
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -37,6 +44,7 @@ describe('KernelEventsClient', () => {
 
   afterEach(() => {
     client.dispose();
+    events.dispose();
     jest.useRealTimers();
   });
 
