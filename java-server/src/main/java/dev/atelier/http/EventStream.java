@@ -7,6 +7,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -20,19 +22,20 @@ public final class EventStream {
 
   private final Vertx vertx;
   private final List<Supplier<ObjectNode>> greetings = new CopyOnWriteArrayList<>();
+  private final AtomicInteger subscribers = new AtomicInteger();
 
   public EventStream(Vertx vertx) {
     this.vertx = vertx;
   }
 
-  /** A frame each new subscriber gets first (the state the later frames change); its own {@code type}. */
+  /** A frame each new subscriber gets first (the state the later frames change), of its {@code type}. */
   public void greet(String type, Supplier<ObjectNode> frame) {
     greetings.add(() -> typed(type, frame.get()));
   }
 
-  /** Sends a frame of {@code type} with {@code fields} to every subscriber; any thread. */
-  public void publish(String type, ObjectNode fields) {
-    vertx.eventBus().publish(ADDRESS, Json.encode(typed(type, fields)));
+  /** Sends a frame of {@code type} to every subscriber; any thread. */
+  public void publish(String type, ObjectNode frame) {
+    vertx.eventBus().publish(ADDRESS, Json.encode(typed(type, frame)));
   }
 
   /** Mounts the stream under {@code {baseUrl}atelier/api/events}. */
@@ -40,15 +43,19 @@ public final class EventStream {
     router.get(baseUrl + "atelier/api/events").handler(this::connect);
   }
 
-  private static ObjectNode typed(String type, ObjectNode fields) {
-    ObjectNode frame = Json.mapper().createObjectNode();
-    frame.put("type", type);
-    fields.properties().forEach(e -> {
-      if (!"type".equals(e.getKey())) {
-        frame.set(e.getKey(), e.getValue());
-      }
-    });
+  /** The frame with its {@code type}: kept where the publisher put it, else added last. */
+  private static ObjectNode typed(String type, ObjectNode frame) {
+    if (!frame.has("type")) {
+      frame.put("type", type);
+    } else if (!type.equals(frame.path("type").asText())) {
+      throw new IllegalArgumentException("a frame of type " + type + " says it is " + frame.path("type"));
+    }
     return frame;
+  }
+
+  /** Whether any socket is listening. */
+  public boolean hasSubscribers() {
+    return subscribers.get() > 0;
   }
 
   private void connect(RoutingContext ctx) {
@@ -62,8 +69,16 @@ public final class EventStream {
           ws.writeTextMessage(m.body());
         }
       });
-      ws.closeHandler(v -> frames.unregister());
-      ws.exceptionHandler(e -> frames.unregister());
+      subscribers.incrementAndGet();
+      AtomicBoolean gone = new AtomicBoolean();
+      Runnable leave = () -> {
+        if (gone.compareAndSet(false, true)) {
+          frames.unregister();
+          subscribers.decrementAndGet();
+        }
+      };
+      ws.closeHandler(v -> leave.run());
+      ws.exceptionHandler(e -> leave.run());
       // Clients only listen; anything they send is ignored.
       ws.handler(b -> {});
       for (Supplier<ObjectNode> greeting : greetings) {

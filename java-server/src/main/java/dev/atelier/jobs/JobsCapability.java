@@ -28,6 +28,7 @@ public final class JobsCapability implements Capability {
   public void start() {
     jobs.onChange(summary -> {
       ObjectNode frame = Json.mapper().createObjectNode();
+      frame.put("type", "job");
       frame.set("job", summary);
       events.publish("job", frame);
     });

@@ -62,9 +62,10 @@ public final class KernelPanelRoutes {
     return m;
   }
 
-  /** {@code {"action": "restarting"|"dead", "kernel": {panel model}}}. */
+  /** {@code {"type": "kernel_death", "action": "restarting"|"dead", "kernel": {panel model}}}. */
   private ObjectNode deathEvent(Kernel k, String action) {
     ObjectNode msg = Json.mapper().createObjectNode();
+    msg.put("type", "kernel_death");
     msg.put("action", action);
     msg.set("kernel", panelModel(k));
     return msg;

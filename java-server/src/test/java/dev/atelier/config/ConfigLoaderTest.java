@@ -36,6 +36,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void serverTimingsAreSettingsWithTheirSystemPropertyNames() {
+    AtelierConfig d = ConfigLoader.load(null, Map.of(), Map.of(), cli());
+    assertThat(d.idleCheckInterval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(d.jobStopGrace()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(d.jobDownloadRetry()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(d.jobUploadRetry()).isEqualTo(Duration.ofSeconds(600));
+    Map<Object, Object> props = Map.of("atelier.idleCheckMillis", "200", "atelier.jobStopGraceSeconds", "5",
+        "atelier.jobDownloadRetrySeconds", "3", "atelier.jobUploadRetrySeconds", "4");
+    AtelierConfig c = ConfigLoader.load(null, Map.of(), props, cli());
+    assertThat(c.idleCheckInterval()).isEqualTo(Duration.ofMillis(200));
+    assertThat(c.jobStopGrace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.jobDownloadRetry()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.jobUploadRetry()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(ConfigLoader.load(null, Map.of("ATELIER_JOB_UPLOAD_RETRY_SECONDS", "7"), Map.of(), cli())
+        .jobUploadRetry()).isEqualTo(Duration.ofSeconds(7));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("atelier.idleCheckMillis", "0"), cli()))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("idleCheckMillis:");
+  }
+
+  @Test
   void badValuesNameTheirKey() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ATELIER_PORT", "eighty"), Map.of(), cli()))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("port:");
