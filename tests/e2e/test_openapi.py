@@ -3,7 +3,8 @@
 A schema-driven fuzzer (Schemathesis, pinned in tests/requirements.txt) reads the document from
 the real server started from the built jar and sends what the document describes, and what it
 forbids, to every operation; the run fails on any 5xx, any status code, content type or body the
-document does not describe, a wrong method that is not a 405 with ``Allow``. The run is bounded
+document does not describe, a wrong method that is not a 405 with ``Allow``, and a request the
+document calls invalid that is not refused with a 4xx (negative data rejection). The run is bounded
 (examples per operation, a time budget, one worker) and deterministic (a fixed seed, derandomized
 generation, no example database), so the same build sends the same requests.
 
