@@ -152,6 +152,17 @@ def upload_local(session: Session, source: str, key_prefix: str) -> str:
 # -- the job on the server ---------------------------------------------------------------------
 
 
+KINDS: dict[str, type] = {}
+"""The job classes by kind (``training``, ``processing``), in the order they are looked in."""
+
+
+def _kinds() -> dict[str, type]:
+    # The kinds subclass Job, so they are imported when first needed rather than at the top.
+    from . import processing, training  # noqa: F401  (importing registers them)
+
+    return {k: KINDS[k] for k in sorted(KINDS, key=lambda k: (k != "training", k))}
+
+
 class Job:
     """A job on the Atelier server, of the kind a subclass names.
 
@@ -162,6 +173,12 @@ class Job:
     kind = ""
     collection = ""
     status_field = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Each kind registers itself: listing and lookup by name know every kind there is.
+        if cls.kind:
+            KINDS[cls.kind] = cls
 
     def __init__(self, name: str, session: Session | None = None):
         self.name = check_job_name(name)
@@ -268,8 +285,9 @@ def list_jobs(
     session: Session | None = None,
 ) -> list[dict]:
     """Training and processing jobs, newest first: JobSummary dicts (Kind, Name, Status, ...)."""
-    if kind not in (None, "training", "processing"):
-        raise ValueError("kind must be 'training', 'processing' or None")
+    kinds = _kinds()
+    if kind is not None and kind not in kinds:
+        raise ValueError("kind must be " + ", ".join(repr(k) for k in kinds) + " or None")
     session = session or Session()
     answer = session.get("jobs", {
         "kind": kind, "status": status, "name_contains": name_contains,
@@ -279,16 +297,13 @@ def list_jobs(
 
 
 def job_by_name(name: str, session: Session | None = None) -> Job:
-    """The training job, else the processing job, called ``name``."""
-    # The kinds subclass Job, so they are imported when first needed rather than at the top.
-    from .processing import ProcessingJob
-    from .training import TrainingJob
-
+    """The job called ``name``: the training job, else the processing job (else any other kind)."""
+    kinds = _kinds()
     session = session or Session()
-    for kind in (TrainingJob, ProcessingJob):
+    for kind in kinds.values():
         try:
             return kind.attach(name, session)
         except AtelierError as e:
             if e.status != 404:
                 raise
-    raise AtelierError(404, f"no training or processing job is called {name}")
+    raise AtelierError(404, f"no {' or '.join(kinds)} job is called {name}")
