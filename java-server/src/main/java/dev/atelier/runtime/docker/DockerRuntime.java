@@ -132,7 +132,7 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
     String id = docker.createContainerCmd(spec.image())
         .withName("atelier-" + spec.instanceType().replaceAll("[^A-Za-z0-9_.-]", "-") + "-" + HexFormat.of().formatHex(k, 0, 4))
         .withLabels(labels)
-        .withUser(uid() + ":" + gid())
+        .withUser(hostUser())
         .withWorkingDir(workDir)
         .withEnv("ATELIER_AGENT_KEY=" + key, "HOME=/tmp", "PYTHONUNBUFFERED=1")
         .withEntrypoint("python", "-m", "atelier.agent", "--ip", "127.0.0.1", "--control-port", Integer.toString(port),
@@ -410,15 +410,7 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
 
   /** {@code uid:gid} of the server's user: containers run as it, so what they write belongs to it. */
   public static String hostUser() {
-    return uid() + ":" + gid();
-  }
-
-  private static long uid() {
-    return new com.sun.security.auth.module.UnixSystem().getUid();
-  }
-
-  private static long gid() {
-    return new com.sun.security.auth.module.UnixSystem().getGid();
+    return HostUser.uidGid();
   }
 
   static String rootMessage(Throwable e) {
