@@ -40,6 +40,28 @@ export function attemptOf(health: IKernelHealth | null): string {
   return ` (automatic restart ${health.restartCount} of ${health.restartLimit} in a row)`;
 }
 
+/** JupyterLab's toasts show at most this many characters of a message (then "…"). */
+export const TOAST_MAX_LENGTH = 140;
+
+/**
+ * A restart's notification within what a toast shows, so that the cause
+ * (such as the instance type's memory limit) is never the part cut off: the
+ * plain sentence when it fits, else a shorter one, with the notebook's name
+ * shortened last.
+ */
+function restartedMessage(name: string, cause: string): string {
+  const full = `The kernel of ${name} died and was restarted: ${cause}.`;
+  if (full.length <= TOAST_MAX_LENGTH) {
+    return full;
+  }
+  const rest = `: kernel restarted, ${cause}.`;
+  const room = TOAST_MAX_LENGTH - rest.length;
+  if (name.length <= room) {
+    return name + rest;
+  }
+  return (room > 1 ? name.slice(0, room - 1) : name.slice(0, 1)) + '…' + rest;
+}
+
 /** The one-line notification: what happened and why. */
 export function noticeMessage(
   kind: NoticeKind,
@@ -48,7 +70,7 @@ export function noticeMessage(
 ): string {
   const name = baseName(path);
   if (kind === 'restarted') {
-    return `The kernel of ${name} died and was restarted: ${causeOf(health)}.`;
+    return restartedMessage(name, causeOf(health));
   }
   return `The kernel of ${name} is dead: ${deadReasonOf(health)}.`;
 }

@@ -1,4 +1,9 @@
-import { noticeDetails, noticeMessage, noticeTitle } from '../format';
+import {
+  noticeDetails,
+  noticeMessage,
+  noticeTitle,
+  TOAST_MAX_LENGTH
+} from '../format';
 import { IKernelHealth } from '../health';
 
 const killed: IKernelHealth = {
@@ -68,6 +73,36 @@ describe('notice texts', () => {
       noticeMessage('dead', 'a.ipynb', { ...killed, restartCount: 0 })
     ).toBe(
       'The kernel of a.ipynb is dead: the kernel process was killed by signal 9 (SIGKILL).'
+    );
+  });
+  it('keeps an out-of-memory cause with its limit whole within what a toast shows', () => {
+    const oom: IKernelHealth = {
+      reason: null,
+      restartCount: 1,
+      restartLimit: 5,
+      lastDeath: {
+        at: '2026-12-02T13:57:00Z',
+        reason:
+          'the kernel ran out of memory (instance type ml.t3.medium allows 4096 MiB) and was killed',
+        signal: 9,
+        exitCode: null,
+        oomKilled: true,
+        restarted: true
+      }
+    };
+    const short = noticeMessage('restarted', 'oom.ipynb', oom);
+    expect(short).toBe(
+      'The kernel of oom.ipynb died and was restarted: the kernel ran out of memory (instance type ml.t3.medium allows 4096 MiB) and was killed.'
+    );
+    const long = noticeMessage(
+      'restarted',
+      'work/out-of-memory-1796219857892.ipynb',
+      oom
+    );
+    expect(long.length).toBeLessThanOrEqual(TOAST_MAX_LENGTH);
+    expect(long).toMatch(/^out-of-memory-.*…: kernel restarted, /);
+    expect(long).toContain(
+      '(instance type ml.t3.medium allows 4096 MiB) and was killed.'
     );
   });
 });

@@ -33,6 +33,8 @@ final class KernelRecovery {
   /** Per kernel: the restart count and which start attempt is the current one. */
   private static final class Watch {
     final KernelRestarter restarter;
+    /** Fails the kernel's first start once its deaths reach the limit (never completes normally). */
+    final CompletableFuture<Void> firstStartGaveUp = new CompletableFuture<>();
     int epoch;
 
     Watch(int limit) {
@@ -61,6 +63,14 @@ final class KernelRecovery {
   void track(Kernel k) {
     k.restarts(0, restartLimit);
     watch(k);
+  }
+
+  /**
+   * The first start's readiness, or its failure once the kernel died on launch more often than
+   * the restart limit allows (with the reason), whichever comes first.
+   */
+  CompletableFuture<Void> firstStart(Kernel k, CompletableFuture<Void> ready) {
+    return ready.applyToEither(watch(k).firstStartGaveUp, v -> v);
   }
 
   /** The kernel was shut down: nothing more to watch. */
@@ -148,11 +158,6 @@ final class KernelRecovery {
     if (kernels.find(kernel.id()) != kernel || kernel.isDead()) {
       return;
     }
-    if ("starting".equals(kernel.executionState())) {
-      // Its first start failed: that start reports it; there is nothing to come back to.
-      deadForGood(kernel, death.reason());
-      return;
-    }
     Watch w = watch(kernel);
     KernelRestarter.Decision d;
     synchronized (w) {
@@ -160,10 +165,29 @@ final class KernelRecovery {
       kernel.lastDeath(death.withRestarted(d.restart()));
       kernel.restarts(d.restart() ? d.attempt() : d.limit(), d.limit());
     }
+    String tries = d.limit() == 0 ? "" : "; it was restarted "
+        + (d.limit() == 1 ? "once and died again" : d.limit() + " times in a row and died each time");
+    if ("starting".equals(kernel.executionState())) {
+      // It died before it ever answered: as jupyter_client's restarter, start it again (counted
+      // toward the limit); the start under way waits for it, and fails with the reason at the limit.
+      if (!d.restart()) {
+        w.firstStartGaveUp.completeExceptionally(new IllegalStateException(death.reason() + tries));
+        return;
+      }
+      LOG.warn("kernel {} died while starting ({}); starting it again ({}/{})", kernel.id(), death.reason(),
+          d.attempt(), d.limit());
+      Duration timeout = Duration.ofSeconds(Math.max(kernels.launchTimeout().toSeconds(), 30));
+      kernels.agentOf(kernel).thenCompose(a -> a.request("restart", Map.of("kernel_id", kernel.id()), timeout))
+          .whenComplete((r, err) -> {
+            if (err != null) {
+              w.firstStartGaveUp.completeExceptionally(new IllegalStateException(death.reason()
+                  + "; starting it again failed: " + KernelService.unwrap(err).getMessage()));
+            }
+          });
+      return;
+    }
     if (!d.restart()) {
-      deadForGood(kernel, death.reason() + (d.limit() == 0 ? "" : "; it was restarted "
-          + (d.limit() == 1 ? "once and died again" : d.limit() + " times in a row and died each time")
-          + ", so it is left dead: restart it to try again"));
+      deadForGood(kernel, death.reason() + tries + ", so it is left dead: restart it to try again");
       return;
     }
     LOG.warn("kernel {} died ({}); restarting it ({}/{})", kernel.id(), death.reason(), d.attempt(), d.limit());

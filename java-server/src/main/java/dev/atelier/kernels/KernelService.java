@@ -197,7 +197,8 @@ public final class KernelService implements AutoCloseable {
     return agent.request("start", request, timeout)
         .thenCompose(reply -> {
           connect(kernel, ConnectionInfo.fromJson(reply.path("connection")));
-          return kernel.connection().awaitReady().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          return recovery.firstStart(kernel, kernel.connection().awaitReady())
+              .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         })
         .handle((ok, err) -> {
           if (err == null) {

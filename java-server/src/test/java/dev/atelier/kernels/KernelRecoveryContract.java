@@ -274,4 +274,57 @@ abstract class KernelRecoveryContract {
       assertThat(after.path("image").asText()).isEqualTo(before.path("image").asText());
     }
   }
+
+  /**
+   * A kernel whose process exits on launch: {@code sitecustomize} in a directory on its
+   * PYTHONPATH (relative, so it resolves in the kernel's working directory on every runtime) ends
+   * the process with code 3, on its first launch only or on every one.
+   */
+  private String exitingOnLaunch(boolean everyTime) throws Exception {
+    String dir = ".exits-on-launch-" + UUID.randomUUID();
+    java.nio.file.Path d = java.nio.file.Files.createDirectories(server.rootDir().resolve(dir));
+    java.nio.file.Files.writeString(d.resolve("sitecustomize.py"), everyTime ? "import os\nos._exit(3)\n"
+        : "import os\nmarker = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'exited')\n"
+          + "if not os.path.exists(marker):\n    open(marker, 'w').close()\n    os._exit(3)\n");
+    return dir;
+  }
+
+  private HttpResponse<Buffer> startWithPythonPath(String dir) throws Exception {
+    return await(http.post("/api/kernels").putHeader("Authorization", auth()).sendJsonObject(new JsonObject()
+        .put("name", "python3").put("env", new JsonObject().put("PYTHONPATH", dir)
+            // Far beyond the test's own timeout: a start must end on the deaths, not by timing out.
+            .put("KERNEL_LAUNCH_TIMEOUT", "3600"))));
+  }
+
+  @Test
+  void aKernelThatExitsOnItsFirstLaunchIsRestartedAndCountsTowardTheLimit() throws Exception {
+    var r = startWithPythonPath(exitingOnLaunch(false));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    String first = kernelId;
+    kernelId = r.bodyAsJsonObject().getString("id");
+    try (KernelSocket ws = socket()) {
+      assertThat(eval(ws, "6*7")).isEqualTo("42");
+      JsonNode m = atelierModel();
+      assertThat(m.path("execution_state").asText()).isEqualTo("idle");
+      assertThat(m.path("restart_count").asInt()).isEqualTo(1);
+      assertThat(m.path("last_death").path("exit_code").asInt()).isEqualTo(3);
+      assertThat(m.path("last_death").path("reason").asText()).contains("exited with code 3");
+      assertThat(m.path("last_death").path("restarted").asBoolean()).isTrue();
+    } finally {
+      await(http.delete("/api/kernels/" + kernelId).putHeader("Authorization", auth()).send());
+      kernelId = first;
+    }
+  }
+
+  @Test
+  void aKernelThatCanNeverStartFailsWithTheReasonAfterTheRestartLimit() throws Exception {
+    var r = startWithPythonPath(exitingOnLaunch(true));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(500);
+    String message = r.bodyAsJsonObject().getString("message");
+    assertThat(message).contains("exited with code 3").contains("restarted once");
+    var list = await(http.get("/api/kernels").putHeader("Authorization", auth()).send());
+    for (Object k : list.bodyAsJsonArray()) {
+      assertThat(((JsonObject) k).getString("id")).isEqualTo(kernelId);
+    }
+  }
 }
