@@ -79,6 +79,7 @@ class Bench:
 
     deadline = float("inf")
     jar = JAR  # replaced by a snapshot at the start of the run
+    atelier_image = "local"  # where Atelier's kernels run: host processes, as every other peer's
 
     @classmethod
     def left(cls) -> float:
@@ -378,7 +379,9 @@ def start_atelier(tmp: Path, root: Path, java: str, front_door_for: int | None =
             "--python", str(MAIN_BIN / "python"), "--root-dir", str(root), "--ready-file", str(ready)]
     if front_door_for is not None:
         argv += ["--front-door-port", "0", "--jupyter-url", f"http://127.0.0.1:{front_door_for}"]
-    proc = spawn("atelier", argv, tmp / "atelier.log", child_env(tmp / "env", MAIN_BIN), tmp)
+    env = child_env(tmp / "env", MAIN_BIN)
+    env["ATELIER_DEFAULT_IMAGE"] = Bench.atelier_image
+    proc = spawn("atelier", argv, tmp / "atelier.log", env, tmp)
     end = time.monotonic() + Bench.bound(60)
     while time.monotonic() < end and proc.alive():
         try:
@@ -1316,6 +1319,9 @@ def main() -> int:
     ap.add_argument("--settle", type=float, default=3.0, help="seconds to wait before an RSS reading")
     ap.add_argument("--seed", type=int, default=None, help="shuffle seed (default: random, recorded)")
     ap.add_argument("--budget", type=float, default=600.0, help="time budget for the whole run, seconds")
+    ap.add_argument("--atelier-image", default="local",
+                    help="default image of Atelier's kernels: local (host processes, as the other peers run "
+                         "theirs; the default) or a container image such as atelier/datascience")
     ap.add_argument("--out", default=str(BENCH / "results" / "latest.json"))
     ap.add_argument("--gateway-ws-class", default=GATEWAY_WS_CLASS,
                     help="jupyter_server's kernel WebSocket class for both gateway peers, as Atelier's launcher sets "
@@ -1325,6 +1331,7 @@ def main() -> int:
 
     t_run = time.monotonic()
     Bench.deadline = t_run + args.budget
+    Bench.atelier_image = args.atelier_image
     peers = [p for p in args.peers.split(",") if p]
     for p in peers:
         if p not in PEERS:
