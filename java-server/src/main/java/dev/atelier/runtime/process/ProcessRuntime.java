@@ -213,6 +213,7 @@ public final class ProcessRuntime implements InstanceRuntime {
     private final InstanceCgroup cgroup;
     private final Limits limits;
     private final java.util.concurrent.atomic.AtomicBoolean cgroupRemoved = new java.util.concurrent.atomic.AtomicBoolean();
+    private final CompletableFuture<Void> cgroupGone = new CompletableFuture<>();
     private final CompletableFuture<String> terminated;
 
     ProcessInstance(InstanceSpec spec, Process process, AgentClient agent, InstanceCgroup cgroup, Limits limits) {
@@ -232,9 +233,19 @@ public final class ProcessRuntime implements InstanceRuntime {
       }, r -> Thread.ofVirtual().name("agent-exit").start(r));
     }
 
+    /** Removes the cgroup once; a second caller (the stop and the exit watcher race) waits until it is gone. */
     private void removeCgroup() {
-      if (cgroup != null && cgroupRemoved.compareAndSet(false, true)) {
-        cgroup.remove();
+      if (cgroup == null) {
+        return;
+      }
+      if (cgroupRemoved.compareAndSet(false, true)) {
+        try {
+          cgroup.remove();
+        } finally {
+          cgroupGone.complete(null);
+        }
+      } else {
+        cgroupGone.join();
       }
     }
 
