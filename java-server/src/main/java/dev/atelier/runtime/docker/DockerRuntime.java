@@ -3,11 +3,6 @@ package dev.atelier.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.WaitResponse;
 import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.AgentException;
@@ -18,14 +13,11 @@ import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.runtime.ZmqLoop;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,16 +30,15 @@ import org.slf4j.LoggerFactory;
  * the host's network namespace and its agent and kernels bind the loopback interface only, so
  * nothing is published beyond this machine and no bridge address is ever dialled. CPU and memory
  * limits are the instance type's; the notebook root is mounted at the same path; the container
- * runs as the server's user so files it writes belong to that user. No Docker API version is
- * pinned (see {@link DockerClients}): requests are answered in the engine's own version.
+ * runs as the server's user so files it writes belong to that user (the container's layout and
+ * labels are {@link InstanceContainers}'). This class is the instances' lifecycle: start until the
+ * agent answers, adoption after a restart, exit, stop. No Docker API version is pinned (see
+ * {@link DockerClients}): requests are answered in the engine's own version.
  */
 public final class DockerRuntime implements InstanceRuntime, ImageSource {
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
-  /** Labels every container carries, so a restarted server can find (and adopt or clean) them. */
-  public static final String LABEL_OWNER = "dev.atelier.owner";
-  public static final String LABEL_TYPE = "dev.atelier.instance-type";
-  public static final String LABEL_IMAGE = "dev.atelier.instance-image";
-  public static final String LABEL_CONTROL_PORT = "dev.atelier.control-port";
+  /** How long an instance's agent has to stop its kernels before the container is killed. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private final DockerEngine engine;
   /** Whether {@link #close} closes the engine: only when this runtime created it. */
@@ -55,7 +46,7 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
   private final DockerClient docker;
   private final ZmqLoop loop;
   private final Duration startTimeout;
-  private final String owner;
+  private final InstanceContainers containers;
   private final Set<ContainerInstance> running = ConcurrentHashMap.newKeySet();
 
   /**
@@ -83,7 +74,7 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
     this.docker = engine.client();
     this.loop = loop;
     this.startTimeout = startTimeout;
-    this.owner = owner;
+    this.containers = new InstanceContainers(engine, owner);
   }
 
   @Override
@@ -119,38 +110,15 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
     new SecureRandom().nextBytes(k);
     String key = HexFormat.of().formatHex(k);
     int port = freePort();
-    Map<String, String> labels = new LinkedHashMap<>(spec.labels());
-    labels.put(LABEL_OWNER, owner);
-    labels.put(LABEL_TYPE, spec.instanceType());
-    labels.put(LABEL_IMAGE, spec.image());
-    labels.put(LABEL_CONTROL_PORT, Integer.toString(port));
-    String workDir = spec.workDir().toString();
-    HostConfig host = DockerEngine.limit(HostConfig.newHostConfig()
-        .withNetworkMode("host")
-        .withInit(true)
-        .withBinds(new Bind(workDir, new Volume(workDir))), spec.cpus(), spec.memoryBytes());
-    String id = docker.createContainerCmd(spec.image())
-        .withName("atelier-" + spec.instanceType().replaceAll("[^A-Za-z0-9_.-]", "-") + "-" + HexFormat.of().formatHex(k, 0, 4))
-        .withLabels(labels)
-        .withUser(hostUser())
-        .withWorkingDir(workDir)
-        .withEnv("ATELIER_AGENT_KEY=" + key, "HOME=/tmp", "PYTHONUNBUFFERED=1")
-        .withEntrypoint("python", "-m", "atelier.agent", "--ip", "127.0.0.1", "--control-port", Integer.toString(port),
-            "--kernel-port-range", KERNEL_PORTS)
-        .withHostConfig(host)
-        .exec()
-        .getId();
-    docker.startContainerCmd(id).exec();
-    LOG.info("instance {} ({} on {}) started as container {}", spec.instanceType(), spec.image(), host.getNetworkMode(),
-        id.substring(0, 12));
+    String id = containers.start(spec, key, port, HexFormat.of().formatHex(k, 0, 4));
     AgentClient agent = new AgentClient(loop, "127.0.0.1", port, key);
     try {
       handshakeWhileRunning(id, agent);
     } catch (AgentException e) {
       agent.close();
-      String logs = lastLogLines(id, 20);
-      remove(id);
-      throw new AgentException(e.getMessage() + (logs.isBlank() ? "" : "; the container's last lines:\n" + logs));
+      String logs = containers.lastLinesSuffix(id);
+      containers.remove(id);
+      throw new AgentException(e.getMessage() + logs);
     }
     ContainerInstance instance = new ContainerInstance(id, spec, agent);
     running.add(instance);
@@ -161,7 +129,7 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
   private void handshakeWhileRunning(String id, AgentClient agent) {
     long deadline = System.nanoTime() + startTimeout.toNanos();
     while (System.nanoTime() < deadline) {
-      InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+      InspectContainerResponse.ContainerState state = containers.state(id);
       if (!Boolean.TRUE.equals(state.getRunning())) {
         throw new AgentException("the instance's container exited with code " + state.getExitCodeLong()
             + (Boolean.TRUE.equals(state.getOOMKilled()) ? " (out of memory)" : "") + " before its agent answered");
@@ -175,33 +143,6 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
     }
     throw new AgentException("the instance's agent did not answer within " + startTimeout.toSeconds() + " s");
   }
-
-  private String lastLogLines(String id, int lines) {
-    StringBuilder out = new StringBuilder();
-    try {
-      docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(lines)
-          .exec(new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-              out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-            }
-          }).awaitCompletion(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      return "";
-    }
-    return out.toString().strip();
-  }
-
-  private void remove(String id) {
-    try {
-      engine.remove(id);
-    } catch (RuntimeException e) {
-      LOG.warn("could not remove container {}: {}", id, rootMessage(e));
-    }
-  }
-
 
   @Override
   public String runtime() {
@@ -231,37 +172,15 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
   /** Running instance containers of this owner, by their labels. */
   @Override
   public List<Survivor> survivors() {
-    List<Survivor> out = new ArrayList<>();
-    for (var c : docker.listContainersCmd().withLabelFilter(Map.of(LABEL_OWNER, owner)).exec()) {
-      Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
-      java.time.Instant started;
-      try {
-        started = java.time.Instant.parse(docker.inspectContainerCmd(c.getId()).exec().getState().getStartedAt());
-      } catch (RuntimeException e) {
-        LOG.warn("container {} cannot be inspected: {}", c.getId().substring(0, 12), rootMessage(e));
-        started = java.time.Instant.now();
-      }
-      out.add(new Survivor(c.getId(), labels.get(LABEL_TYPE), labels.get(LABEL_IMAGE), started, labels));
-    }
-    return out;
+    return containers.survivors();
   }
 
   /** Takes over a running instance container: its agent must answer within a few seconds. */
   @Override
   public Instance adopt(Survivor survivor, InstanceSpec spec) {
     String id = survivor.id();
-    String key = null;
-    int port = Integer.parseInt(survivor.labels().getOrDefault(LABEL_CONTROL_PORT, "0"));
-    try {
-      InspectContainerResponse info = docker.inspectContainerCmd(id).exec();
-      for (String e : info.getConfig().getEnv() == null ? new String[0] : info.getConfig().getEnv()) {
-        if (e.startsWith("ATELIER_AGENT_KEY=")) {
-          key = e.substring("ATELIER_AGENT_KEY=".length());
-        }
-      }
-    } catch (RuntimeException e) {
-      throw new AgentException("container " + id.substring(0, 12) + " cannot be inspected: " + rootMessage(e));
-    }
+    int port = InstanceContainers.controlPort(survivor);
+    String key = containers.agentKey(id);
     if (key == null || port <= 0) {
       throw new AgentException("container " + id.substring(0, 12) + " has no agent key or control port");
     }
@@ -270,9 +189,7 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
       agent.handshake(Duration.ofSeconds(15));
     } catch (AgentException e) {
       agent.close();
-      String logs = lastLogLines(id, 20);
-      throw new AgentException(e.getMessage() + " (control port " + port + ")"
-          + (logs.isBlank() ? "" : "; the container's last lines:\n" + logs));
+      throw new AgentException(e.getMessage() + " (control port " + port + ")" + containers.lastLinesSuffix(id));
     }
     ContainerInstance instance = new ContainerInstance(id, spec, agent);
     running.add(instance);
@@ -282,15 +199,12 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
   /** Removes a container that cannot be adopted. */
   @Override
   public void discard(Survivor survivor) {
-    remove(survivor.id());
+    containers.remove(survivor.id());
   }
 
   /** Containers this owner's servers started, running or not (for adoption or clean-up). */
   public List<String> ownedContainers() {
-    List<String> ids = new ArrayList<>();
-    docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL_OWNER, owner)).exec()
-        .forEach(c -> ids.add(c.getId()));
-    return ids;
+    return containers.owned();
   }
 
   private volatile boolean keepOnClose;
@@ -351,7 +265,7 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
 
     private String describeExit(Integer code) {
       try {
-        InspectContainerResponse.ContainerState s = docker.inspectContainerCmd(id).exec().getState();
+        InspectContainerResponse.ContainerState s = containers.state(id);
         if (Boolean.TRUE.equals(s.getOOMKilled())) {
           return "the instance ran out of memory (" + spec.instanceType() + " allows "
               + (spec.memoryBytes() >> 20) + " MiB) and was killed";
@@ -386,15 +300,13 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
     public CompletableFuture<Void> stop() {
       return CompletableFuture.runAsync(() -> {
         try {
-          // SIGTERM: the agent stops its kernels gracefully; SIGKILL after 10 s.
-          docker.stopContainerCmd(id).withTimeout(10).exec();
-        } catch (NotFoundException e) {
-          // already gone
+          // SIGTERM: the agent stops its kernels gracefully; SIGKILL after the grace period.
+          engine.stop(id, STOP_GRACE);
         } catch (RuntimeException e) {
           LOG.warn("stopping container {}: {}", id, rootMessage(e));
         }
         agent.close();
-        remove(id);
+        containers.remove(id);
         running.remove(this);
       }, Thread.ofVirtual()::start);
     }
