@@ -297,18 +297,9 @@ public final class ProcessBatchRuntime implements BatchRuntime {
       return;
     }
     ProcessHandle h = relay.get();
-    List<ProcessHandle> job = h.descendants().toList();
-    h.destroy(); // the relay passes the SIGTERM on to the job
-    try {
-      h.onExit().get(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      job.forEach(ProcessHandle::destroyForcibly);
-      h.destroyForcibly();
-      try {
-        h.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception again) {
-        throw RuntimeFailure.failed("local job " + id + " (pid " + h.pid() + ") did not end", again);
-      }
+    // The relay passes the SIGTERM on to the job.
+    if (!Termination.end(h, h.descendants().toList(), grace)) {
+      throw RuntimeFailure.failed("local job " + id + " (pid " + h.pid() + ") did not end", null);
     }
   }
 

@@ -288,10 +288,7 @@ public final class ProcessRuntime implements InstanceRuntime {
       }
       try {
         if (!process.waitFor(4, TimeUnit.SECONDS)) {
-          process.destroy();
-          if (!process.waitFor(4, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-          }
+          Termination.end(process.toHandle(), List.of(), Duration.ofSeconds(4));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,20 +155,8 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
   private void end(String service, Replica r, Duration grace) {
     handle(r).ifPresent(h -> {
       List<ProcessHandle> children = h.descendants().toList();
-      if (grace.isZero()) {
-        h.destroyForcibly();
-      } else {
-        h.destroy();
-      }
-      try {
-        h.onExit().get(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        h.destroyForcibly();
-        try {
-          h.onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception again) {
-          LOG.warn("service {} replica {} (pid {}) did not end", service, r.index(), h.pid());
-        }
+      if (!Termination.end(h, List.of(), grace)) {
+        LOG.warn("service {} replica {} (pid {}) did not end", service, r.index(), h.pid());
       }
       children.forEach(ProcessHandle::destroyForcibly);
     });
