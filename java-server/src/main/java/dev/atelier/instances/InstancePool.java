@@ -63,9 +63,10 @@ public final class InstancePool implements AutoCloseable {
     timers.scheduleAtFixedRate(this::markSeen, SEEN_EVERY.toSeconds(), SEEN_EVERY.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** Whether process instances get their type's limits on this host, and if not why (null: no process runtime). */
-  public dev.atelier.runtime.process.Cgroups.Status processLimits() {
-    return runtimes.get("process") instanceof dev.atelier.runtime.process.ProcessRuntime p ? p.limitsStatus() : null;
+  /** Whether the named runtime's instances get their type's limits on this host, and if not why (null: no such runtime). */
+  public InstanceRuntime.HostLimits hostLimits(String runtime) {
+    InstanceRuntime r = runtimes.get(runtime);
+    return r == null ? null : r.hostLimits();
   }
 
   /** Runs when an instance is added, changes state, gains or loses a kernel, or goes. */

@@ -8,6 +8,7 @@ import dev.atelier.catalog.InstanceType;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
 import dev.atelier.http.Routes;
+import dev.atelier.runtime.InstanceRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -126,7 +127,7 @@ public final class InstanceRoutes {
       }
     }
     body.set("docker", docker);
-    body.set("process_limits", processLimitsModel(pool.processLimits()));
+    body.set("process_limits", processLimitsModel(pool.hostLimits("process")));
     return body;
   }
 
@@ -155,13 +156,14 @@ public final class InstanceRoutes {
 
   /**
    * {@code {enforced, cgroup_version, cgroup_parent, problem}}: whether process instances get their
-   * type's limits on this host (as the last instance cgroup made found), and if not why.
+   * type's limits on this host (as the last instance cgroup made found), and if not why; the
+   * runtime's version and place of its limits are the cgroup version and parent.
    */
-  public static ObjectNode processLimitsModel(dev.atelier.runtime.process.Cgroups.Status s) {
+  public static ObjectNode processLimitsModel(InstanceRuntime.HostLimits s) {
     ObjectNode n = Json.mapper().createObjectNode();
     n.put("enforced", s != null && s.enforced());
     n.put("cgroup_version", s == null ? null : s.version());
-    n.put("cgroup_parent", s == null ? null : s.parent());
+    n.put("cgroup_parent", s == null ? null : s.where());
     n.put("problem", s == null ? "this server has no process runtime" : s.problem());
     return n;
   }

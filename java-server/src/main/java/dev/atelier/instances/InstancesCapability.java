@@ -41,7 +41,7 @@ public final class InstancesCapability implements Capability {
     body.put("docker", images.dockerStatus());
     body.put("default_image", images.defaultImage());
     body.put("default_image_reason", images.defaultImageReason());
-    body.put("process_limits", InstanceRoutes.processLimitsModel(pool.processLimits()));
+    body.put("process_limits", InstanceRoutes.processLimitsModel(pool.hostLimits("process")));
     body.put("default_instance_type", types.defaultType().name());
   }
 }

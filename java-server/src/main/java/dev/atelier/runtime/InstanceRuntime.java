@@ -76,6 +76,25 @@ public interface InstanceRuntime extends AutoCloseable {
   }
 
   /**
+   * Whether this runtime's instances get their type's CPU and memory limits on this host, and if
+   * not why: a container engine always applies them; local processes only where the host lets
+   * the server make cgroups.
+   */
+  default HostLimits hostLimits() {
+    return new HostLimits(true, null, null, null);
+  }
+
+  /**
+   * Whether a runtime's instances get their type's limits on this host.
+   *
+   * @param enforced the limits are applied
+   * @param version the version of what applies them (such as the cgroup version), or null
+   * @param where where they are applied (such as the parent cgroups), or null
+   * @param problem why they are not enforced, for a person, or null
+   */
+  record HostLimits(boolean enforced, String version, String where, String problem) {}
+
+  /**
    * Whether an instance runs under its type's CPU and memory limits.
    *
    * @param enforced the limits apply to the agent and every kernel it starts

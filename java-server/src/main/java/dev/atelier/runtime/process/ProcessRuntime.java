@@ -49,9 +49,11 @@ public final class ProcessRuntime implements InstanceRuntime {
     this.cgroups = cgroups;
   }
 
-  /** Whether instances get their type's limits on this host, and if not why. */
-  public Cgroups.Status limitsStatus() {
-    return cgroups.status();
+  /** Whether instances get their type's limits on this host (as the last instance cgroup made found), and if not why. */
+  @Override
+  public HostLimits hostLimits() {
+    Cgroups.Status s = cgroups.status();
+    return new HostLimits(s.enforced(), s.version(), s.parent(), s.problem());
   }
 
   @Override
