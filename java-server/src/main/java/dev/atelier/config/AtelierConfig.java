@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param replayBufferBytes output kept per disconnected client session for replay on reconnect
  * @param maxMessageBytes the largest single WebSocket message accepted or sent
  * @param clientBufferBytes output one connected client may leave unread before it is closed
+ * @param clientDrainTimeout how long a client over {@code clientBufferBytes} may go without
+ *     reading any of it before it is closed
  * @param websocketCompression whether kernel WebSockets accept permessage-deflate when a client offers it
  * @param frontDoorPort port of the front door (the URL users open), -1 when there is none
  * @param jupyterUrl where the front door finds jupyter_server (loopback)
@@ -71,6 +73,7 @@ public record AtelierConfig(
     long replayBufferBytes,
     int maxMessageBytes,
     long clientBufferBytes,
+    Duration clientDrainTimeout,
     boolean websocketCompression,
     int frontDoorPort,
     java.net.URI jupyterUrl,

@@ -39,6 +39,7 @@ public final class ConfigLoader {
     DEFAULTS.put("replayBufferMib", "64");
     DEFAULTS.put("maxMessageMib", "256");
     DEFAULTS.put("clientBufferMib", "64");
+    DEFAULTS.put("clientDrainSeconds", "5");
     DEFAULTS.put("websocketCompression", "false");
     DEFAULTS.put("frontDoorPort", "-1");
     DEFAULTS.put("jupyterUrl", "http://127.0.0.1:8889");
@@ -151,6 +152,7 @@ public final class ConfigLoader {
         (long) intValue(v, "replayBufferMib", 1, 4096) << 20,
         intValue(v, "maxMessageMib", 11, 1024) << 20,
         (long) intValue(v, "clientBufferMib", 1, 4096) << 20,
+        Duration.ofSeconds(intValue(v, "clientDrainSeconds", 1, 3600)),
         bool(v, "websocketCompression"),
         intValue(v, "frontDoorPort", -1, 65535),
         jupyterUrl(v.get("jupyterUrl")),

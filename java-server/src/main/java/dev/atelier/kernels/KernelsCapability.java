@@ -28,7 +28,7 @@ public final class KernelsCapability implements Capability {
     this.kernels = kernels;
     this.idleRules = idleRules;
     this.gateway = new GatewayRoutes(vertx, kernels);
-    this.channels = new ChannelsHandler(kernels, config.clientBufferBytes());
+    this.channels = new ChannelsHandler(vertx, kernels, config.clientBufferBytes(), config.clientDrainTimeout());
     this.panel = new KernelPanelRoutes(vertx, kernels, idleRules, events);
   }
 
