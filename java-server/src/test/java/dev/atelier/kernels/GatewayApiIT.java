@@ -6,18 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.atelier.support.KernelSocket;
 import dev.atelier.support.SharedServer;
 import dev.atelier.support.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,19 +26,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class GatewayApiIT {
   private static final String TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z";
   private static TestServer server;
-  private static Vertx vertx;
   private static WebClient http;
 
   @BeforeAll
   static void start(TestServer shared) {
     server = shared;
-    vertx = Vertx.vertx();
-    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    await(vertx.close());
+    http = shared.http();
   }
 
   private static HttpResponse<Buffer> call(HttpMethod method, String path, String body) throws Exception {
@@ -160,7 +150,7 @@ class GatewayApiIT {
   @Test
   void restartReturnsOnlyAfterKernelInfoReplyAndForgetsState() throws Exception {
     String id = startKernel();
-    try (KernelSocket ws = KernelSocket.open(vertx, server.port(), id, "s-restart")) {
+    try (KernelSocket ws = KernelSocket.open(server.clientVertx(), server.port(), id, "s-restart")) {
       String set = ws.send("shell", "execute_request", java.util.Map.of("code", "x = 41", "silent", false));
       ws.collectUntilIdle(set, 30_000);
       HttpResponse<Buffer> r = call(HttpMethod.POST, "/api/kernels/" + id + "/restart", null);

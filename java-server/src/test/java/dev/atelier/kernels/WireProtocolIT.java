@@ -9,16 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atelier.support.KernelSocket;
 import dev.atelier.support.SharedServer;
 import dev.atelier.support.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,20 +28,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class WireProtocolIT {
   private static TestServer server;
-  private static Vertx vertx;
   private static WebClient http;
   private String kernelId;
 
   @BeforeAll
   static void start(TestServer shared) {
     server = shared;
-    vertx = Vertx.vertx();
-    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    await(vertx.close());
+    http = shared.http();
   }
 
   @BeforeEach
@@ -65,7 +55,7 @@ class WireProtocolIT {
   }
 
   private KernelSocket socket(String session) throws Exception {
-    return KernelSocket.open(vertx, server.port(), kernelId, session);
+    return KernelSocket.open(server.clientVertx(), server.port(), kernelId, session);
   }
 
   @Test

@@ -4,6 +4,9 @@ import dev.atelier.Main;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.config.ConfigLoader;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,6 +21,8 @@ public final class TestServer implements AutoCloseable {
 
   private final Main.Running running;
   private final Path rootDir;
+  private Vertx clientVertx;
+  private WebClient http;
 
   private TestServer(Main.Running running, Path rootDir) {
     this.running = running;
@@ -65,9 +70,33 @@ public final class TestServer implements AutoCloseable {
     return running;
   }
 
+  /** A Vert.x for the test's clients (not the server's own), made on first use and closed with the server. */
+  public synchronized Vertx clientVertx() {
+    if (clientVertx == null) {
+      clientVertx = Vertx.vertx();
+    }
+    return clientVertx;
+  }
+
+  /** A web client for this server on 127.0.0.1, on {@link #clientVertx()}; each request adds its token. */
+  public synchronized WebClient http() {
+    if (http == null) {
+      http = WebClient.create(clientVertx(), new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port()));
+    }
+    return http;
+  }
+
   @Override
   public void close() {
-    running.close();
+    try {
+      if (clientVertx != null) {
+        await(clientVertx.close());
+      }
+    } catch (Exception e) {
+      // the server is closed all the same
+    } finally {
+      running.close();
+    }
   }
 
   /** Waits for a Vert.x future from a test thread. */
