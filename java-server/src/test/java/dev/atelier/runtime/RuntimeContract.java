@@ -58,7 +58,9 @@ public abstract class RuntimeContract {
 
   @AfterAll
   protected void tearDown() {
-    runtime.close();
+    if (runtime != null) {
+      runtime.close();
+    }
     loop.close();
     zmq.close();
   }

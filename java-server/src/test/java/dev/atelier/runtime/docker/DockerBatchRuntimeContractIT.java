@@ -9,7 +9,6 @@ import dev.atelier.runtime.RuntimeFailure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,31 +17,14 @@ import org.junit.jupiter.api.Test;
  * Plus what only containers do: a missing image is refused as a missing image.
  */
 class DockerBatchRuntimeContractIT extends BatchRuntimeContract {
-  private DockerEngine engine;
-
   @Override
   protected BatchRuntime createRuntime() {
-    if (engine == null) {
-      engine = DockerTestEngine.require();
-    }
-    return new JobContainers(engine);
-  }
-
-  @AfterAll
-  @Override
-  protected void tearDown() {
-    try {
-      super.tearDown();
-    } finally {
-      if (engine != null) {
-        engine.close();
-      }
-    }
+    return new JobContainers(DockerTestEngine.require());
   }
 
   @Override
   protected String image() {
-    return DockerRuntimeContractIT.IMAGE;
+    return DockerTestEngine.IMAGE;
   }
 
   @Override

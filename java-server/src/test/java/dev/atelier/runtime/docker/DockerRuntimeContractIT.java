@@ -2,11 +2,9 @@ package dev.atelier.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.atelier.runtime.AgentException;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.InstanceSpec;
 import dev.atelier.runtime.RuntimeContract;
-import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.runtime.ZmqLoop;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,37 +17,14 @@ import org.junit.jupiter.api.Test;
  * containers do: a missing image is refused saying how to build it.
  */
 class DockerRuntimeContractIT extends RuntimeContract {
-  static final String IMAGE = System.getProperty("atelier.testImage", "atelier/base:latest");
-  static final String DOCKER_HOST = dockerHost();
-
   @Override
   protected InstanceRuntime createRuntime(ZmqLoop loop) {
-    DockerRuntime docker = new DockerRuntime(DOCKER_HOST, loop, Duration.ofSeconds(90), "atelier-tests");
-    // Set before the checks, so that the contract's tear-down closes it when they fail.
-    runtime = docker;
-    try {
-      docker.engineVersion();
-    } catch (AgentException e) {
-      throw new AssertionError("these tests need a Docker engine at " + DOCKER_HOST + " and the image " + IMAGE
-          + ": start dockerd, then run 'bash images/build.sh' (" + e.getMessage() + ")", e);
-    }
-    try {
-      docker.requireImage(IMAGE);
-    } catch (RuntimeFailure e) {
-      throw new AssertionError("these tests need the image " + IMAGE + ": " + e.getMessage(), e);
-    }
-    return docker;
-  }
-
-  /** DOCKER_HOST when it names a Unix socket, as the docker command would use; else the default socket. */
-  private static String dockerHost() {
-    String host = System.getenv("DOCKER_HOST");
-    return host != null && host.startsWith("unix://") ? host : "unix:///var/run/docker.sock";
+    return new DockerRuntime(DockerTestEngine.require(), loop, Duration.ofSeconds(90), "atelier-tests");
   }
 
   @Override
   protected InstanceSpec spec(Path workDir, double cpus, long memoryBytes) {
-    return new InstanceSpec("ml.t3.medium", IMAGE, cpus, memoryBytes, workDir, Map.of());
+    return new InstanceSpec("ml.t3.medium", DockerTestEngine.IMAGE, cpus, memoryBytes, workDir, Map.of());
   }
 
   @Override

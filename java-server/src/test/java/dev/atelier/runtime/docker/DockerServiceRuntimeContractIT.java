@@ -8,7 +8,6 @@ import dev.atelier.runtime.ServiceRuntime;
 import dev.atelier.runtime.ServiceRuntimeContract;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,32 +17,15 @@ import org.junit.jupiter.api.Test;
  */
 class DockerServiceRuntimeContractIT extends ServiceRuntimeContract {
   static final String OWNER = "atelier-service-contract-" + ProcessHandle.current().pid();
-  private DockerEngine engine;
 
   @Override
   protected ServiceRuntime createRuntime() {
-    if (engine == null) {
-      engine = DockerTestEngine.require();
-    }
-    return new DockerServiceRuntime(engine, OWNER, null);
-  }
-
-  /** The engine goes after the contract's own tear-down has stopped what is left. */
-  @AfterAll
-  @Override
-  protected void tearDown() {
-    try {
-      super.tearDown();
-    } finally {
-      if (engine != null) {
-        engine.close();
-      }
-    }
+    return new DockerServiceRuntime(DockerTestEngine.require(), OWNER, null);
   }
 
   @Override
   protected ServiceSpec spec(String name, int replicas, Map<String, String> env) {
-    return new ServiceSpec(name, DockerRuntimeContractIT.IMAGE, List.of("python", "-c", SERVER), List.of(), env,
+    return new ServiceSpec(name, DockerTestEngine.IMAGE, List.of("python", "-c", SERVER), List.of(), env,
         Map.of(), Map.of(), replicas, 0.5, 256L << 20, "/ping", 0);
   }
 
