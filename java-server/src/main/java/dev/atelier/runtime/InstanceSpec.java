@@ -16,6 +16,11 @@ import java.util.Map;
 public record InstanceSpec(
     String instanceType, String image, double cpus, long memoryBytes, Path workDir, Map<String, String> labels) {
 
+  /** Why an instance that reached its memory limit ended, for a person: the same on every runtime. */
+  public String outOfMemory() {
+    return "the instance ran out of memory (" + instanceType + " allows " + (memoryBytes >> 20) + " MiB) and was killed";
+  }
+
   /** A local instance without limits: the process runtime's default. */
   public static InstanceSpec local(Path workDir) {
     return new InstanceSpec("local", "", 0, 0, workDir, Map.of());

@@ -267,8 +267,7 @@ public final class DockerRuntime implements InstanceRuntime, ImageSource {
       try {
         InspectContainerResponse.ContainerState s = containers.state(id);
         if (Boolean.TRUE.equals(s.getOOMKilled())) {
-          return "the instance ran out of memory (" + spec.instanceType() + " allows "
-              + (spec.memoryBytes() >> 20) + " MiB) and was killed";
+          return spec.outOfMemory();
         }
         return "the instance's container exited with code " + s.getExitCodeLong();
       } catch (RuntimeException e) {

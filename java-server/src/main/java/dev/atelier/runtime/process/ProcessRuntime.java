@@ -229,9 +229,7 @@ public final class ProcessRuntime implements InstanceRuntime {
         // Read before the cgroup goes: a SIGKILL with OOM kills counted is the memory limit.
         boolean oom = cgroup != null && p.exitValue() == 137 && cgroup.oomKills() > 0;
         removeCgroup();
-        return oom ? "the instance ran out of memory (" + spec.instanceType() + " allows "
-            + (spec.memoryBytes() >> 20) + " MiB) and was killed"
-            : "the kernel agent exited with code " + p.exitValue();
+        return oom ? spec.outOfMemory() : "the kernel agent exited with code " + p.exitValue();
       }, r -> Thread.ofVirtual().name("agent-exit").start(r));
     }
 
