@@ -56,6 +56,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aSlowClientsDrainTimeoutIsFiveSecondsUnlessSet() {
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of(), cli()).clientDrainTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(ConfigLoader.load(null, Map.of("ATELIER_CLIENT_DRAIN_SECONDS", "1"), Map.of(), cli())
+        .clientDrainTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of(), cli("clientDrainSeconds", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("clientDrainSeconds:");
+  }
+
+  @Test
   void badValuesNameTheirKey() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("ATELIER_PORT", "eighty"), Map.of(), cli()))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("port:");
