@@ -1,5 +1,5 @@
 import { isS3Uri } from './s3';
-import { ICreateTrainingJobRequest, IMetricDefinition } from './types';
+import { ICreateTrainingJobRequest, IMetricDefinition } from './tokens';
 
 /** SageMaker's job name rule. */
 export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;

@@ -5,7 +5,7 @@ import * as React from 'react';
 import { JobsView } from './components/JobsView';
 import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
-import { IJobSummary, JobKind } from './types';
+import { IJobSummary, JobKind } from './tokens';
 
 /** How often live durations advance, in ms. */
 const TICK_INTERVAL = 1000;

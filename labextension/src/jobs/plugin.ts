@@ -21,26 +21,19 @@ import { atelierJobsIcon } from './icons';
 import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
 import { JobsPanel } from './panel';
-import { JobKind } from './types';
-
-/** Stable DOM id of the Jobs panel in the left sidebar. */
-export const JOBS_PANEL_ID = 'atelier-jobs';
-
-/** Command ids of the Jobs panel. */
-export namespace JobCommandIDs {
-  export const open = 'atelier:jobs-open';
-  export const openJob = 'atelier:jobs-open-job';
-  export const newJob = 'atelier:jobs-new';
-  export const newProcessingJob = 'atelier:jobs-new-processing';
-  export const refresh = 'atelier:jobs-refresh';
-}
+import {
+  JOBS_PANEL_ID,
+  JOBS_PLUGIN_ID,
+  JobCommandIDs,
+  JobKind
+} from './tokens';
 
 /**
  * The Jobs panel: training and processing jobs, live; a detail tab per job
  * (logs, metrics, timeline, inputs and outputs, stop); a new job form.
  */
 export const jobsPlugin: JupyterFrontEndPlugin<void> = {
-  id: '@atelier/labextension:jobs',
+  id: JOBS_PLUGIN_ID,
   description: 'Atelier Jobs panel: training and processing jobs, live.',
   autoStart: true,
   requires: [IAtelierEvents],

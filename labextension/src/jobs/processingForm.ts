@@ -15,7 +15,7 @@ import {
   ICreateProcessingJobRequest,
   IProcessingInput,
   IProcessingOutput
-} from './types';
+} from './tokens';
 
 /** Where SageMaker's processing contract mounts inputs and outputs. */
 export const PROCESSING_ROOT = '/opt/ml/processing/';

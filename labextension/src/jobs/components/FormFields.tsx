@@ -3,7 +3,7 @@ import * as React from 'react';
 import { IJobsApi } from '../api';
 import { FORM_ERROR, FormErrors, IKeyValueRow, jobImages } from '../jobForm';
 import { messageOf } from '../../messages';
-import { IImageInfo, IInstanceType } from '../../tokens';
+import { IImageInfo, IInstanceType } from '../../instance/tokens';
 import { FieldError } from './FieldError';
 import { KeyValueRows } from './KeyValueRows';
 

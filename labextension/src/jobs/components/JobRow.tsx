@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatDuration, formatTime, jobDurationSeconds } from '../format';
-import { IJobSummary } from '../types';
+import { IJobSummary } from '../tokens';
 import { StatusBadge } from './StatusBadge';
 
 export interface IJobRowProps {

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { hasFilters } from '../filters';
 import { JobsListModel } from '../listModel';
-import { IJobSummary, JobKind } from '../types';
+import { IJobSummary, JobKind } from '../tokens';
 import { EmptyState } from './EmptyState';
 import { JobFilters } from './JobFilters';
 import { JobRow } from './JobRow';
