@@ -2,19 +2,19 @@ import { ReactWidget } from '@jupyterlab/apputils';
 import * as React from 'react';
 
 import { IJobsApi } from './api';
-import { NewJobForm } from './components/NewJobForm';
+import { NewTrainingJobForm } from './components/NewTrainingJobForm';
 import { NewProcessingJobForm } from './components/NewProcessingJobForm';
 
 /** The content of the "New training job" main area tab. */
-export class NewJobWidget extends ReactWidget {
-  constructor(private _options: NewJobWidget.IOptions) {
+export class NewTrainingJobWidget extends ReactWidget {
+  constructor(private _options: NewTrainingJobWidget.IOptions) {
     super();
     this.addClass('jp-AtelierJobs-formWidget');
   }
 
   render(): JSX.Element {
     return (
-      <NewJobForm
+      <NewTrainingJobForm
         api={this._options.api}
         sourceDir={this._options.sourceDir}
         onCreated={this._options.onCreated}
@@ -23,7 +23,7 @@ export class NewJobWidget extends ReactWidget {
   }
 }
 
-export namespace NewJobWidget {
+export namespace NewTrainingJobWidget {
   export interface IOptions {
     api: IJobsApi;
     sourceDir: string;

@@ -16,7 +16,7 @@ import { createJobsApi } from './api';
 import { JobDetailModel } from './detailModel';
 import { JobDetailWidget } from './detailWidget';
 import { notifyError } from '../notify';
-import { NewJobWidget, NewProcessingJobWidget } from './formWidget';
+import { NewTrainingJobWidget, NewProcessingJobWidget } from './formWidget';
 import { atelierJobsIcon } from './icons';
 import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
@@ -82,8 +82,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const newJob = (): void => {
-      let widget: MainAreaWidget<NewJobWidget> | null = null;
-      const content = new NewJobWidget({
+      let widget: MainAreaWidget<NewTrainingJobWidget> | null = null;
+      const content = new NewTrainingJobWidget({
         api,
         sourceDir: fileBrowser?.model.path ?? '',
         onCreated: name => {

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { IKeyValueRow } from '../jobForm';
+import { IKeyValueRow } from '../formRules';
 import { FieldError } from './FieldError';
 import { RemoveRowButton } from './RemoveRowButton';
 

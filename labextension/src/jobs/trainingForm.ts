@@ -1,18 +1,37 @@
+/** The rules of the "New training job" form: its state, checks and request. */
+
+import {
+  DEFAULT_MAX_RUNTIME,
+  FormErrors,
+  IBasicPaths,
+  IFormInstanceType,
+  IKeyValueRow,
+  IKindLimits,
+  defaultJobName,
+  isBlankRow,
+  relativePathError,
+  rowsToMap,
+  validateBasics,
+  validateRows
+} from './formRules';
 import { isS3Uri } from './s3';
 import { ICreateTrainingJobRequest, IMetricDefinition } from './tokens';
 
-/** SageMaker's job name rule. */
-export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9.\-_]+$/;
-export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_RUNTIME_LIMIT = 2419200;
-export const DEFAULT_MAX_RUNTIME = 86400;
 
-/** A row of key/value pairs (hyperparameters, metrics, environment). */
-export interface IKeyValueRow {
-  key: string;
-  value: string;
-}
+/** Where CreateTrainingJob carries the fields every kind has. */
+export const TRAINING_PATHS: IBasicPaths = {
+  name: 'TrainingJobName',
+  image: 'AlgorithmSpecification.TrainingImage',
+  instanceType: 'ResourceConfig.InstanceType'
+};
+
+/** CreateTrainingJob's limits. */
+export const TRAINING_LIMITS: IKindLimits = {
+  maxRuntime: MAX_RUNTIME_LIMIT,
+  maxRuntimeText: '28 days'
+};
 
 /** An input channel row. */
 export interface IChannelRow {
@@ -44,16 +63,6 @@ export interface IJobFormState {
   environment: IKeyValueRow[];
 }
 
-/** Field path (as the server names it) -> what is wrong. */
-export type FormErrors = Record<string, string>;
-
-/** An instance type as the form needs it. */
-export interface IFormInstanceType {
-  name: string;
-  available: boolean;
-  unavailable_reason?: string | null;
-}
-
 /** The metric definitions the built-in `atelier/sklearn` image prints. */
 export const SKLEARN_METRICS: ReadonlyArray<IMetricDefinition> = [
   { Name: 'validation:accuracy', Regex: 'validation:accuracy=([0-9\\.]+)' },
@@ -76,35 +85,25 @@ export function defaultMetricsFor(image: string): IMetricDefinition[] {
 }
 
 /**
- * A fresh job name as the sagemaker SDK makes them: the image's name and the
- * time, e.g. `sklearn-2026-05-25-16-51-55-123`.
+ * What choosing an image changes: the name and the metric definitions
+ * follow the image, unless the user edited them (`touched`).
  */
-export function defaultJobName(
+export function trainingImageChange(
   image: string,
-  now: Date = new Date(),
-  fallback = 'training'
-): string {
-  const repository = image
-    .trim()
-    .split('@')[0]
-    .replace(/:[^/:]*$/, '');
-  const last = repository.split('/').pop() ?? '';
-  let base = last.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  if (!base) {
-    base = fallback;
+  touched: ReadonlySet<string>,
+  now: Date = new Date()
+): Partial<IJobFormState> {
+  const change: Partial<IJobFormState> = { image };
+  if (!touched.has('metrics')) {
+    change.metrics = defaultMetricsFor(image).map(m => ({
+      key: m.Name,
+      value: m.Regex
+    }));
   }
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const stamp = [
-    now.getFullYear(),
-    pad(now.getMonth() + 1),
-    pad(now.getDate()),
-    pad(now.getHours()),
-    pad(now.getMinutes()),
-    pad(now.getSeconds()),
-    pad(now.getMilliseconds(), 3)
-  ].join('-');
-  base = base.slice(0, 63 - stamp.length - 1).replace(/-+$/, '');
-  return `${base}-${stamp}`;
+  if (!touched.has('name')) {
+    change.name = defaultJobName(image, now);
+  }
+  return change;
 }
 
 /** The form's starting state. */
@@ -136,20 +135,6 @@ export function initialFormState(options: {
   };
 }
 
-export const isBlankRow = (row: IKeyValueRow): boolean =>
-  !row.key.trim() && !row.value.trim();
-
-export function relativePathError(value: string, what: string): string | null {
-  const path = value.trim();
-  if (path.startsWith('/')) {
-    return `${what} must be relative to the notebook root, not absolute`;
-  }
-  if (path.split('/').some(part => part === '..')) {
-    return `${what} must not leave the notebook root ("..")`;
-  }
-  return null;
-}
-
 /**
  * What is wrong with the form, keyed by the request field path the server
  * would name (so server errors land on the same fields). Empty when valid.
@@ -159,26 +144,7 @@ export function validateForm(
   instanceTypes: ReadonlyArray<IFormInstanceType> = []
 ): FormErrors {
   const errors: FormErrors = {};
-  const name = state.name.trim();
-  if (!name) {
-    errors.TrainingJobName = 'A job name is required';
-  } else if (!JOB_NAME_PATTERN.test(name)) {
-    errors.TrainingJobName =
-      'Use 1-63 letters, digits and hyphens, starting and ending with a letter or digit';
-  }
-  if (!state.image.trim()) {
-    errors['AlgorithmSpecification.TrainingImage'] = 'Choose or type an image';
-  }
-  const type = state.instanceType.trim();
-  if (!type) {
-    errors['ResourceConfig.InstanceType'] = 'Choose an instance type';
-  } else {
-    const known = instanceTypes.find(t => t.name === type);
-    if (known && !known.available) {
-      errors['ResourceConfig.InstanceType'] =
-        `${type} cannot run here: ${known.unavailable_reason || 'unavailable'}`;
-    }
-  }
+  validateBasics(state, TRAINING_PATHS, TRAINING_LIMITS, instanceTypes, errors);
   if (state.mode === 'script') {
     const entry = state.entryPoint.trim();
     if (!entry) {
@@ -204,11 +170,6 @@ export function validateForm(
     keyMax: 256,
     valueMax: 2500,
     what: 'hyperparameter'
-  });
-  validateRows(state.environment, 'Environment', errors, {
-    max: 100,
-    keyPattern: ENV_NAME_PATTERN,
-    what: 'variable'
   });
 
   const metrics = state.metrics.filter(row => !isBlankRow(row));
@@ -270,70 +231,7 @@ export function validateForm(
   if (state.checkpointUri.trim() && !isS3Uri(state.checkpointUri)) {
     errors['CheckpointConfig.S3Uri'] = 'Give an S3 URI, or leave it empty';
   }
-  const runtime = state.maxRuntime.trim();
-  const seconds = Number(runtime);
-  if (
-    !/^\d+$/.test(runtime) ||
-    !Number.isInteger(seconds) ||
-    seconds < 1 ||
-    seconds > MAX_RUNTIME_LIMIT
-  ) {
-    errors['StoppingCondition.MaxRuntimeInSeconds'] =
-      `A whole number of seconds from 1 to ${MAX_RUNTIME_LIMIT} (28 days)`;
-  }
   return errors;
-}
-
-export function validateRows(
-  rows: ReadonlyArray<IKeyValueRow>,
-  field: string,
-  errors: FormErrors,
-  rules: {
-    max: number;
-    what: string;
-    keyMax?: number;
-    valueMax?: number;
-    keyPattern?: RegExp;
-  }
-): void {
-  const used = rows.filter(row => !isBlankRow(row));
-  if (used.length > rules.max) {
-    errors[field] = `At most ${rules.max} entries`;
-  }
-  const seen = new Set<string>();
-  rows.forEach(row => {
-    if (isBlankRow(row)) {
-      return;
-    }
-    const key = row.key.trim();
-    const path = `${field}.${key || '(empty)'}`;
-    if (!key) {
-      errors[path] = `Name the ${rules.what}`;
-    } else if (seen.has(key)) {
-      errors[path] = `${key} is given twice`;
-    } else if (rules.keyPattern && !rules.keyPattern.test(key)) {
-      errors[path] = `${key} is not a valid ${rules.what} name`;
-    } else if (rules.keyMax && key.length > rules.keyMax) {
-      errors[path] = `The name is longer than ${rules.keyMax} characters`;
-    } else if (rules.valueMax && row.value.length > rules.valueMax) {
-      errors[path] = `The value is longer than ${rules.valueMax} characters`;
-    }
-    seen.add(key);
-  });
-}
-
-export function rowsToMap(
-  rows: ReadonlyArray<IKeyValueRow>
-): Record<string, string> | undefined {
-  const used = rows.filter(row => !isBlankRow(row));
-  if (used.length === 0) {
-    return undefined;
-  }
-  const map: Record<string, string> = {};
-  for (const row of used) {
-    map[row.key.trim()] = row.value;
-  }
-  return map;
 }
 
 /** The CreateTrainingJob request of a (valid) form. */
@@ -391,65 +289,4 @@ export function buildRequest(state: IJobFormState): ICreateTrainingJobRequest {
       : { EntryPoint: state.entryPoint.trim() };
   }
   return request;
-}
-
-/**
- * The field a server message names: "InputDataConfig[0].DataSource...: is
- * not an S3 URI" -> that path, with the rest as the message. Null when the
- * message names no field.
- */
-export function serverFieldError(
-  message: string
-): { field: string; message: string } | null {
-  const match =
-    /^([A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?(?:\.[^\s:.[\]]+(?:\[\d+\])?)*)\s*:\s*(.+)$/s.exec(
-      message.trim()
-    );
-  if (!match) {
-    return null;
-  }
-  return { field: match[1], message: match[2] };
-}
-
-/** The errors of fields whose path starts with a prefix. */
-export function errorsUnder(errors: FormErrors, prefix: string): string[] {
-  return Object.entries(errors)
-    .filter(
-      ([path]) =>
-        path === prefix ||
-        path.startsWith(`${prefix}.`) ||
-        path.startsWith(`${prefix}[`)
-    )
-    .map(([, message]) => message);
-}
-
-/** The form-level key for a server message that names no field. */
-export const FORM_ERROR = '_form';
-
-/**
- * Form errors of a failed create: a 400 lands on the field it names; a 409
- * (the name is taken) on the name; anything else on the form.
- */
-export function errorsFromServer(
-  status: number | null,
-  message: string,
-  nameField = 'TrainingJobName'
-): FormErrors {
-  if (status === 409) {
-    return { [nameField]: message };
-  }
-  if (status === 400) {
-    const named = serverFieldError(message);
-    if (named) {
-      return { [named.field]: named.message };
-    }
-  }
-  return { [FORM_ERROR]: message };
-}
-
-/** Docker images a job can run ("local" process images cannot). */
-export function jobImages<T extends { name: string; runtime: string }>(
-  images: ReadonlyArray<T>
-): T[] {
-  return images.filter(image => image.runtime === 'docker');
 }

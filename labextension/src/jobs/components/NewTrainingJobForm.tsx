@@ -3,29 +3,23 @@ import * as React from 'react';
 import { IJobsApi } from '../api';
 import { messageOf, statusOf } from '../../messages';
 import { notifyError } from '../../notify';
+import { errorsFromServer } from '../formRules';
 import {
-  FormErrors,
   IJobFormState,
   buildRequest,
-  defaultJobName,
-  defaultMetricsFor,
-  errorsFromServer,
-  errorsUnder,
   initialFormState,
+  trainingImageChange,
   validateForm
-} from '../jobForm';
+} from '../trainingForm';
 import { uploadUri } from '../s3';
 import { ChannelRows, IUploadState } from './ChannelRows';
-import {
-  EnvironmentRows,
-  JobFormFrame,
-  MaxRuntimeField,
-  TextField,
-  useFormCatalog
-} from './FormFields';
+import { useFormCatalog } from './formCatalog';
+import { EnvironmentRows, MaxRuntimeField, TextField } from './FormFields';
+import { JobFormFrame } from './JobFormFrame';
 import { KeyValueRows } from './KeyValueRows';
+import { useJobForm } from './useJobForm';
 
-export interface INewJobFormProps {
+export interface INewTrainingJobFormProps {
   api: IJobsApi;
   /** The folder the file browser shows (relative to the notebook root). */
   sourceDir: string;
@@ -33,33 +27,19 @@ export interface INewJobFormProps {
 }
 
 /** The "New training job" form: builds and sends a CreateTrainingJob. */
-export function NewJobForm(props: INewJobFormProps): JSX.Element {
+export function NewTrainingJobForm(
+  props: INewTrainingJobFormProps
+): JSX.Element {
   const { api } = props;
-  const [state, setState] = React.useState<IJobFormState>(() =>
-    initialFormState({ sourceDir: props.sourceDir })
-  );
-  const [errors, setErrors] = React.useState<FormErrors>({});
-  const [submitted, setSubmitted] = React.useState(false);
-  const [busy, setBusy] = React.useState(false);
-  const [uploads, setUploads] = React.useState<
-    ReadonlyMap<number, IUploadState>
-  >(new Map());
-  const nameTouched = React.useRef(false);
-  const metricsTouched = React.useRef(false);
+  // The catalog's defaults fill what the user has not set by then.
   const catalog = useFormCatalog(api, defaults =>
-    setState(old => {
+    form.setState(old => {
       const next = { ...old };
       if (!next.image && defaults.image) {
-        next.image = defaults.image;
-        if (!metricsTouched.current) {
-          next.metrics = defaultMetricsFor(defaults.image).map(m => ({
-            key: m.Name,
-            value: m.Regex
-          }));
-        }
-        if (!nameTouched.current) {
-          next.name = defaultJobName(defaults.image);
-        }
+        Object.assign(
+          next,
+          trainingImageChange(defaults.image, form.touched.current)
+        );
       }
       if (!next.instanceType && defaults.instanceType) {
         next.instanceType = defaults.instanceType;
@@ -71,31 +51,19 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
     })
   );
   const { types, bucket } = catalog;
+  const form = useJobForm<IJobFormState>(
+    () => initialFormState({ sourceDir: props.sourceDir }),
+    state => validateForm(state, types),
+    [types]
+  );
+  const { state, update, setState, under, exact, touched } = form;
+  const [busy, setBusy] = React.useState(false);
+  const [uploads, setUploads] = React.useState<
+    ReadonlyMap<number, IUploadState>
+  >(new Map());
 
-  const update = (change: Partial<IJobFormState>): void => {
-    setState(old => ({ ...old, ...change }));
-  };
-
-  // After a first submit, errors follow the edits.
-  React.useEffect(() => {
-    if (submitted) {
-      setErrors(validateForm(state, types));
-    }
-  }, [state, types]);
-
-  const onImage = (image: string): void => {
-    const change: Partial<IJobFormState> = { image };
-    if (!metricsTouched.current) {
-      change.metrics = defaultMetricsFor(image).map(m => ({
-        key: m.Name,
-        value: m.Regex
-      }));
-    }
-    if (!nameTouched.current) {
-      change.name = defaultJobName(image);
-    }
-    update(change);
-  };
+  const onImage = (image: string): void =>
+    update(trainingImageChange(image, touched.current));
 
   const onUpload = (index: number, file: File): void => {
     if (!bucket) {
@@ -128,10 +96,7 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
   };
 
   const submit = async (): Promise<void> => {
-    setSubmitted(true);
-    const found = validateForm(state, types);
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
+    if (!form.check()) {
       return;
     }
     setBusy(true);
@@ -140,22 +105,20 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
       await api.createTrainingJob(request);
       props.onCreated(request.TrainingJobName);
     } catch (error) {
-      setErrors(errorsFromServer(statusOf(error), messageOf(error)));
+      form.setErrors(errorsFromServer(statusOf(error), messageOf(error)));
       notifyError('Could not create the training job', error);
     } finally {
       setBusy(false);
     }
   };
 
-  const under = (prefix: string): string[] => errorsUnder(errors, prefix);
-  const exact = (key: string): string[] => (errors[key] ? [errors[key]] : []);
   return (
     <JobFormFrame
       title="New training job"
       testId="job-form"
       idPrefix="atelier-job"
       catalog={catalog}
-      errors={errors}
+      errors={form.errors}
       known={[
         'TrainingJobName',
         'AlgorithmSpecification.TrainingImage',
@@ -173,7 +136,7 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
       image={state.image}
       instanceType={state.instanceType}
       onName={name => {
-        nameTouched.current = true;
+        touched.current.add('name');
         update({ name });
       }}
       onImage={onImage}
@@ -288,7 +251,7 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
         rowErrors={i => under(`AlgorithmSpecification.MetricDefinitions[${i}]`)}
         errors={exact('AlgorithmSpecification.MetricDefinitions')}
         onChange={rows => {
-          metricsTouched.current = true;
+          touched.current.add('metrics');
           update({ metrics: rows });
         }}
       />
