@@ -17,6 +17,7 @@ export namespace JobCommandIDs {
   export const newJob = 'atelier:jobs-new';
   export const newProcessingJob = 'atelier:jobs-new-processing';
   export const refresh = 'atelier:jobs-refresh';
+  export const cloneJob = 'atelier:jobs-clone';
 }
 
 /** The two kinds of jobs the panel lists. */
@@ -177,8 +178,14 @@ export interface IJobDescription {
   AlgorithmSpecification?: {
     TrainingImage?: string;
     MetricDefinitions?: IMetricDefinition[];
+    ContainerEntrypoint?: string[];
+    ContainerArguments?: string[];
   };
-  AppSpecification?: { ImageUri?: string };
+  AppSpecification?: {
+    ImageUri?: string;
+    ContainerEntrypoint?: string[];
+    ContainerArguments?: string[];
+  };
   HyperParameters?: Record<string, string> | null;
   InputDataConfig?: IChannel[] | null;
   OutputDataConfig?: { S3OutputPath?: string } | null;

@@ -14,6 +14,11 @@ import {
   validateBasics,
   validateRows
 } from './formRules';
+import {
+  builtinAlgorithmOf,
+  builtinHyperParameterErrors,
+  offeredRows
+} from './imageOffers';
 import { isS3Uri } from './s3';
 import { ICreateTrainingJobRequest, IMetricDefinition } from './tokens';
 
@@ -63,47 +68,97 @@ export interface IJobFormState {
   environment: IKeyValueRow[];
 }
 
-/** The metric definitions the built-in `atelier/sklearn` image prints. */
-export const SKLEARN_METRICS: ReadonlyArray<IMetricDefinition> = [
-  { Name: 'validation:accuracy', Regex: 'validation:accuracy=([0-9\\.]+)' },
-  { Name: 'train:accuracy', Regex: 'train:accuracy=([0-9\\.]+)' }
-];
+/**
+ * The metric definitions known for an image (and the algorithm of its
+ * built-in algorithm, when it has one), or none.
+ */
+export function defaultMetricsFor(
+  image: string,
+  algorithm = ''
+): IMetricDefinition[] {
+  return builtinAlgorithmOf(image)?.metricsFor(algorithm) ?? [];
+}
 
-/** The metric definitions known for an image, or none. */
-export function defaultMetricsFor(image: string): IMetricDefinition[] {
-  const repository = image
-    .trim()
-    .split('@')[0]
-    .replace(/:[^/:]*$/, '');
-  if (
-    repository === 'atelier/sklearn' ||
-    repository.endsWith('/atelier/sklearn')
-  ) {
-    return SKLEARN_METRICS.map(m => ({ ...m }));
-  }
-  return [];
+const metricRows = (metrics: IMetricDefinition[]): IKeyValueRow[] =>
+  metrics.map(m => ({ key: m.Name, value: m.Regex }));
+
+/** The value of the `algorithm` row, or "". */
+const algorithmOf = (rows: ReadonlyArray<IKeyValueRow>): string =>
+  rows.find(row => row.key.trim() === 'algorithm')?.value ?? '';
+
+/**
+ * The rows a mode starts with on an image: the built-in algorithm's
+ * (`algorithm`, `target`) when it runs, none for a script.
+ */
+export function startingHyperParameters(
+  image: string,
+  mode: CodeMode
+): IKeyValueRow[] {
+  const builtin = builtinAlgorithmOf(image);
+  return builtin && mode === 'algorithm' ? offeredRows(builtin) : [];
 }
 
 /**
- * What choosing an image changes: the name and the metric definitions
- * follow the image, unless the user edited them (`touched`).
+ * What choosing an image changes, unless the user edited it (`touched`):
+ * the name; the mode (the built-in algorithm when the image has one, else
+ * script mode); the hyperparameters it needs; its metric definitions.
  */
 export function trainingImageChange(
+  state: IJobFormState,
   image: string,
   touched: ReadonlySet<string>,
   now: Date = new Date()
 ): Partial<IJobFormState> {
-  const change: Partial<IJobFormState> = { image };
+  const builtin = builtinAlgorithmOf(image) !== null;
+  const mode = touched.has('mode')
+    ? state.mode
+    : builtin
+      ? 'algorithm'
+      : 'script';
+  const rows = touched.has('hyperParameters')
+    ? state.hyperParameters
+    : startingHyperParameters(image, mode);
+  const change: Partial<IJobFormState> = {
+    image,
+    mode,
+    hyperParameters: rows
+  };
   if (!touched.has('metrics')) {
-    change.metrics = defaultMetricsFor(image).map(m => ({
-      key: m.Name,
-      value: m.Regex
-    }));
+    change.metrics = metricRows(defaultMetricsFor(image, algorithmOf(rows)));
   }
   if (!touched.has('name')) {
     change.name = defaultJobName(image, now);
   }
   return change;
+}
+
+/** What choosing a mode changes: the hyperparameters, unless edited. */
+export function trainingModeChange(
+  state: IJobFormState,
+  mode: CodeMode,
+  touched: ReadonlySet<string>
+): Partial<IJobFormState> {
+  return touched.has('hyperParameters')
+    ? { mode }
+    : { mode, hyperParameters: startingHyperParameters(state.image, mode) };
+}
+
+/**
+ * What editing the hyperparameters changes: the metric definitions follow
+ * the built-in algorithm (a classifier's or a regressor's), unless edited.
+ */
+export function trainingHyperParametersChange(
+  state: IJobFormState,
+  rows: IKeyValueRow[],
+  touched: ReadonlySet<string>
+): Partial<IJobFormState> {
+  if (touched.has('metrics') || !builtinAlgorithmOf(state.image)) {
+    return { hyperParameters: rows };
+  }
+  return {
+    hyperParameters: rows,
+    metrics: metricRows(defaultMetricsFor(state.image, algorithmOf(rows)))
+  };
 }
 
 /** The form's starting state. */
@@ -127,10 +182,7 @@ export function initialFormState(options: {
     outputPath: options.bucket ? `s3://${options.bucket}/jobs/` : '',
     checkpointUri: '',
     maxRuntime: String(DEFAULT_MAX_RUNTIME),
-    metrics: defaultMetricsFor(image).map(m => ({
-      key: m.Name,
-      value: m.Regex
-    })),
+    metrics: metricRows(defaultMetricsFor(image)),
     environment: []
   };
 }
@@ -171,6 +223,10 @@ export function validateForm(
     valueMax: 2500,
     what: 'hyperparameter'
   });
+  const builtin = builtinAlgorithmOf(state.image);
+  if (builtin && state.mode === 'algorithm') {
+    builtinHyperParameterErrors(state.hyperParameters, builtin, errors);
+  }
 
   const metrics = state.metrics.filter(row => !isBlankRow(row));
   if (metrics.length > 40) {

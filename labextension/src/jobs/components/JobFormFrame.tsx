@@ -25,6 +25,10 @@ export function otherErrors(
 export interface IJobFormFrameProps {
   /** "New training job". */
   title: string;
+  /** A line under the title, such as where a clone was filled from. */
+  subtitle?: string;
+  /** What the user should know before sending (what a clone left out). */
+  notes?: ReadonlyArray<string>;
   /** Base of the data-testids: `<testId>`, `<testId>-name`, `-submit`... */
   testId: string;
   /** Base of the inputs' ids. */
@@ -70,6 +74,16 @@ export function JobFormFrame(props: IJobFormFrameProps): JSX.Element {
       }}
     >
       <h2>{props.title}</h2>
+      {props.subtitle && (
+        <p className="jp-AtelierJobs-muted" data-testid={`${testId}-subtitle`}>
+          {props.subtitle}
+        </p>
+      )}
+      {(props.notes ?? []).map(note => (
+        <p key={note} className="jp-AtelierJobs-hint" role="note">
+          {note}
+        </p>
+      ))}
       {catalog.loadError && (
         <p className="jp-AtelierJobs-error" role="alert">
           {catalog.loadError}

@@ -1,7 +1,9 @@
 import * as React from 'react';
 
 import { IJobsApi } from '../api';
+import { cloneTitle, processingStateFromJob } from '../clone';
 import { errorsFromServer } from '../formRules';
+import { IJobDescription } from '../tokens';
 import {
   CODE_PATH,
   IProcessingFormState,
@@ -27,6 +29,8 @@ export interface INewProcessingJobFormProps {
   script: string;
   /** Reads a file of the notebook root (the script to send). */
   readFile: (path: string) => Promise<Blob>;
+  /** The job a clone is filled from, or none for a new form. */
+  from?: IJobDescription;
   onCreated: (name: string) => void;
 }
 
@@ -66,9 +70,9 @@ async function processingJobExists(
 export function NewProcessingJobForm(
   props: INewProcessingJobFormProps
 ): JSX.Element {
-  const { api } = props;
+  const { api, from } = props;
   // The catalog's defaults fill what the user has not set by then.
-  const catalog = useFormCatalog(api, defaults =>
+  const catalog = useFormCatalog(api, 'processing', defaults =>
     form.setState(old =>
       old.image
         ? { ...old, instanceType: old.instanceType || defaults.instanceType }
@@ -81,7 +85,10 @@ export function NewProcessingJobForm(
   );
   const { types, bucket } = catalog;
   const form = useJobForm<IProcessingFormState>(
-    () => initialProcessingState({ script: props.script }),
+    () =>
+      from
+        ? processingStateFromJob(from)
+        : initialProcessingState({ script: props.script }),
     state => validateProcessingForm(state, types, bucket),
     [types, bucket]
   );
@@ -142,6 +149,7 @@ export function NewProcessingJobForm(
   return (
     <JobFormFrame
       title="New processing job"
+      subtitle={from && cloneTitle('processing', from)}
       testId="processing-form"
       idPrefix="atelier-processing"
       catalog={catalog}

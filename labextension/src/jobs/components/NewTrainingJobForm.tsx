@@ -4,11 +4,17 @@ import { IJobsApi } from '../api';
 import { messageOf, statusOf } from '../../messages';
 import { notifyError } from '../../notify';
 import { errorsFromServer } from '../formRules';
+import { cloneNotes, cloneTitle, trainingStateFromJob } from '../clone';
+import { builtinAlgorithmOf } from '../imageOffers';
+import { IJobDescription } from '../tokens';
 import {
+  CodeMode,
   IJobFormState,
   buildRequest,
   initialFormState,
+  trainingHyperParametersChange,
   trainingImageChange,
+  trainingModeChange,
   validateForm
 } from '../trainingForm';
 import { uploadUri } from '../s3';
@@ -23,22 +29,27 @@ export interface INewTrainingJobFormProps {
   api: IJobsApi;
   /** The folder the file browser shows (relative to the notebook root). */
   sourceDir: string;
+  /** The job a clone is filled from, or none for a new form. */
+  from?: IJobDescription;
   onCreated: (name: string) => void;
 }
+
+/** A clone keeps the job's own choices, which the image's defaults never replace. */
+const CLONE_TOUCHED = ['mode', 'hyperParameters', 'metrics'];
 
 /** The "New training job" form: builds and sends a CreateTrainingJob. */
 export function NewTrainingJobForm(
   props: INewTrainingJobFormProps
 ): JSX.Element {
-  const { api } = props;
+  const { api, from } = props;
   // The catalog's defaults fill what the user has not set by then.
-  const catalog = useFormCatalog(api, defaults =>
+  const catalog = useFormCatalog(api, 'training', defaults =>
     form.setState(old => {
       const next = { ...old };
       if (!next.image && defaults.image) {
         Object.assign(
           next,
-          trainingImageChange(defaults.image, form.touched.current)
+          trainingImageChange(next, defaults.image, form.touched.current)
         );
       }
       if (!next.instanceType && defaults.instanceType) {
@@ -52,9 +63,13 @@ export function NewTrainingJobForm(
   );
   const { types, bucket } = catalog;
   const form = useJobForm<IJobFormState>(
-    () => initialFormState({ sourceDir: props.sourceDir }),
+    () =>
+      from
+        ? trainingStateFromJob(from)
+        : initialFormState({ sourceDir: props.sourceDir }),
     state => validateForm(state, types),
-    [types]
+    [types],
+    from ? CLONE_TOUCHED : []
   );
   const { state, update, setState, under, exact, touched } = form;
   const [busy, setBusy] = React.useState(false);
@@ -63,7 +78,12 @@ export function NewTrainingJobForm(
   >(new Map());
 
   const onImage = (image: string): void =>
-    update(trainingImageChange(image, touched.current));
+    update(trainingImageChange(state, image, touched.current));
+  const onMode = (mode: CodeMode): void => {
+    touched.current.add('mode');
+    update(trainingModeChange(state, mode, touched.current));
+  };
+  const builtin = builtinAlgorithmOf(state.image);
 
   const onUpload = (index: number, file: File): void => {
     if (!bucket) {
@@ -115,6 +135,8 @@ export function NewTrainingJobForm(
   return (
     <JobFormFrame
       title="New training job"
+      subtitle={from && cloneTitle('training', from)}
+      notes={from && cloneNotes('training', from)}
       testId="job-form"
       idPrefix="atelier-job"
       catalog={catalog}
@@ -159,7 +181,7 @@ export function NewTrainingJobForm(
               name="atelier-job-mode"
               data-testid="job-form-mode-script"
               checked={state.mode === 'script'}
-              onChange={() => update({ mode: 'script' })}
+              onChange={() => onMode('script')}
             />{' '}
             Script mode (my script runs in the image)
           </label>
@@ -169,7 +191,7 @@ export function NewTrainingJobForm(
               name="atelier-job-mode"
               data-testid="job-form-mode-algorithm"
               checked={state.mode === 'algorithm'}
-              onChange={() => update({ mode: 'algorithm' })}
+              onChange={() => onMode('algorithm')}
             />{' '}
             Built-in algorithm (the image's own training)
           </label>
@@ -197,6 +219,13 @@ export function NewTrainingJobForm(
             />
           </>
         )}
+        {state.mode === 'algorithm' && (
+          <p className="jp-AtelierJobs-hint" data-testid="job-form-mode-hint">
+            {builtin
+              ? `This image trains with its built-in ${builtin.id} algorithm on the CSV files of the channel train: the hyperparameters below choose the estimator and the label's column.`
+              : 'No built-in algorithm is known for this image: it has to train on its own, without a script.'}
+          </p>
+        )}
       </fieldset>
       <KeyValueRows
         title="Hyperparameters"
@@ -206,7 +235,13 @@ export function NewTrainingJobForm(
         rows={state.hyperParameters}
         rowErrors={() => []}
         errors={under('HyperParameters')}
-        onChange={rows => update({ hyperParameters: rows })}
+        known={
+          builtin && state.mode === 'algorithm' ? builtin.hyperParameters : []
+        }
+        onChange={rows => {
+          touched.current.add('hyperParameters');
+          update(trainingHyperParametersChange(state, rows, touched.current));
+        }}
       />
       <ChannelRows
         rows={state.channels}

@@ -2,6 +2,8 @@ import * as React from 'react';
 
 import { IJobsApi } from '../api';
 import { jobImages } from '../formRules';
+import { preferredImage } from '../imageOffers';
+import { JobKind } from '../tokens';
 import { messageOf } from '../../messages';
 import { IImageInfo, IInstanceType } from '../../instance/tokens';
 
@@ -24,10 +26,12 @@ export interface IFormDefaults {
 
 /**
  * Loads the Docker images, the instance types and the default bucket once;
- * calls `onLoaded` with the defaults (atelier/sklearn, the default type).
+ * calls `onLoaded` with the defaults (the image made for the job's kind,
+ * the default instance type).
  */
 export function useFormCatalog(
   api: IJobsApi,
+  kind: JobKind,
   onLoaded: (defaults: IFormDefaults) => void
 ): IFormCatalog {
   const [catalog, setCatalog] = React.useState<IFormCatalog>({
@@ -51,10 +55,7 @@ export function useFormCatalog(
       };
       if (imagesResult.status === 'fulfilled') {
         next.images = jobImages(imagesResult.value?.images ?? []);
-        const sklearn = next.images.find(i =>
-          i.name.startsWith('atelier/sklearn')
-        );
-        defaults.image = (sklearn ?? next.images[0])?.name ?? '';
+        defaults.image = preferredImage(next.images, kind);
       } else {
         problems.push(`images: ${messageOf(imagesResult.reason)}`);
       }

@@ -28,12 +28,13 @@ export interface IJobForm<S> {
 export function useJobForm<S>(
   initial: () => S,
   validate: (state: S) => FormErrors,
-  deps: ReadonlyArray<unknown>
+  deps: ReadonlyArray<unknown>,
+  initialTouched: ReadonlyArray<string> = []
 ): IJobForm<S> {
   const [state, setState] = React.useState<S>(initial);
   const [errors, setErrors] = React.useState<FormErrors>({});
   const [submitted, setSubmitted] = React.useState(false);
-  const touched = React.useRef(new Set<string>());
+  const touched = React.useRef(new Set<string>(initialTouched));
 
   React.useEffect(() => {
     if (submitted) {
