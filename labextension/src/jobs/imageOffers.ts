@@ -19,6 +19,8 @@ export interface IHyperParameterSpec {
   hint: string;
   /** The values it allows, when they are a list. */
   choices?: ReadonlyArray<string>;
+  /** Values to pick from that are not the only ones allowed (the data's columns). */
+  suggestions?: ReadonlyArray<string>;
   /** The value a new row starts with ("" for the algorithm's default). */
   initial: string;
   /** Offered as a row as soon as the built-in algorithm is chosen. */
@@ -173,6 +175,33 @@ export function preferredImage(
   }
   const made = images.find(i => imageJobKinds(i.name).includes(kind));
   return (made ?? images[0])?.name ?? '';
+}
+
+/**
+ * The columns of a CSV file's first line, as `target` takes them: their
+ * names when it is a header row (a cell that is not a number), else their
+ * 0-based indexes. Empty when there is no line.
+ */
+export function csvColumns(text: string): string[] {
+  const line = text.split(/\r?\n/, 1)[0] ?? '';
+  if (!line.trim()) {
+    return [];
+  }
+  const cells = line
+    .split(',')
+    .map(cell => cell.trim().replace(/^"(.*)"$/, '$1'));
+  const header = cells.some(cell => cell !== '' && isNaN(Number(cell)));
+  return header ? cells : cells.map((_, i) => String(i));
+}
+
+/** The algorithm's hyperparameters, `target` suggesting the data's columns. */
+export function withColumns(
+  algorithm: IBuiltinAlgorithm,
+  columns: ReadonlyArray<string>
+): ReadonlyArray<IHyperParameterSpec> {
+  return algorithm.hyperParameters.map(h =>
+    h.name === 'target' && columns.length ? { ...h, suggestions: columns } : h
+  );
 }
 
 /** The rows a built-in algorithm offers from the start. */

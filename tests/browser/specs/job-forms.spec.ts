@@ -30,6 +30,7 @@ test('the training form follows the built-in algorithm image, the processing for
   await expect(form.getByTestId('job-form-hp-key-1')).toHaveValue('target');
   await expect(form.getByTestId('job-form-hp-value-1')).toHaveValue('');
   await expect(form.getByTestId('job-form-hp-hint-1')).toContainText('0-based index');
+  // No data yet, so no columns to choose from.
   await expect(form.getByTestId('job-form-hp-choice-1')).toHaveCount(0);
   // The image's other hyperparameters are suggested as names.
   await expect(form.getByTestId('job-form-hp-keys').locator('option')).toHaveCount(5);
@@ -50,6 +51,25 @@ test('the training form follows the built-in algorithm image, the processing for
   await expect(hpSection.getByTestId('job-form-field-error')).toHaveText('algorithm forest is not one of the choices');
   await choices.selectOption('ridge');
   await expect(hpSection.getByTestId('job-form-field-error')).toHaveCount(0);
+
+  // A CSV uploaded from the channel row: its header's columns become the target's choices.
+  await form.getByTestId('job-form-channel-add').click();
+  const choosing = page.waitForEvent('filechooser');
+  await form.getByTestId('job-form-channels').getByText('Upload file…').click();
+  const fileName = `columns-${Date.now()}.csv`;
+  await (await choosing).setFiles({
+    name: fileName,
+    mimeType: 'text/csv',
+    buffer: Buffer.from('price,rooms,area\n100,2,40\n180,3,75\n')
+  });
+  await expect(form.getByTestId('job-form-channel-uri-0')).toHaveValue(new RegExp(`/data/${fileName.replace(/\./g, '\\.')}$`));
+  const targetChoices = form.getByTestId('job-form-hp-choice-1');
+  await expect
+    .poll(async () => targetChoices.locator('option').evaluateAll(options => options.map(o => (o as HTMLOptionElement).value)))
+    .toEqual(['', 'price', 'rooms', 'area']);
+  await expect(targetChoices).toHaveValue('price');
+  await targetChoices.selectOption('area');
+  await expect(form.getByTestId('job-form-hp-value-1')).toHaveValue('area');
   await snap(page, testInfo, '02-training-regressor');
 
   // An image without a built-in algorithm: script mode. Its rows were edited, so they stay.

@@ -8,10 +8,12 @@ import {
   SKLEARN_BUILTIN,
   builtinAlgorithmOf,
   builtinHyperParameterErrors,
+  csvColumns,
   imageJobKinds,
   offeredRows,
   preferredImage,
-  sklearnMetrics
+  sklearnMetrics,
+  withColumns
 } from '../imageOffers';
 
 const IMAGES = [
@@ -96,6 +98,35 @@ describe('what images offer', () => {
     expect(
       new RegExp(regressor[0].Regex).exec('validation:rmse=1.500000;')?.[1]
     ).toBe('1.500000');
+  });
+
+  it("suggests the data's columns as target, names or indexes", () => {
+    expect(csvColumns('species,"sepal length",x2\n1,2,3\n')).toEqual([
+      'species',
+      'sepal length',
+      'x2'
+    ]);
+    expect(csvColumns('1,5.1,3.5\r\n0,4.9,3.0')).toEqual(['0', '1', '2']);
+    expect(csvColumns('\n')).toEqual([]);
+    const specs = withColumns(SKLEARN_BUILTIN, ['species', 'x1']);
+    expect(specs.find(h => h.name === 'target')?.suggestions).toEqual([
+      'species',
+      'x1'
+    ]);
+    expect(specs.find(h => h.name === 'algorithm')).toBe(
+      SKLEARN_BUILTIN.hyperParameters[0]
+    );
+    // Suggestions, not rules: another column (or an index) is not refused.
+    const errors: Record<string, string> = {};
+    builtinHyperParameterErrors(
+      [{ key: 'target', value: '3' }],
+      { ...SKLEARN_BUILTIN, hyperParameters: specs },
+      errors
+    );
+    expect(errors).toEqual({});
+    expect(withColumns(SKLEARN_BUILTIN, [])).toEqual(
+      SKLEARN_BUILTIN.hyperParameters
+    );
   });
 
   it('checks the values of its own hyperparameters', () => {

@@ -114,10 +114,11 @@ function ValueChoices(props: {
   onChange: (value: string) => void;
 }): JSX.Element | null {
   const { spec, value } = props;
-  if (!spec?.choices) {
+  const choices = spec?.choices ?? spec?.suggestions;
+  if (!spec || !choices) {
     return null;
   }
-  const listed = spec.choices.includes(value.trim());
+  const listed = choices.includes(value.trim());
   return (
     <select
       className="jp-AtelierJobs-select"
@@ -129,7 +130,7 @@ function ValueChoices(props: {
       }
     >
       <option value="">{listed ? 'Other' : 'Choose…'}</option>
-      {spec.choices.map(choice => (
+      {choices.map(choice => (
         <option key={choice} value={choice}>
           {choice}
         </option>

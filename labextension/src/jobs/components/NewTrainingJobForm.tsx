@@ -5,7 +5,7 @@ import { messageOf, statusOf } from '../../messages';
 import { notifyError } from '../../notify';
 import { errorsFromServer } from '../formRules';
 import { cloneNotes, cloneTitle, trainingStateFromJob } from '../clone';
-import { builtinAlgorithmOf } from '../imageOffers';
+import { builtinAlgorithmOf, csvColumns, withColumns } from '../imageOffers';
 import { IJobDescription } from '../tokens';
 import {
   CodeMode,
@@ -76,6 +76,8 @@ export function NewTrainingJobForm(
   const [uploads, setUploads] = React.useState<
     ReadonlyMap<number, IUploadState>
   >(new Map());
+  // The columns of the CSV file last uploaded, which `target` can name.
+  const [columns, setColumns] = React.useState<string[]>([]);
 
   const onImage = (image: string): void =>
     update(trainingImageChange(state, image, touched.current));
@@ -90,6 +92,15 @@ export function NewTrainingJobForm(
       return;
     }
     const uri = uploadUri(bucket, file.name);
+    if (/\.csv$/i.test(file.name)) {
+      // The first line is enough: a header row's names, else the count.
+      void file
+        .slice(0, 65536)
+        .text()
+        .then(text => setColumns(csvColumns(text)))
+        // Unreadable here: target is typed, as without an upload.
+        .catch(() => undefined);
+    }
     const progress = (done: number, total: number): void =>
       setUploads(old =>
         new Map(old).set(index, { file: file.name, done, total })
@@ -236,7 +247,9 @@ export function NewTrainingJobForm(
         rowErrors={() => []}
         errors={under('HyperParameters')}
         known={
-          builtin && state.mode === 'algorithm' ? builtin.hyperParameters : []
+          builtin && state.mode === 'algorithm'
+            ? withColumns(builtin, columns)
+            : []
         }
         onChange={rows => {
           touched.current.add('hyperParameters');
