@@ -1,7 +1,11 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { IServerError } from './tokens';
+/** Error body of the Atelier REST API. */
+export interface IServerError {
+  reason?: string | null;
+  message?: string | null;
+}
 
 /** Path of the Atelier API below the Jupyter server's base URL. */
 export const API_NAMESPACE = 'atelier/api';

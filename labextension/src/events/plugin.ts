@@ -5,16 +5,15 @@ import {
 import { ServerConnection } from '@jupyterlab/services';
 
 import { eventsURL } from '../handler';
-import { PluginIDs } from '../tokens';
 import { EventStream } from './stream';
-import { IAtelierEvents } from './tokens';
+import { EVENTS_PLUGIN_ID, IAtelierEvents } from './tokens';
 
 /**
  * The page's one connection to `atelier/api/events`, shared by every panel
  * that shows live data (it opens when the first one holds it).
  */
 export const eventsPlugin: JupyterFrontEndPlugin<IAtelierEvents> = {
-  id: PluginIDs.events,
+  id: EVENTS_PLUGIN_ID,
   description: 'Atelier: the event stream, one WebSocket for every panel.',
   autoStart: true,
   provides: IAtelierEvents,

@@ -2,8 +2,11 @@ import { Token } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal } from '@lumino/signaling';
 
-import type { IJobSummary } from '../jobs/types';
-import type { IKernelInfo } from '../tokens';
+import type { IJobSummary } from '../jobs/tokens';
+import type { IKernelInfo } from '../running/tokens';
+
+/** Id of the events plugin. */
+export const EVENTS_PLUGIN_ID = '@atelier/labextension:events';
 
 /**
  * Frames of the `{wsUrl}atelier/api/events` WebSocket: JSON text frames,

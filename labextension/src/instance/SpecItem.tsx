@@ -3,7 +3,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import * as React from 'react';
 
 import { notifyError, showNamedDialog } from '../notify';
-import { IRunningModel } from '../tokens';
+import { IRunningModel } from '../running/tokens';
 import { CatalogStore } from './catalog';
 import { changeInstance, INotebookPanelLike } from './change';
 import { PickerBody } from './PickerBody';

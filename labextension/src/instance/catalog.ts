@@ -1,6 +1,6 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IImagesResponse, IInstanceTypesResponse } from '../tokens';
+import { IImagesResponse, IInstanceTypesResponse } from './tokens';
 import { ICatalogs } from './spec';
 
 /**

@@ -6,20 +6,18 @@ import { IToolbarWidgetRegistry } from '@jupyterlab/apputils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { createInstancesClient } from '../running/client';
-import { IAtelierRunning, PluginIDs } from '../tokens';
+import { IAtelierRunning } from '../running/tokens';
+import { INSTANCE_SPEC_PLUGIN_ID, TOOLBAR_ITEM } from './tokens';
 import { CatalogStore } from './catalog';
 import { INotebookPanelLike } from './change';
 import { InstanceSpecItem } from './SpecItem';
-
-/** Name of the item in the notebook toolbar (see schema/instance-spec.json). */
-export const TOOLBAR_ITEM = 'atelierInstance';
 
 /**
  * The notebook toolbar item showing the kernel's instance type and image,
  * with a picker that moves the kernel to another one.
  */
 export const instanceSpecPlugin: JupyterFrontEndPlugin<void> = {
-  id: PluginIDs.instanceSpec,
+  id: INSTANCE_SPEC_PLUGIN_ID,
   description:
     "Atelier: a notebook's instance type and image in its toolbar, with a picker.",
   autoStart: true,

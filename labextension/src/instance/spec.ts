@@ -2,9 +2,9 @@ import {
   IImageInfo,
   IImagesResponse,
   IInstanceType,
-  IInstanceTypesResponse,
-  IKernelRow
-} from '../tokens';
+  IInstanceTypesResponse
+} from './tokens';
+import { IKernelRow } from '../running/tokens';
 import { formatPrice, formatSpec } from '../running/instanceFormat';
 
 /** The notebook metadata key SageMaker uses for the instance type. */

@@ -11,7 +11,7 @@ import {
   ILogEvents,
   IMetricsResponse,
   JobKind
-} from './types';
+} from './tokens';
 
 /** The jobs API: list, describe, follow, stop and create jobs. */
 export interface IJobsClient {

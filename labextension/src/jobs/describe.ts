@@ -1,6 +1,6 @@
 import { isActive, parseTime } from './format';
 import { isS3Prefix } from './s3';
-import { IJobDescription, JobKind } from './types';
+import { IJobDescription, JobKind } from './tokens';
 
 /** The header facts of a described job, for either kind. */
 export interface IJobFacts {

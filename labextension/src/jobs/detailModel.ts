@@ -6,7 +6,7 @@ import { describedStatus } from './describe';
 import { isTerminal } from './format';
 import { LogFollower } from './logFollower';
 import { MetricSeries, mergeSeries } from './metrics';
-import { IJobDescription, JobKind } from './types';
+import { IJobDescription, JobKind } from './tokens';
 
 /** How often the log is read while a job runs, in ms. */
 export const LOG_INTERVAL = 1000;

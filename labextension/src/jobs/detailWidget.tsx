@@ -8,13 +8,20 @@ import { ObjectListBody } from './components/ObjectListBody';
 import { JobDetailModel } from './detailModel';
 import { isActive } from './format';
 import { notifyError } from '../notify';
+import { IJobDescription } from './tokens';
 
 /** The content of a job's main area tab. */
 export class JobDetailWidget extends ReactWidget {
-  constructor(options: { model: JobDetailModel; api: IJobsApi }) {
+  constructor(options: {
+    model: JobDetailModel;
+    api: IJobsApi;
+    /** Open a new job's form filled from the described job. */
+    onClone: (job: IJobDescription) => void;
+  }) {
     super();
     this.model = options.model;
     this._api = options.api;
+    this._onClone = options.onClone;
     this.addClass('jp-AtelierJobs-detailWidget');
     this.model.changed.connect(() => this.update(), this);
     this.model.logsChanged.connect(() => {
@@ -34,6 +41,11 @@ export class JobDetailWidget extends ReactWidget {
         logVersion={this._logVersion}
         stopping={this._stopping}
         onStop={() => void this.stop()}
+        onClone={() => {
+          if (this.model.description) {
+            this._onClone(this.model.description);
+          }
+        }}
         onList={uri => void this.listObjects(uri)}
       />
     );
@@ -134,6 +146,7 @@ export class JobDetailWidget extends ReactWidget {
   }
 
   private _api: IJobsApi;
+  private _onClone: (job: IJobDescription) => void;
   private _now = Date.now();
   private _logVersion = 0;
   private _stopping = false;

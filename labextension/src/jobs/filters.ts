@@ -1,4 +1,4 @@
-import { IJobSummary, JobKind } from './types';
+import { IJobSummary, JobKind } from './tokens';
 
 /** The list's filters; empty strings mean "any". */
 export interface IJobFilters {

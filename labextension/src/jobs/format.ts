@@ -1,4 +1,4 @@
-import { IJobProgress, IStatusTransition, JobStatus } from './types';
+import { IJobProgress, IStatusTransition, JobStatus } from './tokens';
 
 /** Statuses after which a job never changes again. */
 const TERMINAL: ReadonlySet<string> = new Set([

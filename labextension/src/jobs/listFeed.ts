@@ -4,7 +4,7 @@ import { parseFrame } from '../events/frames';
 import { IAtelierEvents, IJobEvent } from '../events/tokens';
 import { messageOf } from '../messages';
 import { JobsListModel } from './listModel';
-import { IJobSummary } from './types';
+import { IJobSummary } from './tokens';
 
 /** The job of an events frame, or null for any other frame. */
 export function parseJobEvent(data: unknown): IJobSummary | null {

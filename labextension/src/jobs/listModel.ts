@@ -8,7 +8,7 @@ import {
   sortJobs
 } from './filters';
 import { isActive } from './format';
-import { IJobSummary } from './types';
+import { IJobSummary } from './tokens';
 
 /** Poll intervals of the list, in ms. */
 export const ACTIVE_POLL_INTERVAL = 3000;

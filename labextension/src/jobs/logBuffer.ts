@@ -1,4 +1,4 @@
-import { ILogEvent } from './types';
+import { ILogEvent } from './tokens';
 
 /** Lines kept in memory by default; older ones are dropped. */
 export const DEFAULT_MAX_LINES = 50000;

@@ -1,5 +1,5 @@
 import { LogBuffer } from './logBuffer';
-import { ILogEvents } from './types';
+import { ILogEvents } from './tokens';
 
 /** Pages read in one step at most, so a huge backlog does not block. */
 export const MAX_PAGES_PER_STEP = 20;

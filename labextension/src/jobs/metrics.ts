@@ -1,4 +1,4 @@
-import { IMetricSample } from './types';
+import { IMetricSample } from './tokens';
 
 /** The samples of every metric, each sorted by time. */
 export type MetricSeries = Record<string, IMetricSample[]>;

@@ -5,7 +5,7 @@ import * as React from 'react';
 import { JobsView } from './components/JobsView';
 import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
-import { IJobSummary, JobKind } from './types';
+import { IJobSummary, JobKind } from './tokens';
 
 /** How often live durations advance, in ms. */
 const TICK_INTERVAL = 1000;
@@ -35,6 +35,7 @@ export class JobsPanel extends ReactWidget {
         model={this.model}
         instanceTypes={this._instanceTypes}
         onOpen={this._options.onOpen}
+        onClone={this._options.onClone}
         onNewJob={this._options.onNewJob}
         onRefresh={() => this._feed.refresh()}
       />
@@ -94,6 +95,8 @@ export namespace JobsPanel {
     model: JobsListModel;
     feed: JobsFeed;
     onOpen: (job: IJobSummary) => void;
+    /** Open a new job's form filled from a job. */
+    onClone: (job: IJobSummary) => void;
     /** Open the form of a new training or processing job. */
     onNewJob: (kind: JobKind) => void;
   }

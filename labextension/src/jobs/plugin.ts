@@ -16,31 +16,25 @@ import { createJobsApi } from './api';
 import { JobDetailModel } from './detailModel';
 import { JobDetailWidget } from './detailWidget';
 import { notifyError } from '../notify';
-import { NewJobWidget, NewProcessingJobWidget } from './formWidget';
+import { NewTrainingJobWidget, NewProcessingJobWidget } from './formWidget';
 import { atelierJobsIcon } from './icons';
 import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
 import { JobsPanel } from './panel';
-import { JobKind } from './types';
-
-/** Stable DOM id of the Jobs panel in the left sidebar. */
-export const JOBS_PANEL_ID = 'atelier-jobs';
-
-/** Command ids of the Jobs panel. */
-export namespace JobCommandIDs {
-  export const open = 'atelier:jobs-open';
-  export const openJob = 'atelier:jobs-open-job';
-  export const newJob = 'atelier:jobs-new';
-  export const newProcessingJob = 'atelier:jobs-new-processing';
-  export const refresh = 'atelier:jobs-refresh';
-}
+import {
+  JOBS_PANEL_ID,
+  JOBS_PLUGIN_ID,
+  IJobDescription,
+  JobCommandIDs,
+  JobKind
+} from './tokens';
 
 /**
  * The Jobs panel: training and processing jobs, live; a detail tab per job
  * (logs, metrics, timeline, inputs and outputs, stop); a new job form.
  */
 export const jobsPlugin: JupyterFrontEndPlugin<void> = {
-  id: '@atelier/labextension:jobs',
+  id: JOBS_PLUGIN_ID,
   description: 'Atelier Jobs panel: training and processing jobs, live.',
   autoStart: true,
   requires: [IAtelierEvents],
@@ -75,7 +69,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       }
       const content = new JobDetailWidget({
         model: new JobDetailModel({ api, kind, name }),
-        api
+        api,
+        onClone: job => newForm(kind, job)
       });
       const widget = new MainAreaWidget({ content });
       widget.id = `atelier-job-${kind}-${name}`;
@@ -88,11 +83,24 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(widget.id);
     };
 
-    const newJob = (): void => {
-      let widget: MainAreaWidget<NewJobWidget> | null = null;
-      const content = new NewJobWidget({
+    /** A new job's form, filled from `from` when it is a clone. */
+    const newForm = (kind: JobKind, from?: IJobDescription): void =>
+      kind === 'processing' ? newProcessingJob(from) : newJob(from);
+
+    /** Clone a listed job: its description fills the form. */
+    const cloneJob = (kind: JobKind, name: string): void => {
+      api
+        .describe(kind, name)
+        .then(job => newForm(kind, job))
+        .catch(error => notifyError(`Cannot clone job ${name}`, error));
+    };
+
+    const newJob = (from?: IJobDescription): void => {
+      let widget: MainAreaWidget<NewTrainingJobWidget> | null = null;
+      const content = new NewTrainingJobWidget({
         api,
         sourceDir: fileBrowser?.model.path ?? '',
+        from,
         onCreated: name => {
           widget?.dispose();
           void feed.refresh();
@@ -102,18 +110,22 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       widget = new MainAreaWidget({ content });
       widget.id = `atelier-new-training-job-${Date.now()}`;
       widget.title.label = 'New training job';
+      widget.title.caption = from
+        ? `Clone of training job ${from.TrainingJobName ?? ''}`
+        : 'New training job';
       widget.title.icon = atelierJobsIcon;
       widget.title.closable = true;
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
     };
 
-    const newProcessingJob = (): void => {
+    const newProcessingJob = (from?: IJobDescription): void => {
       let widget: MainAreaWidget<NewProcessingJobWidget> | null = null;
       const content = new NewProcessingJobWidget({
         api,
         script: selectedPythonFile(fileBrowser),
         readFile: path => readNotebookFile(app, path),
+        from,
         onCreated: name => {
           widget?.dispose();
           void feed.refresh();
@@ -123,6 +135,9 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       widget = new MainAreaWidget({ content });
       widget.id = `atelier-new-processing-job-${Date.now()}`;
       widget.title.label = 'New processing job';
+      widget.title.caption = from
+        ? `Clone of processing job ${from.ProcessingJobName ?? ''}`
+        : 'New processing job';
       widget.title.icon = atelierJobsIcon;
       widget.title.closable = true;
       app.shell.add(widget, 'main');
@@ -133,7 +148,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       model,
       feed,
       onOpen: job => openJob(job.Kind, job.Name),
-      onNewJob: kind => (kind === 'processing' ? newProcessingJob() : newJob())
+      onClone: job => cloneJob(job.Kind, job.Name),
+      onNewJob: kind => newForm(kind)
     });
     panel.id = JOBS_PANEL_ID;
     panel.title.icon = atelierJobsIcon;
@@ -172,15 +188,25 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         }
       }
     });
+    app.commands.addCommand(JobCommandIDs.cloneJob, {
+      label: args => `Clone Job ${(args.name as string) ?? ''}`.trim(),
+      caption: 'Atelier: a new job filled from a job',
+      execute: args => {
+        const kind = args.kind === 'processing' ? 'processing' : 'training';
+        if (typeof args.name === 'string' && args.name) {
+          cloneJob(kind, args.name);
+        }
+      }
+    });
     app.commands.addCommand(JobCommandIDs.newJob, {
       label: 'New Training Job…',
       caption: 'Atelier: create a training job',
-      execute: newJob
+      execute: () => newJob()
     });
     app.commands.addCommand(JobCommandIDs.newProcessingJob, {
       label: 'New Processing Job…',
       caption: 'Atelier: run a script or command on data from S3',
-      execute: newProcessingJob
+      execute: () => newProcessingJob()
     });
     app.commands.addCommand(JobCommandIDs.refresh, {
       label: 'Refresh Jobs',

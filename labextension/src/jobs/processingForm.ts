@@ -1,21 +1,23 @@
+/** The rules of the "New processing job" form: its state, checks and request. */
+
 import {
   DEFAULT_MAX_RUNTIME,
-  ENV_NAME_PATTERN,
   FormErrors,
+  IBasicPaths,
   IFormInstanceType,
   IKeyValueRow,
-  JOB_NAME_PATTERN,
+  IKindLimits,
   defaultJobName,
   relativePathError,
   rowsToMap,
-  validateRows
-} from './jobForm';
+  validateBasics
+} from './formRules';
 import { isS3Uri } from './s3';
 import {
   ICreateProcessingJobRequest,
   IProcessingInput,
   IProcessingOutput
-} from './types';
+} from './tokens';
 
 /** Where SageMaker's processing contract mounts inputs and outputs. */
 export const PROCESSING_ROOT = '/opt/ml/processing/';
@@ -28,6 +30,21 @@ const MAX_MOUNTS = 10;
 const MAX_WORDS = 100;
 const MAX_WORD_LENGTH = 256;
 const MOUNT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
+
+/** Where CreateProcessingJob carries the fields every kind has. */
+export const PROCESSING_PATHS: IBasicPaths = {
+  name: 'ProcessingJobName',
+  image: 'AppSpecification.ImageUri',
+  instanceType: 'ProcessingResources.ClusterConfig.InstanceType'
+};
+
+/** CreateProcessingJob's limits. */
+export const PROCESSING_LIMITS: IKindLimits = {
+  maxRuntime: MAX_PROCESSING_RUNTIME,
+  maxRuntimeText: '7 days',
+  environmentKeyMax: 256,
+  environmentValueMax: 256
+};
 
 /** An input or output row: a name, an S3 URI and a folder in the container. */
 export interface IMountRow {
@@ -62,6 +79,17 @@ export function defaultProcessingJobName(
   now: Date = new Date()
 ): string {
   return defaultJobName(image, now, 'processing');
+}
+
+/** What choosing an image changes: the name, unless the user edited it. */
+export function processingImageChange(
+  image: string,
+  touched: ReadonlySet<string>,
+  now: Date = new Date()
+): Partial<IProcessingFormState> {
+  return touched.has('name')
+    ? { image }
+    : { image, name: defaultProcessingJobName(image, now) };
 }
 
 /** The form's starting state. */
@@ -142,28 +170,14 @@ export function validateProcessingForm(
   bucket: string | null
 ): FormErrors {
   const errors: FormErrors = {};
+  validateBasics(
+    state,
+    PROCESSING_PATHS,
+    PROCESSING_LIMITS,
+    instanceTypes,
+    errors
+  );
   const name = state.name.trim();
-  if (!name) {
-    errors.ProcessingJobName = 'A job name is required';
-  } else if (!JOB_NAME_PATTERN.test(name)) {
-    errors.ProcessingJobName =
-      'Use 1-63 letters, digits and hyphens, starting and ending with a letter or digit';
-  }
-  if (!state.image.trim()) {
-    errors['AppSpecification.ImageUri'] = 'Choose or type an image';
-  }
-  const typePath = 'ProcessingResources.ClusterConfig.InstanceType';
-  const type = state.instanceType.trim();
-  if (!type) {
-    errors[typePath] = 'Choose an instance type';
-  } else {
-    const known = instanceTypes.find(t => t.name === type);
-    if (known && !known.available) {
-      errors[typePath] =
-        `${type} cannot run here: ${known.unavailable_reason || 'unavailable'}`;
-    }
-  }
-
   const script = state.script.trim();
   if (script) {
     const problem = relativePathError(script, 'The script');
@@ -200,25 +214,6 @@ export function validateProcessingForm(
         'Give an S3 URI (there is no default bucket)';
     }
   });
-
-  validateRows(state.environment, 'Environment', errors, {
-    max: 100,
-    keyMax: 256,
-    valueMax: 256,
-    keyPattern: ENV_NAME_PATTERN,
-    what: 'variable'
-  });
-
-  const runtime = state.maxRuntime.trim();
-  const seconds = Number(runtime);
-  if (
-    !/^\d+$/.test(runtime) ||
-    seconds < 1 ||
-    seconds > MAX_PROCESSING_RUNTIME
-  ) {
-    errors['StoppingCondition.MaxRuntimeInSeconds'] =
-      `A whole number of seconds from 1 to ${MAX_PROCESSING_RUNTIME} (7 days)`;
-  }
   return errors;
 }
 

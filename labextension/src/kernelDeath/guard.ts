@@ -8,7 +8,7 @@ import {
 import { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 
-import { IKernelRow, IRunningModel } from '../tokens';
+import { IKernelRow, IRunningModel } from '../running/tokens';
 import { IKernelHealth, parseHealth } from './health';
 import { INotice, NoticeAction, NoticeState } from './noticeState';
 import { refuseCellRuns, reviveKernelConnection } from './revive';

@@ -7,7 +7,8 @@ import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { IDisposable } from '@lumino/disposable';
 import { Widget } from '@lumino/widgets';
 
-import { IAtelierRunning, PluginIDs } from '../tokens';
+import { IAtelierRunning } from '../running/tokens';
+import { KERNEL_DEATH_PLUGIN_ID } from './tokens';
 import { KernelDeathGuard } from './guard';
 import { NotificationNoticeView } from './view';
 
@@ -18,7 +19,7 @@ import { NotificationNoticeView } from './view';
  * (with the reason and Restart Kernel, which works on a dead kernel).
  */
 export const kernelDeathPlugin: JupyterFrontEndPlugin<void> = {
-  id: PluginIDs.kernelDeath,
+  id: KERNEL_DEATH_PLUGIN_ID,
   description:
     'Atelier: a notebook says why its kernel died, and restarts a dead one.',
   autoStart: true,

@@ -2,7 +2,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { API_NAMESPACE, errorMessage, requestAPI } from '../handler';
-import { IHealthResponse, IObjectListing } from '../jobs/types';
+import { IHealthResponse, IObjectListing } from './tokens';
 
 /** The objects API: browse and send objects of the object store (S3). */
 export interface IObjectsClient {

@@ -2,7 +2,7 @@ import { Dialog } from '@jupyterlab/apputils';
 import { Kernel, Session } from '@jupyterlab/services';
 import * as React from 'react';
 
-import { IInstanceRow, IKernelRow } from '../tokens';
+import { IInstanceRow, IKernelRow } from './tokens';
 import { notifyError, showNamedDialog } from '../notify';
 import { ShutdownAllBody } from './components/ShutdownAllBody';
 import { IRunningActions } from './components/RunningView';

@@ -1,13 +1,8 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI } from '../handler';
-import {
-  IImagesResponse,
-  IInstanceTypesResponse,
-  IInstancesResponse,
-  IKernelInfo,
-  IKernelsResponse
-} from '../tokens';
+import { IImagesResponse, IInstanceTypesResponse } from '../instance/tokens';
+import { IInstancesResponse, IKernelInfo, IKernelsResponse } from './tokens';
 
 /**
  * The kernels and instances API: what runs (kernels, instances) and what

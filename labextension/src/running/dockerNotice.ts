@@ -1,4 +1,4 @@
-import { IDockerStatus } from '../tokens';
+import { IDockerStatus } from './tokens';
 
 /**
  * What the Running instances section says about Docker: why it is

@@ -1,5 +1,5 @@
 import { deathCause, parseLastDeath } from '../kernelDeath/health';
-import { ExecutionState, IKernelInfo, IKernelRow } from '../tokens';
+import { ExecutionState, IKernelInfo, IKernelRow } from './tokens';
 
 /** Shown where a value is unknown. */
 export const UNKNOWN = '—';

@@ -3,7 +3,7 @@ import {
   IInstanceInfo,
   IInstanceKernel,
   IInstanceRow
-} from '../tokens';
+} from './tokens';
 import { parseTimestamp, UNKNOWN } from './format';
 
 const GIB = 1024 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import { IDisposable } from '@lumino/disposable';
 
-import { IInstancesResponse } from '../tokens';
+import { IInstancesResponse } from './tokens';
 import { messageOf } from '../messages';
 import { InstancesModel } from './instancesModel';
 

@@ -1,4 +1,4 @@
-import { IDockerStatus, IInstanceInfo, IInstanceRow } from '../tokens';
+import { IDockerStatus, IInstanceInfo, IInstanceRow } from './tokens';
 import { dockerNotice } from './dockerNotice';
 import { compareInstances, toInstanceRow } from './instanceFormat';
 import { RowList } from './rowList';

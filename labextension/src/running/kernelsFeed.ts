@@ -3,7 +3,7 @@ import { Poll } from '@lumino/polling';
 
 import { IAtelierEvents, IKernelsEvent, EventsStatus } from '../events/tokens';
 import { messageOf } from '../messages';
-import { FeedStatus, IKernelInfo } from '../tokens';
+import { FeedStatus, IKernelInfo } from './tokens';
 
 /**
  * Live kernel updates for the Running panel.

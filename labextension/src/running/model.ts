@@ -1,4 +1,4 @@
-import { FeedStatus, IKernelInfo, IKernelRow, IRunningModel } from '../tokens';
+import { FeedStatus, IKernelInfo, IKernelRow, IRunningModel } from './tokens';
 import { compareRows, formatRelativeTime, toRow } from './format';
 import { RowList } from './rowList';
 

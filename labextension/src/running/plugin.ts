@@ -13,11 +13,11 @@ import { createUsageClient } from '../usage/client';
 import { IdleRulesSync } from '../usage/idleRulesSync';
 import { atelierRunningIcon } from '../icons';
 import {
-  CommandIDs,
   IAtelierRunning,
-  PluginIDs,
-  RUNNING_PANEL_ID
-} from '../tokens';
+  RUNNING_PANEL_ID,
+  RUNNING_PLUGIN_ID,
+  RunningCommandIDs
+} from './tokens';
 import { notifyError } from '../notify';
 import { createActions } from './actions';
 import { createInstancesClient } from './client';
@@ -36,7 +36,7 @@ const DEFAULT_POLL_INTERVAL = 3000;
  * the settings and applied to the server).
  */
 export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
-  id: PluginIDs.running,
+  id: RUNNING_PLUGIN_ID,
   description:
     'Atelier Running panel: live lists of instances and kernels, shut down.',
   autoStart: true,
@@ -122,7 +122,7 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
     if (settingRegistry) {
       // Not awaited: the panel works with defaults until settings load.
       settingRegistry
-        .load(PluginIDs.running)
+        .load(RUNNING_PLUGIN_ID)
         .then(settings => {
           const apply = (): void => {
             const value = settings.get('pollInterval').composite;
@@ -141,28 +141,28 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
         });
     }
 
-    app.commands.addCommand(CommandIDs.open, {
+    app.commands.addCommand(RunningCommandIDs.open, {
       label: 'Show Running Kernels',
       caption: 'Atelier: running kernels',
       execute: () => app.shell.activateById(RUNNING_PANEL_ID)
     });
-    app.commands.addCommand(CommandIDs.refresh, {
+    app.commands.addCommand(RunningCommandIDs.refresh, {
       label: 'Refresh Running Kernels',
       execute: () => actions.refresh()
     });
-    app.commands.addCommand(CommandIDs.shutdownAll, {
+    app.commands.addCommand(RunningCommandIDs.shutdownAll, {
       label: 'Shut Down All Kernels…',
       isEnabled: () => model.kernels.length > 0,
       execute: () => actions.shutdownAll()
     });
-    app.commands.addCommand(CommandIDs.shutdownAllInstances, {
+    app.commands.addCommand(RunningCommandIDs.shutdownAllInstances, {
       label: 'Shut Down All Instances…',
       isEnabled: () => instances.instances.length > 0,
       execute: () => actions.shutdownAllInstances()
     });
     if (palette) {
       const category = 'Atelier';
-      for (const command of Object.values(CommandIDs)) {
+      for (const command of Object.values(RunningCommandIDs)) {
         palette.addItem({ command, category });
       }
     }

@@ -3,7 +3,7 @@ import { ISignal } from '@lumino/signaling';
 
 import { notifyError } from '../notify';
 import { IInstancesClient } from '../running/client';
-import { IIdlePolicy, IUsageResponse } from '../tokens';
+import { IIdlePolicy, IUsageResponse } from './tokens';
 import { IUsageClient } from './client';
 import { IdleField, idleSavedText } from './idlePolicy';
 import { IIdleNotifier, IIdleServer, IdleRulesSync } from './idleRulesSync';

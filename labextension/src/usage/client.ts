@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI } from '../handler';
-import { IIdlePoliciesResponse, IIdlePolicy, IUsageResponse } from '../tokens';
+import { IIdlePoliciesResponse, IIdlePolicy, IUsageResponse } from './tokens';
 import { IdleField, idlePolicyRequest } from './idlePolicy';
 import { IUsageRange, usageEndpoint } from './period';
 

@@ -1,4 +1,5 @@
-import { IIdlePolicy, IInstanceType } from '../tokens';
+import { IIdlePolicy } from './tokens';
+import { IInstanceType } from '../instance/tokens';
 
 /** The largest idle time the server accepts: a week, in minutes. */
 export const MAX_IDLE_MINUTES = 10080;

@@ -1,7 +1,7 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IIdlePolicy } from '../tokens';
+import { IIdlePolicy } from './tokens';
 import {
   IDLE_RULES_KEY,
   IdleBody,

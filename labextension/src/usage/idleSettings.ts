@@ -1,4 +1,4 @@
-import { IIdlePolicy } from '../tokens';
+import { IIdlePolicy } from './tokens';
 import { IdleField } from './idlePolicy';
 
 /** The settings key holding the idle rules (schema/running.json). */

@@ -1,4 +1,4 @@
-import { IUsageEntry, IUsageResponse } from '../tokens';
+import { IUsageEntry, IUsageResponse } from './tokens';
 import { formatCost, formatPrice } from '../running/instanceFormat';
 
 /** A line of the usage table. */

@@ -145,6 +145,16 @@ export class Lab {
     expect(response.status(), `POST ${path}: ${await response.text()}`).toBe(201);
   }
 
+  /** Creates a processing job (`POST /atelier/api/processing-jobs`, a CreateProcessingJob request). */
+  async createProcessingJob(request: Record<string, unknown>): Promise<void> {
+    const path = '/atelier/api/processing-jobs';
+    const response = await this.request.post(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}` },
+      data: request
+    });
+    expect(response.status(), `POST ${path}: ${await response.text()}`).toBe(201);
+  }
+
   /** DescribeTrainingJob as the Atelier server answers it. */
   trainingJob(name: string): Promise<Record<string, any>> {
     return this.getJson<Record<string, any>>(`/atelier/api/training-jobs/${encodeURIComponent(name)}`);
@@ -178,6 +188,15 @@ export class Lab {
   /** Stops a training job unless it has ended (cleanup only; 409 when it has ended). */
   async stopTrainingJobIfRunning(name: string): Promise<void> {
     const path = `/atelier/api/training-jobs/${encodeURIComponent(name)}/stop`;
+    const response = await this.request.post(`${this.base}${path}`, {
+      headers: { Authorization: `token ${this.token}` }
+    });
+    expect([200, 404, 409], `POST ${path}: ${await response.text()}`).toContain(response.status());
+  }
+
+  /** Stops a processing job unless it has ended (cleanup only; 409 when it has ended). */
+  async stopProcessingJobIfRunning(name: string): Promise<void> {
+    const path = `/atelier/api/processing-jobs/${encodeURIComponent(name)}/stop`;
     const response = await this.request.post(`${this.base}${path}`, {
       headers: { Authorization: `token ${this.token}` }
     });

@@ -1,6 +1,6 @@
 import { JobsFeed } from '../../jobs/listFeed';
 import { JobsListModel } from '../../jobs/listModel';
-import { IJobSummary } from '../../jobs/types';
+import { IJobSummary } from '../../jobs/tokens';
 import { KernelsFeed } from '../../running/kernelsFeed';
 import { kernel } from '../../running/__tests__/fixtures';
 import { parseFrame } from '../frames';

@@ -1,4 +1,4 @@
-import { IKernelRow } from '../../tokens';
+import { IKernelRow } from '../../running/tokens';
 import { toRow } from '../../running/format';
 import { kernel, NOW } from '../../running/__tests__/fixtures';
 import { ICatalogs } from '../spec';

@@ -7,7 +7,7 @@ import {
   outputLinks
 } from '../describe';
 import { JobDetailModel } from '../detailModel';
-import { IJobDescription, ILogEvents } from '../types';
+import { IJobDescription, ILogEvents } from '../tokens';
 
 const training: IJobDescription = {
   TrainingJobName: 'iris',

@@ -5,7 +5,7 @@ import {
   matchesFilters,
   sortJobs
 } from '../filters';
-import { IJobSummary } from '../types';
+import { IJobSummary } from '../tokens';
 
 const job = (
   name: string,

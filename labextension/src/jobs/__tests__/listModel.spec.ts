@@ -5,7 +5,7 @@ import {
   IDLE_POLL_INTERVAL,
   JobsListModel
 } from '../listModel';
-import { IJobSummary } from '../types';
+import { IJobSummary } from '../tokens';
 
 const job = (
   name: string,

@@ -1,7 +1,7 @@
 import { AutoScroll } from '../autoScroll';
 import { LogBuffer, MAX_MATCHES } from '../logBuffer';
 import { LogFollower } from '../logFollower';
-import { ILogEvents } from '../types';
+import { ILogEvents } from '../tokens';
 
 const ev = (...messages: string[]) =>
   messages.map((message, i) => ({ timestamp: i, message }));

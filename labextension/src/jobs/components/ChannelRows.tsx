@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatBytes } from '../format';
-import { IChannelRow } from '../jobForm';
+import { IChannelRow } from '../trainingForm';
 import { FieldError } from './FieldError';
 import { RemoveRowButton } from './RemoveRowButton';
 

@@ -11,11 +11,13 @@ export interface IDetailHeaderProps {
   canStop: boolean;
   stopping: boolean;
   onStop: () => void;
+  /** Open a new job's form filled from this one. */
+  onClone: () => void;
 }
 
 /** The job's status, times, resources and its Stop button. */
 export function DetailHeader(props: IDetailHeaderProps): JSX.Element {
-  const { facts, kind, now, canStop, stopping, onStop } = props;
+  const { facts, kind, now, canStop, stopping, onStop, onClone } = props;
   const duration = factsDurationSeconds(facts, now);
   return (
     <header className="jp-AtelierJobs-detailHeader">
@@ -31,6 +33,16 @@ export function DetailHeader(props: IDetailHeaderProps): JSX.Element {
             {facts.secondaryStatus}
           </span>
         )}
+        <button
+          type="button"
+          className="jp-AtelierJobs-button jp-AtelierJobs-clone"
+          data-testid="job-clone"
+          aria-label={`Clone job ${facts.name}`}
+          title={`A new ${kind} job filled from ${facts.name}`}
+          onClick={onClone}
+        >
+          Clone
+        </button>
         <button
           type="button"
           className="jp-AtelierJobs-button jp-mod-warn jp-AtelierJobs-stop"

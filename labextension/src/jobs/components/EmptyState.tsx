@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { JobKind } from '../types';
+import { JobKind } from '../tokens';
 
 export interface IEmptyStateProps {
   /** True when filters hide jobs that exist. */

@@ -24,12 +24,14 @@ export interface IJobDetailViewProps {
   logVersion: number;
   stopping: boolean;
   onStop: () => void;
+  onClone: () => void;
   onList: (uri: string) => void;
 }
 
 /** Everything about one job: header, timeline, progress, logs, metrics, I/O. */
 export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
-  const { model, api, now, logVersion, stopping, onStop, onList } = props;
+  const { model, api, now, logVersion, stopping, onStop, onClone, onList } =
+    props;
   const job = model.description;
   if (!job) {
     return (
@@ -60,6 +62,7 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
         canStop={model.canStop}
         stopping={stopping || facts.status === 'Stopping'}
         onStop={onStop}
+        onClone={onClone}
       />
       {model.error && (
         <p className="jp-AtelierJobs-error" role="alert">

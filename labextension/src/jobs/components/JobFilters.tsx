@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { IJobFilters } from '../filters';
-import { JOB_STATUSES, JobKind } from '../types';
+import { JOB_STATUSES, JobKind } from '../tokens';
 import { statusBadge } from '../format';
 
 export interface IJobFiltersProps {

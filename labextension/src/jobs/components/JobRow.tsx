@@ -1,18 +1,20 @@
 import * as React from 'react';
 
 import { formatDuration, formatTime, jobDurationSeconds } from '../format';
-import { IJobSummary } from '../types';
+import { IJobSummary } from '../tokens';
 import { StatusBadge } from './StatusBadge';
 
 export interface IJobRowProps {
   job: IJobSummary;
   now: number;
   onOpen: (job: IJobSummary) => void;
+  /** Open a new job's form filled from this one. */
+  onClone: (job: IJobSummary) => void;
 }
 
 /** One job of the list; Enter, Space or a click opens its detail view. */
 export function JobRow(props: IJobRowProps): JSX.Element {
-  const { job, now, onOpen } = props;
+  const { job, now, onOpen, onClone } = props;
   const duration = formatDuration(jobDurationSeconds(job, now));
   const open = (): void => onOpen(job);
   return (
@@ -37,6 +39,20 @@ export function JobRow(props: IJobRowProps): JSX.Element {
       <div className="jp-AtelierJobs-rowHeader">
         <span className="jp-AtelierJobs-rowName">{job.Name}</span>
         <StatusBadge status={job.Status} secondary={job.SecondaryStatus} />
+        <button
+          type="button"
+          className="jp-AtelierJobs-linkButton"
+          data-testid="job-row-clone"
+          aria-label={`Clone ${job.Kind} job ${job.Name}`}
+          title={`A new ${job.Kind} job filled from ${job.Name}`}
+          onClick={event => {
+            event.stopPropagation();
+            onClone(job);
+          }}
+          onKeyDown={event => event.stopPropagation()}
+        >
+          Clone
+        </button>
       </div>
       <div className="jp-AtelierJobs-rowLine">
         <span className="jp-AtelierJobs-kind">{job.Kind}</span>

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { hasFilters } from '../filters';
 import { JobsListModel } from '../listModel';
-import { IJobSummary, JobKind } from '../types';
+import { IJobSummary, JobKind } from '../tokens';
 import { EmptyState } from './EmptyState';
 import { JobFilters } from './JobFilters';
 import { JobRow } from './JobRow';
@@ -12,13 +12,14 @@ export interface IJobsViewProps {
   /** Instance type names for the filter. */
   instanceTypes: ReadonlyArray<string>;
   onOpen: (job: IJobSummary) => void;
+  onClone: (job: IJobSummary) => void;
   onNewJob: (kind: JobKind) => void;
   onRefresh: () => Promise<void>;
 }
 
 /** The Jobs panel: header, filters, then the list or how to start a job. */
 export function JobsView(props: IJobsViewProps): JSX.Element {
-  const { model, instanceTypes, onOpen, onNewJob, onRefresh } = props;
+  const { model, instanceTypes, onOpen, onClone, onNewJob, onRefresh } = props;
   const [refreshing, setRefreshing] = React.useState(false);
   const jobs = model.jobs;
   return (
@@ -89,6 +90,7 @@ export function JobsView(props: IJobsViewProps): JSX.Element {
               job={job}
               now={model.now}
               onOpen={onOpen}
+              onClone={onClone}
             />
           ))}
         </ul>

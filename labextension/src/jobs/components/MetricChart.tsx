@@ -2,7 +2,7 @@ import * as React from 'react';
 import uPlot from 'uplot';
 
 import { chartData, formatMetricValue, latest, timeRange } from '../metrics';
-import { IMetricSample } from '../types';
+import { IMetricSample } from '../tokens';
 
 export interface IMetricChartProps {
   name: string;

@@ -1,13 +1,15 @@
 import * as React from 'react';
 
 import { IJobsApi } from '../api';
-import { FormErrors, errorsFromServer, errorsUnder } from '../jobForm';
+import { cloneTitle, processingStateFromJob } from '../clone';
+import { errorsFromServer } from '../formRules';
+import { IJobDescription } from '../tokens';
 import {
   CODE_PATH,
   IProcessingFormState,
   buildProcessingRequest,
-  defaultProcessingJobName,
   initialProcessingState,
+  processingImageChange,
   outputUri,
   scriptErrors,
   scriptUri,
@@ -15,14 +17,11 @@ import {
 } from '../processingForm';
 import { messageOf, statusOf } from '../../messages';
 import { notifyError } from '../../notify';
-import {
-  EnvironmentRows,
-  JobFormFrame,
-  MaxRuntimeField,
-  TextField,
-  useFormCatalog
-} from './FormFields';
+import { useFormCatalog } from './formCatalog';
+import { EnvironmentRows, MaxRuntimeField, TextField } from './FormFields';
+import { JobFormFrame } from './JobFormFrame';
 import { MountRows } from './MountRows';
+import { useJobForm } from './useJobForm';
 
 export interface INewProcessingJobFormProps {
   api: IJobsApi;
@@ -30,6 +29,8 @@ export interface INewProcessingJobFormProps {
   script: string;
   /** Reads a file of the notebook root (the script to send). */
   readFile: (path: string) => Promise<Blob>;
+  /** The job a clone is filled from, or none for a new form. */
+  from?: IJobDescription;
   onCreated: (name: string) => void;
 }
 
@@ -69,50 +70,36 @@ async function processingJobExists(
 export function NewProcessingJobForm(
   props: INewProcessingJobFormProps
 ): JSX.Element {
-  const { api } = props;
-  const [state, setState] = React.useState<IProcessingFormState>(() =>
-    initialProcessingState({ script: props.script })
-  );
-  const [errors, setErrors] = React.useState<FormErrors>({});
-  const [submitted, setSubmitted] = React.useState(false);
-  const [busy, setBusy] = React.useState<string | null>(null);
-  const nameTouched = React.useRef(false);
-  const catalog = useFormCatalog(api, defaults =>
-    setState(old => ({
-      ...old,
-      image: old.image || defaults.image,
-      name:
-        nameTouched.current || old.image
-          ? old.name
-          : defaultProcessingJobName(defaults.image),
-      instanceType: old.instanceType || defaults.instanceType
-    }))
+  const { api, from } = props;
+  // The catalog's defaults fill what the user has not set by then.
+  const catalog = useFormCatalog(api, 'processing', defaults =>
+    form.setState(old =>
+      old.image
+        ? { ...old, instanceType: old.instanceType || defaults.instanceType }
+        : {
+            ...old,
+            ...processingImageChange(defaults.image, form.touched.current),
+            instanceType: old.instanceType || defaults.instanceType
+          }
+    )
   );
   const { types, bucket } = catalog;
-
-  const update = (change: Partial<IProcessingFormState>): void => {
-    setState(old => ({ ...old, ...change }));
-  };
-
-  // After a first submit, errors follow the edits.
-  React.useEffect(() => {
-    if (submitted) {
-      setErrors(validateProcessingForm(state, types, bucket));
-    }
-  }, [state, types, bucket]);
+  const form = useJobForm<IProcessingFormState>(
+    () =>
+      from
+        ? processingStateFromJob(from)
+        : initialProcessingState({ script: props.script }),
+    state => validateProcessingForm(state, types, bucket),
+    [types, bucket]
+  );
+  const { state, update, setErrors, under, exact, touched } = form;
+  const [busy, setBusy] = React.useState<string | null>(null);
 
   const onImage = (image: string): void =>
-    update(
-      nameTouched.current
-        ? { image }
-        : { image, name: defaultProcessingJobName(image) }
-    );
+    update(processingImageChange(image, touched.current));
 
   const submit = async (): Promise<void> => {
-    setSubmitted(true);
-    const found = validateProcessingForm(state, types, bucket);
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
+    if (!form.check()) {
       return;
     }
     const script = state.script.trim();
@@ -157,23 +144,22 @@ export function NewProcessingJobForm(
     }
   };
 
-  const under = (prefix: string): string[] => errorsUnder(errors, prefix);
-  const exact = (key: string): string[] => (errors[key] ? [errors[key]] : []);
   const script = state.script.trim();
 
   return (
     <JobFormFrame
       title="New processing job"
+      subtitle={from && cloneTitle('processing', from)}
       testId="processing-form"
       idPrefix="atelier-processing"
       catalog={catalog}
-      errors={errors}
+      errors={form.errors}
       known={KNOWN}
       name={state.name}
       image={state.image}
       instanceType={state.instanceType}
       onName={name => {
-        nameTouched.current = true;
+        touched.current.add('name');
         update({ name });
       }}
       onImage={onImage}

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatBytes, formatTime } from '../format';
-import { IObjectListing } from '../types';
+import { IObjectListing } from '../../objects/tokens';
 
 export interface IObjectListBodyProps {
   prefix: string;

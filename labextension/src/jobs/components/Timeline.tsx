@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatDuration, formatTime, timelineRows } from '../format';
-import { IStatusTransition } from '../types';
+import { IStatusTransition } from '../tokens';
 
 export interface ITimelineProps {
   transitions: ReadonlyArray<IStatusTransition> | null | undefined;

@@ -1,4 +1,4 @@
-import { IInstanceInfo, IKernelInfo } from '../../tokens';
+import { IInstanceInfo, IKernelInfo } from '../tokens';
 
 /** A kernel as the Atelier API serves it, with overrides. */
 export function kernel(overrides: Partial<IKernelInfo> = {}): IKernelInfo {

@@ -1,4 +1,4 @@
-import { IInstancesResponse } from '../../tokens';
+import { IInstancesResponse } from '../tokens';
 import { CoalescingRunner, InstancesFeed } from '../instancesFeed';
 import { InstancesModel } from '../instancesModel';
 import { instance } from './fixtures';

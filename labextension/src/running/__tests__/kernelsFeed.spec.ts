@@ -1,6 +1,6 @@
 import { IWebSocketLike, EventStream } from '../../events/stream';
 import { FakeSocket } from '../../events/__tests__/fakeSocket';
-import { IKernelInfo } from '../../tokens';
+import { IKernelInfo } from '../tokens';
 import { KernelsFeed } from '../kernelsFeed';
 import { kernel } from './fixtures';
 

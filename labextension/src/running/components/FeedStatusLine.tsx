@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { FeedStatus } from '../../tokens';
+import { FeedStatus } from '../tokens';
 
 export interface IFeedStatusLineProps {
   status: FeedStatus;

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { IInstanceRow } from '../../tokens';
+import { IInstanceRow } from '../tokens';
 import { formatPrice, instanceLabel } from '../instanceFormat';
 
 export interface IInstanceItemProps {

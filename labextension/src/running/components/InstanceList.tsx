@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { IInstanceRow } from '../../tokens';
+import { IInstanceRow } from '../tokens';
 import { InstanceItem } from './InstanceItem';
 
 export interface IInstanceListProps {

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { IKernelRow } from '../../tokens';
+import { IKernelRow } from '../tokens';
 import { parseTimestamp, restartsLabel } from '../format';
 import { StateBadge } from './StateBadge';
 

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { IKernelRow } from '../../tokens';
+import { IKernelRow } from '../tokens';
 import { KernelItem } from './KernelItem';
 
 export interface IKernelListProps {

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { IInstanceRow, IKernelRow } from '../../tokens';
+import { IInstanceRow, IKernelRow } from '../tokens';
 import { InstancesModel } from '../instancesModel';
 import { RunningModel } from '../model';
 import { DockerNotice } from './DockerNotice';

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { ExecutionState } from '../../tokens';
+import { ExecutionState } from '../tokens';
 
 export interface IStateBadgeProps {
   state: ExecutionState;

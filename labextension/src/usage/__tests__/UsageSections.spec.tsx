@@ -4,7 +4,7 @@ import { createRoot, Root } from 'react-dom/client';
 
 import { Signal } from '@lumino/signaling';
 
-import { IIdlePolicy } from '../../tokens';
+import { IIdlePolicy } from '../tokens';
 import { IdlePolicySection } from '../components/IdlePolicySection';
 import { UsageSection } from '../components/UsageSection';
 

@@ -1,6 +1,6 @@
 import { Signal } from '@lumino/signaling';
 
-import { IIdlePolicy } from '../../tokens';
+import { IIdlePolicy } from '../tokens';
 import { IdleRulesSync } from '../idleRulesSync';
 import { IdleBody, readIdleRules, withIdleRule } from '../idleSettings';
 

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { messageOf } from '../../messages';
 import { SectionHeader } from '../../running/components/SectionHeader';
 import { IUsageApi } from '../api';
-import { IIdlePolicy } from '../../tokens';
+import { IIdlePolicy } from '../tokens';
 import { IIdleDraft, idleDrafts } from '../idlePolicy';
 import { IdlePolicyItem } from './IdlePolicyItem';
 

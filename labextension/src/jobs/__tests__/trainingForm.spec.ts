@@ -1,17 +1,16 @@
 import {
-  FORM_ERROR,
+  defaultJobName,
+  errorsUnder,
+  jobImages,
+  JOB_NAME_PATTERN
+} from '../formRules';
+import {
   IJobFormState,
   buildRequest,
-  defaultJobName,
   defaultMetricsFor,
-  errorsFromServer,
-  errorsUnder,
   initialFormState,
-  jobImages,
-  serverFieldError,
-  validateForm,
-  JOB_NAME_PATTERN
-} from '../jobForm';
+  validateForm
+} from '../trainingForm';
 import { defaultOutputPath, isS3Prefix, isS3Uri, uploadUri } from '../s3';
 
 const valid = (change: Partial<IJobFormState> = {}): IJobFormState => ({
@@ -248,40 +247,6 @@ describe('buildRequest', () => {
     expect(
       buildRequest(valid({ sourceDir: 'a/b/' })).ScriptMode?.SourceDir
     ).toBe('a/b');
-  });
-});
-
-describe('server errors', () => {
-  it('finds the field path a 400 names', () => {
-    expect(
-      serverFieldError(
-        'InputDataConfig[0].DataSource.S3DataSource.S3Uri: is not an S3 URI'
-      )
-    ).toEqual({
-      field: 'InputDataConfig[0].DataSource.S3DataSource.S3Uri',
-      message: 'is not an S3 URI'
-    });
-    expect(serverFieldError('TrainingJobName: too long')?.field).toBe(
-      'TrainingJobName'
-    );
-    expect(serverFieldError('the request body is not JSON')).toBeNull();
-  });
-
-  it('puts 400 on its field, 409 on the name, the rest on the form', () => {
-    expect(
-      errorsFromServer(400, 'ResourceConfig.InstanceType: unknown type ml.x')
-    ).toEqual({
-      'ResourceConfig.InstanceType': 'unknown type ml.x'
-    });
-    expect(
-      errorsFromServer(409, 'a training job named a already exists')
-    ).toEqual({
-      TrainingJobName: 'a training job named a already exists'
-    });
-    expect(errorsFromServer(500, 'boom')).toEqual({ [FORM_ERROR]: 'boom' });
-    expect(errorsFromServer(400, 'no field here')).toEqual({
-      [FORM_ERROR]: 'no field here'
-    });
   });
 });
 

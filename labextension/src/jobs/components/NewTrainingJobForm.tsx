@@ -3,63 +3,54 @@ import * as React from 'react';
 import { IJobsApi } from '../api';
 import { messageOf, statusOf } from '../../messages';
 import { notifyError } from '../../notify';
+import { errorsFromServer } from '../formRules';
+import { cloneNotes, cloneTitle, trainingStateFromJob } from '../clone';
+import { builtinAlgorithmOf, csvColumns, withColumns } from '../imageOffers';
+import { IJobDescription } from '../tokens';
 import {
-  FormErrors,
+  CodeMode,
   IJobFormState,
   buildRequest,
-  defaultJobName,
-  defaultMetricsFor,
-  errorsFromServer,
-  errorsUnder,
   initialFormState,
+  trainingHyperParametersChange,
+  trainingImageChange,
+  trainingModeChange,
   validateForm
-} from '../jobForm';
+} from '../trainingForm';
 import { uploadUri } from '../s3';
 import { ChannelRows, IUploadState } from './ChannelRows';
-import {
-  EnvironmentRows,
-  JobFormFrame,
-  MaxRuntimeField,
-  TextField,
-  useFormCatalog
-} from './FormFields';
+import { useFormCatalog } from './formCatalog';
+import { EnvironmentRows, MaxRuntimeField, TextField } from './FormFields';
+import { JobFormFrame } from './JobFormFrame';
 import { KeyValueRows } from './KeyValueRows';
+import { useJobForm } from './useJobForm';
 
-export interface INewJobFormProps {
+export interface INewTrainingJobFormProps {
   api: IJobsApi;
   /** The folder the file browser shows (relative to the notebook root). */
   sourceDir: string;
+  /** The job a clone is filled from, or none for a new form. */
+  from?: IJobDescription;
   onCreated: (name: string) => void;
 }
 
+/** A clone keeps the job's own choices, which the image's defaults never replace. */
+const CLONE_TOUCHED = ['mode', 'hyperParameters', 'metrics'];
+
 /** The "New training job" form: builds and sends a CreateTrainingJob. */
-export function NewJobForm(props: INewJobFormProps): JSX.Element {
-  const { api } = props;
-  const [state, setState] = React.useState<IJobFormState>(() =>
-    initialFormState({ sourceDir: props.sourceDir })
-  );
-  const [errors, setErrors] = React.useState<FormErrors>({});
-  const [submitted, setSubmitted] = React.useState(false);
-  const [busy, setBusy] = React.useState(false);
-  const [uploads, setUploads] = React.useState<
-    ReadonlyMap<number, IUploadState>
-  >(new Map());
-  const nameTouched = React.useRef(false);
-  const metricsTouched = React.useRef(false);
-  const catalog = useFormCatalog(api, defaults =>
-    setState(old => {
+export function NewTrainingJobForm(
+  props: INewTrainingJobFormProps
+): JSX.Element {
+  const { api, from } = props;
+  // The catalog's defaults fill what the user has not set by then.
+  const catalog = useFormCatalog(api, 'training', defaults =>
+    form.setState(old => {
       const next = { ...old };
       if (!next.image && defaults.image) {
-        next.image = defaults.image;
-        if (!metricsTouched.current) {
-          next.metrics = defaultMetricsFor(defaults.image).map(m => ({
-            key: m.Name,
-            value: m.Regex
-          }));
-        }
-        if (!nameTouched.current) {
-          next.name = defaultJobName(defaults.image);
-        }
+        Object.assign(
+          next,
+          trainingImageChange(next, defaults.image, form.touched.current)
+        );
       }
       if (!next.instanceType && defaults.instanceType) {
         next.instanceType = defaults.instanceType;
@@ -71,37 +62,45 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
     })
   );
   const { types, bucket } = catalog;
+  const form = useJobForm<IJobFormState>(
+    () =>
+      from
+        ? trainingStateFromJob(from)
+        : initialFormState({ sourceDir: props.sourceDir }),
+    state => validateForm(state, types),
+    [types],
+    from ? CLONE_TOUCHED : []
+  );
+  const { state, update, setState, under, exact, touched } = form;
+  const [busy, setBusy] = React.useState(false);
+  const [uploads, setUploads] = React.useState<
+    ReadonlyMap<number, IUploadState>
+  >(new Map());
+  // The columns of the CSV file last uploaded, which `target` can name.
+  const [columns, setColumns] = React.useState<string[]>([]);
 
-  const update = (change: Partial<IJobFormState>): void => {
-    setState(old => ({ ...old, ...change }));
+  const onImage = (image: string): void =>
+    update(trainingImageChange(state, image, touched.current));
+  const onMode = (mode: CodeMode): void => {
+    touched.current.add('mode');
+    update(trainingModeChange(state, mode, touched.current));
   };
-
-  // After a first submit, errors follow the edits.
-  React.useEffect(() => {
-    if (submitted) {
-      setErrors(validateForm(state, types));
-    }
-  }, [state, types]);
-
-  const onImage = (image: string): void => {
-    const change: Partial<IJobFormState> = { image };
-    if (!metricsTouched.current) {
-      change.metrics = defaultMetricsFor(image).map(m => ({
-        key: m.Name,
-        value: m.Regex
-      }));
-    }
-    if (!nameTouched.current) {
-      change.name = defaultJobName(image);
-    }
-    update(change);
-  };
+  const builtin = builtinAlgorithmOf(state.image);
 
   const onUpload = (index: number, file: File): void => {
     if (!bucket) {
       return;
     }
     const uri = uploadUri(bucket, file.name);
+    if (/\.csv$/i.test(file.name)) {
+      // The first line is enough: a header row's names, else the count.
+      void file
+        .slice(0, 65536)
+        .text()
+        .then(text => setColumns(csvColumns(text)))
+        // Unreadable here: target is typed, as without an upload.
+        .catch(() => undefined);
+    }
     const progress = (done: number, total: number): void =>
       setUploads(old =>
         new Map(old).set(index, { file: file.name, done, total })
@@ -128,10 +127,7 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
   };
 
   const submit = async (): Promise<void> => {
-    setSubmitted(true);
-    const found = validateForm(state, types);
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
+    if (!form.check()) {
       return;
     }
     setBusy(true);
@@ -140,22 +136,22 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
       await api.createTrainingJob(request);
       props.onCreated(request.TrainingJobName);
     } catch (error) {
-      setErrors(errorsFromServer(statusOf(error), messageOf(error)));
+      form.setErrors(errorsFromServer(statusOf(error), messageOf(error)));
       notifyError('Could not create the training job', error);
     } finally {
       setBusy(false);
     }
   };
 
-  const under = (prefix: string): string[] => errorsUnder(errors, prefix);
-  const exact = (key: string): string[] => (errors[key] ? [errors[key]] : []);
   return (
     <JobFormFrame
       title="New training job"
+      subtitle={from && cloneTitle('training', from)}
+      notes={from && cloneNotes('training', from)}
       testId="job-form"
       idPrefix="atelier-job"
       catalog={catalog}
-      errors={errors}
+      errors={form.errors}
       known={[
         'TrainingJobName',
         'AlgorithmSpecification.TrainingImage',
@@ -173,7 +169,7 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
       image={state.image}
       instanceType={state.instanceType}
       onName={name => {
-        nameTouched.current = true;
+        touched.current.add('name');
         update({ name });
       }}
       onImage={onImage}
@@ -196,7 +192,7 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
               name="atelier-job-mode"
               data-testid="job-form-mode-script"
               checked={state.mode === 'script'}
-              onChange={() => update({ mode: 'script' })}
+              onChange={() => onMode('script')}
             />{' '}
             Script mode (my script runs in the image)
           </label>
@@ -206,7 +202,7 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
               name="atelier-job-mode"
               data-testid="job-form-mode-algorithm"
               checked={state.mode === 'algorithm'}
-              onChange={() => update({ mode: 'algorithm' })}
+              onChange={() => onMode('algorithm')}
             />{' '}
             Built-in algorithm (the image's own training)
           </label>
@@ -234,6 +230,13 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
             />
           </>
         )}
+        {state.mode === 'algorithm' && (
+          <p className="jp-AtelierJobs-hint" data-testid="job-form-mode-hint">
+            {builtin
+              ? `This image trains with its built-in ${builtin.id} algorithm on the CSV files of the channel train: the hyperparameters below choose the estimator and the label's column.`
+              : 'No built-in algorithm is known for this image: it has to train on its own, without a script.'}
+          </p>
+        )}
       </fieldset>
       <KeyValueRows
         title="Hyperparameters"
@@ -243,7 +246,15 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
         rows={state.hyperParameters}
         rowErrors={() => []}
         errors={under('HyperParameters')}
-        onChange={rows => update({ hyperParameters: rows })}
+        known={
+          builtin && state.mode === 'algorithm'
+            ? withColumns(builtin, columns)
+            : []
+        }
+        onChange={rows => {
+          touched.current.add('hyperParameters');
+          update(trainingHyperParametersChange(state, rows, touched.current));
+        }}
       />
       <ChannelRows
         rows={state.channels}
@@ -288,7 +299,7 @@ export function NewJobForm(props: INewJobFormProps): JSX.Element {
         rowErrors={i => under(`AlgorithmSpecification.MetricDefinitions[${i}]`)}
         errors={exact('AlgorithmSpecification.MetricDefinitions')}
         onChange={rows => {
-          metricsTouched.current = true;
+          touched.current.add('metrics');
           update({ metrics: rows });
         }}
       />

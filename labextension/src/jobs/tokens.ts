@@ -1,8 +1,24 @@
 /**
- * Shapes of the jobs API (`{baseUrl}atelier/api/jobs`, `training-jobs`,
- * `processing-jobs`) and of the objects API, as the Jobs panel uses them.
- * SageMaker's PascalCase names are kept as the server sends them.
+ * The Jobs panel's ids and commands, and the shapes of the jobs API
+ * (`{baseUrl}atelier/api/jobs`, `training-jobs`, `processing-jobs`) as it
+ * uses them. SageMaker's PascalCase names are kept as the server sends them.
  */
+
+/** Id of the Jobs plugin. */
+export const JOBS_PLUGIN_ID = '@atelier/labextension:jobs';
+
+/** Stable DOM id of the Jobs panel in the left sidebar. */
+export const JOBS_PANEL_ID = 'atelier-jobs';
+
+/** Command ids of the Jobs panel. */
+export namespace JobCommandIDs {
+  export const open = 'atelier:jobs-open';
+  export const openJob = 'atelier:jobs-open-job';
+  export const newJob = 'atelier:jobs-new';
+  export const newProcessingJob = 'atelier:jobs-new-processing';
+  export const refresh = 'atelier:jobs-refresh';
+  export const cloneJob = 'atelier:jobs-clone';
+}
 
 /** The two kinds of jobs the panel lists. */
 export type JobKind = 'training' | 'processing';
@@ -162,8 +178,14 @@ export interface IJobDescription {
   AlgorithmSpecification?: {
     TrainingImage?: string;
     MetricDefinitions?: IMetricDefinition[];
+    ContainerEntrypoint?: string[];
+    ContainerArguments?: string[];
   };
-  AppSpecification?: { ImageUri?: string };
+  AppSpecification?: {
+    ImageUri?: string;
+    ContainerEntrypoint?: string[];
+    ContainerArguments?: string[];
+  };
   HyperParameters?: Record<string, string> | null;
   InputDataConfig?: IChannel[] | null;
   OutputDataConfig?: { S3OutputPath?: string } | null;
@@ -217,25 +239,4 @@ export interface IMetricSample {
 /** Body of `GET training-jobs/{name}/metrics`. */
 export interface IMetricsResponse {
   metrics: Record<string, IMetricSample[]>;
-}
-
-/** An object of `GET objects/list?prefix=`. */
-export interface IObjectInfo {
-  key: string;
-  uri: string;
-  size: number;
-  last_modified: string | null;
-}
-
-export interface IObjectListing {
-  objects: IObjectInfo[];
-  truncated: boolean;
-}
-
-/** The parts of `GET atelier/api/health` the form uses. */
-export interface IHealthResponse {
-  status?: string;
-  default_image?: string;
-  default_instance_type?: string;
-  object_store?: { default_bucket?: string | null } | null;
 }
