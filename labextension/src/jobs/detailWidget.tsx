@@ -1,5 +1,6 @@
 import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import { Message } from '@lumino/messaging';
+import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { IJobsApi } from './api';
@@ -17,6 +18,8 @@ export class JobDetailWidget extends ReactWidget {
     api: IJobsApi;
     /** Open a new job's form filled from the described job. */
     onClone: (job: IJobDescription) => void;
+    /** JupyterLab's theme changes (IThemeManager.themeChanged), where there is a theme manager. */
+    themeChanged?: ISignal<unknown, unknown>;
   }) {
     super();
     this.model = options.model;
@@ -26,6 +29,10 @@ export class JobDetailWidget extends ReactWidget {
     this.model.changed.connect(() => this.update(), this);
     this.model.logsChanged.connect(() => {
       this._logVersion++;
+      this.update();
+    }, this);
+    options.themeChanged?.connect(() => {
+      this._themeVersion++;
       this.update();
     }, this);
   }
@@ -47,6 +54,7 @@ export class JobDetailWidget extends ReactWidget {
           }
         }}
         onList={uri => void this.listObjects(uri)}
+        themeVersion={this._themeVersion}
       />
     );
   }
@@ -149,6 +157,7 @@ export class JobDetailWidget extends ReactWidget {
   private _onClone: (job: IJobDescription) => void;
   private _now = Date.now();
   private _logVersion = 0;
+  private _themeVersion = 0;
   private _stopping = false;
   private _timer: ReturnType<typeof setInterval> | undefined;
 }

@@ -5,6 +5,7 @@ import {
 } from '@jupyterlab/application';
 import {
   ICommandPalette,
+  IThemeManager,
   MainAreaWidget,
   WidgetTracker
 } from '@jupyterlab/apputils';
@@ -38,13 +39,19 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Atelier Jobs panel: training and processing jobs, live.',
   autoStart: true,
   requires: [IAtelierEvents],
-  optional: [ILayoutRestorer, ICommandPalette, IDefaultFileBrowser],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    IDefaultFileBrowser,
+    IThemeManager
+  ],
   activate: (
     app: JupyterFrontEnd,
     events: IAtelierEvents,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
-    fileBrowser: IDefaultFileBrowser | null
+    fileBrowser: IDefaultFileBrowser | null,
+    themes: IThemeManager | null
   ): void => {
     const settings = ServerConnection.makeSettings();
     const api = createJobsApi(settings);
@@ -70,7 +77,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       const content = new JobDetailWidget({
         model: new JobDetailModel({ api, kind, name }),
         api,
-        onClone: job => newForm(kind, job)
+        onClone: job => newForm(kind, job),
+        themeChanged: themes?.themeChanged
       });
       const widget = new MainAreaWidget({ content });
       widget.id = `atelier-job-${kind}-${name}`;

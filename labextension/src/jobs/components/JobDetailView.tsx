@@ -26,6 +26,8 @@ export interface IJobDetailViewProps {
   onStop: () => void;
   onClone: () => void;
   onList: (uri: string) => void;
+  /** Changes when JupyterLab's theme changes. */
+  themeVersion?: number;
 }
 
 /** Everything about one job: header, timeline, progress, logs, metrics, I/O. */
@@ -73,7 +75,11 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
       <Timeline transitions={job.SecondaryStatusTransitions} now={now} />
       <LogView buffer={model.logs.buffer} version={logVersion} live={live} />
       {model.kind === 'training' && (
-        <MetricCharts series={model.metrics} live={!isTerminal(facts.status)} />
+        <MetricCharts
+          series={model.metrics}
+          live={!isTerminal(facts.status)}
+          themeVersion={props.themeVersion}
+        />
       )}
       {model.kind === 'training' && (
         <HyperParameters rows={hyperParameterRows(job)} />

@@ -3,19 +3,27 @@ import uPlot from 'uplot';
 
 import { chartData, formatMetricValue, latest, timeRange } from '../metrics';
 import { IMetricSample } from '../tokens';
+import {
+  FALLBACK_CHART_COLORS,
+  IChartColors,
+  chartColorsOf
+} from '../../theme/colors';
 
 export interface IMetricChartProps {
   name: string;
   samples: ReadonlyArray<IMetricSample>;
+  /** Changes when JupyterLab's theme changes: the chart is drawn again in its colours. */
+  themeVersion?: number;
 }
 
 const CHART_HEIGHT = 140;
 
 /** One metric as a small uPlot line chart, with its latest value. */
 export function MetricChart(props: IMetricChartProps): JSX.Element {
-  const { name, samples } = props;
+  const { name, samples, themeVersion } = props;
   const holder = React.useRef<HTMLDivElement>(null);
   const plot = React.useRef<uPlot | null>(null);
+  const colors = React.useRef<IChartColors>(FALLBACK_CHART_COLORS);
 
   React.useEffect(() => {
     const node = holder.current;
@@ -23,21 +31,27 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
       return;
     }
     const width = Math.max(200, node.clientWidth || 320);
-    const stroke =
-      getComputedStyle(node).getPropertyValue('--jp-brand-color1').trim() ||
-      '#1976d2';
+    colors.current = chartColorsOf(node);
+    // uPlot calls these on every draw, so a redraw after a theme change picks up its colours.
     const axis = {
-      stroke:
-        getComputedStyle(node).getPropertyValue('--jp-ui-font-color2').trim() ||
-        '#666',
-      grid: { stroke: 'rgba(128,128,128,0.2)', width: 1 },
-      ticks: { stroke: 'rgba(128,128,128,0.3)', width: 1 }
+      stroke: () => colors.current.axis,
+      grid: { stroke: () => colors.current.grid, width: 1 },
+      ticks: { stroke: () => colors.current.ticks, width: 1 }
     };
     plot.current = new uPlot(
       {
         width,
         height: CHART_HEIGHT,
         legend: { show: false },
+        hooks: {
+          // Which colours the canvas was last drawn in, for whoever checks the theme.
+          draw: [
+            u => {
+              u.root.dataset.axisStroke = colors.current.axis;
+              u.root.dataset.lineStroke = colors.current.line;
+            }
+          ]
+        },
         cursor: { drag: { x: false, y: false } },
         scales: {
           x: {
@@ -51,7 +65,7 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
           {},
           {
             label: name,
-            stroke,
+            stroke: () => colors.current.line,
             width: 1.5,
             points: { show: samples.length < 50 }
           }
@@ -80,6 +94,15 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
   React.useEffect(() => {
     plot.current?.setData(chartData(samples));
   }, [samples]);
+
+  React.useEffect(() => {
+    const node = holder.current;
+    if (!node || !plot.current) {
+      return;
+    }
+    colors.current = chartColorsOf(node);
+    plot.current.redraw(false, true);
+  }, [themeVersion]);
 
   const last = latest(samples);
   return (

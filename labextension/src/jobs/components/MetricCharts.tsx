@@ -7,6 +7,8 @@ import { MetricChart } from './MetricChart';
 export function MetricCharts(props: {
   series: MetricSeries;
   live: boolean;
+  /** Changes when JupyterLab's theme changes. */
+  themeVersion?: number;
 }): JSX.Element {
   const names = metricNames(props.series);
   return (
@@ -24,7 +26,12 @@ export function MetricCharts(props: {
       ) : (
         <div className="jp-AtelierJobs-charts">
           {names.map(name => (
-            <MetricChart key={name} name={name} samples={props.series[name]} />
+            <MetricChart
+              key={name}
+              name={name}
+              samples={props.series[name]}
+              themeVersion={props.themeVersion}
+            />
           ))}
         </div>
       )}
