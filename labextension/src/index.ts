@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { eventsPlugin } from './events/plugin';
 import { instanceSpecPlugin } from './instance/plugin';
+import { jobNotificationsPlugin } from './jobs/notifyPlugin';
 import { jobsPlugin } from './jobs/plugin';
 import { kernelDeathPlugin } from './kernelDeath/plugin';
 import { runningPlugin } from './running/plugin';
@@ -14,7 +15,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   runningPlugin,
   instanceSpecPlugin,
   kernelDeathPlugin,
-  jobsPlugin
+  jobsPlugin,
+  jobNotificationsPlugin
 ];
 
 export default plugins;

@@ -145,6 +145,12 @@ export class Lab {
     expect(response.status(), `POST ${path}: ${await response.text()}`).toBe(201);
   }
 
+  /** A training job's status (`GET /atelier/api/training-jobs/<name>`). */
+  async trainingJobStatus(name: string): Promise<string> {
+    const job = await this.getJson<{ TrainingJobStatus: string }>(`/atelier/api/training-jobs/${encodeURIComponent(name)}`);
+    return job.TrainingJobStatus;
+  }
+
   /** Creates a processing job (`POST /atelier/api/processing-jobs`, a CreateProcessingJob request). */
   async createProcessingJob(request: Record<string, unknown>): Promise<void> {
     const path = '/atelier/api/processing-jobs';
