@@ -31,21 +31,21 @@ export function JobsView(props: IJobsViewProps): JSX.Element {
             {jobs.length}
           </span>
         </h2>
+        <button
+          type="button"
+          className="jp-AtelierJobs-button"
+          data-testid="jobs-refresh"
+          aria-label="Refresh jobs"
+          title="Refresh jobs"
+          disabled={refreshing}
+          onClick={() => {
+            setRefreshing(true);
+            void onRefresh().finally(() => setRefreshing(false));
+          }}
+        >
+          Refresh
+        </button>
         <div className="jp-AtelierJobs-actions">
-          <button
-            type="button"
-            className="jp-AtelierJobs-button"
-            data-testid="jobs-refresh"
-            aria-label="Refresh jobs"
-            title="Refresh jobs"
-            disabled={refreshing}
-            onClick={() => {
-              setRefreshing(true);
-              void onRefresh().finally(() => setRefreshing(false));
-            }}
-          >
-            Refresh
-          </button>
           <button
             type="button"
             className="jp-AtelierJobs-button jp-mod-accept"
