@@ -1,4 +1,5 @@
 import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
+import { caretDownIcon } from '@jupyterlab/ui-components';
 import { PathExt } from '@jupyterlab/coreutils';
 import * as React from 'react';
 
@@ -74,6 +75,11 @@ export class InstanceSpecItem extends ReactWidget {
         onClick={() => void this.pick()}
       >
         <span className="jp-ToolbarButtonComponent-label">{text}</span>
+        <caretDownIcon.react
+          className="jp-AtelierInstanceSpec-caret"
+          tag="span"
+          elementPosition="center"
+        />
       </button>
     );
   }
