@@ -257,7 +257,7 @@ public final class Main implements Callable<Integer> {
     java.util.function.Supplier<String> dockerProblem = () -> docker == null
         ? "no Docker engine is configured (dockerHost is empty)" : images.dockerProblem();
     JobService jobs = new JobService(config, new JobStore(db), objects, containers, types, owner(config),
-        DockerRuntime.hostUser(), System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem);
+        DockerRuntime.hostUser(), System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem, apiUrl::get);
     capabilities.add(resources.add("jobs", new JobsCapability(vertx, jobs, events)));
     jobs.adopt();
 
