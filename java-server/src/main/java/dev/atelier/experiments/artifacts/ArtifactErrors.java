@@ -12,7 +12,6 @@ import dev.atelier.storage.NoSuchObjectException;
 final class ArtifactErrors {
   static final String INVALID_PARAMETER_VALUE = "INVALID_PARAMETER_VALUE";
   static final String RESOURCE_DOES_NOT_EXIST = "RESOURCE_DOES_NOT_EXIST";
-  static final String RESOURCE_ALREADY_EXISTS = "RESOURCE_ALREADY_EXISTS";
   static final String NOT_IMPLEMENTED = "NOT_IMPLEMENTED";
 
   private ArtifactErrors() {}
@@ -35,12 +34,14 @@ final class ArtifactErrors {
       return missing(e.getMessage());
     }
     if (failure instanceof InvalidObjectKeyException e) {
-      return e.status() == 409 ? error(409, "Conflict", RESOURCE_ALREADY_EXISTS, e.getMessage()) : invalid(e.getMessage());
+      // Also the 409 of a store that keeps objects as files (an artifact where a folder is):
+      // MLflow answers a path it cannot store with INVALID_PARAMETER_VALUE.
+      return invalid(e.getMessage());
     }
     return failure;
   }
 
   private static ApiException error(int status, String reason, String code, String message) {
-    return new ApiException(status, reason, message);
+    return new ApiException(status, reason, message).withErrorCode(code);
   }
 }

@@ -138,8 +138,10 @@ class ArtifactRoutesIT {
     HttpResponse<Buffer> missing = get("9/none/artifacts/model.pkl");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.bodyAsJsonObject().getString("message")).contains("9/none/artifacts/model.pkl");
+    assertThat(missing.bodyAsJsonObject().getString("error_code")).isEqualTo("RESOURCE_DOES_NOT_EXIST");
     HttpResponse<Buffer> delete = await(request(HttpMethod.DELETE, FILES + "9/none/artifacts").send());
     assertThat(delete.statusCode()).isEqualTo(404);
+    assertThat(delete.bodyAsJsonObject().getString("error_code")).isEqualTo("RESOURCE_DOES_NOT_EXIST");
   }
 
   @Test
@@ -154,12 +156,14 @@ class ArtifactRoutesIT {
       assertThat(up.statusCode()).as(path + ": " + up.bodyAsString()).isEqualTo(400);
       String message = up.bodyAsJsonObject().getString("message");
       assertThat(message).as(path).startsWith("Invalid path").doesNotContain("Exception");
+      assertThat(up.bodyAsJsonObject().getString("error_code")).as(path).isEqualTo("INVALID_PARAMETER_VALUE");
       assertThat(get(path).statusCode()).as(path).isIn(400, 404);
     }
     for (String path : new String[] {"../x", "a/../../b", "/etc", "a\\b", "a//b", "%2e%2e/x"}) {
       HttpResponse<Buffer> r = list(path);
       assertThat(r.statusCode()).as(path + ": " + r.bodyAsString()).isEqualTo(400);
       assertThat(r.bodyAsJsonObject().getString("message")).as(path).startsWith("Invalid path");
+      assertThat(r.bodyAsJsonObject().getString("error_code")).as(path).isEqualTo("INVALID_PARAMETER_VALUE");
     }
     // Not a URI at all: the HTTP server refuses it before any route.
     assertThat(put("%zz.txt", new byte[] {1}).statusCode()).isEqualTo(400);
@@ -181,6 +185,7 @@ class ArtifactRoutesIT {
     HttpResponse<Buffer> create = await(request(HttpMethod.POST, ROOT + "mpu/create/1/r/artifacts")
         .sendJsonObject(new JsonObject().put("path", "big.bin").put("num_parts", 2)));
     assertThat(create.statusCode()).isEqualTo(501);
+    assertThat(create.bodyAsJsonObject().getString("error_code")).isEqualTo("NOT_IMPLEMENTED");
     assertThat(await(request(HttpMethod.GET, ROOT + "presigned/1/r/artifacts/big.bin").send()).statusCode())
         .isEqualTo(501);
   }
