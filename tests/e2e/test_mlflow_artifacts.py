@@ -94,7 +94,7 @@ def test_sklearn_autolog_logs_a_model_that_loads_back(tracking):
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    _, experiment = tracking
+    server, experiment = tracking
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 4))
     y = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(int)
@@ -110,8 +110,11 @@ def test_sklearn_autolog_logs_a_model_that_loads_back(tracking):
     assert logged.data.params["max_iter"] == "200"
     assert "training_accuracy_score" in logged.data.metrics
 
-    models = mlflow.search_logged_models(experiment_ids=[experiment], output_format="list") \
-        if hasattr(mlflow, "search_logged_models") else []
-    uri = f"models:/{models[0].model_id}" if models else f"runs:/{run_id}/model"
-    loaded = mlflow.sklearn.load_model(uri)
-    assert (loaded.predict(x) == model.predict(x)).all()
+    models = mlflow.search_logged_models(experiment_ids=[experiment], output_format="list")
+    assert [(m.name, m.source_run_id, m.status.name) for m in models] == [("model", run_id, "READY")]
+    for uri in (f"runs:/{run_id}/model", f"models:/{models[0].model_id}"):
+        loaded = mlflow.sklearn.load_model(uri)
+        assert (loaded.predict(x) == model.predict(x)).all(), uri
+    # The model's files: below its experiment in the object store.
+    mlmodel = stored(server, f"s3://atelier/experiments/{experiment}/models/{models[0].model_id}/artifacts/MLmodel")
+    assert b"sklearn" in mlmodel

@@ -251,7 +251,7 @@ public final class Main implements Callable<Integer> {
 
     ObjectStore objects = ObjectStores.open(config);
     capabilities.add(resources.add("objects", new ObjectsCapability(vertx, config, objects)));
-    capabilities.add(resources.add("mlflow artifacts", new dev.atelier.experiments.artifacts.ArtifactsCapability(vertx, config, objects)));
+    capabilities.add(resources.add("mlflow artifacts", new dev.atelier.experiments.artifacts.ArtifactsCapability(vertx, config, objects, db, System.getProperty("user.name", "user"))));
 
     BatchRuntime containers = engine == null ? null : new JobContainers(engine);
     java.util.function.Supplier<String> dockerProblem = () -> docker == null
