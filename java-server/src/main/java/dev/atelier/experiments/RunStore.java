@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RunStore {
   /** Statements take at most this many run keys in one IN list. */
-  private static final int CHUNK = 500;
+  private static final int CHUNK = 1_000;
 
   private final Database db;
   private final AtomicLong nextPk;
