@@ -1,6 +1,7 @@
 """MLflow's own tracking client (the pinned PyPI package, unmodified) against a real Atelier server:
 the tracking URI is the server's URL plus ``atelier/mlflow`` and the token goes in
-MLFLOW_TRACKING_TOKEN, as the README tells users."""
+MLFLOW_TRACKING_TOKEN, as the README tells users: the server's own listener with its token, and
+the front door (the URL users open) with JupyterLab's token."""
 from __future__ import annotations
 
 import math
@@ -13,6 +14,9 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities import ViewType
 from mlflow.exceptions import MlflowException
+
+# Tests that take ``backend`` run through the front door; the others use the shared server.
+BACKENDS = ("frontdoor",)
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +146,19 @@ def test_mlflow_errors_come_back_as_mlflow_exceptions_with_their_codes(client):
     with pytest.raises(MlflowException) as deleted:
         client.log_metric(run.info.run_id, "m", 1.0)
     assert deleted.value.error_code == "INVALID_PARAMETER_VALUE"
+
+
+def test_the_front_door_takes_the_jupyterlab_token_as_mlflow_sends_it(backend, monkeypatch):
+    front = backend.rest.url("/atelier/mlflow")
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", backend.rest.token)
+    through = MlflowClient(tracking_uri=front)
+    exp = through.create_experiment(unique("front-door"))
+    run = through.create_run(exp)
+    through.log_metric(run.info.run_id, "loss", 0.5, step=3)
+    through.set_terminated(run.info.run_id)
+    assert [(m.step, m.value) for m in through.get_metric_history(run.info.run_id, "loss")] == [(3, 0.5)]
+    assert [r.info.run_id for r in through.search_runs([exp], filter_string="metrics.loss < 1")] == [run.info.run_id]
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", "not-the-token")
+    with pytest.raises(MlflowException) as refused:
+        MlflowClient(tracking_uri=front).get_experiment(exp)
+    assert "403" in str(refused.value)
