@@ -66,6 +66,20 @@ def test_a_run_keeps_what_the_fluent_api_logs(client):
     assert [(m.step, m.value) for m in history] == [(s, 1.0 / (s + 1)) for s in range(5)]
 
 
+def test_a_run_records_the_datasets_it_used(client):
+    import mlflow.data
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [0.0, 1.0, 0.0]})
+    dataset = mlflow.data.from_pandas(frame, name="toy", targets="y")
+    mlflow.set_experiment(unique("inputs"))
+    with mlflow.start_run() as run:
+        mlflow.log_input(dataset, context="training")
+    inputs = client.get_run(run.info.run_id).inputs.dataset_inputs
+    assert [(i.dataset.name, i.dataset.digest) for i in inputs] == [("toy", dataset.digest)]
+    assert {t.key: t.value for t in inputs[0].tags}["mlflow.data.context"] == "training"
+    found = client.search_runs([run.info.experiment_id], filter_string="datasets.name = 'toy'")
+    assert [r.info.run_id for r in found] == [run.info.run_id]
+
+
 def test_search_runs_returns_a_filtered_ordered_dataframe(client):
     exp = client.create_experiment(unique("grid"))
     for i in range(8):
