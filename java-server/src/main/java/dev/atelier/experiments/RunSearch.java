@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * Translates a parsed run search into one SQL statement over the runs and their (key, value)
- * tables: each filtered metric, param or tag is an inner join on its {@code (key, value, run_pk)}
- * index, each ordering key a left join, so the database starts from the index of the most
- * selective condition rather than from every run. Values are bound, never spliced in.
+ * tables: the runs each filtered metric, param or tag selects come from its
+ * {@code (key, value, run_pk)} index alone and are intersected, so the work is that of the
+ * conditions' matches rather than of every run; each ordering key is a left join on the few runs
+ * that remain. Values are bound, never spliced in.
  */
 final class RunSearch {
   private static final Map<String, String> RUN_COLUMNS = Map.of("run_id", "r.run_id", "run_name", "r.name",
@@ -31,22 +32,18 @@ final class RunSearch {
   /** {@code stages}: the lifecycle stages to include (MLflow's view type). */
   static Sql runs(String vendor, List<Long> experimentIds, List<String> stages, List<Clause> clauses,
       List<Order> orders, int limit, long offset) {
-    StringBuilder from = new StringBuilder(" FROM runs r");
-    List<Object> joinArgs = new ArrayList<>();
+    List<Object> candidateArgs = new ArrayList<>();
+    List<String> candidates = new ArrayList<>();
     StringBuilder where = new StringBuilder(" WHERE r.experiment_id IN (" + marks(experimentIds.size()) + ")");
     List<Object> whereArgs = new ArrayList<>(experimentIds);
     where.append(" AND r.lifecycle_stage IN (").append(marks(stages.size())).append(")");
     whereArgs.addAll(stages);
-    int n = 0;
     for (Clause cl : clauses) {
-      String alias = "f" + n++;
       switch (cl.entity()) {
         case METRIC -> {
-          from.append(" JOIN metric_summary ").append(alias).append(" ON ").append(alias)
-              .append(".run_pk = r.run_pk AND ").append(alias).append(".key = ?");
-          joinArgs.add(cl.key());
-          where.append(" AND ").append(alias).append(".last_value ").append(cl.op()).append(" ?");
-          whereArgs.add(cl.value());
+          candidates.add("SELECT run_pk FROM metric_summary WHERE key = ? AND last_value " + cl.op() + " ?");
+          candidateArgs.add(cl.key());
+          candidateArgs.add(cl.value());
         }
         case PARAM, TAG -> {
           String table = cl.entity() == Entity.PARAM ? "run_params" : "run_tags";
@@ -55,10 +52,9 @@ final class RunSearch {
                 .append(table).append(" x WHERE x.run_pk = r.run_pk AND x.key = ?)");
             whereArgs.add(cl.key());
           } else {
-            from.append(" JOIN ").append(table).append(' ').append(alias).append(" ON ").append(alias)
-                .append(".run_pk = r.run_pk AND ").append(alias).append(".key = ?");
-            joinArgs.add(cl.key());
-            where.append(" AND ").append(compare(vendor, alias + ".value", cl, whereArgs));
+            candidateArgs.add(cl.key());
+            candidates.add("SELECT run_pk FROM " + table + " WHERE key = ? AND "
+                + compare(vendor, "value", cl, candidateArgs));
           }
         }
         case ATTRIBUTE -> where.append(" AND ").append(compare(vendor, RUN_COLUMNS.get(cl.key()), cl, whereArgs));
@@ -68,6 +64,11 @@ final class RunSearch {
         }
       }
     }
+    // The runs every metric, param and tag condition picks, each read from its own covering
+    // (key, value, run_pk) index and intersected, before any run row is looked at.
+    StringBuilder from = new StringBuilder(candidates.isEmpty() ? " FROM runs r"
+        : " FROM (" + String.join(" INTERSECT ", candidates) + ") c JOIN runs r ON r.run_pk = c.run_pk");
+    List<Object> joinArgs = new ArrayList<>(candidateArgs);
     StringBuilder order = new StringBuilder(" ORDER BY ");
     int m = 0;
     for (Order o : orders) {

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RunStore {
   /** Statements take at most this many run keys in one IN list. */
-  private static final int CHUNK = 500;
+  private static final int CHUNK = 1_000;
 
   private final Database db;
   private final AtomicLong nextPk;
@@ -155,17 +155,22 @@ public final class RunStore {
     for (RunInfo i : infos) {
       byPk.put(i.pk(), new Run(i, new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>()));
     }
+    boolean sqlite = c.getMetaData().getURL().startsWith("jdbc:sqlite:");
     List<Long> pks = new ArrayList<>(byPk.keySet());
     for (int from = 0; from < pks.size(); from += CHUNK) {
       List<Long> part = pks.subList(from, Math.min(pks.size(), from + CHUNK));
       String in = String.join(",", Collections.nCopies(part.size(), "?"));
       List<Object> args = new ArrayList<>(part);
-      each(c, "SELECT run_pk, key, value FROM run_params WHERE run_pk IN (" + in + ")", args,
-          rs -> byPk.get(rs.getLong(1)).params().put(rs.getString(2), rs.getString(3)));
-      each(c, "SELECT run_pk, key, value FROM run_tags WHERE run_pk IN (" + in + ")", args,
-          rs -> byPk.get(rs.getLong(1)).tags().put(rs.getString(2), rs.getString(3)));
-      each(c, "SELECT * FROM metric_summary WHERE run_pk IN (" + in + ")", args,
-          rs -> byPk.get(rs.getLong("run_pk")).metrics().add(summary(rs)));
+      if (sqlite) {
+        RunRows.loadAggregated(c, in, args, byPk);
+      } else {
+        each(c, "SELECT run_pk, key, value FROM run_params WHERE run_pk IN (" + in + ")", args,
+            rs -> byPk.get(rs.getLong(1)).params().put(rs.getString(2), rs.getString(3)));
+        each(c, "SELECT run_pk, key, value FROM run_tags WHERE run_pk IN (" + in + ")", args,
+            rs -> byPk.get(rs.getLong(1)).tags().put(rs.getString(2), rs.getString(3)));
+        each(c, "SELECT * FROM metric_summary WHERE run_pk IN (" + in + ")", args,
+            rs -> byPk.get(rs.getLong("run_pk")).metrics().add(summary(rs)));
+      }
       each(c, "SELECT * FROM run_inputs WHERE run_pk IN (" + in + ")", args,
           rs -> byPk.get(rs.getLong("run_pk")).inputs().add(new DatasetInput(rs.getString("name"),
               rs.getString("digest"), rs.getString("source_type"), rs.getString("source"), rs.getString("schema_json"),
@@ -249,7 +254,7 @@ public final class RunStore {
     void read(ResultSet rs) throws SQLException;
   }
 
-  private static void each(Connection c, String sql, List<Object> args, RowReader reader) throws SQLException {
+  static void each(Connection c, String sql, List<Object> args, RowReader reader) throws SQLException {
     try (PreparedStatement q = c.prepareStatement(sql)) {
       RunSearch.bind(q, args);
       try (ResultSet rs = q.executeQuery()) {

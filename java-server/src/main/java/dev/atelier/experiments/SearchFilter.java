@@ -278,7 +278,8 @@ public final class SearchFilter {
 
   private RuntimeException fail(Token t, String why) {
     String where = t == null ? "at the end (position " + text.length() + ")"
-        : "at position " + t.position() + " ('" + abbreviate(t.raw()) + "')";
+        : "at position " + t.position() + " (" + (t.kind() == Token.Kind.STRING ? abbreviate(t.raw())
+            : "'" + abbreviate(t.raw()) + "'") + ")";
     return MlflowErrors.invalid("Invalid search expression \"" + abbreviate(text) + "\": " + where + ": " + why);
   }
 

@@ -1,6 +1,7 @@
 -- Experiments and their runs (MLflow's runs, SageMaker's trial components). Integer surrogate
 -- keys, assigned by the server (it is the only writer), keep the join tables and their indexes
 -- small; MLflow's string ids are columns beside them. Every row records its owner.
+-- The SQLite version differs only in how its tables are laid out (see there).
 CREATE TABLE experiments (
   experiment_id     BIGINT  NOT NULL PRIMARY KEY,
   name              TEXT    NOT NULL,
