@@ -17,6 +17,9 @@ from client import Rest
 
 pytestmark = pytest.mark.timeout(300)
 
+# The test that takes ``backend`` goes through the front door; the others use the shared server.
+BACKENDS = ("frontdoor",)
+
 
 @pytest.fixture
 def tracking(shared_atelier, monkeypatch):
@@ -118,3 +121,16 @@ def test_sklearn_autolog_logs_a_model_that_loads_back(tracking):
     # The model's files: below its experiment in the object store.
     mlmodel = stored(server, f"s3://atelier/experiments/{experiment}/models/{models[0].model_id}/artifacts/MLmodel")
     assert b"sklearn" in mlmodel
+
+
+def test_artifacts_go_through_the_front_door_with_the_jupyterlab_token(backend, monkeypatch, tmp_path: Path):
+    front = backend.rest.url("/atelier/mlflow")
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", backend.rest.token)
+    client = MlflowClient(tracking_uri=front)
+    run = client.create_run(client.create_experiment(f"front-artifacts-{uuid.uuid4().hex[:8]}"))
+    data = os.urandom(1 << 20)
+    (tmp_path / "weights.bin").write_bytes(data)
+    client.log_artifact(run.info.run_id, str(tmp_path / "weights.bin"), artifact_path="ckpt")
+    assert [(f.path, f.file_size) for f in client.list_artifacts(run.info.run_id, "ckpt")] == [("ckpt/weights.bin", len(data))]
+    got = Path(client.download_artifacts(run.info.run_id, "ckpt/weights.bin", str(tmp_path / "down")))
+    assert got.read_bytes() == data
