@@ -251,14 +251,17 @@ public final class Main implements Callable<Integer> {
 
     ObjectStore objects = ObjectStores.open(config);
     capabilities.add(resources.add("objects", new ObjectsCapability(vertx, config, objects)));
+    capabilities.add(resources.add("mlflow artifacts", new dev.atelier.experiments.artifacts.ArtifactsCapability(vertx, config, objects, db, System.getProperty("user.name", "user"))));
 
     BatchRuntime containers = engine == null ? null : new JobContainers(engine);
     java.util.function.Supplier<String> dockerProblem = () -> docker == null
         ? "no Docker engine is configured (dockerHost is empty)" : images.dockerProblem();
     JobService jobs = new JobService(config, new JobStore(db), objects, containers, types, owner(config),
-        DockerRuntime.hostUser(), System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem);
+        DockerRuntime.hostUser(), System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem, apiUrl::get);
     capabilities.add(resources.add("jobs", new JobsCapability(vertx, jobs, events)));
     jobs.adopt();
+    capabilities.add(resources.add("experiments", new dev.atelier.experiments.ExperimentsCapability(vertx, db,
+        System.getProperty("user.name", "user"))));
 
     AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set);
     String deployment = vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

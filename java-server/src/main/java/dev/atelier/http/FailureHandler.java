@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single place where failures become HTTP answers: JSON {@code {"reason", "message"}}
- * (JupyterLab shows {@code message}); 4xx logged briefly, 5xx with the stack trace; never a stack
+ * (JupyterLab shows {@code message}), with {@code error_code} when the failure carries one; 4xx logged briefly, 5xx with the stack trace; never a stack
  * trace to the client.
  */
 public final class FailureHandler implements Handler<RoutingContext> {
@@ -25,7 +25,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
     int status;
     String reason;
     String message;
+    String errorCode = null;
     if (failure instanceof ApiException api) {
+      errorCode = api.errorCode();
       status = api.status();
       reason = api.reason();
       message = api.getMessage();
@@ -54,10 +56,14 @@ public final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
+    JsonObject body = new JsonObject();
+    if (errorCode != null) {
+      body.put("error_code", errorCode);
+    }
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(new JsonObject().put("reason", reason).put("message", message).encode());
+        .end(body.put("reason", reason).put("message", message).encode());
   }
 
   private static String defaultMessage(int status) {

@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param stopGrace SIGTERM to SIGKILL (SageMaker: 120 s)
  * @param downloadRetry how long staging waits for an unreachable object store before the job fails
  * @param uploadRetry how long uploading waits for an unreachable object store before the job fails
+ * @param apiUrl where containers reach Atelier's API ({@code http://127.0.0.1:PORT/atelier/api/}), null
+ *     before the server listens
+ * @param token what containers authenticate with
  */
 record JobContext(
     JobStore store,
@@ -25,11 +28,21 @@ record JobContext(
     String region,
     Duration stopGrace,
     Duration downloadRetry,
-    Duration uploadRetry) {
+    Duration uploadRetry,
+    java.util.function.Supplier<String> apiUrl,
+    String token) {
   /** Not the instances' owner label: a restarted server adopts or removes instance containers by that one. */
   static final String LABEL_OWNER = "dev.atelier.job-owner";
   /** {@code kind/name} of the job a container runs. */
   static final String LABEL_JOB = "dev.atelier.job";
+
+  /**
+   * The MLflow client's variables for a job container, so an MLflow call in the job logs to this
+   * server. The token is the server's for now; the hub scopes it to the job's user (and its run).
+   */
+  java.util.Map<String, String> trackingEnvironment() {
+    return dev.atelier.http.TrackingEnvironment.of(apiUrl.get(), token);
+  }
 
   Path workDir(String kind, String name) {
     return dataDir.resolve("jobs").resolve(kind).resolve(name);

@@ -47,18 +47,21 @@ public final class JobService implements AutoCloseable {
    */
   public JobService(AtelierConfig config, JobStore store, ObjectStore objects, BatchRuntime containers,
       InstanceCatalog types, String owner, String containerUser, String user, Clock clock,
-      java.util.function.Supplier<String> dockerProblem) {
+      java.util.function.Supplier<String> dockerProblem, java.util.function.Supplier<String> apiUrl) {
     this(config, JobKinds.standard(), store, objects, containers, types, owner, containerUser, user, clock,
-        dockerProblem);
+        dockerProblem, apiUrl);
   }
 
-  /** @param kinds the kinds of job run here */
+  /**
+   * @param kinds the kinds of job run here
+   * @param apiUrl where containers reach Atelier's API once the server listens (null before)
+   */
   public JobService(AtelierConfig config, JobKinds kinds, JobStore store, ObjectStore objects,
       BatchRuntime containers, InstanceCatalog types, String owner, String containerUser, String user, Clock clock,
-      java.util.function.Supplier<String> dockerProblem) {
+      java.util.function.Supplier<String> dockerProblem, java.util.function.Supplier<String> apiUrl) {
     this.kinds = kinds;
     this.ctx = new JobContext(store, objects, containers, config.dataDir(), owner, containerUser, config.s3Region(),
-        config.jobStopGrace(), config.jobDownloadRetry(), config.jobUploadRetry());
+        config.jobStopGrace(), config.jobDownloadRetry(), config.jobUploadRetry(), apiUrl, config.token());
     this.types = types;
     this.rootDir = config.rootDir();
     this.user = user;

@@ -187,6 +187,7 @@ final class TrainingRun extends JobRun {
     if (program != null) {
       env.put("SAGEMAKER_PROGRAM", unquote(program));
     }
+    env.putAll(ctx.trackingEnvironment());
     env.putAll(spec.environment());
     return env;
   }

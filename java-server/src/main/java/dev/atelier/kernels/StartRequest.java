@@ -35,6 +35,9 @@ record StartRequest(Map<String, String> env, String cwd, String key, Duration ti
       env.put("ATELIER_API_URL", apiUrl);
       env.put("ATELIER_TOKEN", token);
     }
+    // `import mlflow` logs to this server with no setup. The token is the server's for now, as
+    // ATELIER_TOKEN; with users of their own (the hub) it becomes one scoped to the kernel's user.
+    env.putAll(dev.atelier.http.TrackingEnvironment.of(apiUrl, token));
     env.put("ATELIER_ROOT_DIR", root.toString());
     env.put("ATELIER_DEFAULT_INSTANCE_TYPE", instanceType);
     if (notebookPath != null) {

@@ -115,6 +115,35 @@ public final class MinioObjectStore implements ObjectStore {
   }
 
   @Override
+  public List<ObjectInfo> listFolder(S3Uri folder, int max) {
+    if (!folder.key().isEmpty() && !folder.key().endsWith("/")) {
+      throw new IllegalArgumentException("a folder's key is empty or ends with '/': '" + folder + "'");
+    }
+    keys.check(folder, KeyPolicy.Use.PREFIX);
+    return call(folder, () -> {
+      List<ObjectInfo> out = new ArrayList<>();
+      Iterable<Result<Item>> items = client.listObjects(ListObjectsArgs.builder()
+          .bucket(folder.bucket()).prefix(folder.key()).delimiter("/").recursive(false).build());
+      for (Result<Item> r : items) {
+        if (out.size() >= max) {
+          break;
+        }
+        Item item = r.get();
+        if (item.isDir()) {
+          out.add(new ObjectInfo(item.objectName(), -1, null));
+        } else if (!item.objectName().equals(folder.key())) {
+          // A "folder" marker object (the folder's own key) is the folder, not one of its entries.
+          out.add(new ObjectInfo(item.objectName(), item.size(),
+              item.lastModified() == null ? null : item.lastModified().toInstant()));
+        }
+      }
+      // S3 lists a page's objects, then its folders: one order for both.
+      out.sort(java.util.Comparator.comparing(ObjectInfo::key));
+      return out;
+    });
+  }
+
+  @Override
   public Optional<ObjectInfo> stat(S3Uri object) {
     if (object.key().isEmpty()) {
       return Optional.empty();

@@ -144,8 +144,11 @@ public final class ObjectRoutes {
         + "; this server accepts at most " + maxUploadBytes + " bytes per object (maxUploadMib)");
   }
 
-  /** Copies the object to the client from a virtual thread, a bounded number of chunks ahead. */
-  private static void pump(ObjectContent content, HttpServerResponse response) {
+  /**
+   * Copies the object to the client (its headers set) from a virtual thread, a bounded number of
+   * chunks ahead; call it on that thread. Closes the object.
+   */
+  public static void pump(ObjectContent content, HttpServerResponse response) {
     Semaphore window = new Semaphore(IN_FLIGHT);
     try (content) {
       InputStream in = content.body();
@@ -223,7 +226,7 @@ public final class ObjectRoutes {
    * by default) describes the upload, not the file, and S3 servers built on servlets read such
    * bodies as form fields: stored as bytes instead.
    */
-  static String storedType(String header) {
+  public static String storedType(String header) {
     if (header == null || header.isBlank()) {
       return "application/octet-stream";
     }

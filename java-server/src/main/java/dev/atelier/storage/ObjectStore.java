@@ -134,6 +134,14 @@ public interface ObjectStore extends AutoCloseable {
   /** Like {@link #list(S3Uri)}, stopping after {@code max} objects. */
   List<ObjectInfo> list(S3Uri prefix, int max);
 
+  /**
+   * What is directly below {@code folder} (a key that is empty or ends with {@code /}), as S3 lists
+   * with the delimiter {@code /}, in key order, at most {@code max} entries: objects with their
+   * size, and sub-folders as keys ending with {@code /} with size -1. A listing that goes one level
+   * down is what a file browser needs without reading every object below.
+   */
+  List<ObjectInfo> listFolder(S3Uri folder, int max);
+
   /** The object at exactly this key, if there is one. */
   Optional<ObjectInfo> stat(S3Uri object);
 

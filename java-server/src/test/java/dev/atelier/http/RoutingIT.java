@@ -62,7 +62,10 @@ class RoutingIT {
       Map.entry("/atelier/api/processing-jobs/job-1", List.of("GET")),
       Map.entry("/atelier/api/processing-jobs/job-1/stop", List.of("POST")),
       Map.entry("/atelier/api/processing-jobs/job-1/logs", List.of("GET")),
-      Map.entry("/atelier/api/jobs", List.of("GET")));
+      Map.entry("/atelier/api/jobs", List.of("GET")),
+      Map.entry("/atelier/mlflow/api/2.0/mlflow/runs/log-batch", List.of("POST")),
+      Map.entry("/atelier/mlflow/api/2.0/mlflow/runs/get", List.of("GET", "POST")),
+      Map.entry("/atelier/mlflow/ajax-api/2.0/mlflow/experiments/create", List.of("POST")));
   private static final List<HttpMethod> METHODS = List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
       HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS);
 

@@ -51,7 +51,7 @@ class JobServiceRuntimeFailuresTest {
       AtelierConfig config = ConfigLoader.load(null, java.util.Map.of(), java.util.Map.of(),
           java.util.Map.of("dataDir", data.toString(), "rootDir", root.toString()));
       JobService jobs = new JobService(config, store, objects, new JobContainers(engine), TrainingJobSpecTest.TYPES,
-          "owner", "0:0", "ada", Clock.systemUTC(), () -> null);
+          "owner", "0:0", "ada", Clock.systemUTC(), () -> null, () -> null);
 
       TrainingKind training = new TrainingKind();
       var body = TrainingJobSpecTest.valid();

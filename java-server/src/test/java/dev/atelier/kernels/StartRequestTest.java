@@ -40,6 +40,17 @@ class StartRequestTest {
   }
 
   @Test
+  void everyKernelGetsTheMlflowTrackingUriAndTokenOfThisServer() {
+    StartRequest r = StartRequest.of("k1", Map.of("MLFLOW_TRACKING_URI", "http://elsewhere:5000"), null, "ml.t3.medium",
+        "http://127.0.0.1:8890/atelier/api/", "secret", root, CONFIGURED, new SecureRandom());
+    assertThat(r.env()).containsEntry("MLFLOW_TRACKING_URI", "http://127.0.0.1:8890/atelier/mlflow")
+        .containsEntry("MLFLOW_TRACKING_TOKEN", "secret");
+    StartRequest before = StartRequest.of("k1", Map.of(), null, "ml.t3.medium", null, "secret", root, CONFIGURED,
+        new SecureRandom());
+    assertThat(before.env()).doesNotContainKeys("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN");
+  }
+
+  @Test
   void eachStartGetsItsOwnKey() {
     SecureRandom random = new SecureRandom();
     assertThat(StartRequest.of("a", Map.of(), null, "t", null, "s", root, CONFIGURED, random).key())

@@ -53,8 +53,11 @@ public final class JobContainers implements BatchRuntime {
   public String create(Spec spec) {
     List<Bind> binds = new ArrayList<>();
     spec.binds().forEach((host, inside) -> binds.add(new Bind(host, new Volume(inside))));
-    HostConfig host = DockerEngine.limit(HostConfig.newHostConfig().withInit(true).withBinds(binds), spec.cpus(),
-        spec.memoryBytes());
+    // On the host's network, as instances are: the server listens on 127.0.0.1 only, and a job
+    // reaches its API there (MLFLOW_TRACKING_URI). A bridge network would need the API published
+    // on the bridge's address, reachable by every container on the engine.
+    HostConfig host = DockerEngine.limit(HostConfig.newHostConfig().withInit(true).withBinds(binds)
+        .withNetworkMode("host"), spec.cpus(), spec.memoryBytes());
     List<String> env = new ArrayList<>();
     spec.env().forEach((k, v) -> env.add(k + "=" + v));
     try (CreateContainerCmd cmd = docker.createContainerCmd(spec.image())) {
