@@ -55,6 +55,11 @@ public final class Model {
           nan ? sumSquares : (sumSquares == null ? 0 : sumSquares) + v * v);
     }
 
+    /** Only the latest point, as a search reads it: count is -1 and the aggregates null (not read). */
+    public static Summary latest(String key, double last, long step, long timestamp) {
+      return new Summary(key, last, step, timestamp, null, null, -1, null, null);
+    }
+
     /** The summary of one point. */
     public static Summary of(Point p) {
       boolean nan = Double.isNaN(p.value());

@@ -129,7 +129,7 @@ public final class RunStore {
   public Run get(String runId) {
     return db.tx(c -> {
       RunInfo info = info(c, runId);
-      return info == null ? null : load(c, List.of(info)).get(0);
+      return info == null ? null : load(c, List.of(info), true).get(0);
     });
   }
 
@@ -145,12 +145,17 @@ public final class RunStore {
           }
         }
       }
-      return load(c, infos);
+      return load(c, infos, false);
     });
   }
 
-  /** Adds params, tags, summaries and inputs to the runs, a few statements for all of them. */
-  static List<Run> load(Connection c, List<RunInfo> infos) throws SQLException {
+  /**
+   * Adds params, tags, metrics and inputs to the runs, a few statements for all of them. With
+   * {@code aggregates} false the metrics carry only their latest point ({@link Summary#latest}),
+   * all that MLflow's runs show; reading the aggregates of a page of runs would cost several times
+   * as much.
+   */
+  static List<Run> load(Connection c, List<RunInfo> infos, boolean aggregates) throws SQLException {
     Map<Long, Run> byPk = new LinkedHashMap<>();
     for (RunInfo i : infos) {
       byPk.put(i.pk(), new Run(i, new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>(), new ArrayList<>()));
@@ -162,14 +167,20 @@ public final class RunStore {
       String in = String.join(",", Collections.nCopies(part.size(), "?"));
       List<Object> args = new ArrayList<>(part);
       if (sqlite) {
-        RunRows.loadAggregated(c, in, args, byPk);
+        RunRows.paramsAndTags(c, in, args, byPk);
       } else {
         each(c, "SELECT run_pk, key, value FROM run_params WHERE run_pk IN (" + in + ")", args,
             rs -> byPk.get(rs.getLong(1)).params().put(rs.getString(2), rs.getString(3)));
         each(c, "SELECT run_pk, key, value FROM run_tags WHERE run_pk IN (" + in + ")", args,
             rs -> byPk.get(rs.getLong(1)).tags().put(rs.getString(2), rs.getString(3)));
+      }
+      if (aggregates) {
         each(c, "SELECT * FROM metric_summary WHERE run_pk IN (" + in + ")", args,
             rs -> byPk.get(rs.getLong("run_pk")).metrics().add(summary(rs)));
+      } else {
+        each(c, "SELECT run_pk, key, last_value, last_step, last_ts FROM metric_summary WHERE run_pk IN (" + in + ")",
+            args, rs -> byPk.get(rs.getLong(1)).metrics().add(Summary.latest(rs.getString(2), nan(rs, "last_value"),
+                rs.getLong(4), rs.getLong(5))));
       }
       each(c, "SELECT * FROM run_inputs WHERE run_pk IN (" + in + ")", args,
           rs -> byPk.get(rs.getLong("run_pk")).inputs().add(new DatasetInput(rs.getString("name"),
