@@ -45,8 +45,11 @@ public final class Cgroups {
    */
   public record Status(boolean enforced, String version, String parent, String problem) {}
 
-  /** One place a controller lives: its mount, whether it is v2, and the parent cgroup directory in it. */
-  private record Hierarchy(Path mount, boolean v2, Path parentDir, String parentPath) {}
+  /**
+   * One place controllers live: its mount, whether it is v2, the parent cgroup directory in it, and
+   * which of memory and cpu are taken from it (on a hybrid host the other may be a v1 one's).
+   */
+  private record Hierarchy(Path mount, boolean v2, Path parentDir, String parentPath, List<String> controllers) {}
 
   private final String owner;
   private final List<Hierarchy> hierarchies; // memory's first
@@ -180,8 +183,12 @@ public final class Cgroups {
             + ctl + " hierarchy visible at " + mount + " (it shows " + root + ")");
       }
       Path dir = rel.isEmpty() ? mount : mount.resolve(rel);
-      if (found.stream().noneMatch(h -> h.mount.equals(mount))) {
-        found.add(new Hierarchy(mount, v2, dir, parentPath));
+      int same = found.stream().map(Hierarchy::mount).toList().indexOf(mount);
+      if (same < 0) {
+        found.add(new Hierarchy(mount, v2, dir, parentPath, List.of(ctl)));
+      } else {
+        Hierarchy h = found.get(same);
+        found.set(same, new Hierarchy(mount, v2, dir, parentPath, List.of(h.controllers.get(0), ctl)));
       }
       anyV1 |= !v2;
       anyV2 |= v2;
@@ -248,8 +255,8 @@ public final class Cgroups {
           });
         }
         made.add(dir);
-        boolean hasMemory = h == hierarchies.get(0);
-        boolean hasCpu = hierarchies.size() == 1 || h != hierarchies.get(0);
+        boolean hasMemory = h.controllers.contains("memory");
+        boolean hasCpu = h.controllers.contains("cpu");
         if (h.v2) {
           if (hasMemory && memoryBytes > 0) {
             write(dir, "memory.max", Long.toString(memoryBytes));
@@ -278,7 +285,10 @@ public final class Cgroups {
     return new InstanceCgroup(made, hierarchies.get(0).v2);
   }
 
-  /** Creates the parent and, on v2, hands the cpu and memory controllers down to it from the mount. */
+  /**
+   * Creates the parent and, on v2, hands the controllers taken from this hierarchy down to it from
+   * the mount (only those: on a hybrid host v2 refuses one that a v1 hierarchy holds).
+   */
   private static void prepareParent(Hierarchy h) {
     if (!Files.isDirectory(h.parentDir)) {
       act("create the cgroup parent", h.parentDir, () -> Files.createDirectories(h.parentDir));
@@ -294,7 +304,7 @@ public final class Cgroups {
       Path control = p.resolve("cgroup.subtree_control");
       String enabled = read(control);
       StringBuilder wanted = new StringBuilder();
-      for (String ctl : List.of("memory", "cpu")) {
+      for (String ctl : h.controllers) {
         if (!List.of(enabled.trim().split("\\s+")).contains(ctl)) {
           wanted.append(wanted.isEmpty() ? "" : " ").append('+').append(ctl);
         }
@@ -370,8 +380,8 @@ public final class Cgroups {
     }
   }
 
-  /** Removes the instance cgroups an earlier server of this owner left (it was killed). */
-  private void removeLeftovers() {
+  /** Removes the instance cgroups an earlier server of this owner left (it was killed); package-private for tests. */
+  void removeLeftovers() {
     int removed = 0;
     for (Hierarchy h : hierarchies) {
       if (!Files.isDirectory(h.parentDir)) {
