@@ -1,14 +1,13 @@
 package dev.atelier.storage;
 
 import dev.atelier.http.ApiException;
+import dev.atelier.http.Blocking;
 import dev.atelier.http.RequestBodyStream;
 import dev.atelier.http.Routes;
 import dev.atelier.storage.ObjectStore.ObjectContent;
 import dev.atelier.storage.ObjectStore.ObjectInfo;
 import dev.atelier.storage.ObjectStore.S3Uri;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -206,21 +205,6 @@ public final class ObjectRoutes {
     return uri;
   }
 
-  /** Runs blocking work on a virtual thread; the future completes on the caller's context. */
-  private <T> Future<T> blocking(Callable<T> work) {
-    Context context = vertx.getOrCreateContext();
-    Promise<T> promise = Promise.promise();
-    Thread.ofVirtual().name("objects").start(() -> {
-      try {
-        T result = work.call();
-        context.runOnContext(v -> promise.complete(result));
-      } catch (Throwable t) {
-        context.runOnContext(v -> promise.fail(t));
-      }
-    });
-    return promise.future();
-  }
-
   /**
    * The type the object is stored with. A form type (what curl --data-binary and HTML forms send
    * by default) describes the upload, not the file, and S3 servers built on servlets read such
@@ -235,5 +219,9 @@ public final class ObjectRoutes {
       return "application/octet-stream";
     }
     return header.trim();
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return Blocking.run(vertx, "objects", work);
   }
 }

@@ -2,15 +2,14 @@ package dev.atelier.experiments.artifacts;
 
 import dev.atelier.experiments.artifacts.ArtifactPath.Kind;
 import dev.atelier.http.ApiException;
+import dev.atelier.http.Blocking;
 import dev.atelier.http.RequestBodyStream;
 import dev.atelier.http.Routes;
 import dev.atelier.storage.ObjectRoutes;
-import dev.atelier.storage.ObjectStore;
 import dev.atelier.storage.ObjectStore.ObjectInfo;
 import dev.atelier.storage.ObjectStore.S3Uri;
-import io.vertx.core.Context;
+import dev.atelier.storage.ObjectStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -242,18 +241,7 @@ public final class ArtifactRoutes {
         || ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2;
   }
 
-  /** Runs blocking work on a virtual thread; the future completes on the caller's context. */
   private <T> Future<T> blocking(Callable<T> work) {
-    Context context = vertx.getOrCreateContext();
-    Promise<T> promise = Promise.promise();
-    Thread.ofVirtual().name("mlflow-artifacts").start(() -> {
-      try {
-        T result = work.call();
-        context.runOnContext(v -> promise.complete(result));
-      } catch (Throwable t) {
-        context.runOnContext(v -> promise.fail(t));
-      }
-    });
-    return promise.future();
+    return Blocking.run(vertx, "mlflow-artifacts", work);
   }
 }
