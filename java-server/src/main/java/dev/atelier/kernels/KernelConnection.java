@@ -205,7 +205,7 @@ public final class KernelConnection implements AutoCloseable {
     WireMessage m = parsed.get();
     if ("status".equals(m.msgType())) {
       String state = executionState(m.content());
-      if (state != null) {
+      if (state != null && !answersOwnRequest(m)) {
         listener.onExecutionState(state);
       }
       readiness.onStatus(m, state);
@@ -215,6 +215,11 @@ public final class KernelConnection implements AutoCloseable {
     for (ClientSession s : sessions.values()) {
       s.deliver(m);
     }
+  }
+
+  /** Answers to the gateway's own nudges do not move the kernel's state (a late one made a ready kernel busy). */
+  private boolean answersOwnRequest(WireMessage m) {
+    return new String(m.parentHeader(), StandardCharsets.UTF_8).contains(gatewaySession);
   }
 
   private static String executionState(byte[] content) {
