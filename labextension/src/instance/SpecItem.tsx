@@ -1,20 +1,16 @@
-import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
+import { ReactWidget } from '@jupyterlab/apputils';
 import { caretDownIcon } from '@jupyterlab/ui-components';
-import { PathExt } from '@jupyterlab/coreutils';
 import * as React from 'react';
 
-import { notifyError, showNamedDialog } from '../notify';
 import { IRunningModel } from '../running/tokens';
 import { CatalogStore } from './catalog';
-import { changeInstance, INotebookPanelLike } from './change';
-import { PickerBody } from './PickerBody';
+import { INotebookPanelLike } from './change';
+import { pickInstance } from './pick';
 import {
   ATELIER_KEY,
-  changeConfirmText,
   choiceLabel,
   IInstanceChoice,
   INSTANCE_TYPE_KEY,
-  isDifferent,
   IShownChoice,
   readMetadata,
   shownChoice
@@ -86,52 +82,10 @@ export class InstanceSpecItem extends ReactWidget {
 
   /** Open the picker; on a new choice confirm, then move the kernel. */
   async pick(): Promise<void> {
-    let catalogs;
-    try {
-      catalogs = await this._store.load(true);
-    } catch (error) {
-      notifyError('Atelier: cannot list instance types and images', error);
-      return;
-    }
-    const current: IInstanceChoice = this.shown ?? {
-      instanceType: catalogs.types.default,
-      image: catalogs.images.default
-    };
-    const path = this._panel.context.path;
-    const name = PathExt.basename(path);
-    const picked = await showNamedDialog<IInstanceChoice>({
-      title: `Instance for ${name}`,
-      body: new PickerBody(catalogs, current),
-      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Select' })]
-    });
-    const choice = picked.value;
-    if (!picked.button.accept || !choice || !isDifferent(choice, current)) {
-      return;
-    }
-    const confirmed = await showDialog({
-      title: `Restart on ${choice.instanceType}?`,
-      body: changeConfirmText(path, current, choice),
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.warnButton({ label: 'Restart Kernel' })
-      ]
-    });
-    if (!confirmed.button.accept) {
-      return;
-    }
-    this._pendingChoice = choice;
-    this.update();
-    try {
-      await changeInstance(this._panel, choice);
-    } catch (error) {
-      notifyError(
-        `Could not restart ${name} on ${choice.instanceType} (${choice.image})`,
-        error
-      );
-    } finally {
-      this._pendingChoice = null;
+    await pickInstance(this._panel, this._store, this.shown, choice => {
+      this._pendingChoice = choice;
       this.update();
-    }
+    });
   }
 
   private _panel: INotebookPanelLike;

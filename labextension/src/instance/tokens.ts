@@ -45,3 +45,12 @@ export interface IImagesResponse {
   docker_problem: string | null;
   images: IImageInfo[];
 }
+
+/** Id of the status bar item (the current notebook's instance and cost). */
+export const STATUS_ITEM_ID = '@atelier/labextension:instance-status';
+
+/** Commands of the instance picker. */
+export namespace InstanceCommandIDs {
+  /** Open the picker for the current notebook. */
+  export const pick = 'atelier:instance-pick';
+}

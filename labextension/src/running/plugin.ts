@@ -169,6 +169,7 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
 
     return {
       model,
+      instances,
       refresh: () => client.refresh(),
       refreshInstances: () => instancesFeed.refresh()
     };

@@ -117,9 +117,21 @@ export interface IRunningModel {
   readonly changed: ISignal<IRunningModel, void>;
 }
 
+/** The running instances as other plugins see them (the status bar's cost). */
+export interface IInstancesView {
+  readonly instances: ReadonlyArray<IInstanceRow>;
+  /** Find an instance row by id. */
+  get(id: string): IInstanceRow | undefined;
+  /** Advance uptime, cost and countdowns with the browser's clock. */
+  tick(): boolean;
+  readonly changed: ISignal<any, void>;
+}
+
 /** What the running plugin provides to other plugins. */
 export interface IAtelierRunning {
   readonly model: IRunningModel;
+  /** The running instances, kept live by the same feed as the panel's. */
+  readonly instances: IInstancesView;
   /** Fetch the kernel list now. */
   refresh(): Promise<void>;
   /** Fetch the instance list now. */
