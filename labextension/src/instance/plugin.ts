@@ -4,10 +4,15 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ILauncher } from '@jupyterlab/launcher';
+import { IMainMenu } from '@jupyterlab/mainmenu';
 import { ServerConnection } from '@jupyterlab/services';
 import { IStatusBar } from '@jupyterlab/statusbar';
+import { notebookIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 
+import { ATELIER_CATEGORY } from '../category';
 import { createInstancesClient } from '../running/client';
 import { IAtelierRunning } from '../running/tokens';
 import {
@@ -18,6 +23,7 @@ import {
 } from './tokens';
 import { CatalogStore } from './catalog';
 import { INotebookPanelLike } from './change';
+import { newNotebookOnInstance } from './newNotebook';
 import { InstanceSpecItem } from './SpecItem';
 import { InstanceStatusItem } from './StatusItem';
 import { asNotebookPanel } from './status';
@@ -33,14 +39,24 @@ export const instanceSpecPlugin: JupyterFrontEndPlugin<void> = {
     "Atelier: a notebook's instance type and image in its toolbar and the status bar, with a picker.",
   autoStart: true,
   requires: [IAtelierRunning, IToolbarWidgetRegistry],
-  optional: [IStatusBar, ILabShell, ICommandPalette],
+  optional: [
+    IStatusBar,
+    ILabShell,
+    ICommandPalette,
+    ILauncher,
+    IMainMenu,
+    IDefaultFileBrowser
+  ],
   activate: (
     app: JupyterFrontEnd,
     running: IAtelierRunning,
     toolbarRegistry: IToolbarWidgetRegistry,
     statusBar: IStatusBar | null,
     labShell: ILabShell | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    launcher: ILauncher | null,
+    mainMenu: IMainMenu | null,
+    fileBrowser: IDefaultFileBrowser | null
   ): void => {
     const api = createInstancesClient(ServerConnection.makeSettings());
     const store = new CatalogStore({
@@ -79,11 +95,45 @@ export const instanceSpecPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => current() !== null,
       execute: () => status.pick()
     });
+    app.commands.addCommand(InstanceCommandIDs.newNotebook, {
+      label: args =>
+        args.isLauncher
+          ? 'Notebook on an Instance'
+          : args.isMenu
+            ? 'Notebook on an Instance…'
+            : 'New Notebook on an Instance…',
+      caption: 'A new notebook on a chosen instance type and image',
+      icon: args => (args.isPalette ? undefined : notebookIcon),
+      execute: () =>
+        newNotebookOnInstance({
+          store,
+          contents: app.serviceManager.contents,
+          folder: () => fileBrowser?.model.path ?? '',
+          open: (path, kernel) =>
+            app.commands.execute('docmanager:open', {
+              path,
+              factory: 'Notebook',
+              kernel: { name: kernel }
+            })
+        })
+    });
+    launcher?.add({
+      command: InstanceCommandIDs.newNotebook,
+      args: { isLauncher: true },
+      category: ATELIER_CATEGORY,
+      rank: 0
+    });
+    mainMenu?.fileMenu.newMenu.addGroup(
+      [{ command: InstanceCommandIDs.newNotebook, args: { isMenu: true } }],
+      39
+    );
     if (palette) {
-      palette.addItem({
-        command: InstanceCommandIDs.pick,
-        category: 'Atelier'
-      });
+      for (const command of [
+        InstanceCommandIDs.newNotebook,
+        InstanceCommandIDs.pick
+      ]) {
+        palette.addItem({ command, category: ATELIER_CATEGORY });
+      }
     }
   }
 };

@@ -168,3 +168,25 @@ export function unavailableText(type: IInstanceType): string | null {
   }
   return type.unavailable_reason || 'Not available on this server.';
 }
+
+/** The kernelspec a new notebook on an image starts with: the image's first, else python3. */
+export function kernelFor(catalogs: ICatalogs, image: string): string {
+  return findImage(catalogs, image)?.kernelspecs[0] ?? 'python3';
+}
+
+/** The content of an empty notebook that asks for an instance type and image. */
+export function notebookOn(
+  choice: IInstanceChoice,
+  kernel: string
+): Record<string, unknown> {
+  return {
+    cells: [],
+    metadata: {
+      [INSTANCE_TYPE_KEY]: choice.instanceType,
+      [ATELIER_KEY]: { image: choice.image },
+      kernelspec: { name: kernel, display_name: kernel, language: 'python' }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  };
+}

@@ -53,4 +53,6 @@ export const STATUS_ITEM_ID = '@atelier/labextension:instance-status';
 export namespace InstanceCommandIDs {
   /** Open the picker for the current notebook. */
   export const pick = 'atelier:instance-pick';
+  /** A new notebook on a chosen instance type and image. */
+  export const newNotebook = 'atelier:instance-new-notebook';
 }

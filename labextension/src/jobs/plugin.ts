@@ -10,6 +10,8 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ILauncher } from '@jupyterlab/launcher';
+import { IMainMenu } from '@jupyterlab/mainmenu';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { IAtelierEvents } from '../events/tokens';
@@ -22,6 +24,7 @@ import { atelierJobsIcon } from './icons';
 import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
 import { JobsPanel } from './panel';
+import { ATELIER_CATEGORY } from '../category';
 import {
   JOBS_PANEL_ID,
   JOBS_PLUGIN_ID,
@@ -43,7 +46,9 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     ICommandPalette,
     IDefaultFileBrowser,
-    IThemeManager
+    IThemeManager,
+    ILauncher,
+    IMainMenu
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -51,7 +56,9 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     fileBrowser: IDefaultFileBrowser | null,
-    themes: IThemeManager | null
+    themes: IThemeManager | null,
+    launcher: ILauncher | null,
+    mainMenu: IMainMenu | null
   ): void => {
     const settings = ServerConnection.makeSettings();
     const api = createJobsApi(settings);
@@ -207,15 +214,41 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     app.commands.addCommand(JobCommandIDs.newJob, {
-      label: 'New Training Job…',
+      label: args =>
+        args.isLauncher
+          ? 'Training Job'
+          : args.isMenu
+            ? 'Training Job…'
+            : 'New Training Job…',
       caption: 'Atelier: create a training job',
+      icon: args => (args.isPalette ? undefined : atelierJobsIcon),
       execute: () => newJob()
     });
     app.commands.addCommand(JobCommandIDs.newProcessingJob, {
-      label: 'New Processing Job…',
+      label: args =>
+        args.isLauncher
+          ? 'Processing Job'
+          : args.isMenu
+            ? 'Processing Job…'
+            : 'New Processing Job…',
       caption: 'Atelier: run a script or command on data from S3',
+      icon: args => (args.isPalette ? undefined : atelierJobsIcon),
       execute: () => newProcessingJob()
     });
+    // The Launcher's Atelier section and File > New, beside a notebook on an instance.
+    const starters = [JobCommandIDs.newJob, JobCommandIDs.newProcessingJob];
+    starters.forEach((command, i) =>
+      launcher?.add({
+        command,
+        args: { isLauncher: true },
+        category: ATELIER_CATEGORY,
+        rank: 10 + i
+      })
+    );
+    mainMenu?.fileMenu.newMenu.addGroup(
+      starters.map(command => ({ command, args: { isMenu: true } })),
+      40
+    );
     app.commands.addCommand(JobCommandIDs.refresh, {
       label: 'Refresh Jobs',
       execute: () => feed.refresh()
@@ -227,7 +260,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         JobCommandIDs.newProcessingJob,
         JobCommandIDs.refresh
       ]) {
-        palette.addItem({ command, category: 'Atelier' });
+        palette.addItem({ command, category: ATELIER_CATEGORY });
       }
     }
   }

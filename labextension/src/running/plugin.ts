@@ -18,6 +18,7 @@ import {
   RUNNING_PLUGIN_ID,
   RunningCommandIDs
 } from './tokens';
+import { ATELIER_CATEGORY } from '../category';
 import { notifyError } from '../notify';
 import { createActions } from './actions';
 import { createInstancesClient } from './client';
@@ -161,7 +162,7 @@ export const runningPlugin: JupyterFrontEndPlugin<IAtelierRunning> = {
       execute: () => actions.shutdownAllInstances()
     });
     if (palette) {
-      const category = 'Atelier';
+      const category = ATELIER_CATEGORY;
       for (const command of Object.values(RunningCommandIDs)) {
         palette.addItem({ command, category });
       }

@@ -2,6 +2,8 @@ import {
   changeConfirmText,
   choiceLabel,
   isDifferent,
+  kernelFor,
+  notebookOn,
   readMetadata,
   shownChoice,
   typeDetails,
@@ -131,5 +133,24 @@ describe('labels', () => {
     ).toContain(
       'on an ml.m5.large instance with the atelier/base:latest image.'
     );
+  });
+});
+
+describe('a new notebook on an instance', () => {
+  it("starts with the image's first kernelspec, else python3", () => {
+    expect(kernelFor(catalogs(), 'local')).toBe('python3');
+    expect(kernelFor(catalogs(), 'no-such-image')).toBe('python3');
+  });
+
+  it('is saved asking for the type and image, as the toolbar picker writes them', () => {
+    const nb = notebookOn(
+      { instanceType: 'ml.m5.large', image: 'atelier/base:latest' },
+      'python3'
+    ) as any;
+    expect(nb.metadata.instance_type).toBe('ml.m5.large');
+    expect(nb.metadata.atelier).toEqual({ image: 'atelier/base:latest' });
+    expect(nb.metadata.kernelspec.name).toBe('python3');
+    expect(nb.cells).toEqual([]);
+    expect(nb.nbformat).toBe(4);
   });
 });
