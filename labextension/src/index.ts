@@ -6,6 +6,7 @@ import { jobNotificationsPlugin } from './jobs/notifyPlugin';
 import { jobsPlugin } from './jobs/plugin';
 import { kernelDeathPlugin } from './kernelDeath/plugin';
 import { runningPlugin } from './running/plugin';
+import { instanceStopNotificationsPlugin } from './running/stopNotifyPlugin';
 
 export * from './tokens';
 
@@ -16,7 +17,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   instanceSpecPlugin,
   kernelDeathPlugin,
   jobsPlugin,
-  jobNotificationsPlugin
+  jobNotificationsPlugin,
+  instanceStopNotificationsPlugin
 ];
 
 export default plugins;

@@ -11,6 +11,7 @@ import subprocess
 import uuid
 
 import pytest
+import websocket
 
 from client import KernelClient
 
@@ -369,16 +370,31 @@ def test_idle_policy_is_validated_shown_and_enforced(backend):
         iid = kernel_model(backend, okid)["instance_id"]
         inst = [i for i in rest.get("/atelier/api/instances").json()["instances"] if i["id"] == iid][0]
         assert inst["idle_shutdown_at"] and 0 < seconds_left(inst["idle_shutdown_at"]) <= 60, inst
+        # the event stream tells the page when the instance rule stops the instance (a notification)
+        events = websocket.create_connection(rest.url("/atelier/api/events").replace("http://", "ws://", 1),
+                                             header=[f"Authorization: token {rest.token}"], timeout=5)
         # then they act: within the minute and a check interval the kernel and the instance are gone
         deadline = time.monotonic() + 120
+        stopped = None
         while time.monotonic() < deadline:
+            while stopped is None:
+                try:
+                    frame = json.loads(events.recv())
+                except websocket.WebSocketTimeoutException:
+                    break
+                if frame.get("type") == "instance_stopped" and frame["instance"]["id"] == iid:
+                    stopped = frame
             ids = [x["id"] for x in rest.get("/atelier/api/kernels").json()["kernels"]]
             instances = [i["id"] for i in rest.get("/atelier/api/instances").json()["instances"]]
-            if kid not in ids and okid not in ids and iid not in instances:
+            if kid not in ids and okid not in ids and iid not in instances and stopped:
                 break
             time.sleep(1)
         else:
-            raise AssertionError(f"after 120 s: kernels {ids}, instances {instances}")
+            raise AssertionError(f"after 120 s: kernels {ids}, instances {instances}, stop frame {stopped}")
+        events.close()
+        assert stopped["reason"] == "idle" and stopped["instance"]["instance_type"] == "ml.m5.xlarge", stopped
+        assert stopped["notebooks"] == [other["path"]], stopped
+        assert "stopped by its idle rule" in stopped["message"] and other["path"] in stopped["message"], stopped
     finally:
         rest.request("PUT", "/atelier/api/idle-policy/ml.c5.large", json={"kernel_idle_minutes": 0})
         rest.request("PUT", "/atelier/api/idle-policy/ml.m5.xlarge", json={"instance_idle_minutes": 0})

@@ -12,7 +12,12 @@ const VALID: {
   kernel_death: frame =>
     (frame.action === 'restarting' || frame.action === 'dead') &&
     !!frame.kernel &&
-    typeof frame.kernel.id === 'string'
+    typeof frame.kernel.id === 'string',
+  instance_stopped: frame =>
+    !!frame.instance &&
+    typeof frame.instance.id === 'string' &&
+    typeof frame.message === 'string' &&
+    Array.isArray(frame.notebooks)
 };
 
 /**

@@ -34,10 +34,21 @@ export interface IKernelDeathEvent {
 }
 
 /** Every frame type the browser understands, by its `type`. */
+/** An instance its idle rule stopped, with the notebooks whose kernels went with it. */
+export interface IInstanceStoppedEvent {
+  type: 'instance_stopped';
+  reason: 'idle';
+  instance: { id: string; instance_type: string; image: string };
+  notebooks: string[];
+  /** What to tell the user, in a sentence. */
+  message: string;
+}
+
 export interface IEventFrameMap {
   kernels: IKernelsEvent;
   job: IJobEvent;
   kernel_death: IKernelDeathEvent;
+  instance_stopped: IInstanceStoppedEvent;
 }
 
 /** The `type` of a known frame. */

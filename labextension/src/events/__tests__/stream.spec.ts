@@ -102,6 +102,11 @@ describe('EventStream', () => {
       .connect((_, f: IKernelDeathEvent) =>
         seen.push(`death:${f.action}:${f.kernel.id}`)
       );
+    stream
+      .frame('instance_stopped')
+      .connect((_, f) =>
+        seen.push(`stopped:${f.instance.id}:${f.notebooks.join(',')}`)
+      );
     expect(stream.frame('job')).toBe(stream.frame('job'));
 
     const hold = stream.acquire();
@@ -115,14 +120,27 @@ describe('EventStream', () => {
       action: 'dead',
       kernel: kernel({ id: 'k3' })
     });
+    send({
+      type: 'instance_stopped',
+      reason: 'idle',
+      instance: { id: 'i1', instance_type: 'ml.t3.medium', image: 'local' },
+      notebooks: ['a.ipynb'],
+      message: 'The ml.t3.medium instance (local) was stopped by its idle rule'
+    });
     // Unknown types and frames without what their type carries are skipped.
     send({ type: 'endpoint', endpoint: { Name: 'e' } });
     send({ type: 'job', job: { Status: 'InProgress' } });
     send({ type: 'kernel_death', action: 'exploded', kernel: kernel() });
+    send({ type: 'instance_stopped', instance: { id: 'i2' }, notebooks: [] });
     send({ kernels: [] });
     send(['kernels']);
     send(null);
-    expect(seen).toEqual(['kernels:2', 'job:train-1', 'death:dead:k3']);
+    expect(seen).toEqual([
+      'kernels:2',
+      'job:train-1',
+      'death:dead:k3',
+      'stopped:i1:a.ipynb'
+    ]);
     hold.dispose();
   });
 

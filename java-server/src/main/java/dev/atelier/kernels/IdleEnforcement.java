@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +29,21 @@ public final class IdleEnforcement implements InstanceKernels {
   private final AtelierConfig config;
   private final InstancePool pool;
   private final IdlePolicies idle;
+  private final List<Consumer<IdleStop>> stopListeners = new CopyOnWriteArrayList<>();
+
+  /** An instance its idle rule stopped, with the notebooks whose kernels went with it. */
+  public record IdleStop(String instanceId, String instanceType, String image, List<String> notebooks) {}
 
   public IdleEnforcement(KernelService kernels, AtelierConfig config, InstancePool pool, IdlePolicies idle) {
     this.kernels = kernels;
     this.config = config;
     this.pool = pool;
     this.idle = idle;
+  }
+
+  /** Hears every instance an idle rule stops, once it is stopped; any thread. */
+  public void onIdleStop(Consumer<IdleStop> listener) {
+    stopListeners.add(listener);
   }
 
   /** Shuts down kernels idle longer than the cull timeout (per the cull_* settings). */
@@ -132,8 +143,12 @@ public final class IdleEnforcement implements InstanceKernels {
    */
   private void stopIdleInstance(PooledInstance p) {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
+    List<String> notebooks = new ArrayList<>();
     for (String id : p.kernels()) {
       Kernel k = kernels.find(id);
+      if (k != null && k.path() != null) {
+        notebooks.add(k.path());
+      }
       if (k != null && k.connection() != null) {
         k.dead("its instance " + p.id() + " (" + p.type().name() + ") was stopped with its kernels by the idle rule of "
             + p.type().name());
@@ -141,8 +156,10 @@ public final class IdleEnforcement implements InstanceKernels {
         stops.add(kernels.shutdown(k, true));
       }
     }
+    IdleStop stop = new IdleStop(p.id(), p.type().name(), p.key().image(), List.copyOf(notebooks));
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
-        .thenRun(() -> pool.stop(p.id(), "stopped by its idle rule"));
+        .thenCompose(v -> pool.stop(p.id(), "stopped by its idle rule"))
+        .whenComplete((v, e) -> stopListeners.forEach(l -> l.accept(stop)));
   }
 
   @Override

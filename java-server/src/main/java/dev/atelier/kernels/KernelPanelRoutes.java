@@ -13,8 +13,8 @@ import java.time.Instant;
 
 /**
  * Atelier's own kernel API for its panels, under {@code /atelier/api/}: the kernels with their
- * notebook paths and live state; on the event stream, the list on every change ({@code kernels})
- * and each death ({@code kernel_death}).
+ * notebook paths and live state; on the event stream, the list on every change ({@code kernels}),
+ * each death ({@code kernel_death}) and each instance an idle rule stopped ({@code instance_stopped}).
  */
 public final class KernelPanelRoutes {
   private static final long COALESCE_MILLIS = 250;
@@ -40,6 +40,7 @@ public final class KernelPanelRoutes {
     kernels.onChange(() -> context.runOnContext(v -> scheduleFlush()));
     // A death is its own event too, so a notebook can say it once (the list only shows the latest state).
     kernels.onKernelEvent((k, action) -> events.publish("kernel_death", deathEvent(k, action)));
+    idle.onIdleStop(stop -> events.publish("instance_stopped", stoppedEvent(stop)));
   }
 
   /** Mounts under {@code {baseUrl}atelier/api/}; may be called for several routers. */
@@ -68,6 +69,27 @@ public final class KernelPanelRoutes {
     msg.put("type", "kernel_death");
     msg.put("action", action);
     msg.set("kernel", panelModel(k));
+    return msg;
+  }
+
+  /**
+   * {@code {"type": "instance_stopped", "reason": "idle", "instance": {id, instance_type, image},
+   * "notebooks": [paths], "message"}}: what a notification tells the user.
+   */
+  static ObjectNode stoppedEvent(IdleEnforcement.IdleStop stop) {
+    ObjectNode msg = Json.mapper().createObjectNode();
+    msg.put("type", "instance_stopped");
+    msg.put("reason", "idle");
+    ObjectNode instance = msg.putObject("instance");
+    instance.put("id", stop.instanceId());
+    instance.put("instance_type", stop.instanceType());
+    instance.put("image", stop.image());
+    ArrayNode notebooks = msg.putArray("notebooks");
+    stop.notebooks().forEach(notebooks::add);
+    String which = stop.notebooks().isEmpty() ? "it had no kernels"
+        : "its kernels were shut down: " + String.join(", ", stop.notebooks());
+    msg.put("message", "The " + stop.instanceType() + " instance (" + stop.image() + ") was stopped by its idle rule; "
+        + which);
     return msg;
   }
 
