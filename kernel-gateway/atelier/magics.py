@@ -4,6 +4,8 @@
 - ``%atelier_jobs [--kind K] [--status S] [--limit N]``: recent jobs
 - ``%atelier_logs NAME [--no-follow]``: a job's log (followed until it ends)
 - ``%atelier_stop NAME``: stop a job
+- ``%%atelier_run EXPERIMENT/RUN [--tag K=V] [--param K=V]``: the cell inside an mlflow run
+- ``%atelier_run EXPERIMENT/RUN [...]`` / ``%atelier_run --end``: a run over the cells in between
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
+from . import runmagic
 from .api import AtelierError, Session
 from .display import format_duration, parse_time, show_table
 from .job import JobFailed, job_by_name, list_jobs
@@ -89,7 +92,7 @@ def _inputs(values) -> dict[str, str]:
 
 
 @magics_class
-class AtelierMagics(Magics):
+class AtelierMagics(runmagic.RunMagics, Magics):
     def _session(self) -> Session:
         return Session()
 
