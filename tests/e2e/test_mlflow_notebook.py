@@ -121,10 +121,11 @@ def test_a_malformed_target_or_a_refusing_server_is_a_clear_error(backend, nb):
     assert r.status == "error" and r.content["ename"] == "UsageError", r.summary()
     assert "expected EXPERIMENT/RUN" in r.content["evalue"]
     assert "never" not in r.stream_text()
-    # the server refuses a run name over MLflow's limit
-    r = c.execute(f"%%atelier_run {_unique('nb-refused')}/{'x' * 600}\nprint('never')", timeout=120)
+    # the server refuses an experiment name over MLflow's limit
+    r = c.execute(f"%%atelier_run {'x' * 600}/run\nprint('never')", timeout=120)
     assert r.status == "error" and r.content["ename"] == "UsageError", r.summary()
     assert "the tracking server refused" in r.content["evalue"], r.content["evalue"]
+    assert "Experiment name had length 600" in r.content["evalue"], r.content["evalue"]
     assert "never" not in r.stream_text()
 
 
