@@ -108,3 +108,36 @@ def test_open_a_run_object_needs_no_server():
 def test_open_with_nothing_and_no_active_run_says_so():
     with pytest.raises(ValueError, match="needs a run or an experiment"):
         link()
+
+
+def test_a_kernel_atelier_started_is_the_context_of_notebook_runs():
+    from atelier.experiments.context import in_atelier_kernel
+
+    env = {"KERNEL_ID": "k-1", "ATELIER_ROOT_DIR": "/srv/nb"}
+    assert in_atelier_kernel(env, in_kernel=lambda: True)
+    assert not in_atelier_kernel(env, in_kernel=lambda: False)  # a script the notebook started
+    assert not in_atelier_kernel({"KERNEL_ID": "k-1"}, in_kernel=lambda: True)  # someone else's kernel
+    assert not in_atelier_kernel({}, in_kernel=lambda: True)
+
+
+def test_mlflow_resolves_the_notebook_tags_through_the_entry_point(monkeypatch):
+    """The provider is found by MLflow's own registry (the package's entry point) and its tags
+    replace MLflow's defaults; the caller's tags still win."""
+    from mlflow.tracking.context.registry import _run_context_provider_registry, resolve_tags
+
+    import atelier.experiments.context as context
+
+    assert any(isinstance(p, context.NotebookRunContext) for p in _run_context_provider_registry)
+    monkeypatch.setenv("KERNEL_ID", "k-1")
+    monkeypatch.setenv("ATELIER_ROOT_DIR", "/srv/nb")
+    monkeypatch.setenv("JPY_SESSION_NAME", "/srv/nb/work/train.ipynb")
+    monkeypatch.delenv("ATELIER_NOTEBOOK_PATH", raising=False)
+    monkeypatch.setattr(context, "_in_kernel", lambda: True)
+    tags = resolve_tags({"team": "vision"})
+    assert tags["atelier.source.type"] == "NOTEBOOK" and tags["atelier.source.name"] == "work/train.ipynb"
+    assert (tags["mlflow.source.type"], tags["mlflow.source.name"]) == ("NOTEBOOK", "work/train.ipynb")
+    assert tags["team"] == "vision"
+    assert resolve_tags({"mlflow.source.name": "mine"})["mlflow.source.name"] == "mine"
+    monkeypatch.setattr(context, "_in_kernel", lambda: False)
+    tags = resolve_tags()
+    assert "atelier.source.type" not in tags and tags["mlflow.source.type"] == "LOCAL"

@@ -153,3 +153,41 @@ def test_runs_display_richly_and_open_shows_the_experiments_button(backend, nb):
     assert opened[MIME] == {"experimentId": exp_id, "label": f"Open experiment {exp} in Experiments"}
     r = c.execute("atelier.experiments.open('no-such-run')", timeout=60)
     assert r.status == "error" and r.content["ename"] == "ValueError" and "no run" in r.content["evalue"], r.summary()
+
+
+def test_a_plain_mlflow_run_knows_its_notebook_with_no_setup(backend):
+    """No %load_ext, no atelier import: ``import mlflow; mlflow.start_run()`` in a notebook in a
+    folder is tagged with the notebook's path (relative to the root), the runs table's source
+    column is filled from those tags, and runs display richly."""
+    from client import KernelClient
+
+    folder = _unique("nb-src")
+    (backend.root_dir / folder).mkdir()
+    path = f"{folder}/train.ipynb"
+    session = backend.rest.create_session(path)
+    c = KernelClient(backend.rest, session["kernel"]["id"])
+    try:
+        c.connect(wait_ready=True, timeout=60)
+        if not backend.in_containers:
+            backend.kernel_pids.append(int(c.eval("__import__('os').getpid()")))
+        c.ok("import mlflow\nrun = mlflow.start_run()\nmlflow.log_metric('m', 1.0)\nmlflow.end_run()", timeout=120)
+        run_id = ast.literal_eval(c.eval("run.info.run_id"))
+        run = _run(backend, run_id)
+        tags = _tags(run)
+        assert (tags.get("atelier.source.type"), tags.get("atelier.source.name")) == ("NOTEBOOK", path), tags
+        assert (tags.get("mlflow.source.type"), tags.get("mlflow.source.name")) == ("NOTEBOOK", path), tags
+        found = backend.atelier.post(f"{API}/runs/search", json={
+            "experiment_ids": [run["info"]["experiment_id"]], "filter": f"attributes.source = 'NOTEBOOK:{path}'"})
+        assert found.status_code == 200, found.text
+        assert [r["info"]["run_id"] for r in found.json().get("runs", [])] == [run_id]
+        # the tags a caller passes still win
+        c.ok("with mlflow.start_run(tags={'atelier.source.name': 'elsewhere.ipynb'}) as r2:\n    pass", timeout=120)
+        other = ast.literal_eval(c.eval("r2.info.run_id"))
+        assert _tags(_run(backend, other))["atelier.source.name"] == "elsewhere.ipynb"
+        # runs display richly without %load_ext (importing mlflow loads the atelier package's provider)
+        (bundle,) = _bundles(c.ok(f"mlflow.get_run({run_id!r})", timeout=60))
+        assert bundle[MIME]["runId"] == run_id and "class='atelier-run'" in bundle["text/html"]
+        assert path in bundle["text/html"]
+    finally:
+        c.close()
+        backend.rest.delete(f"/api/sessions/{session['id']}", timeout=30)
