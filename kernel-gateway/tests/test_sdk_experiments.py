@@ -102,7 +102,7 @@ def test_open_a_run_object_needs_no_server():
     target = link(_run())
     bundle = target._repr_mimebundle_()
     assert bundle[MIME] == {"experimentId": "7", "runId": "r1", "label": "Open baseline in Experiments"}
-    assert "text/html" in bundle and "run r1" in bundle["text/plain"]
+    assert set(bundle) == {MIME, "text/plain"} and "run r1" in bundle["text/plain"]
 
 
 def test_open_with_nothing_and_no_active_run_says_so():

@@ -148,7 +148,7 @@ def test_runs_display_richly_and_open_shows_the_experiments_button(backend, nb):
 
     (opened,) = _bundles(c.ok(f"import atelier.experiments\natelier.experiments.open({run_id!r})", timeout=60))
     assert opened[MIME] == {"experimentId": exp_id, "runId": run_id, "label": "Open shown in Experiments"}
-    assert "text/html" in opened and "text/plain" in opened
+    assert set(opened) == {MIME, "text/plain"}, opened
     (opened,) = _bundles(c.ok(f"atelier.experiments.open(experiment={exp!r})", timeout=60))
     assert opened[MIME] == {"experimentId": exp_id, "label": f"Open experiment {exp} in Experiments"}
     r = c.execute("atelier.experiments.open('no-such-run')", timeout=60)

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from .render import MIME, register, run_bundle, run_link
@@ -21,8 +20,9 @@ __all__ = ["MIME", "ExperimentsLink", "TargetError", "notebook_path", "open", "p
 
 
 class ExperimentsLink:
-    """What ``open()`` shows: Atelier's MIME type (a button in JupyterLab), with HTML and text for
-    front ends without it."""
+    """What ``open()`` shows: Atelier's MIME type (a button in JupyterLab), with text for front ends
+    without it. No HTML: JupyterLab with Atelier shows an output's HTML above the button (a run's
+    display is its table and the button), and a link has nothing more to show."""
 
     def __init__(self, experiment_id: str | None = None, run_id: str | None = None, label: str | None = None):
         self.data: dict[str, str] = {}
@@ -38,11 +38,7 @@ class ExperimentsLink:
         return f"{self.data.get('label') or 'Open in Experiments'} ({what}): the Experiments panel in the left sidebar"
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        return {
-            MIME: dict(self.data),
-            "text/html": f"<div class='atelier-experiments-link'>{html.escape(self._text())}</div>",
-            "text/plain": self._text(),
-        }
+        return {MIME: dict(self.data), "text/plain": self._text()}
 
     def __repr__(self) -> str:
         return self._text()
