@@ -75,6 +75,8 @@ def load_ipython_extension(ipython) -> None:
     ``%atelier_stop``, ``%atelier_run``, and the display of mlflow's runs."""
     from .experiments.render import register
     from .magics import AtelierMagics
+    from .runmagic import RunMagics
 
     ipython.register_magics(AtelierMagics)
+    ipython.register_magics(RunMagics)
     register(ipython)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic
+from IPython.core.magic import Magics, line_cell_magic, magics_class
 
 from .experiments import runs as _runs
+from .magicargs import Help, Parser, pairs, parse
 
 
 def run_parser(prog: str = "%atelier_run"):
-    from .magics import _Parser
-
-    p = _Parser(prog=prog, description=(
+    p = Parser(prog=prog, description=(
         "Log to an mlflow run in EXPERIMENT (created when missing) named RUN. As a cell magic the run "
         "is the cell's (FINISHED, or FAILED if the cell raises); as a line magic it stays active for "
         "the following cells until %atelier_run --end or the next %atelier_run."))
@@ -26,10 +25,8 @@ def run_parser(prog: str = "%atelier_run"):
 
 def parse_run_line(line: str, cell: bool):
     """The options of ``%atelier_run`` / ``%%atelier_run``: (args, experiment, run, tags, params)."""
-    from .magics import _pairs, _parse
-
     prog = "%%atelier_run" if cell else "%atelier_run"
-    args = _parse(run_parser(prog), line)
+    args = parse(run_parser(prog), line)
     if args.end:
         if cell:
             raise UsageError(f"{prog}: --end is for the line magic; the cell magic ends its run with the cell")
@@ -42,11 +39,12 @@ def parse_run_line(line: str, cell: bool):
         experiment, run = _runs.parse_target(args.target)
     except _runs.TargetError as e:
         raise UsageError(f"{prog}: {e}") from None
-    return args, experiment, run, _pairs(args.tag, "--tag"), _pairs(args.param, "--param")
+    return args, experiment, run, pairs(args.tag, "--tag"), pairs(args.param, "--param")
 
 
+@magics_class
 class RunMagics(Magics):
-    """Mixed into ``AtelierMagics``."""
+    """``%atelier_run``, registered by ``%load_ext atelier`` beside ``AtelierMagics``."""
 
     #: The run ``%atelier_run`` (line) started and has not ended: its id.
     _line_run_id: str | None = None
@@ -56,11 +54,9 @@ class RunMagics(Magics):
         """``%%atelier_run EXPERIMENT/RUN``: the cell in an mlflow run; ``%atelier_run EXPERIMENT/RUN``
         ... ``%atelier_run --end``: the cells in between. ``%atelier_run --help`` for the options."""
         __tracebackhide__ = True  # noqa: F841
-        from .magics import _Help
-
         try:
             args, experiment, run, tags, params = parse_run_line(line, cell is not None)
-        except _Help:
+        except Help:
             return None
         if cell is None:
             return self._line_run(args, experiment, run, tags, params)
