@@ -141,3 +141,13 @@ def test_mlflow_resolves_the_notebook_tags_through_the_entry_point(monkeypatch):
     monkeypatch.setattr(context, "_in_kernel", lambda: False)
     tags = resolve_tags()
     assert "atelier.source.type" not in tags and tags["mlflow.source.type"] == "LOCAL"
+
+
+def test_a_runs_source_is_its_own_row_not_a_tag():
+    run = _run()
+    run.data._add_tag(RunTag("atelier.source.type", "NOTEBOOK"))
+    run.data._add_tag(RunTag("atelier.source.name", "work/a.ipynb"))
+    page = run_bundle(run)["text/html"]
+    assert "<th style='text-align:left;vertical-align:top;padding-right:1em'>Source</th><td style='text-align:left'>work/a.ipynb" in page
+    assert "atelier.source" not in page and "&lt;vision&gt;" in page
+    assert "atelier.source" not in run_bundle(run)["text/plain"]

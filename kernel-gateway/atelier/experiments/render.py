@@ -13,6 +13,8 @@ from typing import Any
 MIME = "application/vnd.atelier.experiments+json"
 _STATUS_COLOURS = {"FINISHED": "#2e7d32", "FAILED": "#c62828", "KILLED": "#ef6c00", "RUNNING": "#1565c0"}
 MAX_ROWS = 50
+#: JupyterLab centres the tables of HTML output; a run's read from the left.
+_LEFT = " style='margin-left:0;margin-right:auto'"
 MAX_COLUMNS = 8
 
 
@@ -39,6 +41,11 @@ def _status(status: str) -> str:
     return f"<span style='color:{colour};font-weight:bold'>{html.escape(status or '?')}</span>"
 
 
+def _user_tags(tags: dict) -> dict:
+    """The tags a person set: not MLflow's own, nor the source (shown as its own row)."""
+    return {k: v for k, v in tags.items() if not k.startswith(("mlflow.", "atelier.source."))}
+
+
 def run_label(run) -> str:
     return run.info.run_name or run.info.run_id
 
@@ -53,13 +60,13 @@ def _pairs_html(pairs: dict, css: str) -> str:
         return "<i>none</i>"
     cells = "".join(f"<tr><td style='text-align:left;padding-right:1em'><code>{html.escape(k)}</code></td>"
                     f"<td style='text-align:left'>{html.escape(_number(v))}</td></tr>" for k, v in sorted(pairs.items()))
-    return f"<table class='{css}'>{cells}</table>"
+    return f"<table class='{css}'{_LEFT}>{cells}</table>"
 
 
 def run_html(run) -> str:
     """A run: name, status, times, parameters, metrics (last value, step), tags, and how to open it."""
     info, data = run.info, run.data
-    user_tags = {k: v for k, v in data.tags.items() if not k.startswith("mlflow.")}
+    user_tags = _user_tags(data.tags)
     source = data.tags.get("atelier.source.name") or data.tags.get("mlflow.source.name")
     rows = [
         ("Run", f"<b>{html.escape(run_label(run))}</b> <code>{html.escape(info.run_id)}</code>"),
@@ -76,7 +83,7 @@ def run_html(run) -> str:
                  f"<code>atelier.experiments.open({html.escape(repr(info.run_id))})</code></span>"))
     body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:1em'>{k}</th>"
                    f"<td style='text-align:left'>{v}</td></tr>" for k, v in rows)
-    return f"<table class='atelier-run' data-run-id='{html.escape(info.run_id)}'>{body}</table>"
+    return f"<table class='atelier-run' data-run-id='{html.escape(info.run_id)}'{_LEFT}>{body}</table>"
 
 
 def _metrics_html(run) -> str:
@@ -89,7 +96,7 @@ def _metrics_html(run) -> str:
                     f"<td style='text-align:left'>{html.escape(_number(v))}</td>"
                     f"<td style='text-align:left'>{html.escape(str(steps.get(k, '')))}</td></tr>"
                     for k, v in sorted(metrics.items()))
-    return f"<table class='atelier-run-metrics'>{head}{cells}</table>"
+    return f"<table class='atelier-run-metrics'{_LEFT}>{head}{cells}</table>"
 
 
 def run_text(run) -> str:
@@ -100,7 +107,7 @@ def run_text(run) -> str:
         lines.append("  params:  " + ", ".join(f"{k}={v}" for k, v in sorted(data.params.items())))
     if data.metrics:
         lines.append("  metrics: " + ", ".join(f"{k}={_number(v)}" for k, v in sorted(data.metrics.items())))
-    user_tags = {k: v for k, v in data.tags.items() if not k.startswith("mlflow.")}
+    user_tags = _user_tags(data.tags)
     if user_tags:
         lines.append("  tags:    " + ", ".join(f"{k}={v}" for k, v in sorted(user_tags.items())))
     return "\n".join(lines)
@@ -145,7 +152,7 @@ def runs_html(runs) -> str | None:
     if token:
         more.append("more pages: pass <code>page_token=result.token</code>")
     foot = f"<div class='atelier-runs-more'>{'; '.join(more)}</div>" if more else ""
-    return (f"<div><table class='atelier-runs'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (f"<div><table class='atelier-runs'{_LEFT}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
             f"{foot}</div>")
 
 

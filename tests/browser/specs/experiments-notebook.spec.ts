@@ -42,7 +42,7 @@ test('a notebook run opens in Experiments from a button in its output', async ({
       "    mlflow.log_metric('acc', 0.93)\n" +
       'atelier.experiments.open(run.info.run_id)'
   );
-  const link = opened.locator(`.jp-OutputArea-output[data-mime-type="${MIME}"]`);
+  const link = opened.locator(`[data-mime-type="${MIME}"]`);
   await expect(link).toHaveCount(1);
   const button = link.getByRole('button', { name: `Open ${runName} in Experiments` });
   await expect(button).toBeVisible();
@@ -60,7 +60,7 @@ test('a notebook run opens in Experiments from a button in its output', async ({
 
   // A displayed run: its table (status, metric) and the same button.
   const shown = await runCell(page, name, 'mlflow.get_run(run.info.run_id)');
-  const output = shown.locator(`.jp-OutputArea-output[data-mime-type="${MIME}"]`);
+  const output = shown.locator(`[data-mime-type="${MIME}"]`);
   const table = output.locator('table.atelier-run');
   await expect(table).toBeVisible();
   await expect(table).toContainText(runName);
@@ -68,7 +68,8 @@ test('a notebook run opens in Experiments from a button in its output', async ({
   await expect(table.locator('table.atelier-run-metrics')).toContainText('acc');
   await expect(table.locator('table.atelier-run-metrics')).toContainText('0.93');
   // The run knows its notebook (no setup): the table's source row names it.
-  await expect(table.locator('tr').filter({ hasText: 'Source' })).toContainText(name);
+  const source = table.locator('tr', { has: page.locator('th', { hasText: /^Source$/ }) }).locator('td');
+  await expect(source).toHaveText(name);
   await expect(output.getByRole('button', { name: `Open ${runName} in Experiments` })).toBeVisible();
   await snap(page, testInfo, '03-run-display');
 

@@ -20,6 +20,8 @@ export class ExperimentsLinkRenderer
   ) {
     super();
     this.addClass('atelier-ExperimentsOutput');
+    // As JupyterLab's own renderers mark their node.
+    this.node.dataset.mimeType = EXPERIMENTS_MIME;
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
