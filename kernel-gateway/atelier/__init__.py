@@ -6,7 +6,8 @@
   ``Estimator``, ``TrainingJob``), processing jobs (``processing``: ``Processor``,
   ``ProcessingJob``), what both share (``job``: ``JobFailed``, ``list_jobs``), how a job shows
   in a notebook (``display``), and the IPython magics loaded with ``%load_ext atelier``
-  (``magics``);
+  (``magics``); experiments on the stock mlflow client (``experiments``: ``%%atelier_run``, the
+  display of runs, ``open``);
 - the container toolkit (``atelier.toolkit``): the ``train`` command of a training job's container.
 
 The SDK's names are imported on first use, so ``import atelier`` stays cheap for the agent.
@@ -34,10 +35,12 @@ _EXPORTS = {
     "list_jobs": "job",
 }
 
-__all__ = sorted(_EXPORTS) + ["upload_data", "download", "list_objects", "load_ipython_extension"]
+__all__ = sorted(_EXPORTS) + ["experiments", "upload_data", "download", "list_objects", "load_ipython_extension"]
 
 
 def __getattr__(name: str):
+    if name == "experiments":
+        return importlib.import_module(".experiments", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'atelier' has no attribute {name!r}")
@@ -68,7 +71,12 @@ def list_objects(prefix: str) -> list[dict]:
 
 
 def load_ipython_extension(ipython) -> None:
-    """``%load_ext atelier``: registers ``%%atelier_train``, ``%atelier_jobs``, ``%atelier_logs``, ``%atelier_stop``."""
+    """``%load_ext atelier``: registers ``%%atelier_train``, ``%atelier_jobs``, ``%atelier_logs``,
+    ``%atelier_stop``, ``%atelier_run``, and the display of mlflow's runs."""
+    from .experiments.render import register
     from .magics import AtelierMagics
+    from .runmagic import RunMagics
 
     ipython.register_magics(AtelierMagics)
+    ipython.register_magics(RunMagics)
+    register(ipython)

@@ -4,50 +4,28 @@
 - ``%atelier_jobs [--kind K] [--status S] [--limit N]``: recent jobs
 - ``%atelier_logs NAME [--no-follow]``: a job's log (followed until it ends)
 - ``%atelier_stop NAME``: stop a job
+- ``%%atelier_run EXPERIMENT/RUN [--tag K=V] [--param K=V]``: the cell inside an mlflow run (``runmagic``)
+- ``%atelier_run EXPERIMENT/RUN [...]`` / ``%atelier_run --end``: a run over the cells in between
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import shlex
 import sys
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 from .api import AtelierError, Session
+from .magicargs import Help as _Help
+from .magicargs import Parser as _Parser
+from .magicargs import pairs as _pairs
+from .magicargs import parse as _parse
 from .display import format_duration, parse_time, show_table
 from .job import JobFailed, job_by_name, list_jobs
 from .training import Estimator
 
 DEFAULT_IMAGE = "atelier/datascience:latest"
-
-
-class _Help(Exception):
-    """``--help`` was asked for; the help is printed already."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting the kernel."""
-
-    def error(self, message):
-        raise UsageError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
-
-    def exit(self, status=0, message=None):
-        if message:
-            print(message, file=sys.stderr)
-        raise _Help()
-
-
-def _pairs(values, option: str) -> dict[str, str]:
-    result = {}
-    for item in values or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"{option} expects name=value, got {item!r}")
-        result[key] = value
-    return result
 
 
 def _train_parser() -> _Parser:
@@ -66,14 +44,6 @@ def _train_parser() -> _Parser:
     p.add_argument("--requirements", default=None, metavar="PKG,PKG", help="packages to pip install first (requirements.txt)")
     p.add_argument("--env", action="extend", nargs="+", metavar="NAME=VALUE", default=[], help="environment variables")
     return p
-
-
-def _parse(parser: _Parser, line: str):
-    try:
-        words = shlex.split(line)
-    except ValueError as e:
-        raise UsageError(f"{parser.prog}: {e}") from None
-    return parser.parse_args(words)
 
 
 def _inputs(values) -> dict[str, str]:

@@ -50,12 +50,19 @@ def test_the_old_jobs_module_keeps_its_public_names():
         assert getattr(jobs, name) is getattr(OWNERS[name], name)
 
 
-TOP_LEVEL = sorted(set(atelier.__all__) - {"upload_data", "download", "list_objects", "load_ipython_extension"})
+TOP_LEVEL = sorted(set(atelier.__all__) - {"upload_data", "download", "list_objects", "load_ipython_extension",
+                                            "experiments"})
 
 
 @pytest.mark.parametrize("name", TOP_LEVEL)
 def test_top_level_names_are_the_owning_modules_objects(name):
     assert getattr(atelier, name) is getattr(OWNERS[name], name)
+
+
+def test_experiments_is_the_subpackage():
+    import importlib
+
+    assert atelier.experiments is importlib.import_module("atelier.experiments")
 
 
 def test_importing_the_package_leaves_the_sdk_unloaded():
@@ -70,11 +77,14 @@ def test_importing_the_package_leaves_the_sdk_unloaded():
     assert out.split("\n")[:2] == ["", "True"]
 
 
-@pytest.mark.parametrize("module", ["api", "display", "job", "training", "processing", "jobs", "magics"])
+@pytest.mark.parametrize("module", ["api", "display", "job", "training", "processing", "jobs", "magics", "runmagic",
+                                    "experiments", "experiments.context"])
 def test_each_module_can_be_imported_first(module):
     """No import cycle: whichever module a fresh interpreter imports first, it loads."""
-    if module == "magics":
+    if module in ("magics", "runmagic"):
         pytest.importorskip("IPython")
+    if module.startswith("experiments"):
+        pytest.importorskip("mlflow")
     subprocess.run([sys.executable, "-c", f"import atelier.{module}"], capture_output=True, text=True, check=True, timeout=60)
 
 

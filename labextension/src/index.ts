@@ -1,6 +1,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { eventsPlugin } from './events/plugin';
+import { experimentsNotebookPlugin } from './experiments/notebook/plugin';
 import { instanceSpecPlugin } from './instance/plugin';
 import { jobNotificationsPlugin } from './jobs/notifyPlugin';
 import { jobsPlugin } from './jobs/plugin';
@@ -18,7 +19,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   kernelDeathPlugin,
   jobsPlugin,
   jobNotificationsPlugin,
-  instanceStopNotificationsPlugin
+  instanceStopNotificationsPlugin,
+  experimentsNotebookPlugin
 ];
 
 export default plugins;

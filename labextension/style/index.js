@@ -2,3 +2,4 @@ import 'uplot/dist/uPlot.min.css';
 import './base.css';
 import './jobs.css';
 import './status.css';
+import './experiments-notebook.css';

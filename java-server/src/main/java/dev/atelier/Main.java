@@ -3,6 +3,7 @@ package dev.atelier;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.config.ConfigException;
 import dev.atelier.config.ConfigLoader;
+import dev.atelier.experiments.ExperimentsCapability;
 import dev.atelier.http.Capability;
 import dev.atelier.http.EventStream;
 import dev.atelier.instances.InstancesCapability;
@@ -251,7 +252,6 @@ public final class Main implements Callable<Integer> {
 
     ObjectStore objects = ObjectStores.open(config);
     capabilities.add(resources.add("objects", new ObjectsCapability(vertx, config, objects)));
-    capabilities.add(resources.add("mlflow artifacts", new dev.atelier.experiments.artifacts.ArtifactsCapability(vertx, config, objects, db, System.getProperty("user.name", "user"))));
 
     BatchRuntime containers = engine == null ? null : new JobContainers(engine);
     java.util.function.Supplier<String> dockerProblem = () -> docker == null
@@ -260,7 +260,7 @@ public final class Main implements Callable<Integer> {
         DockerRuntime.hostUser(), System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem, apiUrl::get);
     capabilities.add(resources.add("jobs", new JobsCapability(vertx, jobs, events)));
     jobs.adopt();
-    capabilities.add(resources.add("experiments", new dev.atelier.experiments.ExperimentsCapability(vertx, db,
+    capabilities.add(resources.add("experiments", new ExperimentsCapability(vertx, config, db, objects,
         System.getProperty("user.name", "user"))));
 
     AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set);

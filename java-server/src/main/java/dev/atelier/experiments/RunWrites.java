@@ -87,6 +87,29 @@ final class RunWrites {
         q.executeUpdate();
       }
     }
+    if (RunSource.touches(tags.keySet())) {
+      source(c, pk);
+    }
+  }
+
+  /** The run's source column again from its source tags (see {@link RunSource}). */
+  static void source(Connection c, long pk) throws SQLException {
+    Map<String, String> found = new HashMap<>();
+    try (PreparedStatement q = c.prepareStatement("SELECT key, value FROM run_tags WHERE run_pk = ? AND key IN (?, ?)")) {
+      q.setLong(1, pk);
+      q.setString(2, RunSource.TYPE_TAG);
+      q.setString(3, RunSource.NAME_TAG);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          found.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    try (PreparedStatement q = c.prepareStatement("UPDATE runs SET source = ? WHERE run_pk = ?")) {
+      q.setString(1, RunSource.of(found.get(RunSource.TYPE_TAG), found.get(RunSource.NAME_TAG)));
+      q.setLong(2, pk);
+      q.executeUpdate();
+    }
   }
 
   static void deleteTag(Connection c, long pk, String runId, String key) throws SQLException {
@@ -96,6 +119,9 @@ final class RunWrites {
       if (q.executeUpdate() == 0) {
         throw MlflowErrors.notFound("No tag with name: " + key + " in run with id " + runId);
       }
+    }
+    if (RunSource.touches(List.of(key))) {
+      source(c, pk);
     }
   }
 

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single place where failures become HTTP answers: JSON {@code {"reason", "message"}}
- * (JupyterLab shows {@code message}), with {@code error_code} when the failure carries one; 4xx logged briefly, 5xx with the stack trace; never a stack
+ * (JupyterLab shows {@code message}), with {@code error_code} when the failure carries one; 4xx and a
+ * deliberate 501 logged briefly, other 5xx with the stack trace; never a stack
  * trace to the client.
  */
 public final class FailureHandler implements Handler<RoutingContext> {
@@ -47,7 +48,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
     // The path and the message can quote what the caller sent: escaped, so that it cannot add lines to the log.
     String request = ctx.request().method() + " " + LogText.of(ctx.request().path());
-    if (status >= 500) {
+    if (status == 501 && failure instanceof ApiException) {
+      // A deliberate answer (a feature this server does not offer, such as MLflow's presigned
+      // uploads, on which the client falls back): one line, no stack trace.
+      LOG.info("{} -> {} {}", request, status, LogText.of(message));
+    } else if (status >= 500) {
       LOG.error("{} -> {}", request, status, LogText.failure(failure));
     } else {
       LOG.info("{} -> {} {}", request, status, LogText.of(message));

@@ -169,6 +169,32 @@ class ExperimentStoreTest {
   }
 
   @StoreTest
+  void theSourceColumnFollowsTheSourceTags(StoreBackend backend) {
+    try (Database db = backend.open(); ExperimentService s = service(db)) {
+      Map<String, String> notebook = Map.of("atelier.source.type", "NOTEBOOK", "atelier.source.name", "work/a.ipynb");
+      String tagged = s.createRun("0", null, "nb", null, notebook, null, null).info().runId();
+      assertThat(s.run(tagged).info().source()).isEqualTo("NOTEBOOK:work/a.ipynb");
+      String job = s.createRun("0", null, "job", null, Map.of(), "TRAINING_JOB:my-job", null).info().runId();
+      log(s, job, List.of(), List.of(), Map.of("stage", "dev"));
+      assertThat(s.run(job).info().source()).isEqualTo("TRAINING_JOB:my-job");
+      String later = s.createRun("0", null, "later", null, Map.of(), null, null).info().runId();
+      assertThat(s.run(later).info().source()).isNull();
+      log(s, later, List.of(), List.of(), Map.of("atelier.source.type", "NOTEBOOK"));
+      assertThat(s.run(later).info().source()).isEqualTo("NOTEBOOK");
+      log(s, later, List.of(), List.of(), Map.of("atelier.source.name", "b.ipynb"));
+      assertThat(s.run(later).info().source()).isEqualTo("NOTEBOOK:b.ipynb");
+      assertThat(s.searchRuns(List.of("0"), "attributes.source = 'NOTEBOOK:b.ipynb'", null, null, List.of(), null)
+          .items()).extracting(r -> r.info().runId()).containsExactly(later);
+      assertThat(s.searchRuns(List.of("0"), "attributes.source LIKE 'NOTEBOOK:%'", null, null,
+          List.of("attributes.run_name ASC"), null).items()).extracting(r -> r.info().name()).containsExactly("later", "nb");
+      s.log(later, List.of(), List.of(), Map.of(), List.of("atelier.source.name"), List.of()).join();
+      assertThat(s.run(later).info().source()).isEqualTo("NOTEBOOK");
+      s.log(later, List.of(), List.of(), Map.of(), List.of("atelier.source.type"), List.of()).join();
+      assertThat(s.run(later).info().source()).isNull();
+    }
+  }
+
+  @StoreTest
   void eightConcurrentWritersLoseNoPoint(StoreBackend backend) throws Exception {
     int writers = 8;
     int points = 250;

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * tags, params, search by experiment and name, and a run's outputs. The model's files go through the
  * artifact routes to its {@code artifact_uri}.
  */
-final class LoggedModelRoutes {
+public final class LoggedModelRoutes {
   private static final int MAX_BODY = 4 << 20;
   /** The filters the client itself sends (a run's model by name); MLflow's grammar has more. */
   private static final Pattern NAME_FILTER = Pattern.compile("\\s*name\\s*=\\s*(?:'([^']*)'|\"([^\"]*)\")\\s*");
@@ -37,7 +37,12 @@ final class LoggedModelRoutes {
     this.clock = clock;
   }
 
-  void mount(Router router, String baseUrl) {
+  /** The routes over the logged models in {@code db}; those created here belong to {@code owner}. */
+  public static LoggedModelRoutes over(Vertx vertx, dev.atelier.storage.Database db, String owner, Clock clock) {
+    return new LoggedModelRoutes(vertx, new LoggedModelStore(db, owner), clock);
+  }
+
+  public void mount(Router router, String baseUrl) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY);
     for (String api : List.of("api", "ajax-api")) {
       String p = baseUrl + "atelier/mlflow/" + api + "/2.0/mlflow/";
