@@ -1,6 +1,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { eventsPlugin } from './events/plugin';
+import { experimentsPlugin } from './experiments/plugin';
 import { instanceSpecPlugin } from './instance/plugin';
 import { jobNotificationsPlugin } from './jobs/notifyPlugin';
 import { jobsPlugin } from './jobs/plugin';
@@ -16,7 +17,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   instanceSpecPlugin,
   kernelDeathPlugin,
   jobsPlugin,
-  jobNotificationsPlugin
+  jobNotificationsPlugin,
+  experimentsPlugin
 ];
 
 export default plugins;

@@ -12,7 +12,16 @@ const VALID: {
   kernel_death: frame =>
     (frame.action === 'restarting' || frame.action === 'dead') &&
     !!frame.kernel &&
-    typeof frame.kernel.id === 'string'
+    typeof frame.kernel.id === 'string',
+  run: frame =>
+    !!frame.run &&
+    typeof frame.run === 'object' &&
+    !!frame.run.info &&
+    typeof frame.run.info.run_id === 'string',
+  experiment: frame =>
+    !!frame.experiment &&
+    typeof frame.experiment === 'object' &&
+    typeof frame.experiment.experiment_id === 'string'
 };
 
 /**

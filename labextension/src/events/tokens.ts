@@ -2,6 +2,7 @@ import { Token } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal } from '@lumino/signaling';
 
+import type { IExperiment, IRun } from '../experiments/tokens';
 import type { IJobSummary } from '../jobs/tokens';
 import type { IKernelInfo } from '../running/tokens';
 
@@ -33,11 +34,29 @@ export interface IKernelDeathEvent {
   kernel: IKernelInfo;
 }
 
+/**
+ * A run was created, changed status or logged: the run as MLflow's
+ * `runs/get` returns it (latest metric values). Frames of one run are
+ * coalesced, a few a second at most.
+ */
+export interface IRunEvent {
+  type: 'run';
+  run: IRun;
+}
+
+/** An experiment was created, renamed, deleted or restored. */
+export interface IExperimentEvent {
+  type: 'experiment';
+  experiment: IExperiment;
+}
+
 /** Every frame type the browser understands, by its `type`. */
 export interface IEventFrameMap {
   kernels: IKernelsEvent;
   job: IJobEvent;
   kernel_death: IKernelDeathEvent;
+  run: IRunEvent;
+  experiment: IExperimentEvent;
 }
 
 /** The `type` of a known frame. */
