@@ -100,7 +100,11 @@ export class ExperimentsModel {
       this._setRows([]);
       return;
     }
-    const filter = combinedFilter(this.typedFilter, this.statuses, this.sourceTypes);
+    const filter = combinedFilter(
+      this.typedFilter,
+      this.statuses,
+      this.sourceTypes
+    );
     const request = ++this._request;
     this.loading = true;
     this._changed.emit();
@@ -121,7 +125,10 @@ export class ExperimentsModel {
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      this.error = { message, position: errorPosition(message, this.typedFilter) };
+      this.error = {
+        message,
+        position: errorPosition(message, this.typedFilter)
+      };
     } finally {
       if (request === this._request) {
         this.loading = false;
@@ -215,7 +222,10 @@ export class ExperimentsModel {
       if (this.statuses.length && !this.statuses.includes(row.status)) {
         return;
       }
-      if (this.sourceTypes.length && !this.sourceTypes.includes(row.sourceType)) {
+      if (
+        this.sourceTypes.length &&
+        !this.sourceTypes.includes(row.sourceType)
+      ) {
         return;
       }
       this._index.set(row.id, this._rows.length);

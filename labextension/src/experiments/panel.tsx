@@ -20,8 +20,15 @@ export class ExperimentsPanel extends ReactWidget {
     this.addClass('jp-AtelierExperiments');
     this.model.changed.connect(() => this.update(), this);
     const events = options.events;
-    events.frame('run').connect((_, frame) => this.model.applyRun(frame.run), this);
-    events.frame('experiment').connect((_, frame) => this.model.applyExperiment(frame.experiment), this);
+    events
+      .frame('run')
+      .connect((_, frame) => this.model.applyRun(frame.run), this);
+    events
+      .frame('experiment')
+      .connect(
+        (_, frame) => this.model.applyExperiment(frame.experiment),
+        this
+      );
     events.reconnected.connect(() => void this.refresh(), this);
   }
 
@@ -39,7 +46,11 @@ export class ExperimentsPanel extends ReactWidget {
 
   render(): JSX.Element {
     return (
-      <ExperimentsView model={this.model} onOpenRun={this._options.onOpenRun} onRefresh={() => void this.refresh()} />
+      <ExperimentsView
+        model={this.model}
+        onOpenRun={this._options.onOpenRun}
+        onRefresh={() => void this.refresh()}
+      />
     );
   }
 

@@ -54,7 +54,8 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
       caption: 'Atelier: experiments and their runs',
       execute: args => {
         app.shell.activateById(EXPERIMENTS_PANEL_ID);
-        const experimentId = typeof args.experimentId === 'string' ? args.experimentId : '';
+        const experimentId =
+          typeof args.experimentId === 'string' ? args.experimentId : '';
         const runId = typeof args.runId === 'string' ? args.runId : '';
         if (experimentId && experimentId !== model.experimentId) {
           void model.selectExperiment(experimentId);
@@ -78,7 +79,10 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Refresh Experiments',
       execute: () => panel.refresh()
     });
-    for (const command of [ExperimentCommandIDs.open, ExperimentCommandIDs.refresh]) {
+    for (const command of [
+      ExperimentCommandIDs.open,
+      ExperimentCommandIDs.refresh
+    ]) {
       palette?.addItem({ command, category: 'Atelier' });
     }
   }

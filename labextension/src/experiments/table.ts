@@ -1,9 +1,4 @@
-import {
-  IRun,
-  RunStatus,
-  SOURCE_NAME_TAG,
-  SOURCE_TYPE_TAG
-} from './tokens';
+import { IRun, RunStatus, SOURCE_NAME_TAG, SOURCE_TYPE_TAG } from './tokens';
 
 /** One run as a row of the runs table. */
 export interface IRunRow {
@@ -115,7 +110,9 @@ export function cellValue(
       if (row.start === null) {
         return null;
       }
-      return (row.end ?? (row.status === 'RUNNING' ? now : row.start)) - row.start;
+      return (
+        (row.end ?? (row.status === 'RUNNING' ? now : row.start)) - row.start
+      );
     case 'source':
       return row.source || null;
   }
@@ -150,7 +147,8 @@ export function sortRows(
   const keys = new Array<number | string | null>(n);
   for (let i = 0; i < n; i++) {
     const v = cellValue(rows[i], sort.column, now);
-    keys[i] = typeof v === 'string' && v !== '' && isFinite(Number(v)) ? Number(v) : v;
+    keys[i] =
+      typeof v === 'string' && v !== '' && isFinite(Number(v)) ? Number(v) : v;
   }
   const order = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -194,7 +192,9 @@ export function combinedFilter(
   if (statuses.length === 1) {
     parts.push(`attributes.status = '${statuses[0]}'`);
   } else if (statuses.length > 1) {
-    parts.push(`attributes.status IN (${statuses.map(s => `'${s}'`).join(', ')})`);
+    parts.push(
+      `attributes.status IN (${statuses.map(s => `'${s}'`).join(', ')})`
+    );
   }
   if (sourceTypes.length === 1) {
     parts.push(`tags."${SOURCE_TYPE_TAG}" = '${sourceTypes[0]}'`);
@@ -227,13 +227,18 @@ export function formatCell(id: string, value: number | string | null): string {
     return '';
   }
   if (id === 'start') {
-    return new Date(value as number).toISOString().replace('T', ' ').slice(0, 19);
+    return new Date(value as number)
+      .toISOString()
+      .replace('T', ' ')
+      .slice(0, 19);
   }
   if (id === 'duration') {
     return formatDuration(value as number);
   }
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
+    return Number.isInteger(value)
+      ? String(value)
+      : value.toPrecision(6).replace(/\.?0+$/, '');
   }
   return value;
 }
@@ -256,15 +261,25 @@ export function toCsv(
   columns: ReadonlyArray<IColumn>,
   now: number
 ): string {
-  const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const header = ['run_id', ...columns.map(c => (c.kind === 'attribute' ? c.id : c.id.replace(':', 's.')))];
+  const quote = (s: string) =>
+    /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const header = [
+    'run_id',
+    ...columns.map(c =>
+      c.kind === 'attribute' ? c.id : c.id.replace(':', 's.')
+    )
+  ];
   const lines = [header.map(quote).join(',')];
   for (const row of rows) {
     const cells = [row.id];
     for (const c of columns) {
       const v = cellValue(row, c.id, now);
       cells.push(
-        v === null ? '' : c.id === 'start' ? new Date(v as number).toISOString() : String(v)
+        v === null
+          ? ''
+          : c.id === 'start'
+            ? new Date(v as number).toISOString()
+            : String(v)
       );
     }
     lines.push(cells.map(quote).join(','));

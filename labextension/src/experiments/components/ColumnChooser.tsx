@@ -19,7 +19,12 @@ export function ColumnChooser(props: IColumnChooserProps): JSX.Element {
   const [query, setQuery] = React.useState('');
   const q = query.trim().toLowerCase();
   return (
-    <div className="jp-AtelierExperiments-columns" role="group" aria-label="Columns" data-testid="experiments-columns">
+    <div
+      className="jp-AtelierExperiments-columns"
+      role="group"
+      aria-label="Columns"
+      data-testid="experiments-columns"
+    >
       <input
         type="search"
         className="jp-mod-styled"

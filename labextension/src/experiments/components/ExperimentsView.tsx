@@ -29,11 +29,17 @@ function download(name: string, text: string): void {
 export function ExperimentsView(props: IExperimentsViewProps): JSX.Element {
   const { model } = props;
   const [chooser, setChooser] = React.useState(false);
-  const experiment = model.experiments.find(e => e.experiment_id === model.experimentId);
+  const experiment = model.experiments.find(
+    e => e.experiment_id === model.experimentId
+  );
   const apply = (): void => void model.loadRuns();
   return (
     <div className="jp-AtelierExperiments-view">
-      <ul className="jp-AtelierExperiments-list" role="listbox" aria-label="Experiments">
+      <ul
+        className="jp-AtelierExperiments-list"
+        role="listbox"
+        aria-label="Experiments"
+      >
         {model.experiments.map(e => {
           const count = model.counts.get(e.experiment_id);
           return (
@@ -51,7 +57,9 @@ export function ExperimentsView(props: IExperimentsViewProps): JSX.Element {
             </li>
           );
         })}
-        {!model.experiments.length && <li className="jp-AtelierExperiments-empty">No experiments yet.</li>}
+        {!model.experiments.length && (
+          <li className="jp-AtelierExperiments-empty">No experiments yet.</li>
+        )}
       </ul>
       <FilterBar
         value={model.typedFilter}
@@ -71,14 +79,21 @@ export function ExperimentsView(props: IExperimentsViewProps): JSX.Element {
         }}
       />
       <div className="jp-AtelierExperiments-toolbar">
-        <button className="jp-mod-styled" aria-expanded={chooser} onClick={() => setChooser(!chooser)}>
+        <button
+          className="jp-mod-styled"
+          aria-expanded={chooser}
+          onClick={() => setChooser(!chooser)}
+        >
           Columns
         </button>
         <button
           className="jp-mod-styled"
           disabled={!model.total}
           onClick={() =>
-            download(`${experiment?.name ?? 'runs'}.csv`, toCsv(model.rows, model.columns, Date.now()))
+            download(
+              `${experiment?.name ?? 'runs'}.csv`,
+              toCsv(model.rows, model.columns, Date.now())
+            )
           }
         >
           Export CSV
@@ -87,16 +102,27 @@ export function ExperimentsView(props: IExperimentsViewProps): JSX.Element {
           Refresh
         </button>
         {model.selection.size > 0 && (
-          <button className="jp-mod-styled" onClick={() => model.clearSelection()}>
+          <button
+            className="jp-mod-styled"
+            onClick={() => model.clearSelection()}
+          >
             Clear {model.selection.size} selected
           </button>
         )}
       </div>
       {chooser && (
-        <ColumnChooser columns={model.keyColumns} shown={model.shownKeys} onToggle={id => model.toggleKey(id)} />
+        <ColumnChooser
+          columns={model.keyColumns}
+          shown={model.shownKeys}
+          onToggle={id => model.toggleKey(id)}
+        />
       )}
       <RunsTable model={model} onOpen={props.onOpenRun} />
-      <div className="jp-AtelierExperiments-status" role="status" data-testid="experiments-status">
+      <div
+        className="jp-AtelierExperiments-status"
+        role="status"
+        data-testid="experiments-status"
+      >
         {model.loading
           ? 'Loading runs…'
           : `${model.total.toLocaleString('en-US')} runs` +

@@ -42,9 +42,16 @@ export function FilterBar(props: IFilterBarProps): JSX.Element {
         data-testid="experiments-filter"
       />
       {error && (
-        <div role="alert" className="jp-AtelierExperiments-filterError" data-testid="experiments-filter-error">
+        <div
+          role="alert"
+          className="jp-AtelierExperiments-filterError"
+          data-testid="experiments-filter-error"
+        >
           {position !== null && (
-            <pre className="jp-AtelierExperiments-filterCaret" data-position={position}>
+            <pre
+              className="jp-AtelierExperiments-filterCaret"
+              data-position={position}
+            >
               {props.value.slice(0, position)}
               <mark>{props.value.slice(position, position + 1) || ' '}</mark>
               {props.value.slice(position + 1)}

@@ -15,7 +15,11 @@ const toggled = (list: ReadonlyArray<string>, v: string): string[] =>
 export function QuickFilters(props: IQuickFiltersProps): JSX.Element {
   const { statuses, sourceTypes, onChange } = props;
   return (
-    <div className="jp-AtelierExperiments-quick" role="toolbar" aria-label="Quick filters">
+    <div
+      className="jp-AtelierExperiments-quick"
+      role="toolbar"
+      aria-label="Quick filters"
+    >
       {RUN_STATUSES.map(s => (
         <button
           key={s}
@@ -33,7 +37,11 @@ export function QuickFilters(props: IQuickFiltersProps): JSX.Element {
           aria-pressed={sourceTypes.includes(t)}
           onClick={() => onChange([...statuses], toggled(sourceTypes, t))}
         >
-          {t === 'NOTEBOOK' ? 'notebook' : t === 'TRAINING_JOB' ? 'training job' : 'processing job'}
+          {t === 'NOTEBOOK'
+            ? 'notebook'
+            : t === 'TRAINING_JOB'
+              ? 'training job'
+              : 'processing job'}
         </button>
       ))}
     </div>

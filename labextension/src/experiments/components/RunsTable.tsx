@@ -12,7 +12,13 @@ export interface IRunsTableProps {
 }
 
 function width(column: IColumn): number {
-  return column.id === 'name' ? 160 : column.id === 'source' ? 150 : column.id === 'start' ? 140 : 90;
+  return column.id === 'name'
+    ? 160
+    : column.id === 'source'
+      ? 150
+      : column.id === 'start'
+        ? 140
+        : 90;
 }
 
 /**
@@ -58,7 +64,11 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
               role="columnheader"
               className={`jp-AtelierExperiments-th jp-mod-${c.kind}`}
               aria-sort={
-                sort?.column === c.id ? (sort.descending ? 'descending' : 'ascending') : 'none'
+                sort?.column === c.id
+                  ? sort.descending
+                    ? 'descending'
+                    : 'ascending'
+                  : 'none'
               }
               title={`${c.kind === 'attribute' ? '' : c.kind + ' '}${c.label}: click to sort`}
               onClick={() => model.setSort(c.id)}
@@ -69,7 +79,9 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
             </span>
           ))}
         </div>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div
+          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+        >
           {virtualizer.getVirtualItems().map(item => {
             const row = rows[item.index];
             const selected = model.selection.has(row.id);
@@ -89,7 +101,11 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                 onClick={e =>
                   model.select(
                     row.id,
-                    e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only'
+                    e.shiftKey
+                      ? 'range'
+                      : e.ctrlKey || e.metaKey
+                        ? 'toggle'
+                        : 'only'
                   )
                 }
                 onDoubleClick={() => onOpen(row.id)}
@@ -111,7 +127,9 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
                       role="gridcell"
                       title={text}
                       className={`${c.numeric ? 'jp-mod-numeric' : ''}${
-                        c.id === 'status' ? ` jp-AtelierExperiments-status jp-mod-${row.status}` : ''
+                        c.id === 'status'
+                          ? ` jp-AtelierExperiments-status jp-mod-${row.status}`
+                          : ''
                       }`}
                     >
                       {text}
