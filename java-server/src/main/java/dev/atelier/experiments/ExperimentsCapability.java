@@ -1,6 +1,10 @@
 package dev.atelier.experiments;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.http.Capability;
+import dev.atelier.http.EventStream;
+import dev.atelier.http.Json;
+import dev.atelier.http.Routes;
 import dev.atelier.storage.Database;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -8,15 +12,21 @@ import java.time.Clock;
 
 /**
  * Experiments: runs from MLflow clients (and, later, jobs and notebooks) in one store, served
- * through MLflow's tracking REST API under {@code {base}atelier/mlflow/}.
+ * through MLflow's tracking REST API under {@code {base}atelier/mlflow/}; {@code run} and
+ * {@code experiment} frames on the event stream as they change; and the active run count of every
+ * experiment at {@code {base}atelier/api/experiments/run-counts} (MLflow's API has none).
  */
 public final class ExperimentsCapability implements Capability {
+  private final Vertx vertx;
   private final ExperimentService service;
   private final MlflowRoutes routes;
+  private final ExperimentFrames frames;
 
-  public ExperimentsCapability(Vertx vertx, Database db, String owner) {
+  public ExperimentsCapability(Vertx vertx, Database db, String owner, EventStream events) {
+    this.vertx = vertx;
     this.service = new ExperimentService(db, owner, Clock.systemUTC());
     this.routes = new MlflowRoutes(vertx, service);
+    this.frames = new ExperimentFrames(vertx, service, events);
   }
 
   @Override
@@ -25,13 +35,25 @@ public final class ExperimentsCapability implements Capability {
   }
 
   @Override
+  public void start() {
+    frames.start();
+  }
+
+  @Override
   public void mount(Router router, String baseUrl) {
     routes.mount(router, baseUrl);
+    router.get(baseUrl + "atelier/api/experiments/run-counts").handler(ctx -> vertx.executeBlocking(() -> {
+      ObjectNode body = Json.mapper().createObjectNode();
+      ObjectNode counts = body.putObject("run_counts");
+      service.runCounts().forEach((id, n) -> counts.put(Long.toString(id), n));
+      return body;
+    }, false).onSuccess(b -> Routes.json(ctx, 200, b)).onFailure(ctx::fail));
   }
 
   /** Writes what is queued before the database closes. */
   @Override
   public void close() {
+    frames.stop();
     service.close();
   }
 }
