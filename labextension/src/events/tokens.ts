@@ -44,10 +44,15 @@ export interface IRunEvent {
   run: IRun;
 }
 
-/** An experiment was created, renamed, deleted or restored. */
+/**
+ * An experiment was created, renamed, deleted or restored, or its runs
+ * were added or deleted: the experiment as `experiments/get` returns it,
+ * and its active run count.
+ */
 export interface IExperimentEvent {
   type: 'experiment';
   experiment: IExperiment;
+  run_count?: number;
 }
 
 /** Every frame type the browser understands, by its `type`. */

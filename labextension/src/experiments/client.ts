@@ -35,12 +35,34 @@ export interface IExperimentsClient {
   artifactUrl(experimentId: string, runId: string, path: string): string;
 }
 
+/** One page of a runs search in a given order. */
+export interface IRunsPageRequest {
+  experimentId: string;
+  /** MLflow's grammar; "" for every run. */
+  filter: string;
+  /** MLflow's `order_by` terms, e.g. `metrics.rmse ASC`. */
+  orderBy: string[];
+  maxResults: number;
+  pageToken?: string;
+}
+
+/** What the runs table loads: runs a page at a time, and every experiment's run count. */
+export interface IRunPages {
+  runsPage(request: IRunsPageRequest): Promise<ISearchRunsResponse>;
+  /** Active runs per experiment id; an experiment without runs is absent. */
+  runCounts(): Promise<Record<string, number>>;
+}
+
 /** MLflow's REST API, with the page's token and XSRF handling. */
 export function createExperimentsClient(
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
-): IExperimentsClient {
-  const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-    const url = URLExt.join(settings.baseUrl, MLFLOW_NAMESPACE, path);
+): IExperimentsClient & IRunPages {
+  const call = async <T>(
+    path: string,
+    init: RequestInit = {},
+    namespace = MLFLOW_NAMESPACE
+  ): Promise<T> => {
+    const url = URLExt.join(settings.baseUrl, namespace, path);
     let response: Response;
     try {
       response = await ServerConnection.makeRequest(url, init, settings);
@@ -99,6 +121,22 @@ export function createExperimentsClient(
         token = body?.next_page_token;
       } while (token);
       return out;
+    },
+    runsPage: request =>
+      post<ISearchRunsResponse>('runs/search', {
+        experiment_ids: [request.experimentId],
+        filter: request.filter || undefined,
+        order_by: request.orderBy.length ? request.orderBy : undefined,
+        max_results: request.maxResults,
+        page_token: request.pageToken
+      }),
+    runCounts: async () => {
+      const body = await call<{ run_counts?: Record<string, number> }>(
+        'run-counts',
+        {},
+        'atelier/api/experiments'
+      );
+      return body?.run_counts ?? {};
     },
     run: async runId => {
       const body = await call<{ run: IRun }>(

@@ -1,6 +1,6 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IExperimentsClient } from './client';
+import { IExperimentsClient, IRunPages } from './client';
 import {
   BASE_COLUMNS,
   IColumn,
@@ -9,6 +9,7 @@ import {
   combinedFilter,
   errorPosition,
   keyColumns,
+  serverOrder,
   sortRows,
   toRow
 } from './table';
@@ -20,14 +21,21 @@ export interface IFilterError {
   position: number | null;
 }
 
+/** Runs in the first page (drawn at once), then in each later page. */
+export const FIRST_PAGE = 1000;
+export const NEXT_PAGE = 5000;
+
 /**
- * What the Experiments panel shows: the experiments, the runs of one of
- * them (filtered by the server), their order, the shown columns and the
- * selection. Live frames update single rows; nothing re-fetches the table
- * except a new filter, a new experiment or a reconnection.
+ * What the Experiments panel shows: the experiments with their run counts,
+ * the runs of one of them (filtered by the server, loaded a page at a
+ * time), their order, the shown columns and the selection. The first page
+ * is drawn at once and the rest arrive behind it; until every page is in,
+ * a new sort asks the server for the pages in that order. Live frames
+ * update single rows and counts; nothing re-fetches the table except a new
+ * filter, a new experiment, a sort before the end, or a reconnection.
  */
 export class ExperimentsModel {
-  constructor(client: IExperimentsClient) {
+  constructor(client: IExperimentsClient & IRunPages) {
     this._client = client;
   }
 
@@ -36,16 +44,20 @@ export class ExperimentsModel {
   }
 
   experiments: IExperiment[] = [];
-  /** Run counts of the experiments, as the last full load of each found them. */
+  /** Active runs per experiment, from the server and its experiment frames. */
   readonly counts = new Map<string, number>();
   experimentId: string | null = null;
   typedFilter = '';
   statuses: string[] = [];
   sourceTypes: string[] = [];
   sort: ISort | null = { column: 'start', descending: true };
+  /** True until the first page of a load is in. */
   loading = false;
+  /** Whether every page of the current load is in. */
+  complete = true;
   error: IFilterError | null = null;
-  /** How long the last load and the last sort took, in ms (shown, and read by the benchmark). */
+  /** Ms to the first page, to every page, and of the last sort (shown, and read by the benchmark). */
+  firstPageMs = 0;
   loadMs = 0;
   sortMs = 0;
   readonly selection = new Set<string>();
@@ -83,7 +95,15 @@ export class ExperimentsModel {
   }
 
   async loadExperiments(): Promise<void> {
-    this.experiments = await this._client.experiments();
+    const [experiments, counts] = await Promise.all([
+      this._client.experiments(),
+      this._client.runCounts()
+    ]);
+    this.experiments = experiments;
+    this.counts.clear();
+    for (const e of experiments) {
+      this.counts.set(e.experiment_id, counts[e.experiment_id] ?? 0);
+    }
     if (
       this.experimentId === null ||
       !this.experiments.some(e => e.experiment_id === this.experimentId)
@@ -93,11 +113,18 @@ export class ExperimentsModel {
     this._changed.emit();
   }
 
-  /** Fetch the runs of the current experiment with the current filters. */
+  /**
+   * Fetch the runs of the current experiment with the current filters, in
+   * the current order: resolves when the first page is in; later pages
+   * follow (`complete` tells when the last is).
+   */
   async loadRuns(): Promise<void> {
     const id = this.experimentId;
+    const request = ++this._request;
     if (id === null) {
       this._setRows([]);
+      this.complete = true;
+      this._changed.emit();
       return;
     }
     const filter = combinedFilter(
@@ -105,35 +132,81 @@ export class ExperimentsModel {
       this.statuses,
       this.sourceTypes
     );
-    const request = ++this._request;
+    // A column the server cannot order by: its default order, sorted here.
+    const orderBy = serverOrder(this.sort) ?? [];
     this.loading = true;
+    this.complete = false;
     this._changed.emit();
     const t0 = performance.now();
+    let page;
     try {
-      const runs = await this._client.runs(id, filter);
-      if (request !== this._request) {
-        return;
-      }
-      this.error = null;
-      this._setRows(runs.map(toRow));
-      this.loadMs = performance.now() - t0;
-      if (!filter) {
-        this.counts.set(id, runs.length);
-      }
+      page = await this._client.runsPage({
+        experimentId: id,
+        filter,
+        orderBy,
+        maxResults: FIRST_PAGE
+      });
     } catch (error) {
-      if (request !== this._request) {
-        return;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      this.error = {
-        message,
-        position: errorPosition(message, this.typedFilter)
-      };
-    } finally {
       if (request === this._request) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.error = {
+          message,
+          position: errorPosition(message, this.typedFilter)
+        };
         this.loading = false;
+        this.complete = true;
         this._changed.emit();
       }
+      return;
+    }
+    if (request !== this._request) {
+      return;
+    }
+    this.error = null;
+    this._setRows((page.runs ?? []).map(toRow));
+    this.firstPageMs = performance.now() - t0;
+    this.loading = false;
+    this._changed.emit();
+    this._rest = this._loadRest(request, id, filter, orderBy, page.next_page_token, t0);
+  }
+
+  /** The pages after the first, appended as they come; done when `complete`. */
+  get settled(): Promise<void> {
+    return this._rest;
+  }
+
+  private async _loadRest(
+    request: number,
+    id: string,
+    filter: string,
+    orderBy: string[],
+    token: string | undefined,
+    t0: number
+  ): Promise<void> {
+    try {
+      while (token) {
+        const page = await this._client.runsPage({
+          experimentId: id,
+          filter,
+          orderBy,
+          maxResults: NEXT_PAGE,
+          pageToken: token
+        });
+        if (request !== this._request) {
+          return;
+        }
+        this._append((page.runs ?? []).map(toRow));
+        token = page.next_page_token;
+        this._changed.emit();
+      }
+    } catch (error) {
+      // What is loaded stays; the next load (refresh, reconnection) tries again.
+      console.warn('Atelier: runs after the first page could not load', error);
+    }
+    if (request === this._request) {
+      this.complete = true;
+      this.loadMs = performance.now() - t0;
+      this._changed.emit();
     }
   }
 
@@ -150,6 +223,11 @@ export class ExperimentsModel {
       this.sort = { column, descending: column === 'start' };
     }
     this._sorted = null;
+    if (!this.complete && serverOrder(this.sort) !== null) {
+      // Not every run is here: the server sends the first page in this order.
+      void this.loadRuns();
+      return;
+    }
     this._changed.emit();
   }
 
@@ -230,18 +308,17 @@ export class ExperimentsModel {
       }
       this._index.set(row.id, this._rows.length);
       this._rows.push(row);
-      const id = this.experimentId;
-      if (id !== null && this.counts.has(id)) {
-        this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
-      }
     }
     this._sorted = null;
     this._keyColumns = null;
     this._changed.emit();
   }
 
-  /** An experiment frame: the list updated in place. */
-  applyExperiment(experiment: IExperiment): void {
+  /** An experiment frame: the list and its run count updated in place. */
+  applyExperiment(experiment: IExperiment, runCount?: number): void {
+    if (typeof runCount === 'number') {
+      this.counts.set(experiment.experiment_id, runCount);
+    }
     const i = this.experiments.findIndex(
       e => e.experiment_id === experiment.experiment_id
     );
@@ -257,6 +334,21 @@ export class ExperimentsModel {
     this._changed.emit();
   }
 
+  /** A later page: runs already here (from a frame) are replaced, not doubled. */
+  private _append(rows: IRunRow[]): void {
+    for (const row of rows) {
+      const index = this._index.get(row.id);
+      if (index !== undefined) {
+        this._rows[index] = row;
+      } else {
+        this._index.set(row.id, this._rows.length);
+        this._rows.push(row);
+      }
+    }
+    this._sorted = null;
+    this._keyColumns = null;
+  }
+
   private _setRows(rows: IRunRow[]): void {
     this._rows = rows;
     this._index = new Map(rows.map((r, i) => [r.id, i]));
@@ -269,7 +361,8 @@ export class ExperimentsModel {
     }
   }
 
-  private _client: IExperimentsClient;
+  private _client: IExperimentsClient & IRunPages;
+  private _rest: Promise<void> = Promise.resolve();
   private _rows: IRunRow[] = [];
   private _index = new Map<string, number>();
   private _sorted: IRunRow[] | null = null;

@@ -26,7 +26,8 @@ export class ExperimentsPanel extends ReactWidget {
     events
       .frame('experiment')
       .connect(
-        (_, frame) => this.model.applyExperiment(frame.experiment),
+        (_, frame) =>
+          this.model.applyExperiment(frame.experiment, frame.run_count),
         this
       );
     events.reconnected.connect(() => void this.refresh(), this);

@@ -179,6 +179,35 @@ export function sortRows(
   return order.map(i => rows[i]);
 }
 
+/**
+ * The sort as MLflow's `order_by` (the server orders the pages it sends),
+ * or null for a column the server cannot order by (duration).
+ */
+export function serverOrder(sort: ISort | null): string[] | null {
+  if (!sort) {
+    return [];
+  }
+  const dir = sort.descending ? 'DESC' : 'ASC';
+  const attribute: Record<string, string> = {
+    name: 'run_name',
+    status: 'status',
+    start: 'start_time',
+    source: 'source'
+  };
+  if (sort.column in attribute) {
+    return [`attributes.${attribute[sort.column]} ${dir}`];
+  }
+  const colon = sort.column.indexOf(':');
+  if (colon < 0) {
+    return null;
+  }
+  const kind = sort.column.slice(0, colon);
+  const key = sort.column.slice(colon + 1).replace(/`/g, '');
+  const entity =
+    kind === 'metric' ? 'metrics' : kind === 'param' ? 'params' : 'tags';
+  return [`${entity}.\`${key}\` ${dir}`];
+}
+
 /** The filter the server is asked for: the typed one and the quick filters, ANDed. */
 export function combinedFilter(
   typed: string,

@@ -1,3 +1,7 @@
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+
 import { APIRequestContext } from '@playwright/test';
 
 import { expect, openLab, snap, test } from '../support/fixtures';
@@ -14,10 +18,49 @@ async function mlflow<T>(request: APIRequestContext, base: string, token: string
   return (await response.json()) as T;
 }
 
+const PYTHON = path.resolve(__dirname, '..', '..', '..', '.venv', 'bin', 'python');
+
+/**
+ * The real mlflow client, driven a step at a time: it starts a run in the
+ * experiment, logs rmse = 2 and prints the run id; on a line from us it logs
+ * rmse = -1 and ends the run.
+ */
+const LIVE_RUN = `
+import sys, mlflow
+mlflow.set_experiment(experiment_id=sys.argv[1])
+with mlflow.start_run(run_name="live-run") as run:
+    mlflow.log_metric("rmse", 2.0, step=0)
+    print(run.info.run_id, flush=True)
+    sys.stdin.readline()
+    mlflow.log_metric("rmse", -1.0, step=1)
+print("done", flush=True)
+`;
+
+function lineReader(child: ChildProcessWithoutNullStreams): () => Promise<string> {
+  const queue: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  let stderr = '';
+  child.stderr.on('data', chunk => (stderr += String(chunk)));
+  readline.createInterface({ input: child.stdout }).on('line', line => {
+    const next = waiting.shift();
+    if (next) {
+      next(line);
+    } else {
+      queue.push(line);
+    }
+  });
+  child.on('exit', code => {
+    for (const w of waiting.splice(0)) {
+      w(`exited ${code}: ${stderr}`);
+    }
+  });
+  return () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise(resolve => waiting.push(resolve)));
+}
+
 /** Run i's rmse: distinct values, so the order after a sort is known. */
 const rmse = (i: number): number => ((i * 7919) % RUNS) / RUNS;
 
-test('lists thousands of runs in a virtualized table, filters them (with an error) and sorts them', async ({
+test('lists thousands of runs in a virtualized table, filters, sorts, selects and exports them, live', async ({
   page,
   lab,
   request
@@ -125,4 +168,59 @@ test('lists thousands of runs in a virtualized table, filters them (with an erro
   const lines = Buffer.concat(csv).toString('utf8').trimEnd().split('\r\n');
   expect(lines[0]).toBe('run_id,name,status,start,duration,source,metrics.rmse');
   expect(lines).toHaveLength(RUNS + 1);
+  // In the table's order (rmse descending), with the exact values the API was given.
+  const topId = await table.locator('[role="row"][aria-rowindex="2"]').getAttribute('data-run-id');
+  const cells = lines[1].split(',');
+  expect(cells[0]).toBe(topId);
+  expect(cells[1]).toBe(`run-${String(top).padStart(4, '0')}`);
+  expect(cells[2]).toBe('RUNNING');
+  expect(cells[3]).toBe(new Date(1_700_000_000_000 + top * 1000).toISOString());
+  expect(cells[5]).toBe(top % 3 === 0 ? 'NOTEBOOK:' : 'TRAINING_JOB:');
+  expect(Number(cells[6])).toBe(rmse(top));
+  const ids = new Set(lines.slice(1).map(l => l.split(',')[0]));
+  expect(ids.size).toBe(RUNS);
+
+  // Live: a run the real mlflow client logs shows in the open table from the
+  // server's frames, without the table being searched again.
+  const searches: string[] = [];
+  page.on('request', r => {
+    if (r.url().includes('/runs/search')) {
+      searches.push(r.url());
+    }
+  });
+  const child = spawn(PYTHON, ['-c', LIVE_RUN, experimentId], {
+    env: {
+      ...process.env,
+      MLFLOW_TRACKING_URI: `${lab.base}/atelier/mlflow`,
+      MLFLOW_TRACKING_TOKEN: lab.token
+    }
+  });
+  try {
+    const next = lineReader(child);
+    const liveId = await next();
+    expect(liveId).toMatch(/^[0-9a-f]{32}$/);
+    await table.evaluate(node => (node.scrollTop = 0));
+    // rmse 2 is above every other run's: the first row, running.
+    await expect(firstRow).toHaveAttribute('data-run-id', liveId);
+    await expect(firstRow).toContainText('live-run');
+    await expect(firstRow).toContainText('RUNNING');
+    await expect(status).toHaveText(`${(RUNS + 1).toLocaleString('en-US')} runs, 3 selected`);
+    await expect(panel.getByRole('option', { name: new RegExp(name) })).toContainText(
+      (RUNS + 1).toLocaleString('en-US')
+    );
+    await snap(page, testInfo, '4-live-run');
+    child.stdin.write('next\n');
+    expect(await next()).toBe('done');
+    // rmse -1 and FINISHED: it moves to the end of the descending order.
+    await expect(firstRow).toHaveAttribute('data-run-id', topId!);
+    await table.evaluate(node => (node.scrollTop = node.scrollHeight));
+    const last = table.locator(`[role="row"][data-run-id="${liveId}"]`);
+    await expect(last).toHaveAttribute('aria-rowindex', String(RUNS + 2));
+    await expect(last).toContainText('FINISHED');
+    await expect(last).toContainText('-1');
+    await snap(page, testInfo, '5-live-finished');
+    expect(searches).toEqual([]);
+  } finally {
+    child.kill();
+  }
 });

@@ -1,4 +1,5 @@
-import { IExperimentsClient } from '../client';
+import { IExperimentsClient, IRunPages } from '../client';
+import { FIRST_PAGE, NEXT_PAGE } from '../model';
 import { ExperimentsModel } from '../model';
 import { IRun } from '../tokens';
 
@@ -20,20 +21,47 @@ function run(
 function client(
   runs: IRun[],
   fail?: string
-): IExperimentsClient & { calls: string[] } {
+): IExperimentsClient & IRunPages & { calls: string[]; release: () => void } {
   const calls: string[] = [];
+  // Pages after the first wait until the test releases them.
+  let release = (): void => undefined;
+  const held = new Promise<void>(resolve => (release = resolve));
   return {
     calls,
+    release: () => release(),
     experiments: async () => [
       { experiment_id: '1', name: 'one' },
       { experiment_id: '2', name: 'two' }
     ],
-    runs: async (id, filter) => {
-      calls.push(`${id}|${filter}`);
+    runs: async () => {
+      throw new Error('the table loads pages');
+    },
+    runsPage: async request => {
+      const offset = Number(request.pageToken ?? 0);
+      calls.push(
+        `${request.experimentId}|${request.filter}|${request.orderBy.join(',')}|${offset}`
+      );
       if (fail) {
         throw new Error(fail);
       }
-      return runs.filter(r => r.info.experiment_id === id);
+      if (offset > 0) {
+        await held;
+      }
+      const mine = runs.filter(
+        r => r.info.experiment_id === request.experimentId
+      );
+      const end = offset + request.maxResults;
+      return {
+        runs: mine.slice(offset, end),
+        next_page_token: end < mine.length ? String(end) : undefined
+      };
+    },
+    runCounts: async () => {
+      const counts: Record<string, number> = {};
+      for (const r of runs) {
+        counts[r.info.experiment_id] = (counts[r.info.experiment_id] ?? 0) + 1;
+      }
+      return counts;
     },
     run: async () => runs[0],
     history: async () => [],
@@ -64,6 +92,9 @@ describe('ExperimentsModel', () => {
     model.applyRun(run('r9', 'RUNNING', '2'));
     expect(c.calls).toHaveLength(1);
     expect(model.total).toBe(3);
+    // Counts come from the experiment frames, not from guesses.
+    expect(model.counts.get('1')).toBe(2);
+    model.applyExperiment({ experiment_id: '1', name: 'one' }, 3);
     expect(model.counts.get('1')).toBe(3);
     expect(model.rows.map(r => `${r.id}:${r.status}`)).toEqual([
       'r5:RUNNING',
@@ -124,5 +155,53 @@ describe('ExperimentsModel', () => {
     expect(model.rows.map(r => r.id)).toEqual(['r1', 'r2']);
     model.setSort('name');
     expect(model.sort).toEqual({ column: 'name', descending: false });
+  });
+
+  it('draws the first page at once, then appends the rest', async () => {
+    const many = Array.from({ length: FIRST_PAGE + NEXT_PAGE + 10 }, (_, i) =>
+      run(`r${i + 1}`)
+    );
+    const c = client(many);
+    const model = new ExperimentsModel(c);
+    await model.loadExperiments();
+    expect(model.counts.get('1')).toBe(many.length);
+    expect(model.counts.get('2')).toBe(0);
+    await model.loadRuns();
+    expect(model.total).toBe(FIRST_PAGE);
+    expect(model.complete).toBe(false);
+    // A run logged meanwhile comes by a frame; its page later does not double it.
+    model.applyRun(run(`r${many.length}`, 'FINISHED'));
+    c.release();
+    await model.settled;
+    expect(model.complete).toBe(true);
+    expect(model.total).toBe(many.length);
+    expect(c.calls).toEqual([
+      '1||attributes.start_time DESC|0',
+      `1||attributes.start_time DESC|${FIRST_PAGE}`,
+      `1||attributes.start_time DESC|${FIRST_PAGE + NEXT_PAGE}`
+    ]);
+  });
+
+  it('asks the server for the order while pages are missing, sorts here once all are in', async () => {
+    const many = Array.from({ length: FIRST_PAGE + 5 }, (_, i) =>
+      run(`r${i + 1}`)
+    );
+    const c = client(many);
+    const model = new ExperimentsModel(c);
+    await model.loadExperiments();
+    await model.loadRuns();
+    model.setSort('metric:rmse');
+    c.release();
+    await model.settled;
+    expect(c.calls.filter(x => x.endsWith('|0'))).toEqual([
+      '1||attributes.start_time DESC|0',
+      '1||metrics.`rmse` ASC|0'
+    ]);
+    const before = c.calls.length;
+    model.setSort('metric:rmse');
+    expect(model.sort).toEqual({ column: 'metric:rmse', descending: true });
+    model.setSort('duration');
+    expect(c.calls).toHaveLength(before);
+    expect(model.rows).toHaveLength(many.length);
   });
 });

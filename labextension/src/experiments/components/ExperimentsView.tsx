@@ -126,6 +126,7 @@ export function ExperimentsView(props: IExperimentsViewProps): JSX.Element {
         {model.loading
           ? 'Loading runs…'
           : `${model.total.toLocaleString('en-US')} runs` +
+            (model.complete ? '' : ' so far, loading…') +
             (model.selection.size ? `, ${model.selection.size} selected` : '')}
       </div>
     </div>
