@@ -22,7 +22,7 @@ export interface IFilterError {
 }
 
 /** Runs in the first page (drawn at once), then in each later page. */
-export const FIRST_PAGE = 1000;
+export const FIRST_PAGE = 200;
 export const NEXT_PAGE = 5000;
 
 /**
@@ -167,7 +167,14 @@ export class ExperimentsModel {
     this.firstPageMs = performance.now() - t0;
     this.loading = false;
     this._changed.emit();
-    this._rest = this._loadRest(request, id, filter, orderBy, page.next_page_token, t0);
+    this._rest = this._loadRest(
+      request,
+      id,
+      filter,
+      orderBy,
+      page.next_page_token,
+      t0
+    );
   }
 
   /** The pages after the first, appended as they come; done when `complete`. */

@@ -181,7 +181,8 @@ export function sortRows(
 
 /**
  * The sort as MLflow's `order_by` (the server orders the pages it sends),
- * or null for a column the server cannot order by (duration).
+ * or null for a column the server cannot order by (duration, a key with a
+ * backquote).
  */
 export function serverOrder(sort: ISort | null): string[] | null {
   if (!sort) {
@@ -202,7 +203,11 @@ export function serverOrder(sort: ISort | null): string[] | null {
     return null;
   }
   const kind = sort.column.slice(0, colon);
-  const key = sort.column.slice(colon + 1).replace(/`/g, '');
+  const key = sort.column.slice(colon + 1);
+  if (key.includes('`')) {
+    // MLflow's grammar cannot quote it: sorted here, over what is loaded.
+    return null;
+  }
   const entity =
     kind === 'metric' ? 'metrics' : kind === 'param' ? 'params' : 'tags';
   return [`${entity}.\`${key}\` ${dir}`];

@@ -4,6 +4,7 @@ import {
   errorPosition,
   formatDuration,
   keyColumns,
+  serverOrder,
   sortRows,
   toCsv,
   toRow,
@@ -220,5 +221,23 @@ describe('keyColumns and toCsv', () => {
     expect(formatDuration(59_400)).toBe('59s');
     expect(formatDuration(61_000)).toBe('1m 1s');
     expect(formatDuration(3_720_000)).toBe('1h 2m');
+  });
+
+  it("gives the server the sort as MLflow's order_by, or null when it cannot order by the column", () => {
+    expect(serverOrder(null)).toEqual([]);
+    expect(serverOrder({ column: 'start', descending: true })).toEqual([
+      'attributes.start_time DESC'
+    ]);
+    expect(serverOrder({ column: 'source', descending: false })).toEqual([
+      'attributes.source ASC'
+    ]);
+    expect(
+      serverOrder({ column: 'metric:val loss', descending: false })
+    ).toEqual(['metrics.`val loss` ASC']);
+    expect(serverOrder({ column: 'param:lr', descending: true })).toEqual([
+      'params.`lr` DESC'
+    ]);
+    expect(serverOrder({ column: 'tag:a`b', descending: true })).toBeNull();
+    expect(serverOrder({ column: 'duration', descending: true })).toBeNull();
   });
 });
