@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { eventsPlugin } from './events/plugin';
 import { experimentsNotebookPlugin } from './experiments/notebook/plugin';
+import { experimentsPlugin } from './experiments/plugin';
 import { instanceSpecPlugin } from './instance/plugin';
 import { jobNotificationsPlugin } from './jobs/notifyPlugin';
 import { jobsPlugin } from './jobs/plugin';
@@ -20,7 +21,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   jobsPlugin,
   jobNotificationsPlugin,
   instanceStopNotificationsPlugin,
-  experimentsNotebookPlugin
+  experimentsNotebookPlugin,
+  experimentsPlugin
 ];
 
 export default plugins;

@@ -3,3 +3,4 @@ import './base.css';
 import './jobs.css';
 import './status.css';
 import './experiments-notebook.css';
+import './experiments.css';

@@ -17,7 +17,16 @@ const VALID: {
     !!frame.instance &&
     typeof frame.instance.id === 'string' &&
     typeof frame.message === 'string' &&
-    Array.isArray(frame.notebooks)
+    Array.isArray(frame.notebooks),
+  run: frame =>
+    !!frame.run &&
+    typeof frame.run === 'object' &&
+    !!frame.run.info &&
+    typeof frame.run.info.run_id === 'string',
+  experiment: frame =>
+    !!frame.experiment &&
+    typeof frame.experiment === 'object' &&
+    typeof frame.experiment.experiment_id === 'string'
 };
 
 /**

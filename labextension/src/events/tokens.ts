@@ -2,6 +2,7 @@ import { Token } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal } from '@lumino/signaling';
 
+import type { IExperiment, IRun } from '../experiments/tokens';
 import type { IJobSummary } from '../jobs/tokens';
 import type { IKernelInfo } from '../running/tokens';
 
@@ -33,6 +34,27 @@ export interface IKernelDeathEvent {
   kernel: IKernelInfo;
 }
 
+/**
+ * A run was created, changed status or logged: the run as MLflow's
+ * `runs/get` returns it (latest metric values). Frames of one run are
+ * coalesced, a few a second at most.
+ */
+export interface IRunEvent {
+  type: 'run';
+  run: IRun;
+}
+
+/**
+ * An experiment was created, renamed, deleted or restored, or its runs
+ * were added or deleted: the experiment as `experiments/get` returns it,
+ * and its active run count.
+ */
+export interface IExperimentEvent {
+  type: 'experiment';
+  experiment: IExperiment;
+  run_count?: number;
+}
+
 /** Every frame type the browser understands, by its `type`. */
 /** An instance its idle rule stopped, with the notebooks whose kernels went with it. */
 export interface IInstanceStoppedEvent {
@@ -49,6 +71,8 @@ export interface IEventFrameMap {
   job: IJobEvent;
   kernel_death: IKernelDeathEvent;
   instance_stopped: IInstanceStoppedEvent;
+  run: IRunEvent;
+  experiment: IExperimentEvent;
 }
 
 /** The `type` of a known frame. */

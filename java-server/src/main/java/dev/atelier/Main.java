@@ -261,7 +261,7 @@ public final class Main implements Callable<Integer> {
     capabilities.add(resources.add("jobs", new JobsCapability(vertx, jobs, events)));
     jobs.adopt();
     capabilities.add(resources.add("experiments", new ExperimentsCapability(vertx, config, db, objects,
-        System.getProperty("user.name", "user"))));
+        System.getProperty("user.name", "user"), events)));
 
     AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set);
     String deployment = vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

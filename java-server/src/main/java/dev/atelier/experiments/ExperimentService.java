@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Experiments and runs as MLflow's tracking server keeps them: its defaults (the Default
@@ -33,6 +35,10 @@ public final class ExperimentService implements AutoCloseable {
   private final LogWriter writer;
   private final String owner;
   private final Clock clock;
+  /** Told the id of each run created, updated, deleted, restored or logged to (any thread). */
+  private volatile Consumer<String> runChanged = id -> {};
+  /** Told the id of each experiment created, changed, or whose run count may have changed. */
+  private volatile LongConsumer experimentChanged = id -> {};
 
   public ExperimentService(Database db, String owner, Clock clock) {
     this.db = db;
@@ -44,12 +50,30 @@ public final class ExperimentService implements AutoCloseable {
     experiments.ensureDefault(owner, clock.millis());
   }
 
+  /** Where changes are reported (the event stream's frames); one listener of each. */
+  public void onChange(Consumer<String> runs, LongConsumer experiments) {
+    this.runChanged = runs;
+    this.experimentChanged = experiments;
+  }
+
+  /** Active runs per experiment id; experiments without runs are absent. */
+  public Map<Long, Long> runCounts() {
+    return runs.counts();
+  }
+
+  /** Active runs of one experiment. */
+  public long runCount(long experimentId) {
+    return runs.count(experimentId);
+  }
+
   // ---- experiments
 
   public long createExperiment(String name, String artifactLocation, Map<String, String> tags) {
     Rules.experimentName(name);
     tags.forEach(Rules::tag);
-    return experiments.create(name, artifactLocation, owner, clock.millis(), tags);
+    long id = experiments.create(name, artifactLocation, owner, clock.millis(), tags);
+    experimentChanged.accept(id);
+    return id;
   }
 
   public Experiment experiment(String id) {
@@ -75,6 +99,7 @@ public final class ExperimentService implements AutoCloseable {
       throw MlflowErrors.invalid("Cannot rename a non-active experiment.");
     }
     experiments.rename(e.id(), newName, clock.millis());
+    experimentChanged.accept(e.id());
   }
 
   public void deleteExperiment(String id) {
@@ -84,10 +109,13 @@ public final class ExperimentService implements AutoCloseable {
           + " experiment.");
     }
     experiments.setStage(e.id(), Model.DELETED, clock.millis());
+    experimentChanged.accept(e.id());
   }
 
   public void restoreExperiment(String id) {
-    experiments.setStage(experiment(id).id(), Model.ACTIVE, clock.millis());
+    long pk = experiment(id).id();
+    experiments.setStage(pk, Model.ACTIVE, clock.millis());
+    experimentChanged.accept(pk);
   }
 
   public void setExperimentTag(String id, String key, String value) {
@@ -98,6 +126,7 @@ public final class ExperimentService implements AutoCloseable {
           + e.lifecycleStage() + ".");
     }
     experiments.setTag(e.id(), key, value, owner);
+    experimentChanged.accept(e.id());
   }
 
   public Page<Experiment> searchExperiments(String viewType, String filter, List<String> orderBy, Long maxResults,
@@ -139,6 +168,8 @@ public final class ExperimentService implements AutoCloseable {
     long start = startTime == null ? clock.millis() : startTime;
     String artifactUri = e.artifactLocation() + "/" + runId + "/artifacts";
     runs.create(runId, e.id(), name, start, user, owner, source, trialName, artifactUri, all);
+    runChanged.accept(runId);
+    experimentChanged.accept(e.id());
     return run(runId);
   }
 
@@ -169,15 +200,22 @@ public final class ExperimentService implements AutoCloseable {
           + String.join(", ", STATUSES.stream().sorted().toList()));
     }
     runs.update(r, status, endTime, runName == null || runName.isEmpty() ? null : runName);
+    runChanged.accept(runId);
     return info(runId);
   }
 
   public void deleteRun(String runId) {
-    runs.setStage(info(runId), Model.DELETED, clock.millis());
+    RunInfo r = info(runId);
+    runs.setStage(r, Model.DELETED, clock.millis());
+    runChanged.accept(r.runId());
+    experimentChanged.accept(r.experimentId());
   }
 
   public void restoreRun(String runId) {
-    runs.setStage(info(runId), Model.ACTIVE, clock.millis());
+    RunInfo r = info(runId);
+    runs.setStage(r, Model.ACTIVE, clock.millis());
+    runChanged.accept(r.runId());
+    experimentChanged.accept(r.experimentId());
   }
 
   public Page<Run> searchRuns(List<String> experimentIds, String filter, String viewType, Long maxResults,
@@ -207,7 +245,8 @@ public final class ExperimentService implements AutoCloseable {
     metrics.forEach(Rules::metric);
     params.forEach(p -> Rules.param(p.getKey(), p.getValue()));
     tags.forEach(Rules::tag);
-    return writer.submit(new LogWriter.Batch(runId, owner, metrics, params, tags, deleteTags, inputs));
+    return writer.submit(new LogWriter.Batch(runId, owner, metrics, params, tags, deleteTags, inputs))
+        .thenRun(() -> runChanged.accept(runId));
   }
 
   public Page<Point> history(String runId, String key, Long maxResults, String pageToken) {

@@ -1,9 +1,13 @@
 package dev.atelier.experiments;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.experiments.artifacts.ArtifactRoutes;
 import dev.atelier.experiments.artifacts.LoggedModelRoutes;
 import dev.atelier.http.Capability;
+import dev.atelier.http.EventStream;
+import dev.atelier.http.Json;
+import dev.atelier.http.Routes;
 import dev.atelier.storage.Database;
 import dev.atelier.storage.ObjectStore;
 import io.vertx.core.Vertx;
@@ -13,20 +17,27 @@ import java.time.Clock;
 /**
  * Experiments: runs from MLflow clients, jobs and notebooks in one store, served through MLflow's
  * tracking REST API under {@code {base}atelier/mlflow/}, with MLflow's proxied artifact routes and
- * MLflow 3's logged models over the object store (which the objects capability owns and closes).
+ * MLflow 3's logged models over the object store (which the objects capability owns and closes);
+ * {@code run} and {@code experiment} frames on the event stream as they change; and the active run
+ * count of every experiment at {@code {base}atelier/api/experiments/run-counts} (MLflow's API has none).
  */
 public final class ExperimentsCapability implements Capability {
+  private final Vertx vertx;
   private final ExperimentService service;
   private final MlflowRoutes routes;
   private final ArtifactRoutes artifacts;
   private final LoggedModelRoutes models;
+  private final ExperimentFrames frames;
 
   /** @param owner who what this server stores belongs to (the server's user) */
-  public ExperimentsCapability(Vertx vertx, AtelierConfig config, Database db, ObjectStore objects, String owner) {
+  public ExperimentsCapability(Vertx vertx, AtelierConfig config, Database db, ObjectStore objects, String owner,
+      EventStream events) {
+    this.vertx = vertx;
     this.service = new ExperimentService(db, owner, Clock.systemUTC());
     this.routes = new MlflowRoutes(vertx, service);
     this.artifacts = new ArtifactRoutes(vertx, objects, config.defaultBucket(), config.maxUploadBytes());
     this.models = LoggedModelRoutes.over(vertx, db, owner, Clock.systemUTC());
+    this.frames = new ExperimentFrames(vertx, service, events);
   }
 
   @Override
@@ -35,15 +46,27 @@ public final class ExperimentsCapability implements Capability {
   }
 
   @Override
+  public void start() {
+    frames.start();
+  }
+
+  @Override
   public void mount(Router router, String baseUrl) {
     artifacts.mount(router, baseUrl);
     models.mount(router, baseUrl);
     routes.mount(router, baseUrl);
+    router.get(baseUrl + "atelier/api/experiments/run-counts").handler(ctx -> vertx.executeBlocking(() -> {
+      ObjectNode body = Json.mapper().createObjectNode();
+      ObjectNode counts = body.putObject("run_counts");
+      service.runCounts().forEach((id, n) -> counts.put(Long.toString(id), n));
+      return body;
+    }, false).onSuccess(b -> Routes.json(ctx, 200, b)).onFailure(ctx::fail));
   }
 
   /** Writes what is queued before the database closes. */
   @Override
   public void close() {
+    frames.stop();
     service.close();
   }
 }

@@ -125,6 +125,37 @@ public final class RunStore {
     });
   }
 
+  /** Active runs per experiment id (experiments without runs are absent). */
+  public Map<Long, Long> counts() {
+    return db.tx(c -> {
+      Map<Long, Long> out = new LinkedHashMap<>();
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT experiment_id, COUNT(*) FROM runs WHERE lifecycle_stage = ? GROUP BY experiment_id")) {
+        q.setString(1, Model.ACTIVE);
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getLong(1), rs.getLong(2));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Active runs of one experiment. */
+  public long count(long experimentId) {
+    return db.tx(c -> {
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT COUNT(*) FROM runs WHERE experiment_id = ? AND lifecycle_stage = ?")) {
+        q.setLong(1, experimentId);
+        q.setString(2, Model.ACTIVE);
+        try (ResultSet rs = q.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      }
+    });
+  }
+
   /** The run with its data, or null. */
   public Run get(String runId) {
     return db.tx(c -> {
