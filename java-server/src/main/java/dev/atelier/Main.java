@@ -5,6 +5,8 @@ import dev.atelier.config.ConfigException;
 import dev.atelier.config.ConfigLoader;
 import dev.atelier.http.Capability;
 import dev.atelier.http.EventStream;
+import dev.atelier.http.ScopedTokens;
+import dev.atelier.experiments.ExperimentsCapability;
 import dev.atelier.instances.InstancesCapability;
 import dev.atelier.jobs.JobsCapability;
 import dev.atelier.kernels.IdleEnforcement;
@@ -251,6 +253,11 @@ public final class Main implements Callable<Integer> {
 
     ObjectStore objects = ObjectStores.open(config);
     capabilities.add(resources.add("objects", new ObjectsCapability(vertx, config, objects)));
+    // Before the artifacts: its check of run tokens comes first under atelier/mlflow/.
+    ScopedTokens scoped = new ScopedTokens(config.token());
+    ExperimentsCapability experiments = new ExperimentsCapability(vertx, db, System.getProperty("user.name", "user"),
+        scoped);
+    capabilities.add(resources.add("experiments", experiments));
     capabilities.add(resources.add("mlflow artifacts", new dev.atelier.experiments.artifacts.ArtifactsCapability(vertx, config, objects, db, System.getProperty("user.name", "user"))));
 
     BatchRuntime containers = engine == null ? null : new JobContainers(engine);
@@ -259,11 +266,10 @@ public final class Main implements Callable<Integer> {
     JobService jobs = new JobService(config, new JobStore(db), objects, containers, types, owner(config),
         DockerRuntime.hostUser(), System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem, apiUrl::get);
     capabilities.add(resources.add("jobs", new JobsCapability(vertx, jobs, events)));
+    jobs.trackRunsWith(experiments.tracker());
     jobs.adopt();
-    capabilities.add(resources.add("experiments", new dev.atelier.experiments.ExperimentsCapability(vertx, db,
-        System.getProperty("user.name", "user"))));
 
-    AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set);
+    AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set, scoped);
     String deployment = vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     // Stops listening first, before the capabilities close under it.
     resources.add("http", () -> vertx.undeploy(deployment).toCompletionStage().toCompletableFuture()
