@@ -134,6 +134,9 @@ public final class JobService implements AutoCloseable {
     ObjectNode request = accepted.request();
     Instant now = clock.instant();
     ObjectNode d = request.deepCopy();
+    if (d.path(ExperimentConfig.FIELD).isNull()) {
+      d.remove(ExperimentConfig.FIELD);
+    }
     d.put(kind.arnField(), ctx.arn(kind.name(), run.name()));
     d.put(kind.statusField(), "InProgress");
     d.put("SecondaryStatus", "Starting");
@@ -284,7 +287,7 @@ public final class JobService implements AutoCloseable {
     s.put(kind.statusField(), status);
     s.put(kind.arnField(), s.get("Arn").asText());
     s.put(kind.endField(), end);
-    if (d.has(ExperimentConfig.FIELD)) {
+    if (d.path(ExperimentConfig.FIELD).isObject()) {
       s.set(ExperimentConfig.FIELD, d.get(ExperimentConfig.FIELD));
     }
     if (d.has(JobTracking.RUN_ID)) {
