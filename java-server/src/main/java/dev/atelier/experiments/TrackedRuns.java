@@ -45,6 +45,23 @@ final class TrackedRuns implements RunTracker {
     Run run = service.createRun(Long.toString(e.id()), s.owner(), s.runName(), s.startMillis(), tags,
         s.sourceType() + ":" + s.sourceName(), s.trialName(), s.owner());
     String runId = run.info().runId();
+    try {
+      logStart(runId, s);
+    } catch (RuntimeException failure) {
+      // A run without what the job was started with would mislead: it ends FAILED, the job goes on.
+      try {
+        service.updateRun(runId, "FAILED", s.startMillis(), null);
+      } catch (RuntimeException again) {
+        failure.addSuppressed(again);
+      }
+      throw failure;
+    }
+    String experimentId = Long.toString(e.id());
+    return new Started(runId, experimentId, token(experimentId, runId));
+  }
+
+  /** The job's parameters (those MLflow takes; the run names the others) and inputs. */
+  private void logStart(String runId, Start s) {
     List<Map.Entry<String, String>> params = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     s.params().forEach((k, v) -> {
@@ -64,8 +81,6 @@ final class TrackedRuns implements RunTracker {
     if (!params.isEmpty() || !inputs.isEmpty()) {
       await(service.log(runId, List.of(), params, Map.of(), List.of(), inputs, s.owner()));
     }
-    String experimentId = Long.toString(e.id());
-    return new Started(runId, experimentId, token(experimentId, runId));
   }
 
   @Override
