@@ -98,6 +98,11 @@ final class TrackedRuns implements RunTracker {
   }
 
   @Override
+  public void status(String runId, String status) {
+    service.updateRun(runId, status, null, null);
+  }
+
+  @Override
   public void end(String runId, String status, long endMillis) {
     service.updateRun(runId, status, endMillis, null);
   }

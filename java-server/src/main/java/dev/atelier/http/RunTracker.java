@@ -47,6 +47,9 @@ public interface RunTracker {
 
   void log(String runId, String owner, List<Point> points, Map<String, String> tags);
 
+  /** Sets the status of a run that goes on: MLflow's {@code SCHEDULED} or {@code RUNNING}. */
+  void status(String runId, String status);
+
   /**
    * Ends the run.
    *

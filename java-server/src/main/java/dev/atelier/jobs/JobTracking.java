@@ -31,6 +31,7 @@ final class JobTracking {
 
   private volatile RunTracker tracker;
   private final Set<String> ended = ConcurrentHashMap.newKeySet();
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
 
   void use(RunTracker tracker) {
     this.tracker = tracker;
@@ -47,6 +48,8 @@ final class JobTracking {
           config.experimentName() != null ? config.experimentName() : plan.defaultExperiment(),
           config.runName() != null ? config.runName() : job.name(), config.trialName(), job.createdBy(),
           plan.sourceType(), job.name(), job.createdAt(), plan.params(), plan.tags(), plan.inputs()));
+      // Until its container starts, the job's run is scheduled.
+      t.status(s.runId(), "SCHEDULED");
       job.edit(d -> d.put(RUN_ID, s.runId()).put(EXPERIMENT_ID, s.experimentId()));
       job.log().note("tracked as run " + s.runId() + " of experiment " + s.experimentId());
     } catch (RuntimeException e) {
@@ -87,8 +90,15 @@ final class JobTracking {
     }
   }
 
-  /** Ends the run once the job has ended: Completed is FINISHED, Failed FAILED, Stopped KILLED. */
+  /**
+   * The run is RUNNING once the job's container has started; it ends once the job has ended:
+   * Completed is FINISHED, Failed FAILED, Stopped KILLED.
+   */
   void changed(Job job, JobKind<?> kind) {
+    if ("InProgress".equals(job.status()) && job.startedAt() != null) {
+      started(job);
+      return;
+    }
     String status = switch (job.status()) {
       case "Completed" -> "FINISHED";
       case "Failed" -> "FAILED";
@@ -118,6 +128,19 @@ final class JobTracking {
       t.end(runId, status, end != null ? Instant.parse(end).toEpochMilli() : job.now().toEpochMilli());
     } catch (RuntimeException e) {
       failed(job, "the job's run could not be ended as " + status, e);
+    }
+  }
+
+  private void started(Job job) {
+    String runId = runId(job);
+    RunTracker t = tracker;
+    if (runId == null || t == null || !running.add(runId)) {
+      return;
+    }
+    try {
+      t.status(runId, "RUNNING");
+    } catch (RuntimeException e) {
+      failed(job, "the job's run could not be set RUNNING", e);
     }
   }
 

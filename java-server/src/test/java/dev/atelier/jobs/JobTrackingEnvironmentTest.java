@@ -39,6 +39,9 @@ class JobTrackingEnvironmentTest {
     public void log(String runId, String owner, List<Point> points, Map<String, String> tags) {}
 
     @Override
+    public void status(String runId, String status) {}
+
+    @Override
     public void end(String runId, String status, long endMillis) {}
   };
 

@@ -48,6 +48,11 @@ class JobTrackingTest {
     }
 
     @Override
+    public void status(String runId, String status) {
+      calls.add("status " + runId + " " + status);
+    }
+
+    @Override
     public void end(String runId, String status, long endMillis) {
       calls.add("end " + runId + " " + status);
     }
@@ -73,13 +78,16 @@ class JobTrackingTest {
       tracking.start(job, plan(), new ExperimentConfig("exp", "t1", null, null));
       assertThat(job.describe().path("RunId").asText()).isEqualTo("run-1");
       assertThat(job.describe().path("ExperimentId").asText()).isEqualTo("4");
+      tracking.changed(job, new TrainingKind());
+      job.started(java.time.Instant.ofEpochMilli(1_500), "Training", "Training in progress");
+      tracking.changed(job, new TrainingKind());
       tracking.metrics(job, List.of(new RunTracker.Point("loss", 0.5, 2_000, 0)));
       tracking.changed(job, new TrainingKind());
       job.finish("Stopped", "Stopped", "Stopped by request", null);
       tracking.changed(job, new TrainingKind());
       tracking.changed(job, new TrainingKind());
       assertThat(r.calls).containsExactly("start exp j1 t1 ada TRAINING_JOB {epochs=3}",
-          "log run-1 [Point[key=loss, value=0.5, timestampMillis=2000, step=0]]", "end run-1 KILLED");
+          "status run-1 SCHEDULED", "status run-1 RUNNING", "log run-1 [Point[key=loss, value=0.5, timestampMillis=2000, step=0]]", "end run-1 KILLED");
     }
   }
 
