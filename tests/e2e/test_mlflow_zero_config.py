@@ -38,11 +38,14 @@ def test_a_notebook_logs_to_atelier_with_no_setup(backend, notebook):
 
 
 @pytest.mark.timeout(400)
-def test_a_training_job_logs_to_atelier_with_no_setup(shared_atelier):
-    """A job's container reaches the API listener on 127.0.0.1 (it runs on the host's network) with
-    the variables the server set, and the run it logs is found through the REST API."""
+def test_a_training_job_is_a_run_that_its_script_logs_to_with_no_setup(shared_atelier, monkeypatch):
+    """A training job is an experiment run: its hyperparameters are the run's params, its
+    MetricDefinitions series is parsed from the log into the run, and `mlflow.log_metric` in the
+    script (no set_experiment, no start_run) logs to that same run. The container reaches the API
+    listener on 127.0.0.1 (it runs on the host's network). Read back with the real mlflow client."""
     from pathlib import Path
 
+    from mlflow import MlflowClient
     from test_jobs import DATASCIENCE, Api, docker_ready, training, unique
 
     docker_ready()
@@ -52,28 +55,42 @@ def test_a_training_job_logs_to_atelier_with_no_setup(shared_atelier):
     proj = Path(shared_atelier.root) / "projects" / name
     proj.mkdir(parents=True)
     (proj / "train.py").write_text(
-        "import os\n"
         "import mlflow\n"
-        "mlflow.set_experiment(os.environ['TRAINING_JOB_NAME'])\n"
-        "with mlflow.start_run(run_name='in-the-job'):\n"
-        "    mlflow.log_param('epochs', 3)\n"
-        "    for step, loss in enumerate([1.0, 0.5, 0.25]):\n"
-        "        mlflow.log_metric('loss', loss, step=step)\n")
+        "for step, loss in enumerate([1.0, 0.5, 0.25]):\n"
+        "    print(f'epoch={step} loss={loss}', flush=True)\n"
+        "    mlflow.log_metric('script_acc', 0.5 + step / 10, step=step)\n")
     api.put_object(f"s3://atelier/data/{name}/d.csv", b"a\n1\n")
-    r = api.create(training(name, DATASCIENCE, {"train": f"s3://atelier/data/{name}/d.csv"},
-                            ScriptMode={"EntryPoint": "train.py", "SourceDir": f"projects/{name}"}))
+    body = training(name, DATASCIENCE, {"train": f"s3://atelier/data/{name}/d.csv"},
+                    ScriptMode={"EntryPoint": "train.py", "SourceDir": f"projects/{name}"},
+                    HyperParameters={"epochs": "3", "lr": "0.01"},
+                    ExperimentConfig={"ExperimentName": name, "TrialName": "trial-1"})
+    body["AlgorithmSpecification"]["MetricDefinitions"] = [{"Name": "loss", "Regex": r"loss=([0-9.]+)"}]
+    r = api.create(body)
     assert r.status_code == 201, r.text
     d = api.wait(name, timeout=300)
     assert d["TrainingJobStatus"] == "Completed", (d.get("FailureReason"), api.log(name)[-3000:])
+    assert d["ExperimentConfig"] == {"ExperimentName": name, "TrialName": "trial-1"}
+    assert "TrackingFailureReason" not in d, d["TrackingFailureReason"]
+    run_id = d["RunId"]
 
-    rest = api.rest
-    exp = rest.get("/atelier/mlflow/api/2.0/mlflow/experiments/get-by-name", params={"experiment_name": name})
-    assert exp.status_code == 200, exp.text
-    found = rest.post("/atelier/mlflow/api/2.0/mlflow/runs/search",
-                      json={"experiment_ids": [exp.json()["experiment"]["experiment_id"]]})
-    assert found.status_code == 200, found.text
-    runs = found.json()["runs"]
-    assert [r["info"]["run_name"] for r in runs] == ["in-the-job"]
-    data = runs[0]["data"]
-    assert {p["key"]: p["value"] for p in data["params"]} == {"epochs": "3"}
-    assert {m["key"]: m["value"] for m in data["metrics"]} == {"loss": 0.25}
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", server.token)
+    client = MlflowClient(tracking_uri=server.url.rstrip("/") + "/atelier/mlflow")
+    run = client.get_run(run_id)
+    assert run.info.status == "FINISHED" and run.info.end_time is not None
+    assert run.info.run_name == name
+    assert client.get_experiment(run.info.experiment_id).name == name
+    assert {"epochs": "3", "lr": "0.01"}.items() <= run.data.params.items()
+    tags = run.data.tags
+    assert tags["atelier.source.type"] == "TRAINING_JOB" and tags["atelier.source.name"] == name
+    assert tags["mlflow.source.type"] == "JOB" and tags["mlflow.source.name"] == name
+    assert tags["atelier.input.train"] == f"s3://atelier/data/{name}/d.csv"
+    assert tags["atelier.output.model"].endswith(f"/{name}/output/model.tar.gz")
+    assert [i.dataset.name for i in run.inputs.dataset_inputs] == ["train"]
+
+    parsed = client.get_metric_history(run_id, "loss")
+    assert [(m.step, m.value) for m in parsed] == [(0, 1.0), (1, 0.5), (2, 0.25)]
+    logged = client.get_metric_history(run_id, "script_acc")
+    assert sorted((m.step, round(m.value, 6)) for m in logged) == [(0, 0.5), (1, 0.6), (2, 0.7)]
+
+    summaries = api.rest.get("/atelier/api/training-jobs", params={"name_contains": name}).json()
+    assert [s["RunId"] for s in summaries["TrainingJobSummaries"]] == [run_id]

@@ -9,6 +9,7 @@ import { ObjectListBody } from './components/ObjectListBody';
 import { JobDetailModel } from './detailModel';
 import { isActive } from './format';
 import { notifyError } from '../notify';
+import { IRunOpener } from './runLink';
 import { IJobDescription } from './tokens';
 
 /** The content of a job's main area tab. */
@@ -20,8 +21,11 @@ export class JobDetailWidget extends ReactWidget {
     onClone: (job: IJobDescription) => void;
     /** JupyterLab's theme changes (IThemeManager.themeChanged), where there is a theme manager. */
     themeChanged?: ISignal<unknown, unknown>;
+    /** Opens the job's run in the Experiments panel. */
+    runOpener?: IRunOpener;
   }) {
     super();
+    this._runOpener = options.runOpener;
     this.model = options.model;
     this._api = options.api;
     this._onClone = options.onClone;
@@ -55,6 +59,7 @@ export class JobDetailWidget extends ReactWidget {
         }}
         onList={uri => void this.listObjects(uri)}
         themeVersion={this._themeVersion}
+        runOpener={this._runOpener}
       />
     );
   }
@@ -155,6 +160,7 @@ export class JobDetailWidget extends ReactWidget {
 
   private _api: IJobsApi;
   private _onClone: (job: IJobDescription) => void;
+  private _runOpener: IRunOpener | undefined;
   private _now = Date.now();
   private _logVersion = 0;
   private _themeVersion = 0;

@@ -18,6 +18,7 @@ import { IAtelierEvents } from '../events/tokens';
 import { createJobsApi } from './api';
 import { JobDetailModel } from './detailModel';
 import { JobDetailWidget } from './detailWidget';
+import { runOpener } from './runLink';
 import { notifyError } from '../notify';
 import { NewTrainingJobWidget, NewProcessingJobWidget } from './formWidget';
 import { atelierJobsIcon } from './icons';
@@ -85,7 +86,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         model: new JobDetailModel({ api, kind, name }),
         api,
         onClone: job => newForm(kind, job),
-        themeChanged: themes?.themeChanged
+        themeChanged: themes?.themeChanged,
+        runOpener: runOpener(app.commands)
       });
       const widget = new MainAreaWidget({ content });
       widget.id = `atelier-job-${kind}-${name}`;

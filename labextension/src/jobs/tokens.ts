@@ -20,6 +20,30 @@ export namespace JobCommandIDs {
   export const cloneJob = 'atelier:jobs-clone';
 }
 
+/**
+ * The Experiments panel's command that opens a run (`{runId}`); another
+ * panel's, so the Jobs panel runs it only when it is registered.
+ */
+export const EXPERIMENTS_OPEN_COMMAND = 'atelier:experiments-open';
+
+/** A request's `ExperimentConfig`: the experiment run the job is recorded as. */
+export interface IExperimentConfig {
+  ExperimentName?: string;
+  TrialName?: string;
+  TrialComponentDisplayName?: string;
+  RunName?: string;
+}
+
+/** What a job's summary and description say of its experiment run. */
+export interface IJobRunFields {
+  /** The job's experiment run (MLflow's run_id). */
+  RunId?: string | null;
+  ExperimentId?: string | null;
+  ExperimentConfig?: IExperimentConfig | null;
+  /** Why the job runs without a run, when tracking failed. */
+  TrackingFailureReason?: string | null;
+}
+
 /** The two kinds of jobs the panel lists. */
 export type JobKind = 'training' | 'processing';
 
@@ -36,7 +60,7 @@ export const JOB_STATUSES: ReadonlyArray<JobStatus> = [
 ];
 
 /** A job of `GET atelier/api/jobs`, and of the `job` events. */
-export interface IJobSummary {
+export interface IJobSummary extends IJobRunFields {
   Kind: JobKind;
   Name: string;
   Arn?: string;
@@ -154,7 +178,7 @@ export interface ICreateProcessingJobRequest {
  * processing job's (DescribeProcessingJob); both carry the secondary status,
  * its transitions and Progress.
  */
-export interface IJobDescription {
+export interface IJobDescription extends IJobRunFields {
   TrainingJobName?: string;
   ProcessingJobName?: string;
   TrainingJobArn?: string;

@@ -15,6 +15,8 @@ import { HyperParameters } from './HyperParameters';
 import { LogView } from './LogView';
 import { MetricCharts } from './MetricCharts';
 import { ProgressBar } from './ProgressBar';
+import { RunLink } from './RunLink';
+import { IRunOpener } from '../runLink';
 import { Timeline } from './Timeline';
 
 export interface IJobDetailViewProps {
@@ -28,6 +30,8 @@ export interface IJobDetailViewProps {
   onList: (uri: string) => void;
   /** Changes when JupyterLab's theme changes. */
   themeVersion?: number;
+  /** Opens the job's run in the Experiments panel. */
+  runOpener?: IRunOpener;
 }
 
 /** Everything about one job: header, timeline, progress, logs, metrics, I/O. */
@@ -71,6 +75,7 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
           Cannot refresh: {model.error}
         </p>
       )}
+      <RunLink job={job} opener={props.runOpener} />
       {progress && <ProgressBar progress={progress} />}
       <Timeline transitions={job.SecondaryStatusTransitions} now={now} />
       <LogView buffer={model.logs.buffer} version={logVersion} live={live} />

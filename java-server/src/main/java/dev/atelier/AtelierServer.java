@@ -32,13 +32,18 @@ public final class AtelierServer extends VerticleBase {
   private final List<Capability> capabilities;
   private final EventStream events;
   private final Consumer<String> apiUrl;
+  private final dev.atelier.http.ScopedTokens scoped;
   private HttpServer server;
   private HttpServer frontDoor;
 
-  /** @param apiUrl hears where kernels reach Atelier's API once the server listens */
+  /**
+   * @param apiUrl hears where kernels reach Atelier's API once the server listens
+   * @param scoped the scoped tokens the server's token check accepts where their audience is admitted
+   */
   public AtelierServer(AtelierConfig config, List<Capability> capabilities, EventStream events,
-      Consumer<String> apiUrl) {
+      Consumer<String> apiUrl, dev.atelier.http.ScopedTokens scoped) {
     this.config = config;
+    this.scoped = scoped;
     this.capabilities = List.copyOf(capabilities);
     this.events = events;
     this.apiUrl = apiUrl;
@@ -76,7 +81,7 @@ public final class AtelierServer extends VerticleBase {
   public Future<?> start() {
     capabilities.forEach(Capability::start);
     Router router = Router.router(vertx);
-    router.route().handler(new TokenAuth(config.token()));
+    router.route().handler(new TokenAuth(config.token(), scoped));
     // Behind jupyter-server-proxy (gateway mode) a browser's request arrives with Atelier's token
     // in place of its own Authorization header, and jupyter-server-proxy leaves the XSRF check to
     // the app it proxies: a request that carries the browser's cookies gets jupyter_server's

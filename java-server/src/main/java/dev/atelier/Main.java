@@ -6,6 +6,8 @@ import dev.atelier.config.ConfigLoader;
 import dev.atelier.experiments.ExperimentsCapability;
 import dev.atelier.http.Capability;
 import dev.atelier.http.EventStream;
+import dev.atelier.http.ScopedTokens;
+import dev.atelier.experiments.ExperimentsCapability;
 import dev.atelier.instances.InstancesCapability;
 import dev.atelier.jobs.JobsCapability;
 import dev.atelier.kernels.IdleEnforcement;
@@ -252,6 +254,12 @@ public final class Main implements Callable<Integer> {
 
     ObjectStore objects = ObjectStores.open(config);
     capabilities.add(resources.add("objects", new ObjectsCapability(vertx, config, objects)));
+    // Mounted before the jobs, which record their runs through it; its check of run tokens comes
+    // first under atelier/mlflow/, before the artifact routes it also serves.
+    ScopedTokens scoped = new ScopedTokens(config.token());
+    ExperimentsCapability experiments = new ExperimentsCapability(vertx, config, db, objects,
+        System.getProperty("user.name", "user"), events, scoped);
+    capabilities.add(resources.add("experiments", experiments));
 
     BatchRuntime containers = engine == null ? null : new JobContainers(engine);
     java.util.function.Supplier<String> dockerProblem = () -> docker == null
@@ -259,11 +267,10 @@ public final class Main implements Callable<Integer> {
     JobService jobs = new JobService(config, new JobStore(db), objects, containers, types, owner(config),
         DockerRuntime.hostUser(), System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem, apiUrl::get);
     capabilities.add(resources.add("jobs", new JobsCapability(vertx, jobs, events)));
+    jobs.trackRunsWith(experiments.tracker());
     jobs.adopt();
-    capabilities.add(resources.add("experiments", new ExperimentsCapability(vertx, config, db, objects,
-        System.getProperty("user.name", "user"), events)));
 
-    AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set);
+    AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set, scoped);
     String deployment = vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     // Stops listening first, before the capabilities close under it.
     resources.add("http", () -> vertx.undeploy(deployment).toCompletionStage().toCompletableFuture()

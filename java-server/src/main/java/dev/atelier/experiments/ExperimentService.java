@@ -84,6 +84,24 @@ public final class ExperimentService implements AutoCloseable {
     return e;
   }
 
+  /** The active experiment of that name, created for {@code expOwner} when there is none. */
+  Experiment experimentNamed(String name, String expOwner) {
+    Rules.experimentName(name);
+    Experiment e = experiments.byName(name);
+    if (e == null) {
+      try {
+        experiments.create(name, null, expOwner, clock.millis(), Map.of());
+      } catch (dev.atelier.http.ApiException ex) {
+        if (!MlflowErrors.RESOURCE_ALREADY_EXISTS.equals(ex.errorCode())) {
+          throw ex;
+        }
+        // created by a concurrent caller in the meantime
+      }
+      e = experimentByName(name);
+    }
+    return e;
+  }
+
   public Experiment experimentByName(String name) {
     Experiment e = experiments.byName(name);
     if (e == null) {
@@ -149,6 +167,12 @@ public final class ExperimentService implements AutoCloseable {
 
   public Run createRun(String experimentId, String userId, String runName, Long startTime, Map<String, String> tags,
       String source, String trialName) {
+    return createRun(experimentId, userId, runName, startTime, tags, source, trialName, owner);
+  }
+
+  /** A run that belongs to {@code runOwner}: work Atelier runs for a user (a job) rather than its caller. */
+  Run createRun(String experimentId, String userId, String runName, Long startTime, Map<String, String> tags,
+      String source, String trialName, String runOwner) {
     Experiment e = experiment(experimentId == null ? "0" : experimentId);
     if (!Model.ACTIVE.equals(e.lifecycleStage())) {
       throw MlflowErrors.invalid("The experiment " + e.id() + " must be in the 'active' state. Current state is "
@@ -164,10 +188,10 @@ public final class ExperimentService implements AutoCloseable {
     Map<String, String> all = new java.util.LinkedHashMap<>(tags);
     all.put(Model.RUN_NAME_TAG, name);
     String runId = UUID.randomUUID().toString().replace("-", "");
-    String user = userId == null || userId.isEmpty() ? owner : userId;
+    String user = userId == null || userId.isEmpty() ? runOwner : userId;
     long start = startTime == null ? clock.millis() : startTime;
     String artifactUri = e.artifactLocation() + "/" + runId + "/artifacts";
-    runs.create(runId, e.id(), name, start, user, owner, source, trialName, artifactUri, all);
+    runs.create(runId, e.id(), name, start, user, runOwner, source, trialName, artifactUri, all);
     runChanged.accept(runId);
     experimentChanged.accept(e.id());
     return run(runId);
@@ -238,6 +262,12 @@ public final class ExperimentService implements AutoCloseable {
   /** Logs to a run through the group-commit writer; checked against MLflow's limits first. */
   public CompletableFuture<Void> log(String runId, List<Point> metrics, List<Map.Entry<String, String>> params,
       Map<String, String> tags, List<String> deleteTags, List<Model.DatasetInput> inputs) {
+    return log(runId, metrics, params, tags, deleteTags, inputs, owner);
+  }
+
+  /** Logs rows that belong to {@code rowOwner}. */
+  CompletableFuture<Void> log(String runId, List<Point> metrics, List<Map.Entry<String, String>> params,
+      Map<String, String> tags, List<String> deleteTags, List<Model.DatasetInput> inputs, String rowOwner) {
     if (runId == null || runId.isEmpty()) {
       throw MlflowErrors.missing("run_id");
     }
@@ -245,7 +275,7 @@ public final class ExperimentService implements AutoCloseable {
     metrics.forEach(Rules::metric);
     params.forEach(p -> Rules.param(p.getKey(), p.getValue()));
     tags.forEach(Rules::tag);
-    return writer.submit(new LogWriter.Batch(runId, owner, metrics, params, tags, deleteTags, inputs))
+    return writer.submit(new LogWriter.Batch(runId, rowOwner, metrics, params, tags, deleteTags, inputs))
         .thenRun(() -> runChanged.accept(runId));
   }
 

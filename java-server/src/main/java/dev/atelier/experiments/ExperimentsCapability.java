@@ -8,6 +8,8 @@ import dev.atelier.http.Capability;
 import dev.atelier.http.EventStream;
 import dev.atelier.http.Json;
 import dev.atelier.http.Routes;
+import dev.atelier.http.RunTracker;
+import dev.atelier.http.ScopedTokens;
 import dev.atelier.storage.Database;
 import dev.atelier.storage.ObjectStore;
 import io.vertx.core.Vertx;
@@ -15,11 +17,13 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 
 /**
- * Experiments: runs from MLflow clients, jobs and notebooks in one store, served through MLflow's
- * tracking REST API under {@code {base}atelier/mlflow/}, with MLflow's proxied artifact routes and
- * MLflow 3's logged models over the object store (which the objects capability owns and closes);
- * {@code run} and {@code experiment} frames on the event stream as they change; and the active run
- * count of every experiment at {@code {base}atelier/api/experiments/run-counts} (MLflow's API has none).
+ * Experiments: runs from MLflow clients, jobs (through {@link #tracker()}) and notebooks in one
+ * store, served through MLflow's tracking REST API under {@code {base}atelier/mlflow/}, with MLflow's
+ * proxied artifact routes and MLflow 3's logged models over the object store (which the objects
+ * capability owns and closes); {@code run} and {@code experiment} frames on the event stream as
+ * they change; and the active run count of every experiment at
+ * {@code {base}atelier/api/experiments/run-counts} (MLflow's API has none). Run tokens
+ * ({@link RunScope}) are admitted under {@code atelier/mlflow/} and only there.
  */
 public final class ExperimentsCapability implements Capability {
   private final Vertx vertx;
@@ -28,16 +32,28 @@ public final class ExperimentsCapability implements Capability {
   private final ArtifactRoutes artifacts;
   private final LoggedModelRoutes models;
   private final ExperimentFrames frames;
+  private final ScopedTokens tokens;
+  private final TrackedRuns tracked;
 
-  /** @param owner who what this server stores belongs to (the server's user) */
+  /**
+   * @param owner who what this server stores belongs to (the server's user)
+   * @param tokens issues the run tokens jobs get, and admits them on the MLflow routes
+   */
   public ExperimentsCapability(Vertx vertx, AtelierConfig config, Database db, ObjectStore objects, String owner,
-      EventStream events) {
+      EventStream events, ScopedTokens tokens) {
     this.vertx = vertx;
     this.service = new ExperimentService(db, owner, Clock.systemUTC());
     this.routes = new MlflowRoutes(vertx, service);
     this.artifacts = new ArtifactRoutes(vertx, objects, config.defaultBucket(), config.maxUploadBytes());
     this.models = LoggedModelRoutes.over(vertx, db, owner, Clock.systemUTC());
     this.frames = new ExperimentFrames(vertx, service, events);
+    this.tokens = tokens;
+    this.tracked = new TrackedRuns(service, tokens);
+  }
+
+  /** Records work Atelier runs (jobs) as runs of this store. */
+  public RunTracker tracker() {
+    return tracked;
   }
 
   @Override
@@ -52,9 +68,11 @@ public final class ExperimentsCapability implements Capability {
 
   @Override
   public void mount(Router router, String baseUrl) {
+    // The tracking routes first: their check of run tokens runs before the artifacts and models.
+    tokens.admit(RunScope.AUDIENCE, baseUrl + "atelier/mlflow/");
+    routes.mount(router, baseUrl);
     artifacts.mount(router, baseUrl);
     models.mount(router, baseUrl);
-    routes.mount(router, baseUrl);
     router.get(baseUrl + "atelier/api/experiments/run-counts").handler(ctx -> vertx.executeBlocking(() -> {
       ObjectNode body = Json.mapper().createObjectNode();
       ObjectNode counts = body.putObject("run_counts");

@@ -33,10 +33,12 @@ public final class MlflowRoutes {
   }
 
   public void mount(Router router, String baseUrl) {
+    ScopeCheck.mountBefore(router, baseUrl);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY);
     for (String api : new String[] {"api", "ajax-api"}) {
       String p = baseUrl + "atelier/mlflow/" + api + "/2.0/mlflow/";
       router.route(p + "*").handler(body);
+      ScopeCheck.mountAfterBody(router, p);
       post(router, p + "experiments/create", this::createExperiment);
       read(router, p + "experiments/get", r -> one(service.experiment(r.required("experiment_id"))));
       read(router, p + "experiments/get-by-name", r -> one(service.experimentByName(r.required("experiment_name"))));

@@ -8,16 +8,25 @@ import java.security.MessageDigest;
 /**
  * Checks the server token on every request: {@code Authorization: token <t>} (or
  * {@code Bearer <t>}), or a {@code token} query parameter for browser WebSockets. The comparison
- * runs in constant time.
+ * runs in constant time. A {@linkplain ScopedTokens scoped token} passes only on the paths admitted
+ * for its audience (403 {@code PERMISSION_DENIED} elsewhere), its scope kept on the request for the
+ * capability to check.
  */
 public final class TokenAuth implements Handler<RoutingContext> {
   private final byte[] token;
+  private final ScopedTokens scoped;
 
   public TokenAuth(String token) {
+    this(token, null);
+  }
+
+  /** @param scoped the scoped tokens this server issues, or null for none */
+  public TokenAuth(String token, ScopedTokens scoped) {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("the server token must not be empty");
     }
     this.token = token.getBytes(StandardCharsets.UTF_8);
+    this.scoped = scoped;
   }
 
   @Override
@@ -29,6 +38,17 @@ public final class TokenAuth implements Handler<RoutingContext> {
       return;
     }
     if (!MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+      ScopedTokens.Scope scope = scoped == null ? null : scoped.verify(presented);
+      if (scope != null) {
+        if (!scoped.admits(scope, ctx.normalizedPath())) {
+          ctx.fail(ScopedTokens.denied("this token is scoped (" + scope.audience() + ") and cannot call "
+              + LogText.of(ctx.normalizedPath())));
+          return;
+        }
+        ctx.put(ScopedTokens.CONTEXT_KEY, scope);
+        ctx.next();
+        return;
+      }
       ctx.fail(new ApiException(401, "Unauthorized", "the token is not valid for this server"));
       return;
     }

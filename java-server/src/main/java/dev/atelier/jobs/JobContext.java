@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param uploadRetry how long uploading waits for an unreachable object store before the job fails
  * @param apiUrl where containers reach Atelier's API ({@code http://127.0.0.1:PORT/atelier/api/}), null
  *     before the server listens
- * @param token what containers authenticate with
+ * @param tracking each job's run: what its container gets to log to it
  */
 record JobContext(
     JobStore store,
@@ -30,18 +30,18 @@ record JobContext(
     Duration downloadRetry,
     Duration uploadRetry,
     java.util.function.Supplier<String> apiUrl,
-    String token) {
+    JobTracking tracking) {
   /** Not the instances' owner label: a restarted server adopts or removes instance containers by that one. */
   static final String LABEL_OWNER = "dev.atelier.job-owner";
   /** {@code kind/name} of the job a container runs. */
   static final String LABEL_JOB = "dev.atelier.job";
 
   /**
-   * The MLflow client's variables for a job container, so an MLflow call in the job logs to this
-   * server. The token is the server's for now; the hub scopes it to the job's user (and its run).
+   * The MLflow client's variables for a job container, so an MLflow call in the job logs to the
+   * job's run on this server, with a token that reaches that run only.
    */
-  java.util.Map<String, String> trackingEnvironment() {
-    return dev.atelier.http.TrackingEnvironment.of(apiUrl.get(), token);
+  java.util.Map<String, String> trackingEnvironment(Job job) {
+    return tracking.environment(job, apiUrl.get());
   }
 
   Path workDir(String kind, String name) {

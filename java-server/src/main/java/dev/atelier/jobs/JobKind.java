@@ -62,6 +62,15 @@ public interface JobKind<S extends JobKind.Request> {
   /** Adds the kind's own fields to a new job's description. */
   default void describeNew(ObjectNode description, S spec, JsonNode body) {}
 
+  /**
+   * What the job's experiment run records of it: source ({@code TRAINING_JOB}), default experiment
+   * (the kind's collection, {@code training-jobs}), params, inputs and tags.
+   */
+  default JobTracking.Plan tracking(S spec) {
+    return new JobTracking.Plan(noun().toUpperCase(java.util.Locale.ROOT) + "_JOB", path(), java.util.Map.of(),
+        java.util.List.of(), java.util.Map.of());
+  }
+
   /** The run that takes the job from Starting to its end. */
   JobRun run(Job job, JobContext ctx, S spec, ObjectNode request);
 

@@ -40,6 +40,7 @@ public final class JobService implements AutoCloseable {
   private final Map<String, Job> live = new ConcurrentHashMap<>();
   private final List<Consumer<ObjectNode>> listeners = new CopyOnWriteArrayList<>();
   private final java.util.function.Supplier<String> dockerProblem;
+  private final JobTracking tracking = new JobTracking();
 
   /**
    * @param user who creates jobs here (shown as CreatedBy)
@@ -61,12 +62,20 @@ public final class JobService implements AutoCloseable {
       java.util.function.Supplier<String> dockerProblem, java.util.function.Supplier<String> apiUrl) {
     this.kinds = kinds;
     this.ctx = new JobContext(store, objects, containers, config.dataDir(), owner, containerUser, config.s3Region(),
-        config.jobStopGrace(), config.jobDownloadRetry(), config.jobUploadRetry(), apiUrl, config.token());
+        config.jobStopGrace(), config.jobDownloadRetry(), config.jobUploadRetry(), apiUrl, tracking);
     this.types = types;
     this.rootDir = config.rootDir();
     this.user = user;
     this.clock = clock;
     this.dockerProblem = dockerProblem;
+  }
+
+  /**
+   * Records each job created from now on as an experiment run, and ends the runs of jobs as they
+   * end; call before {@link #adopt}.
+   */
+  public void trackRunsWith(dev.atelier.http.RunTracker tracker) {
+    tracking.use(tracker);
   }
 
   /** Told a job's summary whenever it changes. */
@@ -125,6 +134,9 @@ public final class JobService implements AutoCloseable {
     ObjectNode request = accepted.request();
     Instant now = clock.instant();
     ObjectNode d = request.deepCopy();
+    if (d.path(ExperimentConfig.FIELD).isNull()) {
+      d.remove(ExperimentConfig.FIELD);
+    }
     d.put(kind.arnField(), ctx.arn(kind.name(), run.name()));
     d.put(kind.statusField(), "InProgress");
     d.put("SecondaryStatus", "Starting");
@@ -140,6 +152,7 @@ public final class JobService implements AutoCloseable {
     ctx.store().insert(row);
     Job job = open(row);
     job.log().note("job created by " + user + " on " + run.instanceType().name() + " with " + run.image());
+    tracking.start(job, kind.tracking(run), ExperimentConfig.parse(request));
     launch(job, kind.run(job, ctx, run, request));
     return d.get(kind.arnField()).asText();
   }
@@ -190,6 +203,7 @@ public final class JobService implements AutoCloseable {
   }
 
   private void changed(Job job) {
+    tracking.changed(job, kinds.of(job.kind()));
     ObjectNode s = summary(kinds.of(job.kind()), job.name(), job.status(), job.secondary(), job.instanceType(), job.image(),
         job.createdBy(), job.createdAt(), job.describe());
     listeners.forEach(l -> l.accept(s));
@@ -273,6 +287,13 @@ public final class JobService implements AutoCloseable {
     s.put(kind.statusField(), status);
     s.put(kind.arnField(), s.get("Arn").asText());
     s.put(kind.endField(), end);
+    if (d.path(ExperimentConfig.FIELD).isObject()) {
+      s.set(ExperimentConfig.FIELD, d.get(ExperimentConfig.FIELD));
+    }
+    if (d.has(JobTracking.RUN_ID)) {
+      s.put(JobTracking.RUN_ID, d.get(JobTracking.RUN_ID).asText());
+      s.put(JobTracking.EXPERIMENT_ID, d.path(JobTracking.EXPERIMENT_ID).asText(null));
+    }
     kind.summarize(s, d);
     return s;
   }

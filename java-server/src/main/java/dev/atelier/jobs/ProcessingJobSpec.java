@@ -44,6 +44,7 @@ public record ProcessingJobSpec(
   public static ProcessingJobSpec parse(JsonNode body, InstanceCatalog types, KeyPolicy keys) {
     Fields.onlyKnown(body, "", TOP);
     String name = Fields.name(body, "ProcessingJobName", "");
+    ExperimentConfig.parse(body);
     JsonNode app = Fields.object(body, "AppSpecification", "", true);
     Fields.onlyKnown(app, "AppSpecification", Set.of("ImageUri", "ContainerEntrypoint", "ContainerArguments"));
     String image = TrainingJobSpec.image(Fields.string(app, "ImageUri", "AppSpecification", true, 255),

@@ -94,7 +94,7 @@ final class ProcessingRun extends JobRun {
     env.put("HOME", "/tmp");
     env.put("PYTHONUNBUFFERED", "1");
     env.put("TINI_SUBREAPER", "1");
-    env.putAll(ctx.trackingEnvironment());
+    env.putAll(ctx.trackingEnvironment(job));
     env.putAll(spec.environment());
     Map<String, String> labels = Map.of(JobContext.LABEL_OWNER, ctx.owner(),
         JobContext.LABEL_JOB, Job.PROCESSING + "/" + spec.name());

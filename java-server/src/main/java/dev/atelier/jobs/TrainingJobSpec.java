@@ -73,6 +73,7 @@ public record TrainingJobSpec(
   public static TrainingJobSpec parse(JsonNode body, InstanceCatalog types, Path rootDir, KeyPolicy keys) {
     Fields.onlyKnown(body, "", TOP);
     String name = Fields.name(body, "TrainingJobName", "");
+    ExperimentConfig.parse(body);
 
     JsonNode algo = Fields.object(body, "AlgorithmSpecification", "", true);
     String ap = "AlgorithmSpecification";

@@ -83,6 +83,21 @@ final class TrainingKind implements JobKind<TrainingJobSpec> {
     }
   }
 
+  /** Hyperparameters as parameters (as sent), channels as inputs, the output path as a tag. */
+  @Override
+  public JobTracking.Plan tracking(TrainingJobSpec spec) {
+    java.util.List<dev.atelier.http.RunTracker.Input> inputs = new java.util.ArrayList<>();
+    java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+    for (TrainingJobSpec.Channel c : spec.channels()) {
+      inputs.add(new dev.atelier.http.RunTracker.Input(c.name(), c.uri().toString()));
+      tags.put("atelier.input." + c.name(), c.uri().toString());
+    }
+    tags.put("atelier.output.path", spec.outputPath().child(spec.name()).toString());
+    tags.put("atelier.job.image", spec.image());
+    tags.put("atelier.job.instance_type", spec.instanceType().name());
+    return new JobTracking.Plan("TRAINING_JOB", "training-jobs", spec.hyperParameters(), inputs, tags);
+  }
+
   @Override
   public JobRun run(Job job, JobContext ctx, TrainingJobSpec spec, ObjectNode request) {
     return new TrainingRun(job, ctx, spec);

@@ -27,6 +27,8 @@ final class TrainingRun extends JobRun {
   private final List<JobStore.Sample> pending = new ArrayList<>();
   private final Map<String, JobStore.Sample> latest = new LinkedHashMap<>();
   private boolean metricsChanged;
+  /** Each metric's next step (the order its samples were parsed in), once known. */
+  private Map<String, Long> steps;
 
   TrainingRun(Job job, JobContext ctx, TrainingJobSpec spec) {
     super(job, ctx);
@@ -187,7 +189,7 @@ final class TrainingRun extends JobRun {
     if (program != null) {
       env.put("SAGEMAKER_PROGRAM", unquote(program));
     }
-    env.putAll(ctx.trackingEnvironment());
+    env.putAll(ctx.trackingEnvironment(job));
     env.putAll(spec.environment());
     return env;
   }
@@ -233,7 +235,18 @@ final class TrainingRun extends JobRun {
       last = new LinkedHashMap<>(latest);
       metricsChanged = false;
     }
+    if (steps == null) {
+      // After a restart the numbering goes on from what was parsed before.
+      steps = new java.util.HashMap<>();
+      ctx.store().samples(Job.TRAINING, spec.name()).forEach((k, v) -> steps.put(k, (long) v.size()));
+    }
     ctx.store().addSamples(Job.TRAINING, spec.name(), batch);
+    List<dev.atelier.http.RunTracker.Point> points = new ArrayList<>();
+    for (JobStore.Sample s : batch) {
+      long step = steps.merge(s.metric(), 1L, Long::sum) - 1;
+      points.add(new dev.atelier.http.RunTracker.Point(s.metric(), s.value(), s.ts(), step));
+    }
+    ctx.tracking().metrics(job, points);
     job.edit(d -> {
       ArrayNode list = d.putArray("FinalMetricDataList");
       last.values().forEach(s -> {

@@ -94,4 +94,26 @@ class JobRequestsIT {
     assertRefusedAndNothingStored("processing-jobs", "bad-processing", post("processing-jobs", body),
         "ProcessingOutputConfig.Outputs[0].S3Output.S3Uri");
   }
+
+  @Test
+  void aBadExperimentConfigIsRefusedNamingTheField() throws Exception {
+    String[][] cases = {
+        {"{\"ExperimentName\": \"has space\"}", "ExperimentConfig.ExperimentName"},
+        {"{\"TrialName\": \"-starts-with-hyphen\"}", "ExperimentConfig.TrialName"},
+        {"{\"RunName\": \"%s\"}".formatted("r".repeat(121)), "ExperimentConfig.RunName"},
+        {"{\"RunName\": 7}", "ExperimentConfig.RunName"},
+        {"{\"ExperimentNam\": \"typo\"}", "ExperimentConfig.ExperimentNam"},
+        {"\"not-an-object\"", "ExperimentConfig"}};
+    for (String[] c : cases) {
+      JsonObject body = training("bad-experiment");
+      body.put("ExperimentConfig", new io.vertx.core.json.JsonArray("[" + c[0] + "]").getValue(0));
+      assertRefusedAndNothingStored("training-jobs", "bad-experiment", post("training-jobs", body), c[1]);
+      JsonObject processing = new JsonObject("""
+          {"ProcessingJobName": "bad-experiment-p",
+           "AppSpecification": {"ImageUri": "atelier/datascience:latest"},
+           "ProcessingResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.t3.medium"}}}""");
+      processing.put("ExperimentConfig", body.getValue("ExperimentConfig"));
+      assertRefusedAndNothingStored("processing-jobs", "bad-experiment-p", post("processing-jobs", processing), c[1]);
+    }
+  }
 }
