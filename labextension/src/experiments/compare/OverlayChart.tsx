@@ -1,7 +1,7 @@
 import * as React from 'react';
 import uPlot from 'uplot';
 
-import { UPlotChart, themedAxes } from '../detail/chart';
+import { STEP_INCRS, UPlotChart, themedAxes } from '../detail/chart';
 import { IRunRow } from '../table';
 import { IMetric } from '../tokens';
 import { alignHistories, chooseCompareAxis } from './align';
@@ -143,7 +143,10 @@ export function OverlayChart(props: {
             legend: { show: false },
             cursor: { drag: { x: true, y: false }, points: { show: false } },
             scales: { x: { time: axis === 'time' } },
-            axes: themedAxes(colors),
+            axes: themedAxes(
+              colors,
+              axis === 'step' ? { incrs: STEP_INCRS } : {}
+            ),
             series: [
               {},
               ...shown.map((r, i) => ({

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { IMetric } from '../tokens';
-import { UPlotChart, themedAxes } from './chart';
+import { STEP_INCRS, UPlotChart, themedAxes } from './chart';
 import { chooseXAxis, historyData } from './series';
 
 /** One metric's history as a line chart over its steps (or its times). */
@@ -34,7 +34,10 @@ export function RunMetricChart(props: {
           legend: { show: false },
           cursor: { drag: { x: true, y: false } },
           scales: { x: { time: axis === 'time' } },
-          axes: themedAxes(colors),
+          axes: themedAxes(
+            colors,
+            axis === 'step' ? { incrs: STEP_INCRS } : {}
+          ),
           series: [
             {},
             {

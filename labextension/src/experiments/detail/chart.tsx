@@ -27,6 +27,12 @@ export function useThemeVersion(): number {
   return version;
 }
 
+/** Tick steps of an axis of whole numbers (metric steps): never between two steps. */
+export const STEP_INCRS: number[] = [];
+for (let e = 0; e < 10; e++) {
+  STEP_INCRS.push(10 ** e, 2 * 10 ** e, 5 * 10 ** e);
+}
+
 /** The axes of a chart in the theme's colours (read on every draw). */
 export function themedAxes(
   colors: () => IChartColors,
