@@ -20,6 +20,18 @@ async function compareAll(page: Page, experiment: string, runs: number): Promise
   return view;
 }
 
+/**
+ * The drawn data reaches both ends of the visible range (within two pixel columns): the chart
+ * never shows a straight line across a part of the range it has data for.
+ */
+function expectCovered(range: string, window: string, width: number): void {
+  const [min, max] = range.split(',').map(Number);
+  const [first, last] = window.split(',').map(Number);
+  const slack = (2 * (max - min)) / width;
+  expect(first, `drawn from ${first} for the range ${range}`).toBeLessThanOrEqual(min + slack);
+  expect(last, `drawn to ${last} for the range ${range}`).toBeGreaterThanOrEqual(max - slack);
+}
+
 /** Settings > Theme > <name>, then wait until JupyterLab says it is applied. */
 async function switchTheme(page: Page, name: string, light: boolean): Promise<void> {
   await page.getByRole('menubar').getByText('Settings', { exact: true }).click();
@@ -61,7 +73,7 @@ test('compares runs: overlaid histories with zoom, a scatter and parallel coordi
 
   const overlay = view.getByTestId('compare-overlay');
   await expect(overlay).toHaveAttribute('data-metric', 'accuracy');
-  await view.getByRole('combobox', { name: 'Metric' }).selectOption('metric:loss');
+  await view.getByRole('combobox', { name: 'Metric', exact: true }).selectOption('metric:loss');
   await expect(overlay).toHaveAttribute('data-metric', 'loss');
   await expect(overlay.locator('figcaption')).toContainText(`${RUNS} runs, ${(RUNS * STEPS).toLocaleString('en-US')} points of loss by step`);
   await expect(overlay.getByRole('list', { name: 'Runs' }).getByRole('listitem')).toHaveCount(RUNS);
@@ -80,15 +92,16 @@ test('compares runs: overlaid histories with zoom, a scatter and parallel coordi
   const [min, max] = (await root.getAttribute('data-range'))!.split(',').map(Number);
   expect(max - min).toBeLessThan(STEPS - 1);
   expect(min).toBeGreaterThanOrEqual(0);
+  expectCovered((await root.getAttribute('data-range'))!, (await root.getAttribute('data-window'))!, box.width);
   await snap(page, testInfo, '1-overlay-zoomed');
   await over.dblclick();
   await expect(root).toHaveAttribute('data-range', `0,${STEPS - 1}`);
 
   // Scatter of a metric against a param: a point per run.
   const scatter = view.getByTestId('compare-scatter');
-  await expect(view.getByRole('combobox', { name: 'X' })).toHaveValue('param:layers');
-  await view.getByRole('combobox', { name: 'X' }).selectOption('param:lr');
-  await view.getByRole('combobox', { name: 'Y' }).selectOption('metric:accuracy');
+  await expect(view.getByRole('combobox', { name: 'X', exact: true })).toHaveValue('param:layers');
+  await view.getByRole('combobox', { name: 'X', exact: true }).selectOption('param:lr');
+  await view.getByRole('combobox', { name: 'Y', exact: true }).selectOption('metric:accuracy');
   await expect(scatter).toHaveAttribute('data-points', String(RUNS));
   const scatterCanvas = scatter.locator('canvas');
   await scatterCanvas.scrollIntoViewIfNeeded();
@@ -159,7 +172,7 @@ test('overlays 100 runs of 10,000 points and zooms and pans them drawn per pixel
     const rect = over.getBoundingClientRect();
     const frame = () => new Promise(r => requestAnimationFrame(() => r(undefined)));
     const step = async (init: WheelEventInit) => {
-      const before = root.dataset.range;
+      const before = root.dataset.drawn;
       const t = performance.now();
       over.dispatchEvent(
         new WheelEvent('wheel', {
@@ -170,17 +183,19 @@ test('overlays 100 runs of 10,000 points and zooms and pans them drawn per pixel
           ...init
         })
       );
-      for (let f = 0; f < 120 && root.dataset.range === before; f++) {
+      for (let f = 0; f < 120 && root.dataset.drawn === before; f++) {
         await frame();
       }
       return {
         ms: performance.now() - t,
+        drawMs: Number(root.dataset.drawMs),
+        window: root.dataset.window,
         reduceMs: Number(root.dataset.reduceMs),
         points: Number(root.dataset.drawnPoints),
         range: root.dataset.range
       };
     };
-    const out: Array<{ kind: string; ms: number; reduceMs: number; points: number; range?: string }> = [];
+    const out: Array<{ kind: string; ms: number; drawMs: number; reduceMs: number; points: number; range?: string; window?: string }> = [];
     for (let i = 0; i < 12; i++) {
       out.push({ kind: 'zoom-in', ...(await step({ deltaY: -100 })) });
     }
@@ -194,6 +209,7 @@ test('overlays 100 runs of 10,000 points and zooms and pans them drawn per pixel
   });
   const ms = timings.steps.map(s => s.ms).sort((a, b) => a - b);
   const reduce = timings.steps.map(s => s.reduceMs).sort((a, b) => a - b);
+  const draw = timings.steps.map(s => s.drawMs).sort((a, b) => a - b);
   const summary = {
     runs: RUNS,
     points: RUNS * POINTS,
@@ -202,6 +218,8 @@ test('overlays 100 runs of 10,000 points and zooms and pans them drawn per pixel
     stepMsP50: ms[Math.floor(ms.length / 2)],
     stepMsMax: ms[ms.length - 1],
     reduceMsP50: reduce[Math.floor(reduce.length / 2)],
+    drawMsP50: draw[Math.floor(draw.length / 2)],
+    drawMsMax: draw[draw.length - 1],
     maxDrawnPointsPerRun: Math.max(...timings.steps.map(s => s.points))
   };
   testInfo.annotations.push({ type: 'compare-chart', description: JSON.stringify(summary) });
@@ -215,6 +233,7 @@ test('overlays 100 runs of 10,000 points and zooms and pans them drawn per pixel
   // column (plus the edges) rather than the 10,000 of each run.
   for (const s of timings.steps) {
     expect(s.points).toBeLessThanOrEqual(2 * Math.ceil(timings.width) + 8);
+    expectCovered(s.range!, s.window!, timings.width);
   }
   const zoomedIn = timings.steps[11].range!.split(',').map(Number);
   expect(zoomedIn[1] - zoomedIn[0]).toBeLessThan((POINTS - 1) / 10);

@@ -60,6 +60,45 @@ export function OverlayChart(props: {
     [aligned]
   );
 
+  /**
+   * Give the plot the data reduced to [min, max] at its width (nothing if
+   * it has it already); the caller draws.
+   */
+  const drawnFor = React.useRef('');
+  const refineTo = (u: uPlot, min: number, max: number): boolean => {
+    const key = `${min}:${max}:${u.bbox.width}:${props.version}`;
+    if (key === drawnFor.current) {
+      return false;
+    }
+    drawnFor.current = key;
+    const t0 = performance.now();
+    const reduced = reduce(
+      min,
+      max,
+      u.bbox.width / (window.devicePixelRatio || 1)
+    );
+    u.setData(reduced, false);
+    const root = u.root;
+    root.dataset.drawnPoints = String(reduced[0].length);
+    root.dataset.reduceMs = (performance.now() - t0).toFixed(2);
+    root.dataset.range = `${min},${max}`;
+    return true;
+  };
+  const refine = React.useRef(refineTo);
+  refine.current = refineTo;
+  const current = (u: uPlot): void => {
+    const { min, max } = u.scales.x;
+    if (min !== undefined && max !== undefined) {
+      // New data keeps the scales but not uPlot's window into the data: the
+      // range is set again so that the window is found in the new data.
+      u.batch(() => {
+        if (refine.current(u, min, max)) {
+          u.setScale('x', { min, max });
+        }
+      });
+    }
+  };
+
   // Wheel zoom and pan on the plot area.
   React.useEffect(() => {
     const u = plot.current;
@@ -92,7 +131,11 @@ export function OverlayChart(props: {
             (e.clientX - rect.left) / Math.max(1, rect.width),
             e.deltaY
           );
-      u.setScale('x', next);
+      // The data for the new range first, then the range: one draw.
+      u.batch(() => {
+        refine.current(u, next.min, next.max);
+        u.setScale('x', next);
+      });
     };
     over.addEventListener('wheel', onWheel, { passive: false });
     return () => over.removeEventListener('wheel', onWheel);
@@ -114,29 +157,7 @@ export function OverlayChart(props: {
         plotRef={plot}
         options={(colors, width) => {
           let frame = 0;
-          let drawnFor = '';
-          const refine = (u: uPlot): void => {
-            const { min, max } = u.scales.x;
-            if (min === undefined || max === undefined) {
-              return;
-            }
-            const key = `${min}:${max}:${u.bbox.width}`;
-            if (key === drawnFor) {
-              return;
-            }
-            drawnFor = key;
-            const t0 = performance.now();
-            const reduced = reduce(
-              min,
-              max,
-              u.bbox.width / (window.devicePixelRatio || 1)
-            );
-            u.setData(reduced, false);
-            const root = u.root;
-            root.dataset.drawnPoints = String(reduced[0].length);
-            root.dataset.reduceMs = (performance.now() - t0).toFixed(2);
-            root.dataset.range = `${min},${max}`;
-          };
+          let drawStart = 0;
           return {
             width,
             height: HEIGHT,
@@ -162,16 +183,23 @@ export function OverlayChart(props: {
                 (u: uPlot, key: string) => {
                   if (key === 'x') {
                     cancelAnimationFrame(frame);
-                    frame = requestAnimationFrame(() => refine(u));
+                    frame = requestAnimationFrame(() => current(u));
                   }
                 }
               ],
-              ready: [(u: uPlot) => refine(u)],
+              ready: [(u: uPlot) => current(u)],
+              // How long drawing took, for whoever measures.
+              drawClear: [(u: uPlot) => void (drawStart = performance.now())],
               draw: [
                 (u: uPlot) => {
-                  u.root.dataset.drawn = String(
-                    Number(u.root.dataset.drawn ?? 0) + 1
-                  );
+                  const root = u.root.dataset;
+                  root.drawn = String(Number(root.drawn ?? 0) + 1);
+                  root.drawMs = (performance.now() - drawStart).toFixed(2);
+                  // The first and last x drawn.
+                  const idxs = u.series[1]?.idxs;
+                  if (idxs) {
+                    root.window = `${u.data[0][idxs[0]]},${u.data[0][idxs[1]]}`;
+                  }
                 }
               ]
             }
