@@ -1,6 +1,7 @@
 import { Page } from '@playwright/test';
 
 import { expect, openLab, snap, test } from '../support/fixtures';
+import { expectReadable, switchTheme } from '../support/contrast';
 import { Mlflow, gradientPng } from '../support/mlflow';
 
 const STEPS = 50;
@@ -150,6 +151,31 @@ test('shows a run: metric summaries and chart, params, tags, source links, artif
   await artifacts.getByRole('button', { name: 'model.pkl', exact: true }).click();
   await expect(preview).toHaveAttribute('data-kind', 'none');
   await expect(preview).toContainText('download it instead');
+
+  // JupyterLab Dark: the text stays readable and the charts are drawn again in its colours.
+  const plot = chart.locator('.uplot');
+  const axisColour = () =>
+    plot.evaluate((node: HTMLElement) => [
+      node.dataset.axisStroke ?? '',
+      getComputedStyle(node).getPropertyValue('--jp-ui-font-color1').trim()
+    ]);
+  const [lightAxis] = await axisColour();
+  await switchTheme(page, 'JupyterLab Dark', false);
+  try {
+    await expect.poll(async () => (await axisColour())[0]).not.toBe(lightAxis);
+    const [drawn, theme] = await axisColour();
+    expect(drawn, "the chart's axes in the theme's text colour").toBe(theme);
+    await expectReadable('dark: run name', detail.getByRole('heading', { name: 'fit-forest' }));
+    await expectReadable('dark: status', detail.getByTestId('run-status'));
+    await expectReadable('dark: fact label', detail.locator('.jp-AtelierRunDetail-facts dt').first());
+    await expectReadable('dark: source link', detail.getByTestId('run-source'));
+    await expectReadable('dark: summary cell', summary.first());
+    await expectReadable('dark: parameter', params.getByRole('row', { name: /criterion/ }).locator('td'));
+    await expectReadable('dark: artifact', artifacts.getByRole('button', { name: 'model.pkl', exact: true }));
+    await snap(page, testInfo, '3-dark');
+  } finally {
+    await switchTheme(page, 'JupyterLab Light', true);
+  }
 
   // The source: the job in the Jobs panel's detail tab.
   const source = detail.getByTestId('run-source');

@@ -41,7 +41,11 @@ export function CompareView(props: { model: CompareModel }): JSX.Element {
   const setParallel = (chosen: FieldId[], metric: FieldId): void =>
     model.set({ parallel: [...chosen, ...(metric ? [metric] : [])] });
   return (
-    <div className="jp-AtelierCompare" data-testid="compare-view">
+    <div
+      className="jp-AtelierCompare"
+      data-testid="compare-view"
+      data-load-ms={Math.round(model.loadMs)}
+    >
       <header className="jp-AtelierCompare-header">
         <h2>Compare {model.runs.length} runs</h2>
         {model.loading && <span role="status">Loading histories…</span>}

@@ -106,6 +106,21 @@ export function OverlayChart(props: {
       return;
     }
     const over = u.over;
+    // Wheel events come faster than frames: they add up, and a frame draws their sum once.
+    let pending: IRange | null = null;
+    let frame = 0;
+    const apply = (): void => {
+      frame = 0;
+      const next = pending;
+      pending = null;
+      if (next) {
+        // The data for the new range first, then the range: one draw.
+        u.batch(() => {
+          refine.current(u, next.min, next.max);
+          u.setScale('x', next);
+        });
+      }
+    };
     const onWheel = (e: WheelEvent): void => {
       const x = u.scales.x;
       if (
@@ -117,7 +132,7 @@ export function OverlayChart(props: {
       }
       e.preventDefault();
       const rect = over.getBoundingClientRect();
-      const range = { min: x.min, max: x.max };
+      const range = pending ?? { min: x.min, max: x.max };
       const sideways = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
       const next = sideways
         ? panRange(
@@ -131,14 +146,16 @@ export function OverlayChart(props: {
             (e.clientX - rect.left) / Math.max(1, rect.width),
             e.deltaY
           );
-      // The data for the new range first, then the range: one draw.
-      u.batch(() => {
-        refine.current(u, next.min, next.max);
-        u.setScale('x', next);
-      });
+      pending = next;
+      if (!frame) {
+        frame = requestAnimationFrame(apply);
+      }
     };
     over.addEventListener('wheel', onWheel, { passive: false });
-    return () => over.removeEventListener('wheel', onWheel);
+    return () => {
+      cancelAnimationFrame(frame);
+      over.removeEventListener('wheel', onWheel);
+    };
   }, [plot.current, metric, shown.map(r => r.id).join(','), axis]);
 
   const seriesKey = shown.map(r => r.id).join(',');

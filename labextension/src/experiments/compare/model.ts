@@ -37,6 +37,8 @@ export class CompareModel {
   histories = new Map<string, IMetric[]>();
   loading = false;
   error: string | null = null;
+  /** How long the last load of the overlaid histories took, in ms. */
+  loadMs = 0;
   /** When the overlaid histories changed (a new metric, a run that logged). */
   version = 0;
 
@@ -68,6 +70,7 @@ export class CompareModel {
     this.loading = true;
     this.version++;
     this._changed.emit();
+    const t0 = performance.now();
     try {
       await eachLimited(this.runs, PARALLEL, async run => {
         const history =
@@ -79,6 +82,7 @@ export class CompareModel {
         }
       });
       this.error = null;
+      this.loadMs = performance.now() - t0;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     } finally {
