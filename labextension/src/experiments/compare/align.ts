@@ -7,10 +7,14 @@ export interface IRunHistory {
   history: ReadonlyArray<IMetric>;
 }
 
-/** Histories on one x axis: the union of their x, and each run's y there (null where it has none). */
+/**
+ * Histories on one x axis: the union of their x, and each run's y there
+ * (NaN where it has none: typed arrays keep 1,000,000 values compact and
+ * quick to scan).
+ */
 export interface IAligned {
   x: Float64Array;
-  ys: Array<Array<number | null>>;
+  ys: Float64Array[];
   /** Every point placed (the sum of the histories' lengths). */
   points: number;
 }
@@ -38,8 +42,8 @@ export function chooseCompareAxis(
 }
 
 /**
- * uPlot's aligned columns of several histories. Values a canvas cannot
- * place (NaN, infinities) are gaps; of several points of a run at one x the
+ * The aligned columns of several histories. Values a canvas cannot place
+ * (NaN, infinities) are gaps; of several points of a run at one x the
  * latest logged is kept.
  */
 export function alignHistories(
@@ -68,15 +72,15 @@ export function alignHistories(
   const index = new Map<number, number>();
   x.forEach((v, i) => index.set(v, i));
   const ys = histories.map(h => {
-    const y: Array<number | null> = new Array(unique).fill(null);
-    const when: number[] = new Array(unique).fill(-Infinity);
+    const y = new Float64Array(unique).fill(NaN);
+    const when = new Float64Array(unique).fill(-Infinity);
     for (const p of h.history) {
       const i = index.get(xOf(p, axis))!;
       const t = p.timestamp ?? 0;
       if (t >= when[i]) {
         when[i] = t;
         const v = metricValue(p.value);
-        y[i] = Number.isFinite(v) ? v : null;
+        y[i] = Number.isFinite(v) ? v : NaN;
       }
     }
     return y;

@@ -20,7 +20,8 @@ export function lowerBound(x: ArrayLike<number>, value: number): number {
  * Aligned series reduced to what `buckets` pixel columns over [min, max]
  * can show: in each column each series keeps its smallest and largest
  * value, in the order they came, at the column's first and last x, so the
- * drawn lines cover exactly the pixels the full data would. The points just
+ * drawn lines cover exactly the pixels the full data would. A gap is null
+ * or NaN; gaps come out as null (uPlot's). The points just
  * outside the range are kept (the lines reach the edges), and so are the
  * first and last x (the chart's full extent stays known, for zooming out).
  * When the range holds no more than two points per column it is returned
@@ -44,7 +45,7 @@ export function downsample(
     outX.push(x[i]);
     for (let s = 0; s < series; s++) {
       const v = ys[s][i];
-      outY[s].push(v === undefined ? null : v);
+      outY[s].push(v === undefined || v === null || v !== v ? null : v);
     }
   };
   let lo = lowerBound(x, min);
@@ -116,7 +117,8 @@ export function downsample(
       }
       for (let s = 0; s < series; s++) {
         const v = ys[s][i];
-        if (v === null || v === undefined) {
+        // A gap: null, or NaN in a typed array.
+        if (v === null || v === undefined || v !== v) {
           continue;
         }
         if (minI[s] < 0 || v < minV[s]) {

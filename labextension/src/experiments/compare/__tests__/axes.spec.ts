@@ -132,9 +132,9 @@ describe('alignHistories', () => {
       'step'
     );
     expect(Array.from(a.x)).toEqual([0, 1, 2, 3]);
-    expect(a.ys).toEqual([
-      [1, null, 2, null],
-      [null, 5, 6, null]
+    expect(a.ys.map(y => Array.from(y))).toEqual([
+      [1, NaN, 2, NaN],
+      [NaN, 5, 6, NaN]
     ]);
     expect(a.points).toBe(5);
   });
@@ -144,7 +144,7 @@ describe('alignHistories', () => {
       [{ runId: 'a', history: [m(1, 0, 20), m(2, 0, 10)] }],
       'step'
     );
-    expect(a.ys[0]).toEqual([1]);
+    expect(Array.from(a.ys[0])).toEqual([1]);
   });
 
   it('chooses time only when no run has differing steps', () => {

@@ -86,6 +86,16 @@ describe('downsample', () => {
     expect(Math.max(...(dy.filter(v => v !== null) as number[]))).toBe(n - 1);
   });
 
+  it('takes NaN in typed arrays as gaps, and gives them as null', () => {
+    const typed = Float64Array.from(x, i => (i % 2 ? NaN : i));
+    const [dx, dy] = downsample(x, [typed], 0, 9, 500);
+    expect(dx.slice(0, 4)).toEqual([0, 1, 2, 3]);
+    expect(dy.slice(0, 4)).toEqual([0, null, 2, null]);
+    const [, wide] = downsample(x, [typed], 0, n - 1, 10);
+    expect(wide.some(v => Number.isNaN(v))).toBe(false);
+    expect(Math.max(...(wide.filter(v => v !== null) as number[]))).toBe(n - 2);
+  });
+
   it('handles ranges outside the data and empty data', () => {
     expect(downsample([], [[]], 0, 1, 10)).toEqual([[], []]);
     expect(downsample(x, ys, -50, -10, 10)[0]).toEqual([0, n - 1]);
