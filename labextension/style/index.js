@@ -4,3 +4,4 @@ import './jobs.css';
 import './status.css';
 import './experiments-notebook.css';
 import './experiments.css';
+import './experiments-detail.css';

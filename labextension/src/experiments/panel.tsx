@@ -6,6 +6,7 @@ import * as React from 'react';
 import { IAtelierEvents } from '../events/tokens';
 import { ExperimentsView } from './components/ExperimentsView';
 import { ExperimentsModel } from './model';
+import { IRunRow } from './table';
 
 /**
  * The Experiments panel of the left sidebar. While it is shown it holds the
@@ -50,6 +51,7 @@ export class ExperimentsPanel extends ReactWidget {
       <ExperimentsView
         model={this.model}
         onOpenRun={this._options.onOpenRun}
+        onCompare={this._options.onCompare}
         onRefresh={() => void this.refresh()}
       />
     );
@@ -95,6 +97,8 @@ export namespace ExperimentsPanel {
     model: ExperimentsModel;
     events: IAtelierEvents;
     onOpenRun: (runId: string) => void;
+    /** Compare the selected runs. */
+    onCompare?: (runs: IRunRow[]) => void;
     onError: (error: unknown) => void;
   }
 }

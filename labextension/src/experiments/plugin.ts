@@ -9,6 +9,8 @@ import { ServerConnection } from '@jupyterlab/services';
 import { IAtelierEvents } from '../events/tokens';
 import { notifyError } from '../notify';
 import { createExperimentsClient } from './client';
+import { openCompare } from './compare/widget';
+import { openRunDetail } from './detail/widget';
 import { atelierExperimentsIcon } from './icons';
 import { ExperimentsModel } from './model';
 import { ExperimentsPanel } from './panel';
@@ -39,7 +41,11 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
     const panel = new ExperimentsPanel({
       model,
       events,
-      onOpenRun: runId => model.select(runId, 'only'),
+      onOpenRun: runId => {
+        model.select(runId, 'only');
+        openRunDetail(app, { client, runId, events });
+      },
+      onCompare: runs => openCompare(app, { client, runs, events }),
       onError: error => notifyError('Atelier: cannot list experiments', error)
     });
     panel.id = EXPERIMENTS_PANEL_ID;
@@ -61,6 +67,7 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
           void model.selectExperiment(experimentId);
         }
         if (runId) {
+          openRunDetail(app, { client, runId, events });
           const select = (): void => model.select(runId, 'only');
           if (experimentId || !runId) {
             select();

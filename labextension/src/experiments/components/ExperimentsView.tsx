@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { ExperimentsModel } from '../model';
-import { toCsv } from '../table';
+import { IRunRow, toCsv } from '../table';
 import { ColumnChooser } from './ColumnChooser';
 import { FilterBar } from './FilterBar';
 import { QuickFilters } from './QuickFilters';
@@ -10,6 +10,7 @@ import { RunsTable } from './RunsTable';
 export interface IExperimentsViewProps {
   model: ExperimentsModel;
   onOpenRun: (runId: string) => void;
+  onCompare?: (runs: IRunRow[]) => void;
   onRefresh: () => void;
 }
 
@@ -101,6 +102,14 @@ export function ExperimentsView(props: IExperimentsViewProps): JSX.Element {
         <button className="jp-mod-styled" onClick={props.onRefresh}>
           Refresh
         </button>
+        {props.onCompare && model.selection.size > 1 && (
+          <button
+            className="jp-mod-styled"
+            onClick={() => props.onCompare?.(model.selectedRows)}
+          >
+            Compare {model.selection.size}
+          </button>
+        )}
         {model.selection.size > 0 && (
           <button
             className="jp-mod-styled"
