@@ -51,12 +51,13 @@ test('a notebook run opens in Experiments from a button in its output', async ({
   await expect(link).not.toContainText('the Experiments panel in the left sidebar');
   await snap(page, testInfo, '01-open-button');
 
-  // This JupyterLab has no Experiments panel: the click says so in the output.
+  // The click opens the run's detail in the Experiments panel's tab, beside the notebook.
   await button.click();
-  await expect(link.locator('.atelier-ExperimentsLink-note')).toHaveText(
-    'The Experiments panel is not installed in this JupyterLab: open the run with the MLflow client instead.'
-  );
-  await snap(page, testInfo, '02-panel-missing');
+  const detail = page.getByRole('main').getByTestId('run-detail').filter({ hasText: runName });
+  await expect(detail).toBeVisible();
+  await expect(page.getByRole('main').getByRole('tab', { name: runName })).toBeVisible();
+  await snap(page, testInfo, '02-run-detail-from-notebook');
+  await page.getByRole('main').getByRole('tab', { name }).click();
 
   // A displayed run: its table (status, metric) and the same button.
   const shown = await runCell(page, name, 'mlflow.get_run(run.info.run_id)');
