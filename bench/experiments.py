@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+"""Experiments benchmark: Atelier's experiment store beside MLflow's tracking server, in one run,
+through MLflow's REST API 2.0 with one client for both (plain HTTP/1.1 keep-alive connections from
+``http.client``, JSON bodies; the same code and the same requests for both servers).
+
+For each server, started fresh on 127.0.0.1 (Atelier from its jar on SQLite in a new data
+directory; ``mlflow server`` from PyPI, pinned, with a new SQLite database):
+
+- ``rss idle``: the server's process tree, started and answering;
+- ``populate``: N runs (25,000 by default) in one experiment, by 8 clients, each run one
+  ``runs/create`` and one ``runs/log-batch`` with 10 params, 5 metrics x 10 steps and 5 tags,
+  within a time budget (the runs made by then are what the later steps search);
+- ``rss after populate``;
+- ``search``: ``runs/search`` with ``metrics.m0 > 0.5 and params.p0 = 'v1'`` (about a tenth of
+  the runs match) ordered by ``metrics.m1 DESC``, 1,000 results, repeated: p50/p99;
+- ``page``: every run of the experiment, 1,000 a page with ``page_token``;
+- ``history``: ``metrics/get-history`` of one metric with 10,000 points;
+- ``ingest``: points/s acknowledged with 8 clients (one process and one run each) sending
+  ``runs/log-batch`` of 10 and of 1,000 metrics for a fixed time.
+
+Targets (issue 17, item 9): ingest >= 10x MLflow in both batch sizes; filtered search p50 <= 50 ms;
+history <= 20 ms; Atelier's RSS growth for 25,000 runs < 100 MB.
+
+    .venv/bin/python bench/experiments.py                       # full: 25,000 runs, about 40 min
+    .venv/bin/python bench/experiments.py --runs 2000 --populate-budget 120 --ingest-seconds 5
+
+MLflow (``mlflow==3.17.2``) is installed into ``bench/.mlflow-venv`` on first use. Writes
+``bench/results/experiments.json``. See ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import multiprocessing as mp
+import os
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kernels import (JAR, MAIN_BIN, child_env, find_java, free_port, log, log_tail, machine_info,  # noqa: E402
+                     percentile, spawn, stop_all, write_secret)
+
+BENCH = Path(__file__).resolve().parent
+MLFLOW_PIN = "mlflow==3.17.2"
+MLFLOW_VENV = BENCH / ".mlflow-venv"
+CLIENTS = 8
+FILTER = "metrics.m0 > 0.5 and params.p0 = 'v1'"
+ORDER = ["metrics.m1 DESC"]
+
+
+class Rest:
+    """MLflow's REST API 2.0 on one keep-alive connection: the one client of both servers."""
+
+    def __init__(self, base: str, token: str | None):
+        u = urlsplit(base)
+        self.host, self.port, self.prefix = u.hostname, u.port, u.path.rstrip("/") + "/api/2.0/mlflow/"
+        self.headers = {"Content-Type": "application/json"}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=600)
+
+    def call(self, method: str, path: str, body: dict | None = None, query: dict | None = None,
+             raw: bytes | None = None) -> tuple[int, dict]:
+        url = self.prefix + path + ("?" + urlencode(query) if query else "")
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        for attempt in (0, 1):
+            try:
+                self.conn.request(method, url, body=data, headers=self.headers)
+                r = self.conn.getresponse()
+                text = r.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()  # the server closed a keep-alive connection: open a new one, once
+                if attempt:
+                    raise
+        return r.status, (json.loads(text) if text else {})
+
+    def ok(self, method: str, path: str, body: dict | None = None, query: dict | None = None) -> dict:
+        status, out = self.call(method, path, body, query)
+        if status != 200:
+            raise RuntimeError(f"{method} {path} -> {status}: {str(out)[:300]}")
+        return out
+
+
+# -- servers ---------------------------------------------------------------------------
+
+def ensure_mlflow() -> Path:
+    exe = MLFLOW_VENV / "bin" / "mlflow"
+    if not exe.exists():
+        log(f"creating {MLFLOW_VENV} with {MLFLOW_PIN}")
+        subprocess.run([sys.executable, "-m", "venv", str(MLFLOW_VENV)], check=True, timeout=300)
+        subprocess.run([str(MLFLOW_VENV / "bin" / "pip"), "install", "-q", MLFLOW_PIN], check=True, timeout=1800)
+    return exe
+
+
+def start_server(peer: str, tmp: Path):
+    """Starts ``peer`` in ``tmp``; returns (proc, MLflow tracking base URL, token)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    if peer == "atelier":
+        token = secrets.token_hex(24)
+        ready = tmp / "server.json"
+        argv = [find_java(21), "-jar", str(JAR), "--host", "127.0.0.1", "--port", "0",
+                "--token-file", str(write_secret(tmp / "token", token)), "--data-dir", str(tmp / "data"),
+                "--python", str(MAIN_BIN / "python"), "--root-dir", str(tmp), "--ready-file", str(ready)]
+        proc = spawn("atelier", argv, tmp / "server.log", child_env(tmp / "env", MAIN_BIN), tmp)
+        end = time.monotonic() + 120
+        while time.monotonic() < end and proc.alive():
+            try:
+                base = json.loads(ready.read_text())["url"].rstrip("/") + "/atelier/mlflow"
+                break
+            except (OSError, ValueError, KeyError):
+                time.sleep(0.05)
+        else:
+            raise RuntimeError(f"Atelier did not start:\n{log_tail(proc.logfile)}")
+    else:
+        token, port = None, free_port()
+        argv = [str(ensure_mlflow()), "server", "--host", "127.0.0.1", "--port", str(port),
+                "--backend-store-uri", f"sqlite:///{tmp / 'mlflow.db'}",
+                "--default-artifact-root", (tmp / "artifacts").as_uri()]
+        env = child_env(tmp / "env", MLFLOW_VENV / "bin")
+        proc = spawn("mlflow", argv, tmp / "server.log", env, tmp)
+        base = f"http://127.0.0.1:{port}"
+    end = time.monotonic() + 180
+    while time.monotonic() < end:
+        if not proc.alive():
+            raise RuntimeError(f"{peer} exited:\n{log_tail(proc.logfile)}")
+        try:
+            if Rest(base, token).call("POST", "experiments/search", {"max_results": 1})[0] == 200:
+                return proc, base, token
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{peer} did not answer:\n{log_tail(proc.logfile)}")
+
+
+def rss_mb(proc) -> float:
+    """RSS of the server and every process under it (MLflow's workers, Atelier's JVM)."""
+    try:
+        root = psutil.Process(proc.pid)
+        procs = [root] + root.children(recursive=True)
+    except psutil.Error:
+        return 0.0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return round(total / 2**20, 1)
+
+
+# -- workers (one process each, so the client is never the bottleneck of one GIL) -----------
+
+def run_body(i: int) -> tuple[dict, dict]:
+    rnd = random.Random(i)
+    params = [{"key": "p0", "value": f"v{i % 5}"}] + [{"key": f"p{k}", "value": f"{rnd.randrange(1000)}"}
+                                                      for k in range(1, 10)]
+    metrics = [{"key": f"m{j}", "value": rnd.random(), "timestamp": 1_700_000_000_000 + s, "step": s}
+               for j in range(5) for s in range(10)]
+    tags = [{"key": f"t{k}", "value": f"tag-{i % (k + 2)}"} for k in range(5)]
+    return {"run_name": f"run-{i:05d}", "start_time": 1_700_000_000_000 + i}, \
+        {"metrics": metrics, "params": params, "tags": tags}
+
+
+def populate_worker(args) -> tuple[int, list[str]]:
+    base, token, exp, indices, deadline = args
+    rest, made, errors = Rest(base, token), 0, []
+    for i in indices:
+        if time.time() > deadline:
+            break
+        create, batch = run_body(i)
+        status, out = rest.call("POST", "runs/create", dict(create, experiment_id=exp))
+        if status != 200:
+            errors.append(f"create {status} {str(out)[:200]}")
+            continue
+        status, out = rest.call("POST", "runs/log-batch", dict(batch, run_id=out["run"]["info"]["run_id"]))
+        if status != 200:
+            errors.append(f"log-batch {status} {str(out)[:200]}")
+            continue
+        made += 1
+    return made, errors[:5]
+
+
+def ingest_worker(args) -> tuple[int, int, float, list[str]]:
+    base, token, run_id, size, start, stop = args
+    rest, points, calls, errors, step = Rest(base, token), 0, 0, [], 0
+    keys = 5 if size >= 5 else 1
+    while time.time() < start:
+        time.sleep(0.001)
+    while time.time() < stop:
+        ts = int(time.time() * 1000)
+        metrics = [{"key": f"k{n % keys}", "value": random.random(), "timestamp": ts, "step": step + n // keys}
+                   for n in range(size)]
+        step += size // keys
+        status, out = rest.call("POST", "runs/log-batch", raw=json.dumps({"run_id": run_id, "metrics": metrics}).encode())
+        calls += 1
+        if status == 200:
+            points += size
+        elif len(errors) < 5:
+            errors.append(f"{status} {str(out)[:200]}")
+    return points, calls, time.time(), errors
+
+
+# -- measurements -------------------------------------------------------------------------
+
+def populate(base, token, exp, n: int, budget: float) -> dict:
+    t0 = time.time()
+    chunks = [(base, token, exp, range(c, n, CLIENTS), t0 + budget) for c in range(CLIENTS)]
+    with mp.get_context("fork").Pool(CLIENTS) as pool:
+        res = pool.map(populate_worker, chunks)
+    dt = time.time() - t0
+    made = sum(r[0] for r in res)
+    return {"requested": n, "runs": made, "seconds": round(dt, 1), "runs_per_s": round(made / dt, 1),
+            "budget_s": budget, "complete": made == n, "errors": [e for r in res for e in r[1]][:5]}
+
+
+def timed(fn, reps: int, budget: float) -> tuple[list[float], object]:
+    xs, out, end = [], None, time.monotonic() + budget
+    for k in range(reps):
+        t = time.perf_counter()
+        out = fn()
+        xs.append((time.perf_counter() - t) * 1000)
+        if k >= 4 and time.monotonic() > end:
+            break
+    return xs, out
+
+
+def stats_ms(xs: list[float]) -> dict:
+    s = sorted(xs)
+    return {"n": len(s), "p50_ms": round(percentile(s, 0.5), 2), "p99_ms": round(percentile(s, 0.99), 2),
+            "min_ms": round(s[0], 2), "max_ms": round(s[-1], 2)}
+
+
+def search(rest: Rest, exp: str, reps: int, budget: float) -> dict:
+    body = {"experiment_ids": [exp], "filter": FILTER, "order_by": ORDER, "max_results": 1000}
+    rest.ok("POST", "runs/search", body)  # once untimed
+    xs, out = timed(lambda: rest.ok("POST", "runs/search", body), reps, budget)
+    runs = out.get("runs", [])
+    names = [next(t["value"] for t in r["data"]["tags"] if t["key"] == "mlflow.runName") for r in runs]
+    return dict(stats_ms(xs), returned=len(runs), names=names)
+
+
+def page_all(rest: Rest, exp: str) -> dict:
+    t, token, n, pages = time.perf_counter(), None, 0, 0
+    while True:
+        body = {"experiment_ids": [exp], "max_results": 1000}
+        if token:
+            body["page_token"] = token
+        out = rest.ok("POST", "runs/search", body)
+        n, pages, token = n + len(out.get("runs", [])), pages + 1, out.get("next_page_token")
+        if not token:
+            return {"runs": n, "pages": pages, "seconds": round(time.perf_counter() - t, 3)}
+
+
+def history(rest: Rest, exp: str, reps: int, budget: float) -> dict:
+    run_id = rest.ok("POST", "runs/create", {"experiment_id": exp, "run_name": "history",
+                                             "start_time": 1_700_000_000_000})["run"]["info"]["run_id"]
+    for b in range(10):
+        rest.ok("POST", "runs/log-batch", {"run_id": run_id, "metrics": [
+            {"key": "loss", "value": 1 / (s + 1), "timestamp": 1_700_000_000_000 + s, "step": s}
+            for s in range(b * 1000, b * 1000 + 1000)]})
+
+    def get():
+        points, token = 0, None
+        while True:
+            q = {"run_id": run_id, "metric_key": "loss"}
+            if token:
+                q["page_token"] = token
+            out = rest.ok("GET", "metrics/get-history", query=q)
+            points, token = points + len(out.get("metrics", [])), out.get("next_page_token")
+            if not token:
+                return points
+    get()
+    xs, points = timed(get, reps, budget)
+    return dict(stats_ms(xs), points=points)
+
+
+def ingest(base, token, exp, size: int, seconds: float) -> dict:
+    rest = Rest(base, token)
+    runs = [rest.ok("POST", "runs/create", {"experiment_id": exp, "run_name": f"ingest-{size}-{c}",
+                                            "start_time": int(time.time() * 1000)})["run"]["info"]["run_id"]
+            for c in range(CLIENTS)]
+    start = time.time() + 1.0
+    with mp.get_context("fork").Pool(CLIENTS) as pool:
+        res = pool.map(ingest_worker, [(base, token, r, size, start, start + seconds) for r in runs])
+    dt = max(r[2] for r in res) - start
+    points = sum(r[0] for r in res)
+    return {"batch": size, "clients": CLIENTS, "points": points, "requests": sum(r[1] for r in res),
+            "seconds": round(dt, 2), "points_per_s": round(points / dt, 1), "errors": [e for r in res for e in r[3]][:5]}
+
+
+def measure(peer: str, args, tmp: Path) -> dict:
+    log(f"{peer}: starting")
+    proc, base, token = start_server(peer, tmp / peer)
+    out: dict = {"peer": peer, "load_start": os.getloadavg()}
+    try:
+        rest = Rest(base, token)
+        time.sleep(3)
+        out["rss_idle_mb"] = rss_mb(proc)
+        exp = rest.ok("POST", "experiments/create", {"name": "bench"})["experiment_id"]
+        log(f"{peer}: populating {args.runs} runs (budget {args.populate_budget:.0f} s)")
+        out["populate"] = populate(base, token, exp, args.runs, args.populate_budget)
+        log(f"{peer}: {out['populate']}")
+        time.sleep(3)
+        out["rss_after_populate_mb"] = rss_mb(proc)
+        out["search"] = search(rest, exp, args.search_reps, args.search_budget)
+        log(f"{peer}: search p50 {out['search']['p50_ms']} ms")
+        out["page"] = page_all(rest, exp)
+        log(f"{peer}: paged {out['page']}")
+        other = rest.ok("POST", "experiments/create", {"name": "bench-points"})["experiment_id"]
+        out["history"] = history(rest, other, args.history_reps, args.search_budget)
+        log(f"{peer}: history p50 {out['history']['p50_ms']} ms")
+        out["ingest"] = [ingest(base, token, other, size, args.ingest_seconds) for size in (10, 1000)]
+        log(f"{peer}: ingest {[i['points_per_s'] for i in out['ingest']]} points/s")
+        out["rss_end_mb"] = rss_mb(proc)
+        out["load_end"] = os.getloadavg()
+    finally:
+        proc.stop(grace=20)
+    return out
+
+
+def ratios(a: dict, m: dict) -> list[dict]:
+    def row(name, value, target, met):
+        return {"ratio": name, "value": value, "target": target, "met": met}
+    rows = []
+    for ia, im in zip(a["ingest"], m["ingest"]):
+        r = round(ia["points_per_s"] / im["points_per_s"], 2) if im["points_per_s"] else None
+        rows.append(row(f"ingest, batches of {ia['batch']}: Atelier / MLflow", r, ">= 10", r is not None and r >= 10))
+    s = round(m["search"]["p50_ms"] / a["search"]["p50_ms"], 1)
+    rows.append(row("filtered search p50: Atelier ms", a["search"]["p50_ms"], "<= 50", a["search"]["p50_ms"] <= 50))
+    rows.append(row("filtered search p50: MLflow / Atelier", s, "(about 100)", None))
+    rows.append(row("history p50: Atelier ms", a["history"]["p50_ms"], "<= 20", a["history"]["p50_ms"] <= 20))
+    rows.append(row("history p50: MLflow / Atelier", round(m["history"]["p50_ms"] / a["history"]["p50_ms"], 1), "", None))
+    rows.append(row("page through all: MLflow / Atelier", round(m["page"]["seconds"] / a["page"]["seconds"], 1), "", None))
+    growth = round(a["rss_after_populate_mb"] - a["rss_idle_mb"], 1)
+    rows.append(row(f"Atelier RSS growth for {a['populate']['runs']} runs, MB", growth, "< 100", growth < 100))
+    return rows
+
+
+def table(res: dict) -> str:
+    lines = ["| | " + " | ".join(p["peer"] for p in res["peers"]) + " |", "|---|" + "---:|" * len(res["peers"])]
+
+    def line(label, f):
+        lines.append(f"| {label} | " + " | ".join(str(f(p)) for p in res["peers"]) + " |")
+    line("RSS idle MB", lambda p: p["rss_idle_mb"])
+    line("populate: runs / s", lambda p: f"{p['populate']['runs']} / {p['populate']['seconds']}")
+    line("populate runs/s", lambda p: p["populate"]["runs_per_s"])
+    line("RSS after populate MB", lambda p: p["rss_after_populate_mb"])
+    line("search p50 / p99 ms (n)", lambda p: f"{p['search']['p50_ms']} / {p['search']['p99_ms']} ({p['search']['n']})")
+    line("search: runs returned", lambda p: p["search"]["returned"])
+    line("page through all: runs, pages, s", lambda p: f"{p['page']['runs']}, {p['page']['pages']}, {p['page']['seconds']}")
+    line("history 10,000 points p50 / p99 ms (n)",
+         lambda p: f"{p['history']['p50_ms']} / {p['history']['p99_ms']} ({p['history']['n']})")
+    for k, size in enumerate((10, 1000)):
+        line(f"ingest, 8 clients, batches of {size}: points/s", lambda p: p["ingest"][k]["points_per_s"])
+    line("RSS at the end MB", lambda p: p["rss_end_mb"])
+    line("load average at start / end", lambda p: f"{p['load_start'][0]:.2f} / {p['load_end'][0]:.2f}")
+    if "ratios" in res:
+        lines += ["", "| ratio | value | target | met |", "|---|---:|---|---|"]
+        for r in res["ratios"]:
+            met = "" if r["met"] is None else ("yes" if r["met"] else "no")
+            lines.append(f"| {r['ratio']} | {r['value']} | {r['target']} | {met} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=25_000, help="runs to populate (default 25000)")
+    ap.add_argument("--populate-budget", type=float, default=1500, help="seconds per server for populating")
+    ap.add_argument("--search-reps", type=int, default=50, help="timed searches per server (at least 5)")
+    ap.add_argument("--search-budget", type=float, default=120, help="seconds per server for the timed searches")
+    ap.add_argument("--history-reps", type=int, default=50)
+    ap.add_argument("--ingest-seconds", type=float, default=20, help="seconds per batch size per server")
+    ap.add_argument("--peers", default="atelier,mlflow")
+    ap.add_argument("--out", default=str(BENCH / "results" / "experiments.json"))
+    args = ap.parse_args()
+    if not JAR.exists():
+        sys.exit(f"{JAR} is missing: run `bash scripts/atelier build` first")
+    peers = args.peers.split(",")
+    if "mlflow" in peers:
+        ensure_mlflow()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    res = {"started": started.isoformat(timespec="seconds"), "argv": sys.argv[1:], "machine": machine_info(find_java(21)),
+           "mlflow": MLFLOW_PIN, "filter": FILTER, "order_by": ORDER, "peers": []}
+    try:
+        with tempfile.TemporaryDirectory(prefix="atelier-bench-exp-") as d:
+            for peer in peers:
+                res["peers"].append(measure(peer, args, Path(d)))
+    finally:
+        stop_all()
+    res["seconds"] = round((datetime.datetime.now(datetime.timezone.utc) - started).total_seconds())
+    by = {p["peer"]: p for p in res["peers"]}
+    if "atelier" in by and "mlflow" in by:
+        res["ratios"] = ratios(by["atelier"], by["mlflow"])
+        a, m = by["atelier"]["search"]["names"], by["mlflow"]["search"]["names"]
+        same = by["atelier"]["populate"]["runs"] == by["mlflow"]["populate"]["runs"]
+        res["same_search_answer"] = (a == m) if same else "not compared: different run counts"
+    for p in res["peers"]:
+        p["search"].pop("names", None)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(res, indent=1) + "\n")
+    print(table(res))
+    if "same_search_answer" in res:
+        print(f"\nsame 1,000 runs in the same order from both: {res['same_search_answer']}")
+    print(f"\n{res['seconds']} s; wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
