@@ -110,6 +110,7 @@ def start_server(peer: str, tmp: Path):
     if peer == "atelier":
         token = secrets.token_hex(24)
         ready = tmp / "server.json"
+        ready.unlink(missing_ok=True)
         argv = [find_java(21), "-jar", str(JAR), "--host", "127.0.0.1", "--port", "0",
                 "--token-file", str(write_secret(tmp / "token", token)), "--data-dir", str(tmp / "data"),
                 "--python", str(MAIN_BIN / "python"), "--root-dir", str(tmp), "--ready-file", str(ready)]
@@ -160,6 +161,23 @@ def rss_mb(proc) -> float:
     return round(total / 2**20, 1)
 
 
+def cpu_s(proc) -> float:
+    """CPU seconds the server's process tree has used: what a request costs, whatever the load."""
+    try:
+        root = psutil.Process(proc.pid)
+        procs = [root] + root.children(recursive=True)
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
 # -- workers (one process each, so the client is never the bottleneck of one GIL) -----------
 
 def run_body(i: int) -> tuple[dict, dict]:
@@ -173,12 +191,13 @@ def run_body(i: int) -> tuple[dict, dict]:
         {"metrics": metrics, "params": params, "tags": tags}
 
 
-def populate_worker(args) -> tuple[int, list[str]]:
+def populate_worker(args) -> tuple[int, list[str], list[int]]:
     base, token, exp, indices, deadline = args
-    rest, made, errors = Rest(base, token), 0, []
+    rest, made, errors, done = Rest(base, token), 0, [], []
     for i in indices:
         if time.time() > deadline:
             break
+        done.append(i)
         create, batch = run_body(i)
         status, out = rest.call("POST", "runs/create", dict(create, experiment_id=exp))
         if status != 200:
@@ -189,7 +208,7 @@ def populate_worker(args) -> tuple[int, list[str]]:
             errors.append(f"log-batch {status} {str(out)[:200]}")
             continue
         made += 1
-    return made, errors[:5]
+    return made, errors[:5], done
 
 
 def ingest_worker(args) -> tuple[int, int, float, list[str]]:
@@ -221,19 +240,51 @@ def populate(base, token, exp, n: int, budget: float) -> dict:
         res = pool.map(populate_worker, chunks)
     dt = time.time() - t0
     made = sum(r[0] for r in res)
-    return {"requested": n, "runs": made, "seconds": round(dt, 1), "runs_per_s": round(made / dt, 1),
-            "budget_s": budget, "complete": made == n, "errors": [e for r in res for e in r[1]][:5]}
+    return {"requested": n, "runs": made, "rest_runs": made, "seconds": round(dt, 1), "runs_per_s": round(made / dt, 1),
+            "budget_s": budget, "complete": made == n, "made": [r[2] for r in res],
+            "errors": [e for r in res for e in r[1]][:5]}
 
 
-def timed(fn, reps: int, budget: float) -> tuple[list[float], object]:
-    xs, out, end = [], None, time.monotonic() + budget
+def fill_mlflow(db: Path, exp: str, indices: list[int]) -> None:
+    """Adds the runs MLflow's REST API had no time for straight into its SQLite database, with the
+    rows MLflow's own store writes for them (copied from a run it made: its columns and tags)."""
+    import sqlite3
+    import uuid
+    c = sqlite3.connect(db, timeout=600)
+    try:
+        cols = [r[1] for r in c.execute("PRAGMA table_info(runs)")]
+        tmpl = dict(zip(cols, c.execute("SELECT * FROM runs WHERE experiment_id = ? LIMIT 1", (int(exp),)).fetchone()))
+        with c:
+            for i in indices:
+                create, batch = run_body(i)
+                rid = uuid.uuid4().hex
+                row = dict(tmpl, run_uuid=rid, name=create["run_name"], start_time=create["start_time"],
+                           artifact_uri=tmpl["artifact_uri"].replace(tmpl["run_uuid"], rid))
+                c.execute(f"INSERT INTO runs ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+                          [row[k] for k in cols])
+                c.executemany("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)",
+                              [(p["key"], p["value"], rid) for p in batch["params"]])
+                c.executemany("INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?)",
+                              [(t["key"], t["value"], rid) for t in batch["tags"]] + [("mlflow.runName", create["run_name"], rid)])
+                c.executemany("INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0)",
+                              [(m["key"], m["value"], m["timestamp"], rid, m["step"]) for m in batch["metrics"]])
+                last = {m["key"]: m for m in batch["metrics"]}  # the highest step of each key comes last
+                c.executemany("INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?)",
+                              [(m["key"], m["value"], m["timestamp"], m["step"], rid) for m in last.values()])
+    finally:
+        c.close()
+
+
+def timed(fn, reps: int, budget: float, proc) -> tuple[list[float], object, float]:
+    """Wall ms of each call, the last answer, and the server's CPU ms per call."""
+    xs, out, end, c0 = [], None, time.monotonic() + budget, cpu_s(proc)
     for k in range(reps):
         t = time.perf_counter()
         out = fn()
         xs.append((time.perf_counter() - t) * 1000)
         if k >= 4 and time.monotonic() > end:
             break
-    return xs, out
+    return xs, out, round((cpu_s(proc) - c0) * 1000 / len(xs), 2)
 
 
 def stats_ms(xs: list[float]) -> dict:
@@ -242,28 +293,33 @@ def stats_ms(xs: list[float]) -> dict:
             "min_ms": round(s[0], 2), "max_ms": round(s[-1], 2)}
 
 
-def search(rest: Rest, exp: str, reps: int, budget: float) -> dict:
+def search(rest: Rest, exp: str, reps: int, budget: float, proc) -> dict:
     body = {"experiment_ids": [exp], "filter": FILTER, "order_by": ORDER, "max_results": 1000}
     rest.ok("POST", "runs/search", body)  # once untimed
-    xs, out = timed(lambda: rest.ok("POST", "runs/search", body), reps, budget)
+    xs, out, cpu = timed(lambda: rest.ok("POST", "runs/search", body), reps, budget, proc)
     runs = out.get("runs", [])
     names = [next(t["value"] for t in r["data"]["tags"] if t["key"] == "mlflow.runName") for r in runs]
-    return dict(stats_ms(xs), returned=len(runs), names=names)
+    return dict(stats_ms(xs), server_cpu_ms_per_call=cpu, returned=len(runs), names=names)
 
 
-def page_all(rest: Rest, exp: str) -> dict:
+def page_all(rest: Rest, exp: str, budget: float) -> dict:
     t, token, n, pages = time.perf_counter(), None, 0, 0
     while True:
+        if time.perf_counter() - t > budget:
+            dt = time.perf_counter() - t
+            return {"runs": n, "pages": pages, "seconds": round(dt, 3), "complete": False,
+                    "runs_per_s": round(n / dt, 1)}
         body = {"experiment_ids": [exp], "max_results": 1000}
         if token:
             body["page_token"] = token
         out = rest.ok("POST", "runs/search", body)
         n, pages, token = n + len(out.get("runs", [])), pages + 1, out.get("next_page_token")
         if not token:
-            return {"runs": n, "pages": pages, "seconds": round(time.perf_counter() - t, 3)}
+            dt = time.perf_counter() - t
+            return {"runs": n, "pages": pages, "seconds": round(dt, 3), "complete": True, "runs_per_s": round(n / dt, 1)}
 
 
-def history(rest: Rest, exp: str, reps: int, budget: float) -> dict:
+def history(rest: Rest, exp: str, reps: int, budget: float, proc) -> dict:
     run_id = rest.ok("POST", "runs/create", {"experiment_id": exp, "run_name": "history",
                                              "start_time": 1_700_000_000_000})["run"]["info"]["run_id"]
     for b in range(10):
@@ -282,8 +338,8 @@ def history(rest: Rest, exp: str, reps: int, budget: float) -> dict:
             if not token:
                 return points
     get()
-    xs, points = timed(get, reps, budget)
-    return dict(stats_ms(xs), points=points)
+    xs, points, cpu = timed(get, reps, budget, proc)
+    return dict(stats_ms(xs), server_cpu_ms_per_call=cpu, points=points)
 
 
 def ingest(base, token, exp, size: int, seconds: float) -> dict:
@@ -311,15 +367,24 @@ def measure(peer: str, args, tmp: Path) -> dict:
         exp = rest.ok("POST", "experiments/create", {"name": "bench"})["experiment_id"]
         log(f"{peer}: populating {args.runs} runs (budget {args.populate_budget:.0f} s)")
         out["populate"] = populate(base, token, exp, args.runs, args.populate_budget)
-        log(f"{peer}: {out['populate']}")
+        pop = out["populate"]
+        done = {i for part in pop.pop("made") for i in part}
+        log(f"{peer}: {pop}")
+        if peer == "mlflow" and not pop["complete"] and args.fill:
+            rest_of = [i for i in range(args.runs) if i not in done]
+            t = time.time()
+            fill_mlflow(tmp / peer / "mlflow.db", exp, rest_of)
+            pop["direct_runs"], pop["direct_seconds"] = len(rest_of), round(time.time() - t, 1)
+            pop["runs"] += len(rest_of)
+            log(f"{peer}: {len(rest_of)} more runs written into its database directly")
         time.sleep(3)
         out["rss_after_populate_mb"] = rss_mb(proc)
-        out["search"] = search(rest, exp, args.search_reps, args.search_budget)
+        out["search"] = search(rest, exp, args.search_reps, args.search_budget, proc)
         log(f"{peer}: search p50 {out['search']['p50_ms']} ms")
-        out["page"] = page_all(rest, exp)
+        out["page"] = page_all(rest, exp, args.page_budget)
         log(f"{peer}: paged {out['page']}")
         other = rest.ok("POST", "experiments/create", {"name": "bench-points"})["experiment_id"]
-        out["history"] = history(rest, other, args.history_reps, args.search_budget)
+        out["history"] = history(rest, other, args.history_reps, args.search_budget, proc)
         log(f"{peer}: history p50 {out['history']['p50_ms']} ms")
         out["ingest"] = [ingest(base, token, other, size, args.ingest_seconds) for size in (10, 1000)]
         log(f"{peer}: ingest {[i['points_per_s'] for i in out['ingest']]} points/s")
@@ -342,7 +407,8 @@ def ratios(a: dict, m: dict) -> list[dict]:
     rows.append(row("filtered search p50: MLflow / Atelier", s, "(about 100)", None))
     rows.append(row("history p50: Atelier ms", a["history"]["p50_ms"], "<= 20", a["history"]["p50_ms"] <= 20))
     rows.append(row("history p50: MLflow / Atelier", round(m["history"]["p50_ms"] / a["history"]["p50_ms"], 1), "", None))
-    rows.append(row("page through all: MLflow / Atelier", round(m["page"]["seconds"] / a["page"]["seconds"], 1), "", None))
+    rows.append(row("page through all, runs/s: Atelier / MLflow",
+                    round(a["page"]["runs_per_s"] / m["page"]["runs_per_s"], 1), "", None))
     growth = round(a["rss_after_populate_mb"] - a["rss_idle_mb"], 1)
     rows.append(row(f"Atelier RSS growth for {a['populate']['runs']} runs, MB", growth, "< 100", growth < 100))
     return rows
@@ -354,14 +420,18 @@ def table(res: dict) -> str:
     def line(label, f):
         lines.append(f"| {label} | " + " | ".join(str(f(p)) for p in res["peers"]) + " |")
     line("RSS idle MB", lambda p: p["rss_idle_mb"])
-    line("populate: runs / s", lambda p: f"{p['populate']['runs']} / {p['populate']['seconds']}")
-    line("populate runs/s", lambda p: p["populate"]["runs_per_s"])
+    line("populate through REST: runs in s", lambda p: f"{p['populate']['rest_runs']} in {p['populate']['seconds']}")
+    line("populate through REST: runs/s", lambda p: p["populate"]["runs_per_s"])
+    line("runs written into the database directly", lambda p: p["populate"].get("direct_runs", 0))
     line("RSS after populate MB", lambda p: p["rss_after_populate_mb"])
     line("search p50 / p99 ms (n)", lambda p: f"{p['search']['p50_ms']} / {p['search']['p99_ms']} ({p['search']['n']})")
+    line("search: server CPU ms per search", lambda p: p["search"]["server_cpu_ms_per_call"])
     line("search: runs returned", lambda p: p["search"]["returned"])
-    line("page through all: runs, pages, s", lambda p: f"{p['page']['runs']}, {p['page']['pages']}, {p['page']['seconds']}")
+    line("page through all: runs, pages, s", lambda p: f"{p['page']['runs']}, {p['page']['pages']}, {p['page']['seconds']}"
+         + ("" if p["page"]["complete"] else " (budget reached)"))
     line("history 10,000 points p50 / p99 ms (n)",
          lambda p: f"{p['history']['p50_ms']} / {p['history']['p99_ms']} ({p['history']['n']})")
+    line("history: server CPU ms per call", lambda p: p["history"]["server_cpu_ms_per_call"])
     for k, size in enumerate((10, 1000)):
         line(f"ingest, 8 clients, batches of {size}: points/s", lambda p: p["ingest"][k]["points_per_s"])
     line("RSS at the end MB", lambda p: p["rss_end_mb"])
@@ -377,9 +447,13 @@ def table(res: dict) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=25_000, help="runs to populate (default 25000)")
-    ap.add_argument("--populate-budget", type=float, default=1500, help="seconds per server for populating")
+    ap.add_argument("--populate-budget", type=float, default=300, help="seconds per server for populating")
+    ap.add_argument("--no-fill", dest="fill", action="store_false",
+                    help="leave MLflow with the runs its REST API made in the budget (default: add the rest"
+                         " straight into its database, so that both search the same runs)")
     ap.add_argument("--search-reps", type=int, default=50, help="timed searches per server (at least 5)")
     ap.add_argument("--search-budget", type=float, default=120, help="seconds per server for the timed searches")
+    ap.add_argument("--page-budget", type=float, default=300, help="seconds per server for paging through all runs")
     ap.add_argument("--history-reps", type=int, default=50)
     ap.add_argument("--ingest-seconds", type=float, default=20, help="seconds per batch size per server")
     ap.add_argument("--peers", default="atelier,mlflow")
