@@ -70,7 +70,7 @@ def populate_worker(args) -> tuple[int, list[str], list[int]]:
             errors.append(f"log-batch {status} {str(out)[:200]}")
             continue
         made += 1
-    return made, errors[:5], done
+    return made, errors, done
 
 
 def ingest_worker(args) -> tuple[int, int, float, list[str]]:
@@ -104,7 +104,7 @@ def populate(base, token, exp, n: int, budget: float) -> dict:
     made = sum(r[0] for r in res)
     return {"requested": n, "runs": made, "rest_runs": made, "seconds": round(dt, 1), "runs_per_s": round(made / dt, 1),
             "budget_s": budget, "complete": made == n, "made": [r[2] for r in res],
-            "errors": [e for r in res for e in r[1]][:5]}
+            "failed_calls": sum(len(r[1]) for r in res), "errors": [e for r in res for e in r[1]][:5]}
 
 
 def timed(fn, reps: int, budget: float, proc) -> tuple[list[float], object, float]:
@@ -303,6 +303,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="atelier-bench-exp-") as d:
             for peer in peers:
                 res["peers"].append(measure(peer, args, Path(d)))
+                Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+                Path(args.out).write_text(json.dumps(res, indent=1) + "\n")  # what is measured so far
     finally:
         stop_all()
     res["seconds"] = round((datetime.datetime.now(datetime.timezone.utc) - started).total_seconds())

@@ -42,20 +42,27 @@ class Rest:
              raw: bytes | None = None) -> tuple[int, dict]:
         url = self.prefix + path + ("?" + urlencode(query) if query else "")
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        for attempt in (0, 1):
-            try:
-                self.conn.request(method, url, body=data, headers=self.headers)
-                r = self.conn.getresponse()
-                text = r.read()
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.conn.close()  # the server closed a keep-alive connection: open a new one, once
-                if attempt:
-                    raise
-        return r.status, (json.loads(text) if text else {})
+        try:
+            self.conn.request(method, url, body=data, headers=self.headers)
+            r = self.conn.getresponse()
+            text = r.read()
+        except (http.client.HTTPException, OSError) as e:
+            # the server dropped the connection: this call failed (not retried: it may have been
+            # applied); the next one opens a new connection
+            self.conn.close()
+            return 0, {"error": f"{type(e).__name__}: {e}"}
+        try:
+            return r.status, (json.loads(text) if text else {})
+        except ValueError:
+            return r.status, {"error": text[:200].decode(errors="replace")}
 
     def ok(self, method: str, path: str, body: dict | None = None, query: dict | None = None) -> dict:
+        """A call that must succeed; a read whose connection was dropped is sent again (twice at most)."""
         status, out = self.call(method, path, body, query)
+        for _ in range(2):
+            if status != 0 or not (method == "GET" or path.endswith("/search")):
+                break
+            status, out = self.call(method, path, body, query)
         if status != 200:
             raise RuntimeError(f"{method} {path} -> {status}: {str(out)[:300]}")
         return out
@@ -104,11 +111,8 @@ def start_server(peer: str, tmp: Path):
     while time.monotonic() < end:
         if not proc.alive():
             raise RuntimeError(f"{peer} exited:\n{log_tail(proc.logfile)}")
-        try:
-            if Rest(base, token).call("POST", "experiments/search", {"max_results": 1})[0] == 200:
-                return proc, base, token
-        except OSError:
-            pass
+        if Rest(base, token).call("POST", "experiments/search", {"max_results": 1})[0] == 200:
+            return proc, base, token
         time.sleep(0.2)
     raise RuntimeError(f"{peer} did not answer:\n{log_tail(proc.logfile)}")
 

@@ -1,6 +1,6 @@
 """Durability of what MLflow clients log: the server is stopped in the middle of heavy ingest,
-gracefully (SIGTERM) and abruptly (SIGKILL), and started again on the same data directory
-(SQLite). Eight concurrent writers log through MLflow's REST API (``runs/log-batch`` with
+gracefully (SIGTERM) and abruptly (SIGKILL), and started again on the same database: SQLite in its
+data directory, and (SIGKILL) a PostgreSQL of the test's own. Eight concurrent writers log through MLflow's REST API (``runs/log-batch`` with
 metrics, params and tags) and record exactly which batches the server acknowledged with 200.
 After the restart every acknowledged batch is there exactly once, with its values; a batch not
 acknowledged is either absent or complete (a log-batch is all or nothing); nothing is
@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from postgres import postgres
 from servers import Atelier, log_tail, start_atelier
 
 pytestmark = pytest.mark.timeout(600)
@@ -106,11 +107,11 @@ def history(server: Atelier, http: requests.Session, run_id: str, key: str) -> l
             return points
 
 
-def ingest_then_stop(tmp: Path, sig: int) -> tuple[list[Writer], Atelier]:
+def ingest_then_stop(tmp: Path, sig: int, env: dict) -> tuple[list[Writer], Atelier]:
     """Starts a server, logs from 8 writers, stops the server with ``sig`` mid-ingest."""
     root = tmp / "notebooks"
     root.mkdir(exist_ok=True)
-    server = start_atelier(tmp / "atelier", root)
+    server = start_atelier(tmp / "atelier", root, extra_env=env)
     http = requests.Session()
     try:
         r = api(server, http, "POST", "experiments/create", json={"name": f"durability-{sig}"})
@@ -154,10 +155,10 @@ def ingest_then_stop(tmp: Path, sig: int) -> tuple[list[Writer], Atelier]:
         server.proc.stop()
 
 
-def check_after_restart(tmp: Path, writers: list[Writer]) -> None:
+def check_after_restart(tmp: Path, writers: list[Writer], env: dict) -> None:
     for wr in writers:
         assert not wr.unexpected, f"writer {wr.w}: {wr.unexpected[:3]}"
-    restarted = start_atelier(tmp / "atelier", tmp / "notebooks")
+    restarted = start_atelier(tmp / "atelier", tmp / "notebooks", extra_env=env)
     http = requests.Session()
     try:
         runs: dict[str, dict] = {}
@@ -234,9 +235,24 @@ def tmp():
         shutil.rmtree(d, ignore_errors=True)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
-def test_a_restart_mid_ingest_keeps_every_acknowledged_point_once(tmp, sig):
-    writers, _ = ingest_then_stop(tmp, sig)
+@pytest.fixture
+def database(request):
+    """The server's database: {} (SQLite in the data directory) or a new PostgreSQL."""
+    if request.param == "sqlite":
+        yield {}
+    else:
+        with postgres() as (url, user):
+            yield {"ATELIER_DATABASE_URL": url, "ATELIER_DATABASE_USER": user}
+
+
+@pytest.mark.parametrize("database,sig", [("sqlite", signal.SIGTERM), ("sqlite", signal.SIGKILL),
+                                          ("postgresql", signal.SIGKILL)],
+                         ids=["sqlite-sigterm", "sqlite-sigkill", "postgresql-sigkill"], indirect=["database"])
+def test_a_restart_mid_ingest_keeps_every_acknowledged_point_once(tmp, database, sig):
+    writers, server = ingest_then_stop(tmp, sig, database)
     acked = sum(len(wr.acked) for wr in writers)
     assert acked >= ACKED_BEFORE_STOP
-    check_after_restart(tmp, writers)
+    if database:
+        # the server really used PostgreSQL: nothing of the runs went to a SQLite file
+        assert not (tmp / "atelier" / "atelier-data" / "atelier.db").exists(), log_tail(server.proc.log)
+    check_after_restart(tmp, writers, database)
