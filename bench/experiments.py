@@ -36,6 +36,7 @@ import json
 import multiprocessing as mp
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -211,6 +212,13 @@ def measure(peer: str, args, tmp: Path) -> dict:
             log(f"{peer}: {len(rest_of)} more runs written into its database directly")
         time.sleep(3)
         out["rss_after_populate_mb"] = rss_mb(proc)
+        if peer == "atelier":
+            # What of the growth is kept data and what is heap the JVM grew into and keeps: a full GC
+            # (which returns free heap to the OS), then RSS again.
+            jcmd = Path(find_java(21)).with_name("jcmd")
+            subprocess.run([str(jcmd), str(proc.pid), "GC.run"], capture_output=True, timeout=120)
+            time.sleep(2)
+            out["rss_after_populate_full_gc_mb"] = rss_mb(proc)
         out["search"] = search(rest, exp, args.search_reps, args.search_budget, proc)
         log(f"{peer}: search p50 {out['search']['p50_ms']} ms")
         out["page"] = page_all(rest, exp, args.page_budget)
@@ -243,6 +251,9 @@ def ratios(a: dict, m: dict) -> list[dict]:
                     round(a["page"]["runs_per_s"] / m["page"]["runs_per_s"], 1), "", None))
     growth = round(a["rss_after_populate_mb"] - a["rss_idle_mb"], 1)
     rows.append(row(f"Atelier RSS growth for {a['populate']['runs']} runs, MB", growth, "< 100", growth < 100))
+    if "rss_after_populate_full_gc_mb" in a:
+        rows.append(row("the same after a full GC, MB", round(a["rss_after_populate_full_gc_mb"] - a["rss_idle_mb"], 1),
+                        "", None))
     return rows
 
 
@@ -256,6 +267,7 @@ def table(res: dict) -> str:
     line("populate through REST: runs/s", lambda p: p["populate"]["runs_per_s"])
     line("runs written into the database directly", lambda p: p["populate"].get("direct_runs", 0))
     line("RSS after populate MB", lambda p: p["rss_after_populate_mb"])
+    line("RSS after populate and a full GC MB", lambda p: p.get("rss_after_populate_full_gc_mb", ""))
     line("search p50 / p99 ms (n)", lambda p: f"{p['search']['p50_ms']} / {p['search']['p99_ms']} ({p['search']['n']})")
     line("search: server CPU ms per search", lambda p: p["search"]["server_cpu_ms_per_call"])
     line("search: runs returned", lambda p: p["search"]["returned"])
