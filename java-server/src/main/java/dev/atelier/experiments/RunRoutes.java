@@ -75,13 +75,7 @@ final class RunRoutes {
     routes.read(router, p + "metrics/get-history", r -> {
       Page<Point> page = service.history(r.runId(), r.required("metric_key"), r.integer("max_results"),
           r.string("page_token"));
-      ObjectNode o = MlflowJson.object();
-      ArrayNode list = o.putArray("metrics");
-      page.items().forEach(pt -> MlflowJson.point(list.addObject(), pt));
-      if (page.nextPageToken() != null) {
-        o.put("next_page_token", page.nextPageToken());
-      }
-      return o;
+      return MlflowJson.history(page.items(), page.nextPageToken());
     });
     routes.read(router, p + "metrics/get-history-bulk-interval", this::historyBetween);
   }
@@ -90,13 +84,7 @@ final class RunRoutes {
     Page<Run> page = service.searchRuns(r.strings("experiment_ids"), r.string("filter"),
         MlflowRoutes.viewType(r, "run_view_type"), r.integer("max_results"), r.strings("order_by"),
         r.string("page_token"));
-    ObjectNode o = MlflowJson.object();
-    ArrayNode list = o.putArray("runs");
-    page.items().forEach(run -> list.add(MlflowJson.run(run)));
-    if (page.nextPageToken() != null) {
-      o.put("next_page_token", page.nextPageToken());
-    }
-    return o;
+    return MlflowJson.runs(page.items(), page.nextPageToken());
   }
 
   /** MLflow's sampled history of several runs: up to max_results points of each, spread over the steps. */

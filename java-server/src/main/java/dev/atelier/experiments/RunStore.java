@@ -259,7 +259,8 @@ public final class RunStore {
         q.setInt(4, offset);
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
-            out.add(new Point(key, nan(rs, "value"), rs.getLong("ts"), rs.getLong("step")));
+            double v = rs.getDouble(3);
+            out.add(new Point(key, rs.wasNull() ? Double.NaN : v, rs.getLong(2), rs.getLong(1)));
           }
         }
       }

@@ -19,6 +19,15 @@ public final class Json {
     return MAPPER;
   }
 
+  /** Serializes a value to UTF-8 JSON bytes (no string in between: faster for big bodies). */
+  public static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+    }
+  }
+
   /** Serializes a value to a UTF-8 JSON string. */
   public static String encode(Object value) {
     try {

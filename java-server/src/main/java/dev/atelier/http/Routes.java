@@ -17,12 +17,13 @@ public final class Routes {
     return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
   }
 
-  /** Ends with a JSON body. */
+  /** Ends with a JSON body: a value to encode, or JSON already encoded (a String or a Buffer). */
   public static void json(RoutingContext ctx, int status, Object body) {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(body instanceof String s ? s : Json.encode(body));
+        .end(body instanceof String s ? Buffer.buffer(s)
+            : body instanceof Buffer b ? b : Buffer.buffer(Json.bytes(body)));
   }
 
   /** The request body as a JSON object (an empty body is an empty object), or a 400 saying why not. */
