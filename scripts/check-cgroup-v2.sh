@@ -92,6 +92,9 @@ OUT_IN_VM=/mnt/atelier-out
   printf 'export JAVA_HOME=%q\n' "$JAVA_HOME"
   printf 'export ATELIER_VM_OUT=%q\n' "$OUT_IN_VM"
   printf 'cd %q\n' "$REPO"
+  # the first start of a JVM in the machine is slow (emulated, all of it read over 9p): once here,
+  # so that the tests' version probe of it finds it warm
+  printf '%q -version 2>&1 | head -1\n' "$JAVA_HOME/bin/java"
   printf 'exec %q -m pytest -p no:cacheprovider -q -s tests/cgroups/test_cgroup_v2_vm.py' "$REPO/.venv/bin/python"
   printf ' %q' "$@"
   printf '\n'
