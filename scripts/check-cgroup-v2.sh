@@ -7,7 +7,7 @@
 #   bash scripts/check-cgroup-v2.sh [pytest args...]
 #
 # Environment: ATELIER_VM_KERNEL (default: the running kernel's /boot image, else the newest there), ATELIER_VM_TIMEOUT
-# (seconds, default 900), ATELIER_VM_MEMORY (MiB, default 3072), ATELIER_VM_CPUS (default 2),
+# (seconds, default 900, with tcg 2700), ATELIER_VM_MEMORY (MiB, default 3072), ATELIER_VM_CPUS (default 2),
 # ATELIER_VM_ACCEL (kvm, the default, or tcg: emulated, for hosts whose KVM cannot boot this kernel).
 set -euo pipefail
 
@@ -100,7 +100,7 @@ OUT_IN_VM=/mnt/atelier-out
   printf '\n'
 } > "$WORK/out/check.sh"
 
-TIMEOUT="${ATELIER_VM_TIMEOUT:-900}"
+if [[ $ACCEL == kvm ]]; then TIMEOUT="${ATELIER_VM_TIMEOUT:-900}"; else TIMEOUT="${ATELIER_VM_TIMEOUT:-2700}"; fi
 printf 'check-cgroup-v2: booting %s (%s, %s MiB, %s CPUs, at most %ss)\n' "$KERNEL" "$ACCEL" \
   "${ATELIER_VM_MEMORY:-3072}" "${ATELIER_VM_CPUS:-2}" "$TIMEOUT"
 start=$(date +%s)

@@ -24,7 +24,7 @@ from servers import log_tail, start_atelier  # noqa: E402
 
 CGROUP = Path("/sys/fs/cgroup")
 #: Emulated virtual machines are slow: each step gets minutes, never a timed assert.
-SLOW = 600
+SLOW = 1200
 #: The built-in ml.t3.medium and a smaller type to outgrow.
 TYPES = {"default": "ml.t3.medium", "types": [
     {"name": "ml.t3.medium", "vcpus": 2, "memory_gib": 4, "gpus": 0, "price_per_hour": 0.05},
