@@ -111,7 +111,7 @@ timeout --kill-after=10 "$TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU
   -kernel "$KERNEL" -initrd "$WORK/initramfs.cpio" \
   -virtfs "local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap" \
   -virtfs "local,path=$WORK/out,mount_tag=out,security_model=passthrough" \
-  -append "console=ttyS0 loglevel=4 panic=-1 ATELIER_VM_CHECK=$OUT_IN_VM/check.sh ATELIER_VM_OUT=$OUT_IN_VM" \
+  -append "console=ttyS0 loglevel=4 panic=-1 no_timer_check ATELIER_VM_CHECK=$OUT_IN_VM/check.sh ATELIER_VM_OUT=$OUT_IN_VM" \
   < /dev/null
 vm=$?
 set -e
