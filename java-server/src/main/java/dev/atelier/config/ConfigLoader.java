@@ -257,7 +257,7 @@ public final class ConfigLoader {
     }
     if (!p.startsWith("/") || p.matches(".*(^|/)\\.\\.?(/|$).*") || p.chars().anyMatch(Character::isISOControl)) {
       throw new ConfigException("cgroupParent: '" + s + "' must be an absolute cgroup path such as /atelier"
-          + " (empty: atelier inside the server's own cgroup; none: no limits)");
+          + " (empty: atelier inside the server's own cgroup on cgroup v1, /atelier on v2; none: no limits)");
     }
     return p.length() > 1 ? p.replaceAll("/+$", "") : p;
   }

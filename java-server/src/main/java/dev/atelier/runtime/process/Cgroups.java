@@ -2,9 +2,6 @@ package dev.atelier.runtime.process;
 
 import dev.atelier.runtime.AgentException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,15 +22,15 @@ import org.slf4j.LoggerFactory;
  * same data directory left behind.
  *
  * <p>The parent is {@code cgroupParent} when set (a path in the hierarchy, the same in each),
- * else {@code atelier} inside the server's own cgroup. Writing there needs root or a delegated
- * subtree; when it is refused the instance runs without limits and {@link #status()} says why.
+ * else {@code atelier} inside the server's own cgroup on v1 and at the top of the hierarchy on v2
+ * (where a cgroup with processes, as the server's own, can hand no controllers down). Writing
+ * there needs root or a delegated subtree; when it is refused the instance runs without limits
+ * and {@link #status()} says why.
  */
 public final class Cgroups {
   private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
   private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
   private static final Path SELF = Path.of("/proc/self/cgroup");
-  /** CFS period, as Docker uses: the quota is the instance type's vCPUs times this. */
-  static final long CPU_PERIOD_US = 100_000;
 
   /**
    * Whether process instances get their type's limits.
@@ -75,8 +72,8 @@ public final class Cgroups {
    * Finds the memory and cpu controllers, removes cgroups an earlier server of this owner left,
    * and checks that an instance cgroup can be made.
    *
-   * @param parent {@code cgroupParent}: an absolute path in the hierarchy, or empty for
-   *     {@code atelier} inside the server's own cgroup
+   * @param parent {@code cgroupParent}: an absolute path in the hierarchy, or empty for the
+   *     default (see above)
    * @param owner the server's owner label (its user and data directory)
    */
   public static Cgroups open(String parent, String owner) {
@@ -103,7 +100,7 @@ public final class Cgroups {
     try {
       c = detect(Files.readString(MOUNTINFO), Files.readString(SELF), parent, safeOwner);
     } catch (IOException e) {
-      c = new Cgroups(safeOwner, List.of(), null, "this host has no cgroups to read (" + why(e) + ")");
+      c = new Cgroups(safeOwner, List.of(), null, "this host has no cgroups to read (" + CgroupFiles.why(e) + ")");
     }
     return c;
   }
@@ -174,9 +171,8 @@ public final class Cgroups {
         return new Cgroups(owner, List.of(), null, "this host offers no cgroup " + ctl
             + " controller (neither a cgroup v1 hierarchy nor cgroup v2 has it)");
       }
-      String parentPath = parent == null || parent.isBlank()
-          ? (own.endsWith("/") ? own : own + "/") + "atelier" : parent;
       String root = roots.getOrDefault(mount, "/");
+      String parentPath = parent != null && !parent.isBlank() ? parent : defaultParent(v2, own, root);
       String rel = relativeTo(parentPath, root);
       if (rel == null) {
         return new Cgroups(owner, List.of(), null, "the cgroup parent " + parentPath + " is outside the "
@@ -194,6 +190,17 @@ public final class Cgroups {
       anyV2 |= v2;
     }
     return new Cgroups(owner, found, anyV1 && anyV2 ? "hybrid" : anyV2 ? "v2" : "v1", null);
+  }
+
+  /**
+   * {@code atelier} inside the server's own cgroup on v1; on v2 at the top of the hierarchy the
+   * server sees. cgroup v2 hands controllers only to a cgroup without processes of its own (the
+   * root excepted), and the server's own cgroup has at least the server: under it, no instance
+   * could get a limit.
+   */
+  private static String defaultParent(boolean v2, String own, String root) {
+    String base = v2 ? root : own;
+    return (base.endsWith("/") ? base : base + "/") + "atelier";
   }
 
   private static String relativeTo(String path, String root) {
@@ -242,15 +249,15 @@ public final class Cgroups {
     try {
       for (Hierarchy h : hierarchies) {
         Path dir = h.parentDir.resolve(name);
-        prepareParent(h);
+        CgroupFiles.prepareParent(h.parentDir, h.mount, h.v2, h.controllers);
         try {
           Files.createDirectory(dir);
         } catch (NoSuchFileException e) {
           // another server of this cgroup removed the empty parent just now: make it again
-          prepareParent(h);
-          act("create the cgroup", dir, () -> Files.createDirectory(dir));
+          CgroupFiles.prepareParent(h.parentDir, h.mount, h.v2, h.controllers);
+          CgroupFiles.act("create the cgroup", dir, () -> Files.createDirectory(dir));
         } catch (IOException e) {
-          act("create the cgroup", dir, () -> {
+          CgroupFiles.act("create the cgroup", dir, () -> {
             throw e;
           });
         }
@@ -258,22 +265,9 @@ public final class Cgroups {
         boolean hasMemory = h.controllers.contains("memory");
         boolean hasCpu = h.controllers.contains("cpu");
         if (h.v2) {
-          if (hasMemory && memoryBytes > 0) {
-            write(dir, "memory.max", Long.toString(memoryBytes));
-            writeIfPresent(dir, "memory.swap.max", "0"); // no swap beyond the limit, as Docker's --memory-swap
-          }
-          if (hasCpu && cpus > 0) {
-            write(dir, "cpu.max", Math.round(cpus * CPU_PERIOD_US) + " " + CPU_PERIOD_US);
-          }
+          CgroupFiles.limitV2(dir, hasMemory ? memoryBytes : 0, hasCpu ? cpus : 0);
         } else {
-          if (hasMemory && memoryBytes > 0) {
-            write(dir, "memory.limit_in_bytes", Long.toString(memoryBytes));
-            writeIfPresent(dir, "memory.memsw.limit_in_bytes", Long.toString(memoryBytes));
-          }
-          if (hasCpu && cpus > 0) {
-            write(dir, "cpu.cfs_period_us", Long.toString(CPU_PERIOD_US));
-            write(dir, "cpu.cfs_quota_us", Long.toString(Math.round(cpus * CPU_PERIOD_US)));
-          }
+          CgroupFiles.limitV1(dir, hasMemory ? memoryBytes : 0, hasCpu ? cpus : 0);
         }
       }
     } catch (AgentException e) {
@@ -283,87 +277,6 @@ public final class Cgroups {
     }
     status = new Status(true, version, parentPaths(), null);
     return new InstanceCgroup(made, hierarchies.get(0).v2);
-  }
-
-  /**
-   * Creates the parent and, on v2, hands the controllers taken from this hierarchy down to it from
-   * the mount (only those: on a hybrid host v2 refuses one that a v1 hierarchy holds).
-   */
-  private static void prepareParent(Hierarchy h) {
-    if (!Files.isDirectory(h.parentDir)) {
-      act("create the cgroup parent", h.parentDir, () -> Files.createDirectories(h.parentDir));
-    }
-    if (!h.v2) {
-      return;
-    }
-    List<Path> chain = new ArrayList<>();
-    for (Path p = h.parentDir; p != null && p.startsWith(h.mount); p = p.getParent()) {
-      chain.add(0, p);
-    }
-    for (Path p : chain) {
-      Path control = p.resolve("cgroup.subtree_control");
-      String enabled = read(control);
-      StringBuilder wanted = new StringBuilder();
-      for (String ctl : h.controllers) {
-        if (!List.of(enabled.trim().split("\\s+")).contains(ctl)) {
-          wanted.append(wanted.isEmpty() ? "" : " ").append('+').append(ctl);
-        }
-      }
-      if (!wanted.isEmpty()) {
-        act("enable " + wanted + " in", control, () -> Files.writeString(control, wanted.toString()));
-      }
-    }
-  }
-
-  private static void write(Path dir, String file, String value) {
-    Path f = dir.resolve(file);
-    act("write " + value + " to", f, () -> Files.writeString(f, value));
-  }
-
-  private static void writeIfPresent(Path dir, String file, String value) {
-    if (Files.exists(dir.resolve(file))) {
-      write(dir, file, value);
-    }
-  }
-
-  static String read(Path f) {
-    try {
-      return Files.readString(f, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private interface Io {
-    void run() throws IOException;
-  }
-
-  private static void act(String what, Path where, Io io) {
-    try {
-      io.run();
-    } catch (IOException e) {
-      String hint = e instanceof AccessDeniedException
-          ? " (the server needs write access to the cgroup hierarchy: run it as root, or in a delegated"
-              + " cgroup named by cgroupParent)"
-          : e.getMessage() != null && e.getMessage().contains("busy")
-              ? " (a cgroup v2 with processes of its own cannot hand controllers to child cgroups: name an"
-                  + " empty delegated cgroup as cgroupParent)"
-              : "";
-      throw new AgentException("cannot " + what + " " + where + ": " + why(e) + hint);
-    }
-  }
-
-  static String why(IOException e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason().toLowerCase(java.util.Locale.ROOT);
-    }
-    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /**
@@ -394,7 +307,7 @@ public final class Cgroups {
           removed++;
         }
       } catch (IOException e) {
-        LOG.debug("cannot list {}: {}", h.parentDir, why(e));
+        LOG.debug("cannot list {}: {}", h.parentDir, CgroupFiles.why(e));
       }
     }
     if (removed > 0) {

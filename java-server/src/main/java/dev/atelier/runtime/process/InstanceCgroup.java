@@ -44,21 +44,21 @@ public final class InstanceCgroup {
       return -1;
     }
     Path mem = dirs.get(0);
-    String counters = Cgroups.read(mem.resolve(memoryV2 ? "memory.events" : "memory.oom_control"));
+    String counters = CgroupFiles.read(mem.resolve(memoryV2 ? "memory.events" : "memory.oom_control"));
     for (String line : counters.split("\n")) {
       String[] f = line.trim().split("\\s+");
       if (f.length == 2 && f[0].equals("oom_kill")) {
         return Long.parseLong(f[1]);
       }
     }
-    String failcnt = memoryV2 ? "" : Cgroups.read(mem.resolve("memory.failcnt")).trim();
+    String failcnt = memoryV2 ? "" : CgroupFiles.read(mem.resolve("memory.failcnt")).trim();
     return failcnt.isEmpty() ? -1 : Long.parseLong(failcnt);
   }
 
   private List<Long> pids() {
     List<Long> pids = new ArrayList<>();
     for (Path d : dirs) {
-      for (String line : Cgroups.read(d.resolve("cgroup.procs")).split("\n")) {
+      for (String line : CgroupFiles.read(d.resolve("cgroup.procs")).split("\n")) {
         if (!line.isBlank()) {
           pids.add(Long.parseLong(line.trim()));
         }
@@ -88,7 +88,7 @@ public final class InstanceCgroup {
           break;
         } catch (IOException e) {
           if (System.nanoTime() >= deadline) {
-            LOG.warn("cannot remove the instance cgroup {}: {}", d, Cgroups.why(e));
+            LOG.warn("cannot remove the instance cgroup {}: {}", d, CgroupFiles.why(e));
             break;
           }
           pause(); // busy until the last killed process has been reaped

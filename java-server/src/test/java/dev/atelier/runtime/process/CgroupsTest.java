@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@link Cgroups} writes on cgroup v2 and on a hybrid host, against a fake hierarchy in a
+ * What {@link Cgroups} writes on cgroup v2, v1 and a hybrid host, against a fake hierarchy in a
  * temporary directory (mountinfo and /proc/self/cgroup as such a host shows them). The kernel's
- * own behaviour is checked for real by scripts/check-cgroup-v2.sh and the contract tests.
+ * own behaviour is checked for real by the contract tests on this host's cgroups and, on a
+ * cgroup v2 kernel, by scripts/check-cgroup-v2.sh (tests/cgroups/test_cgroup_v2_vm.py).
  */
 class CgroupsTest {
   private static final long GIB = 1L << 30;
@@ -47,18 +48,40 @@ class CgroupsTest {
   }
 
   @Test
-  void onV2TheDefaultParentIsInsideTheServersOwnCgroupAndControllersAlreadyOnAreNotWrittenAgain() throws Exception {
+  void onV2TheDefaultParentIsAtTheTopOfTheHierarchyNotInTheServersOwnCgroupAndControllersOnAreNotWrittenAgain()
+      throws Exception {
+    // The server's own cgroup (a login session's scope, say) holds the server: v2 would refuse
+    // to hand it controllers (EBUSY), so the instances' parent cannot be inside it.
     Path m = v2("cpu memory");
-    Files.createDirectories(m.resolve("srv/atelier"));
+    Files.createDirectories(m.resolve("user.slice/session-1.scope"));
+    Files.createDirectories(m.resolve("atelier"));
     Files.writeString(m.resolve("cgroup.subtree_control"), "cpu memory\n");
-    Files.writeString(m.resolve("srv/cgroup.subtree_control"), "memory\n");
-    Cgroups c = Cgroups.detect(mount(30, m, "/", "cgroup2", "rw"), "0::/srv\n", "", "own");
+    Files.writeString(m.resolve("atelier/cgroup.subtree_control"), "memory\n");
+    Cgroups c = Cgroups.detect(mount(30, m, "/", "cgroup2", "rw"), "0::/user.slice/session-1.scope\n", "", "own");
     c.create("b2", 0.5, 0);
 
     assertThat(Files.readString(m.resolve("cgroup.subtree_control"))).isEqualTo("cpu memory\n");
-    assertThat(Files.readString(m.resolve("srv/cgroup.subtree_control"))).isEqualTo("+cpu");
-    assertThat(Files.readString(m.resolve("srv/atelier/own-b2/cpu.max"))).isEqualTo("50000 100000");
-    assertThat(m.resolve("srv/atelier/own-b2/memory.max")).as("a zero limit is none").doesNotExist();
+    assertThat(Files.readString(m.resolve("atelier/cgroup.subtree_control"))).isEqualTo("+cpu");
+    assertThat(Files.readString(m.resolve("atelier/own-b2/cpu.max"))).isEqualTo("50000 100000");
+    assertThat(m.resolve("atelier/own-b2/memory.max")).as("a zero limit is none").doesNotExist();
+    assertThat(m.resolve("user.slice/session-1.scope/atelier")).doesNotExist();
+  }
+
+  @Test
+  void onV2InACgroupNamespaceTheDefaultParentIsAtTheTopOfWhatTheMountShows() throws Exception {
+    Path m = v2("cpu memory");
+    Cgroups c = Cgroups.detect(mount(30, m, "/ns", "cgroup2", "rw"), "0::/ns/app\n", "", "own");
+    assertThat(c.create("b3", 1, GIB).dirs()).containsExactly(m.resolve("atelier/own-b3"));
+  }
+
+  @Test
+  void onV1TheDefaultParentIsInsideTheServersOwnCgroup() throws Exception {
+    Path mem = Files.createDirectories(tmp.resolve("memory"));
+    Path cpu = Files.createDirectories(tmp.resolve("cpu"));
+    String mountinfo = mount(31, mem, "/", "cgroup", "rw,memory") + mount(32, cpu, "/", "cgroup", "rw,cpu");
+    Cgroups c = Cgroups.detect(mountinfo, "5:cpu:/srv\n4:memory:/srv\n", "", "own");
+    assertThat(c.create("b4", 1, GIB).dirs())
+        .containsExactly(mem.resolve("srv/atelier/own-b4"), cpu.resolve("srv/atelier/own-b4"));
   }
 
   @Test
