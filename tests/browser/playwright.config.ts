@@ -28,7 +28,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   // Bounded everywhere: the whole run, each test, each assertion.
-  globalTimeout: 420_000,
+  globalTimeout: 1_800_000,
   timeout: 120_000,
   expect: { timeout: 30_000 },
   reporter: [['list']],
