@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -44,13 +43,13 @@ final class Deployment {
 
   final String name;
   final String arn;
-  final String configName;
+  volatile String configName;
   final String createdBy;
   final Instant createdAt;
   final ObjectNode dataCapture;
   final ReentrantLock lock = new ReentrantLock();
-  /** Variants in the config's order. */
-  final List<Variant> variants = new CopyOnWriteArrayList<>();
+  /** Variants in the config's order; replaced whole (an update to another config), never changed in place. */
+  volatile List<Variant> variants = List.of();
   private volatile String status;
   private volatile String failureReason;
   private volatile Instant modifiedAt;
@@ -175,10 +174,12 @@ final class Deployment {
         row.createdBy(), Instant.ofEpochMilli(row.createdAt()), Instant.ofEpochMilli(row.updatedAt()),
         d.path("DataCaptureConfig").isObject() ? (ObjectNode) d.get("DataCaptureConfig") : null);
     dep.failureReason = d.path("FailureReason").asText(null);
+    List<Variant> variants = new ArrayList<>();
     for (var v : row.plan().path("Variants")) {
       VariantPlan p = VariantPlan.fromJson(v);
-      dep.variants.add(new Variant(p, runtimes.get(p.runtime())));
+      variants.add(new Variant(p, runtimes.get(p.runtime())));
     }
+    dep.variants = List.copyOf(variants);
     return dep;
   }
 }

@@ -96,16 +96,16 @@ final class EndpointRoutes {
     });
   }
 
-  /** UpdateEndpoint (a new config, blue/green) is not here yet: a clear answer rather than a 404. */
+  /** UpdateEndpoint: to another config, blue/green all at once. */
   private void update(RoutingContext ctx) {
     answer(ctx, 200, () -> {
       String name = name(ctx);
       JsonNode body = Routes.objectBody(ctx);
-      endpoints.describe(name);
-      Fields.name(body, "EndpointConfigName", "");
-      throw new ApiException(501, "Not Implemented", "UpdateEndpoint (moving an endpoint to another config) is"
-          + " not supported yet; create a new endpoint from the config, or change weights and instance counts with"
-          + " weights-and-capacities");
+      Fields.onlyKnown(body, "", java.util.Set.of("EndpointName", "EndpointConfigName", "DeploymentConfig",
+          "RetainAllVariantProperties", "ExcludeRetainedVariantProperties", "RetainDeploymentConfig"));
+      String config = Fields.name(body, "EndpointConfigName", "");
+      endpoints.updateEndpoint(name, config);
+      return Json.mapper().createObjectNode().put("EndpointArn", endpoints.describe(name).path("EndpointArn").asText());
     });
   }
 

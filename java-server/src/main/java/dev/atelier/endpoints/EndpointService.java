@@ -123,7 +123,7 @@ public final class EndpointService implements Routes, AutoCloseable {
     }
     for (ServiceRuntime rt : new HashSet<>(runtimes.values())) {
       try {
-        stopOrphans(rt, owned);
+        rollout.stopOrphans(rt, owned);
       } catch (RuntimeException e) {
         LOG.warn("the {} runtime's services could not be listed: {}", rt.name(), RuntimeFailure.rootMessage(e));
       }
@@ -160,21 +160,6 @@ public final class EndpointService implements Routes, AutoCloseable {
     }
   }
 
-  private void stopOrphans(ServiceRuntime rt, Set<String> owned) {
-    Map<String, List<ServiceRuntime.Replica>> orphans = new LinkedHashMap<>();
-    for (ServiceRuntime.Found f : rt.list()) {
-      if (f.service().startsWith(VariantPlan.SERVICE_PREFIX) && !owned.contains(f.service())) {
-        orphans.computeIfAbsent(f.service(), k -> new ArrayList<>()).add(f.replica());
-      }
-    }
-    orphans.forEach((name, replicas) -> {
-      LOG.info("service {} belongs to no endpoint: stopping it", name);
-      ServiceRuntime.ServiceSpec spec = new ServiceRuntime.ServiceSpec(name, "none", List.of("none"), List.of(), null,
-          null, null, replicas.size(), 0, 0, VariantPlan.HEALTH_PATH, 0);
-      rt.stop(new ServiceRuntime.Service(spec, replicas), Duration.ZERO);
-    });
-  }
-
   /** CreateEndpoint: stores it Creating and starts bringing it up; returns its ARN. */
   public String create(EndpointRequest r) {
     JsonNode config;
@@ -191,15 +176,22 @@ public final class EndpointService implements Routes, AutoCloseable {
         : null;
     Deployment dep = new Deployment(r.name(), definitions.arn("endpoint", r.name()), r.configName(), "Creating", user,
         now, now, capture);
-    for (JsonNode v : config.path("ProductionVariants")) {
-      dep.variants.add(plan(r.name(), v, now.toEpochMilli()));
-    }
+    dep.variants = plans(r.name(), config, now.toEpochMilli());
     store.insert(new EndpointStore.Endpoint(dep.name, dep.configName, dep.status(), user, now.toEpochMilli(),
         now.toEpochMilli(), dep.stored(), dep.plan()));
     live.put(dep.name, dep);
     changed(dep);
     Thread.ofVirtual().name("endpoint-create-" + dep.name).start(() -> rollout.create(dep));
     return dep.arn;
+  }
+
+  /** The config's variants, planned from their models as they are now. */
+  private List<Variant> plans(String endpoint, JsonNode config, long generation) {
+    List<Variant> out = new ArrayList<>();
+    for (JsonNode v : config.path("ProductionVariants")) {
+      out.add(plan(endpoint, v, generation));
+    }
+    return List.copyOf(out);
   }
 
   /** A variant's plan from its config entry and its model, as they are now. */
@@ -270,13 +262,6 @@ public final class EndpointService implements Routes, AutoCloseable {
     dep.lock.lock();
     try {
       rollout.stopAll(dep, rollout.stopGrace());
-      for (Variant v : dep.variants) {
-        try {
-          ModelStaging.clear(v.plan.modelDir().getParent());
-        } catch (java.io.IOException e) {
-          LOG.warn("endpoint {}: could not remove the staged model {}: {}", dep.name, v.plan.modelDir(), e.toString());
-        }
-      }
       store.deleteEndpoint(dep.name);
       live.remove(dep.name, dep);
     } finally {
@@ -366,6 +351,49 @@ public final class EndpointService implements Routes, AutoCloseable {
     } finally {
       dep.lock.unlock();
     }
+  }
+
+  /**
+   * UpdateEndpoint, blue/green all at once: the new config's variants start beside the old ones
+   * and take the traffic once every new replica answers; the old ones then stop. If the new ones
+   * do not make it, they stop and the old ones keep serving (InService, saying why).
+   */
+  public void updateEndpoint(String name, String configName) {
+    Deployment dep = require(name);
+    JsonNode config;
+    try {
+      config = definitions.describe(Kind.CONFIG, configName);
+    } catch (ApiException e) {
+      throw ApiException.notFound("EndpointConfigName: " + e.getMessage());
+    }
+    List<Variant> next = plans(name, config, clock.millis());
+    if (!tryLock(dep, Duration.ofSeconds(15))) {
+      throw ApiException.conflict("the endpoint '" + name + "' is " + dep.status() + "; it can be updated once"
+          + " it is InService");
+    }
+    try {
+      if (!"InService".equals(dep.status()) || dep.deleting) {
+        throw ApiException.conflict("the endpoint '" + name + "' is " + dep.status()
+            + "; only an InService endpoint can be updated");
+      }
+      dep.status("Updating", null, clock.instant());
+      rollout.save(dep);
+    } finally {
+      dep.lock.unlock();
+    }
+    Thread.ofVirtual().name("endpoint-update-" + dep.name).start(() -> {
+      dep.lock.lock();
+      try {
+        String problem = rollout.switchTo(dep, next, configName);
+        if (!dep.deleting) {
+          dep.status("InService", problem == null ? null : "the update to " + configName + " did not complete: "
+              + problem, clock.instant());
+          rollout.save(dep);
+        }
+      } finally {
+        dep.lock.unlock();
+      }
+    });
   }
 
   /** Stops the monitor; the replicas keep running for the next server to adopt. */

@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -205,22 +207,27 @@ final class Rollout {
 
   /** Stops every variant's replicas; what could not be stopped is logged. */
   void stopAll(Deployment dep, Duration grace) {
+    stop(dep.variants, grace, dep.name);
+  }
+
+  /** Stops the variants' replicas at once and removes their staged models. */
+  private void stop(List<Variant> variants, Duration grace, String endpoint) {
     List<Thread> stops = new ArrayList<>();
-    for (Variant v : dep.variants) {
+    for (Variant v : variants) {
       Service s = v.service;
+      v.healthy.clear();
+      v.service = null;
       if (s == null || v.runtime == null) {
         continue;
       }
-      v.healthy.clear();
-      stops.add(Thread.ofVirtual().name("endpoint-stop-" + dep.name).start(() -> {
+      stops.add(Thread.ofVirtual().name("endpoint-stop-" + endpoint).start(() -> {
         try {
           v.runtime.stop(s, grace);
         } catch (RuntimeException e) {
-          LOG.warn("endpoint {} variant {}: could not stop its instances: {}", dep.name, v.plan.variant(),
+          LOG.warn("endpoint {} variant {}: could not stop its instances: {}", endpoint, v.plan.variant(),
               RuntimeFailure.rootMessage(e));
         }
       }));
-      v.service = null;
     }
     for (Thread t : stops) {
       try {
@@ -228,6 +235,13 @@ final class Rollout {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      }
+    }
+    for (Variant v : variants) {
+      try {
+        ModelStaging.clear(v.plan.modelDir().getParent());
+      } catch (IOException e) {
+        LOG.warn("endpoint {}: could not remove the staged model {}: {}", endpoint, v.plan.modelDir(), e.toString());
       }
     }
   }
@@ -257,6 +271,54 @@ final class Rollout {
         }
       }
     }
+  }
+
+  /** Stops the services of this runtime that look like an endpoint's and belong to none of {@code owned}. */
+  void stopOrphans(ServiceRuntime rt, Set<String> owned) {
+    Map<String, List<ServiceRuntime.Replica>> orphans = new LinkedHashMap<>();
+    for (ServiceRuntime.Found f : rt.list()) {
+      if (f.service().startsWith(VariantPlan.SERVICE_PREFIX) && !owned.contains(f.service())) {
+        orphans.computeIfAbsent(f.service(), k -> new ArrayList<>()).add(f.replica());
+      }
+    }
+    orphans.forEach((name, replicas) -> {
+      LOG.info("service {} belongs to no endpoint: stopping it", name);
+      ServiceRuntime.ServiceSpec spec = new ServiceRuntime.ServiceSpec(name, "none", List.of("none"), List.of(), null,
+          null, null, replicas.size(), 0, 0, VariantPlan.HEALTH_PATH, 0);
+      rt.stop(new ServiceRuntime.Service(spec, replicas), Duration.ZERO);
+    });
+  }
+
+  /**
+   * Starts {@code next} beside the endpoint's variants and, once every new replica answers, makes
+   * them the endpoint's and stops the old ones with the grace period. The problem, or null; on a
+   * problem the new ones are stopped and the old ones kept. Call holding the endpoint's lock.
+   */
+  String switchTo(Deployment dep, List<Variant> next, String configName) {
+    String problem = null;
+    for (Variant v : next) {
+      problem = start(dep, v);
+      if (problem != null || dep.deleting) {
+        break;
+      }
+    }
+    Instant deadline = clock.instant().plus(readyTimeout);
+    for (Variant v : next) {
+      if (problem != null || dep.deleting) {
+        break;
+      }
+      problem = awaitHealthy(dep, v, indexes(0, v.plan.instanceCount()), deadline);
+    }
+    if (problem != null || dep.deleting) {
+      stop(next, Duration.ZERO, dep.name);
+      return problem;
+    }
+    List<Variant> old = dep.variants;
+    dep.variants = next;
+    dep.configName = configName;
+    save(dep);
+    stop(old, stopGrace, dep.name);
+    return null;
   }
 
   static List<Integer> indexes(int from, int to) {

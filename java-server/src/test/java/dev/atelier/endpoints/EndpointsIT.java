@@ -258,7 +258,7 @@ class EndpointsIT {
 
   @Test
   @Order(4)
-  void aKilledContainerIsReplacedAndARestartedServerAdoptsTheRest() throws Exception {
+  void aKilledContainerIsReplacedARestartedServerAdoptsTheRestAndAnUpdateMovesItToAnotherConfig() throws Exception {
     String m = DOCKER_ENDPOINT;
     JsonObject d = api.describe(m);
     Set<String> before = instanceIds(variantOf(d, "blue"));
@@ -274,6 +274,25 @@ class EndpointsIT {
     d = api.waitFor(m, status("InService").and(x -> allHealthy(x, "blue", 2)), Duration.ofSeconds(60),
         "InService after the restart");
     assertThat(instanceIds(variantOf(d, "blue"))).as("the same containers, adopted").isEqualTo(replaced);
+
+    // UpdateEndpoint: blue/green to a config of one new variant.
+    String v2 = m + "-v2";
+    api.expect(201, HttpMethod.POST, "endpoint-configs", config(v2, variant("red", m, "ml.t3.medium", 1, 1)));
+    api.refused(404, HttpMethod.POST, "endpoints/" + m + "/update", new JsonObject().put("EndpointConfigName", "none"),
+        "EndpointConfigName: no endpoint config named 'none'");
+    api.expect(200, HttpMethod.POST, "endpoints/" + m + "/update", new JsonObject().put("EndpointConfigName", v2));
+    d = api.waitFor(m, status("InService").and(x -> v2.equals(x.getString("EndpointConfigName")) || x.containsKey(
+        "FailureReason")), READY, "moved to " + v2);
+    assertThat(d.getString("FailureReason")).as(d.encode()).isNull();
+    assertThat(d.getJsonArray("ProductionVariants")).hasSize(1);
+    assertThat(allHealthy(d, "red", 1)).as(d.encode()).isTrue();
+    java.time.Instant gone = java.time.Instant.now().plusSeconds(60);
+    for (String id : replaced) {
+      while (!docker("ps", "-q", "--filter", "id=" + id).isEmpty()) {
+        assertThat(java.time.Instant.now()).as("the old blue containers stopped").isBefore(gone);
+        Thread.sleep(250);
+      }
+    }
 
     assertThat(api.expect(202, HttpMethod.DELETE, "endpoints/" + m, null).getString("EndpointStatus"))
         .isEqualTo("Deleting");
