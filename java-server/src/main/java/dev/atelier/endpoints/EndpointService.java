@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.catalog.ImageCatalog;
 import dev.atelier.catalog.InstanceType;
-import dev.atelier.endpoints.Deployment.Variant;
 import dev.atelier.endpoints.EndpointRequests.Desired;
 import dev.atelier.endpoints.EndpointRequests.EndpointRequest;
 import dev.atelier.endpoints.EndpointStore.Kind;
@@ -137,7 +136,7 @@ public final class EndpointService implements Routes, AutoCloseable {
     try {
       String problem = null;
       Instant deadline = clock.instant().plus(Duration.ofMinutes(4));
-      for (Variant v : dep.variants) {
+      for (Deployment.Variant v : dep.variants) {
         if (v.runtime == null) {
           problem = "variant " + v.plan.variant() + ": the " + v.plan.runtime() + " runtime is not available";
         } else if (v.service != null) {
@@ -186,8 +185,8 @@ public final class EndpointService implements Routes, AutoCloseable {
   }
 
   /** The config's variants, planned from their models as they are now. */
-  private List<Variant> plans(String endpoint, JsonNode config, long generation) {
-    List<Variant> out = new ArrayList<>();
+  private List<Deployment.Variant> plans(String endpoint, JsonNode config, long generation) {
+    List<Deployment.Variant> out = new ArrayList<>();
     for (JsonNode v : config.path("ProductionVariants")) {
       out.add(plan(endpoint, v, generation));
     }
@@ -195,7 +194,7 @@ public final class EndpointService implements Routes, AutoCloseable {
   }
 
   /** A variant's plan from its config entry and its model, as they are now. */
-  private Variant plan(String endpoint, JsonNode v, long generation) {
+  private Deployment.Variant plan(String endpoint, JsonNode v, long generation) {
     String variant = v.path("VariantName").asText();
     String modelName = v.path("ModelName").asText();
     ObjectNode model;
@@ -219,7 +218,7 @@ public final class EndpointService implements Routes, AutoCloseable {
         ImageCatalog.LOCAL.equals(image) ? image : entry.name(), type.name(), type.vcpus(), type.memoryBytes(),
         v.path("InitialInstanceCount").asInt(1), v.path("InitialVariantWeight").asDouble(1.0),
         c.path("ModelDataUrl").asText(null), env, dir.resolve("model"), code);
-    return new Variant(p, runtimes.get(p.runtime()));
+    return new Deployment.Variant(p, runtimes.get(p.runtime()));
   }
 
   private Deployment require(String name) {
@@ -306,7 +305,7 @@ public final class EndpointService implements Routes, AutoCloseable {
             + "; only an InService endpoint can be updated");
       }
       for (Desired d : desired) {
-        Variant v = dep.variant(d.variant());
+        Deployment.Variant v = dep.variant(d.variant());
         if (d.weight() != null) {
           v.plan = v.plan.withWeight(d.weight());
         }
@@ -333,7 +332,7 @@ public final class EndpointService implements Routes, AutoCloseable {
     try {
       List<String> problems = new ArrayList<>();
       for (Desired d : desired) {
-        Variant v = dep.variant(d.variant());
+        Deployment.Variant v = dep.variant(d.variant());
         if (d.instanceCount() != null && !dep.deleting) {
           String p = rollout.resize(dep, v, d.instanceCount());
           if (p != null) {
@@ -366,7 +365,7 @@ public final class EndpointService implements Routes, AutoCloseable {
     } catch (ApiException e) {
       throw ApiException.notFound("EndpointConfigName: " + e.getMessage());
     }
-    List<Variant> next = plans(name, config, clock.millis());
+    List<Deployment.Variant> next = plans(name, config, clock.millis());
     if (!tryLock(dep, Duration.ofSeconds(15))) {
       throw ApiException.conflict("the endpoint '" + name + "' is " + dep.status() + "; it can be updated once"
           + " it is InService");

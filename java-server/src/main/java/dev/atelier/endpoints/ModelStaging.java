@@ -59,6 +59,9 @@ final class ModelStaging {
         if (name.startsWith("/") || !p.startsWith(root)) {
           throw new IOException("the model archive's entry '" + name + "' would land outside the model folder");
         }
+        if (e.isSymbolicLink() || e.isLink()) {
+          throw new IOException("the model archive's entry '" + name + "' is a link; models hold files and folders");
+        }
         if (e.isDirectory()) {
           Files.createDirectories(p);
         } else if (e.isFile()) {
@@ -76,8 +79,6 @@ final class ModelStaging {
           if ((e.getMode() & 0100) != 0) {
             p.toFile().setExecutable(true, false);
           }
-        } else if (e.isSymbolicLink() || e.isLink()) {
-          throw new IOException("the model archive's entry '" + name + "' is a link; models hold files and folders");
         }
         // devices, fifos and the like are skipped: a model has no use for them
       }
