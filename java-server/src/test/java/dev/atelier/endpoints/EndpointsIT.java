@@ -28,49 +28,28 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Endpoints through the API of a real server: bad requests refused naming the field; an endpoint
- * whose model cannot be staged Failed with a reason naming its variant; and an endpoint of real
- * Docker containers (an inference image of the test's own that answers {@code /ping} only once it
- * reads its model from a read-only {@code /opt/ml/model}) brought InService, resized in place, its
- * killed container replaced, adopted by a restarted server, and deleted. One server (restarted
- * once, on the same data directory) for the whole class; the tests run in order on what the
- * earlier ones made.
+ * Endpoints through the API of a real server, serving a scikit-learn model the test fits (as
+ * atelier/sklearn's training writes it, model.joblib in model.tar.gz): bad requests refused naming
+ * the field; an endpoint whose model cannot be staged Failed with a reason naming its variant; a
+ * local endpoint (processes of the project's environment) InService and deleted; and an endpoint of
+ * real atelier/sklearn containers brought InService, resized in place, its killed container
+ * replaced, adopted by a restarted server, moved to another config, and deleted. One server
+ * (restarted once, on the same data directory) and one model for the whole class; the tests run in
+ * order on what the earlier ones made.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 600, timeUnit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndpointsIT {
-  /** A bring-your-own inference image: the image's entrypoint gets {@code serve}, as SageMaker's do. */
-  static final String IMAGE = "atelier-test/echo-serve:latest";
-  private static final String SERVE = String.join("\n",
-      "import http.server, json, os, sys",
-      "if sys.argv[1:] != ['serve']:",
-      "    sys.exit('usage: serve')",
-      "MODEL = os.environ.get('SM_MODEL_DIR', '/opt/ml/model')",
-      "def problem():",
-      "    if not os.path.isfile(os.path.join(MODEL, 'marker.txt')):",
-      "        return 'no marker.txt in ' + MODEL",
-      "    if os.access(MODEL, os.W_OK):",
-      "        return MODEL + ' is writable'",
-      "    return None",
-      "class H(http.server.BaseHTTPRequestHandler):",
-      "    def do_GET(self):",
-      "        p = problem() if self.path == '/ping' else 'not found'",
-      "        self.answer(200 if p is None else 500, (p or '').encode())",
-      "    def do_POST(self):",
-      "        body = self.rfile.read(int(self.headers.get('Content-Length', '0')))",
-      "        marker = open(os.path.join(MODEL, 'marker.txt')).read()",
-      "        self.answer(200, json.dumps({'marker': marker, 'echo': body.decode(),",
-      "                                     'greeting': os.environ.get('GREETING')}).encode())",
-      "    def answer(self, code, body):",
-      "        self.send_response(code)",
-      "        self.send_header('Content-Length', str(len(body)))",
-      "        self.end_headers()",
-      "        self.wfile.write(body)",
-      "    def log_message(self, *args):",
-      "        pass",
-      "addr = (os.environ.get('BIND_ADDRESS', '0.0.0.0'), int(os.environ.get('PORT', '8080')))",
-      "http.server.ThreadingHTTPServer(addr, H).serve_forever()",
+  /** SageMaker's built-in scikit-learn image: {@code serve} answers {@code /ping} once model.joblib loaded. */
+  static final String IMAGE = "atelier/sklearn:latest";
+  /** Fits a small classifier with the project's environment and writes it as model.joblib into argv[1]. */
+  private static final String FIT = String.join("\n",
+      "import sys, joblib",
+      "from sklearn.datasets import load_iris",
+      "from sklearn.linear_model import LogisticRegression",
+      "x, y = load_iris(return_X_y=True)",
+      "joblib.dump(LogisticRegression(max_iter=500).fit(x, y), sys.argv[1] + '/model.joblib')",
       "");
   private static final Duration READY = Duration.ofMinutes(4);
 
@@ -80,12 +59,20 @@ class EndpointsIT {
   private static final String SUFFIX = Long.toHexString(System.nanoTime());
   private static final String DOCKER_ENDPOINT = "echo-" + SUFFIX;
 
+  /** The fitted model's model.tar.gz, in the object store. */
+  private static String modelUrl;
+
   @BeforeAll
   static void start() throws Exception {
-    buildImage();
     data = Files.createTempDirectory("atelier-endpoints-it");
     server = TestServer.start(Map.of("dataDir", data.toString()));
     api = new Api(server);
+    Path dir = Files.createTempDirectory("atelier-endpoints-model");
+    Process fit = new ProcessBuilder(TestServer.python(), "-c", FIT, dir.toString()).redirectErrorStream(true).start();
+    String out = new String(fit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(fit.waitFor(120, TimeUnit.SECONDS) && fit.exitValue() == 0).as("fitting the model: %s", out).isTrue();
+    modelUrl = "s3://atelier/endpoints-it/" + SUFFIX + "/model.tar.gz";
+    api.put(modelUrl, ModelStagingTest.tarGz(Map.of("model.joblib", Files.readAllBytes(dir.resolve("model.joblib")))));
   }
 
   @AfterAll
@@ -93,20 +80,6 @@ class EndpointsIT {
     if (server != null) {
       server.close();
     }
-  }
-
-  /** Builds {@link #IMAGE} on atelier/base (which images/build.sh builds); fails saying what is missing. */
-  static void buildImage() throws Exception {
-    Path ctx = Files.createTempDirectory("atelier-echo-serve");
-    Files.writeString(ctx.resolve("serve.py"), SERVE);
-    Files.writeString(ctx.resolve("Dockerfile"), String.join("\n",
-        "FROM atelier/base:latest",
-        "COPY serve.py /opt/test/serve.py",
-        "ENTRYPOINT [\"/opt/atelier/venv/bin/python\", \"/opt/test/serve.py\"]",
-        "CMD []", ""));
-    String out = docker("build", "-q", "-t", IMAGE, ctx.toString());
-    assertThat(out).as("docker build of %s (needs dockerd and atelier/base: bash images/build.sh)", IMAGE)
-        .doesNotContain("ERROR");
   }
 
   /** Runs the docker command; its output, or an assertion error with it when it fails. */
@@ -215,12 +188,30 @@ class EndpointsIT {
 
   @Test
   @Order(3)
+  void aLocalEndpointServesTheModelFromProcessesOfTheProjectsEnvironment() throws Exception {
+    String m = "local-" + SUFFIX;
+    api.expect(201, HttpMethod.POST, "models", model(m, "local", modelUrl, new JsonObject()
+        .put("SAGEMAKER_MODEL_SERVER_WORKERS", "1")));
+    api.expect(201, HttpMethod.POST, "endpoint-configs", config(m, variant("only", m, "ml.t3.medium", 1, 1)));
+    api.expect(201, HttpMethod.POST, "endpoints", endpoint(m, m));
+    JsonObject d = api.waitFor(m, status("InService").or(status("Failed")), READY, "InService");
+    assertThat(d.getString("EndpointStatus")).as(d.encode()).isEqualTo("InService");
+    JsonObject instance = variantOf(d, "only").getJsonArray("Instances").getJsonObject(0);
+    assertThat(instance.getString("Id")).startsWith("pid-");
+    assertThat(instance.getBoolean("Healthy")).isTrue();
+    long pid = Long.parseLong(instance.getString("Id").substring(4));
+    api.expect(202, HttpMethod.DELETE, "endpoints/" + m, null);
+    api.awaitGone(m, Duration.ofSeconds(60));
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the model server ended").isFalse();
+  }
+
+  @Test
+  @Order(4)
   void aDockerEndpointComesInServiceAndIsResizedInPlace() throws Exception {
     BlockingQueue<JsonObject> frames = api.listen(server.clientVertx());
     String m = DOCKER_ENDPOINT;
-    String url = "s3://atelier/endpoints-it/" + m + "/model.tar.gz";
-    api.put(url, ModelStagingTest.tarGz("marker.txt", "model of " + m));
-    api.expect(201, HttpMethod.POST, "models", model(m, IMAGE, url, new JsonObject().put("GREETING", "hi")));
+    api.expect(201, HttpMethod.POST, "models", model(m, IMAGE, modelUrl, new JsonObject()
+        .put("SAGEMAKER_MODEL_SERVER_WORKERS", "1")));
     api.expect(201, HttpMethod.POST, "endpoint-configs", config(m, variant("blue", m, "ml.t3.medium", 2, 1),
         variant("green", m, "ml.t3.medium", 1, 0)));
     String arn = api.expect(201, HttpMethod.POST, "endpoints", endpoint(m, m)).getString("EndpointArn");
@@ -257,7 +248,7 @@ class EndpointsIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aKilledContainerIsReplacedARestartedServerAdoptsTheRestAndAnUpdateMovesItToAnotherConfig() throws Exception {
     String m = DOCKER_ENDPOINT;
     JsonObject d = api.describe(m);

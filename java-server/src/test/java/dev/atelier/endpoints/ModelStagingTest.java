@@ -44,6 +44,21 @@ class ModelStagingTest {
     return out.toByteArray();
   }
 
+  /** A .tar.gz of the files (name to content). */
+  static byte[] tarGz(java.util.Map<String, byte[]> files) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+      for (var f : files.entrySet()) {
+        TarArchiveEntry e = new TarArchiveEntry(f.getKey());
+        e.setSize(f.getValue().length);
+        tar.putArchiveEntry(e);
+        tar.write(f.getValue());
+        tar.closeArchiveEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
   @Test
   void filesAndFoldersAreUnpackedIntoTheModelFolder() throws Exception {
     Path model = dir.resolve("model");
