@@ -57,11 +57,7 @@ final class EndpointRoutes {
     router.post(api + "endpoints").handler(body).handler(this::createEndpoint);
     router.get(api + "endpoints").handler(ctx -> answer(ctx, 200, endpoints::list));
     router.get(api + "endpoints/:name").handler(ctx -> answer(ctx, 200, () -> endpoints.describe(name(ctx))));
-    router.delete(api + "endpoints/:name").handler(ctx -> answer(ctx, 202, () -> {
-      String name = name(ctx);
-      endpoints.delete(name);
-      return endpoints.describe(name);
-    }));
+    router.delete(api + "endpoints/:name").handler(ctx -> answer(ctx, 202, () -> endpoints.delete(name(ctx))));
     router.post(api + "endpoints/:name/weights-and-capacities").handler(body).handler(this::weights);
     router.post(api + "endpoints/:name/update").handler(body).handler(this::update);
     router.get(api + "endpoints/:name/metrics").handler(this::metrics);

@@ -242,19 +242,21 @@ public final class EndpointService implements Routes, AutoCloseable {
     return body;
   }
 
-  /** DeleteEndpoint: Deleting at once, the replicas stopped with the grace period, then gone. */
-  public void delete(String name) {
+  /** DeleteEndpoint: Deleting at once (its description so), the replicas stopped with the grace period, then gone. */
+  public ObjectNode delete(String name) {
     Deployment dep = require(name);
     synchronized (dep) {
       if (dep.deleting) {
-        return;
+        return dep.describe();
       }
       dep.deleting = true;
     }
     dep.status("Deleting", null, clock.instant());
     store.update(dep.name, dep.status(), dep.stored(), dep.plan(), clock.millis());
+    ObjectNode deleting = dep.describe();
     changed(dep);
     Thread.ofVirtual().name("endpoint-delete-" + dep.name).start(() -> finishDelete(dep));
+    return deleting;
   }
 
   private void finishDelete(Deployment dep) {

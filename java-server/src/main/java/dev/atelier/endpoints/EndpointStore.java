@@ -26,14 +26,16 @@ final class EndpointStore {
 
   /** The two tables of plain resources, and what a person calls them. */
   enum Kind {
-    MODEL("endpoint_models", "model"), CONFIG("endpoint_configs", "endpoint config");
+    MODEL("endpoint_models", "model", "a"), CONFIG("endpoint_configs", "endpoint config", "an");
 
     final String table;
     final String noun;
+    final String article;
 
-    Kind(String table, String noun) {
+    Kind(String table, String noun, String article) {
       this.table = table;
       this.noun = noun;
+      this.article = article;
     }
   }
 
@@ -47,7 +49,7 @@ final class EndpointStore {
   void insert(Kind kind, Resource r) {
     db.tx(c -> {
       if (exists(c, kind.table, r.name())) {
-        throw ApiException.conflict("a " + kind.noun + " named '" + r.name() + "' already exists; "
+        throw ApiException.conflict(kind.article + " " + kind.noun + " named '" + r.name() + "' already exists; "
             + kind.noun + " names are unique");
       }
       try (PreparedStatement q = c.prepareStatement("INSERT INTO " + kind.table
