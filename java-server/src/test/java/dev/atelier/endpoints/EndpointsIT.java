@@ -57,7 +57,7 @@ class EndpointsIT {
   private static TestServer server;
   private static Api api;
   private static final String SUFFIX = Long.toHexString(System.nanoTime());
-  private static final String DOCKER_ENDPOINT = "echo-" + SUFFIX;
+  private static final String DOCKER_ENDPOINT = "iris-" + SUFFIX;
 
   /** The fitted model's model.tar.gz, in the object store. */
   private static String modelUrl;
