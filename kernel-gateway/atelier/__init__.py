@@ -9,7 +9,8 @@
   with ``serializers`` and ``deserializers``), and the IPython magics loaded with ``%load_ext atelier``
   (``magics``); experiments on the stock mlflow client (``experiments``: ``%%atelier_run``, the
   display of runs, ``open``);
-- the container toolkit (``atelier.toolkit``): the ``train`` command of a training job's container.
+- the container toolkit (``atelier.toolkit``): the ``train`` command of a training job's container,
+  and ``serve``, the model server of an endpoint's.
 
 The SDK's names are imported on first use, so ``import atelier`` stays cheap for the agent.
 """
