@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the field; an endpoint whose model cannot be staged Failed with a reason naming its variant; a
  * local endpoint (processes of the project's environment) InService and deleted; and an endpoint of
  * real atelier/sklearn containers brought InService, resized in place, its killed container
- * replaced, adopted by a restarted server, moved to another config, and deleted. One server
+ * replaced, adopted by a restarted server, moved to another config, and deleted; and a model made
+ * FromTrainingJob of a real atelier/sklearn training job, deployed. One server
  * (restarted once, on the same data directory) and one model for the whole class; the tests run in
  * order on what the earlier ones made.
  */
@@ -289,5 +290,46 @@ class EndpointsIT {
         .isEqualTo("Deleting");
     api.awaitGone(m, Duration.ofSeconds(60));
     assertThat(docker("ps", "-aq", "--filter", "label=" + VariantPlan.LABEL_ENDPOINT + "=" + m)).isEmpty();
+  }
+
+  @Test
+  @Order(6)
+  void aModelFromACompletedTrainingJobIsDeployed() throws Exception {
+    String job = "train-" + SUFFIX;
+    StringBuilder csv = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      int label = i % 2;
+      csv.append(label).append(',').append(label * 3 + (i % 5) * 0.1).append(',').append(1 + (i % 7) * 0.2).append('\n');
+    }
+    api.put("s3://atelier/endpoints-it/" + SUFFIX + "/train/data.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+    api.expect(201, HttpMethod.POST, "training-jobs", new JsonObject("""
+        {"TrainingJobName": "%s",
+         "AlgorithmSpecification": {"TrainingImage": "atelier/sklearn:latest", "TrainingInputMode": "File"},
+         "InputDataConfig": [{"ChannelName": "train",
+           "DataSource": {"S3DataSource": {"S3Uri": "s3://atelier/endpoints-it/%s/train/", "S3DataType": "S3Prefix"}}}],
+         "OutputDataConfig": {"S3OutputPath": "s3://atelier/endpoints-it/jobs"},
+         "ResourceConfig": {"InstanceType": "ml.t3.medium", "InstanceCount": 1, "VolumeSizeInGB": 1},
+         "StoppingCondition": {"MaxRuntimeInSeconds": 300}}""".formatted(job, SUFFIX)));
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(300);
+    JsonObject trained = api.expect(200, HttpMethod.GET, "training-jobs/" + job, null);
+    while ("InProgress".equals(trained.getString("TrainingJobStatus"))) {
+      assertThat(java.time.Instant.now()).as("the training job ended").isBefore(deadline);
+      Thread.sleep(500);
+      trained = api.expect(200, HttpMethod.GET, "training-jobs/" + job, null);
+    }
+    assertThat(trained.getString("TrainingJobStatus")).as(trained.encode()).isEqualTo("Completed");
+
+    String m = "trained-" + SUFFIX;
+    api.expect(201, HttpMethod.POST, "models", new JsonObject().put("ModelName", m).put("FromTrainingJob", job));
+    JsonObject container = api.expect(200, HttpMethod.GET, "models/" + m, null).getJsonObject("PrimaryContainer");
+    assertThat(container.getString("Image")).isEqualTo("atelier/sklearn:latest");
+    assertThat(container.getString("ModelDataUrl"))
+        .isEqualTo(trained.getJsonObject("ModelArtifacts").getString("S3ModelArtifacts"));
+    api.expect(201, HttpMethod.POST, "endpoint-configs", config(m, variant("only", m, "ml.t3.medium", 1, 1)));
+    api.expect(201, HttpMethod.POST, "endpoints", endpoint(m, m));
+    JsonObject d = api.waitFor(m, status("InService").or(status("Failed")), READY, "InService");
+    assertThat(d.getString("EndpointStatus")).as(d.encode()).isEqualTo("InService");
+    api.expect(202, HttpMethod.DELETE, "endpoints/" + m, null);
+    api.awaitGone(m, Duration.ofSeconds(60));
   }
 }
