@@ -129,7 +129,7 @@ final class Invocation {
         .compose(r -> {
           if (done) {
             r.reset();
-            return io.vertx.core.Future.failedFuture("the invocation ended before it was sent");
+            return io.vertx.core.Future.<HttpClientResponse>failedFuture("the invocation ended before it was sent");
           }
           outgoing = r;
           return r.send(body);
