@@ -146,12 +146,12 @@ final class Invocation {
     }
     if (failedBefore == null) {
       LOG.info("invocation of {}/{}: instance {} (port {}) failed before answering ({}); trying again",
-          LogText.of(endpoint), variant.name(), attempt.id(), attempt.port(), LogText.of(e.getMessage()));
+          LogText.of(endpoint), variant.name(), attempt.id(), attempt.port(), LogText.of(describe(e)));
       send(attempt);
       return;
     }
     unavailable("variant '" + variant.name() + "' of endpoint '" + endpoint + "' could not be reached: instance "
-        + attempt.id() + " failed (" + e.getMessage() + "), and so did instance " + failedBefore.id()
+        + attempt.id() + " failed (" + describe(e) + "), and so did instance " + failedBefore.id()
         + " before it; the endpoint's instances may be restarting");
   }
 
@@ -176,7 +176,8 @@ final class Invocation {
       out.setChunked(true);
     }
     response.end().onComplete(ar -> answeredAt = System.nanoTime());
-    response.pipeTo(out).onComplete(ar -> {
+    // Not ended on a failure: a broken-off answer must not reach the caller as a complete one.
+    response.pipe().endOnFailure(false).to(out).onComplete(ar -> {
       ended(attempt);
       if (ar.failed() && !done) {
         // The caller went away, or the container broke off its answer: neither can be told more.
@@ -236,6 +237,7 @@ final class Invocation {
       owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
       return;
     }
+    ctx.response().headers().clear(); // the container's, if its answer's head came but no byte of it
     answerModelError(408, 0, "", "Your invocation timed out while waiting for a response from variant '"
         + variant.name() + "'" + (instance == null ? "" : " (instance " + instance.id() + ")") + ": the model must"
         + " answer within " + owner.timeoutMillis() / 1000.0 + " s. Check the instance's log and its latency metrics.");
@@ -306,6 +308,10 @@ final class Invocation {
       owner.vertx().cancelTimer(timer);
       timer = -1;
     }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   private static void copy(HttpClientResponse from, HttpServerResponse to, String header) {
