@@ -100,7 +100,7 @@ final class Balancer {
         best = i; // reservoir sampling: each of the tied instances with the same chance
       }
     }
-    return best != null ? best : variant.instances().contains(avoid) ? avoid : null;
+    return best != null ? best : avoid != null && variant.instances().contains(avoid) ? avoid : null;
   }
 
   /** Requests in flight to the instance now. */
