@@ -48,6 +48,7 @@ final class Invocation {
   private final long started;
   private final long length;
   private Buffer body;
+  private long received;
   private boolean refused;
   private Instance instance;
   private HttpClientRequest outgoing;
@@ -76,15 +77,18 @@ final class Invocation {
       return;
     }
     request.handler(chunk -> {
+      received += chunk.length();
       if (refused) {
+        if (received > InvocationRoutes.DRAIN_LIMIT) {
+          request.connection().close(); // not worth reading to its end
+        }
         return;
       }
-      if (body.length() + (long) chunk.length() > InvocationRoutes.MAX_BODY) {
+      if (received > InvocationRoutes.MAX_BODY) {
         refused = true;
         body = null;
         done = true;
         owner.metrics().record(endpoint, variant.name(), Outcome.CLIENT_ERROR, -1, 0);
-        ctx.response().putHeader("Connection", "close");
         InvocationRoutes.refuse(ctx, "ValidationError", InvocationRoutes.tooLarge(-1));
         return;
       }

@@ -30,6 +30,12 @@ public final class InvocationRoutes {
   static final long MAX_BODY = 6L * 1024 * 1024;
   /** SageMaker's: a container answers an invocation within 60 s. */
   static final Duration TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * A refused body up to this size is read and dropped, so that a client that sends the whole body
+   * before it reads the answer (botocore) gets the 413 rather than a reset connection; a larger one
+   * closes the connection.
+   */
+  static final long DRAIN_LIMIT = 64L * 1024 * 1024;
   static final String TARGET_VARIANT = "X-Amzn-SageMaker-Target-Variant";
   static final String ERROR_TYPE = "x-amzn-ErrorType";
   /** Connections kept per instance: a model server takes one request a worker, the rest queue here. */
@@ -115,7 +121,9 @@ public final class InvocationRoutes {
     }
     if (length > MAX_BODY) {
       metrics.record(name, variant.name(), VariantMetrics.Outcome.CLIENT_ERROR, -1, 0);
-      ctx.response().putHeader("Connection", "close");
+      if (length > DRAIN_LIMIT) {
+        ctx.response().putHeader("Connection", "close");
+      }
       refuse(ctx, "ValidationError", tooLarge(length));
       return;
     }
