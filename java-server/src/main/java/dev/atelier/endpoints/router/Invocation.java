@@ -95,6 +95,9 @@ final class Invocation {
       body.appendBuffer(chunk);
     });
     request.exceptionHandler(e -> abandon());
+    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      ctx.response().writeContinue(); // curl waits a second for it before a body over 1 MB
+    }
     request.endHandler(v -> {
       if (!refused) {
         send(null);
