@@ -55,7 +55,6 @@ final class Invocation {
   private long sentAt;
   private long answeredAt;
   private long timer = -1;
-  private boolean timedOut;
   private boolean done;
 
   Invocation(InvocationRoutes owner, RoutingContext ctx, String endpoint, Variant variant, long started, long length) {
@@ -232,7 +231,6 @@ final class Invocation {
     if (done) {
       return;
     }
-    timedOut = true;
     resetOutgoing();
     if (instance != null) {
       LOG.info("invocation of {}/{}: instance {} did not answer within {} ms", LogText.of(endpoint), variant.name(),
