@@ -240,20 +240,22 @@ class InvocationRoutesIT {
     model.firstChunkSeen = Promise.promise();
     AtomicLong received = new AtomicLong();
     Promise<Void> done = Promise.promise();
+    // The stand-in sends the rest only once the caller has its first bytes: a router that waited for
+    // the whole answer would time this test out. Handlers are set on the event loop, before any byte.
     HttpClientResponse r = await(raw.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
         .setPort(server.actualPort()).setURI("/endpoints/ep/invocations").putHeader(CUSTOM, "mode=large:" + size))
-        .compose(req -> req.send(Buffer.buffer("x"))));
+        .compose(req -> req.send(Buffer.buffer("x")))
+        .onSuccess(response -> {
+          response.handler(chunk -> {
+            received.addAndGet(chunk.length());
+            model.firstChunkSeen.tryComplete();
+          });
+          response.endHandler(v -> done.tryComplete());
+          response.exceptionHandler(done::tryFail);
+        }));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.getHeader(INVOKED)).isEqualTo("AllTraffic");
     assertThat(r.getHeader("Content-Type")).isEqualTo("application/octet-stream");
-    // The stand-in sends the rest only once the caller has its first bytes: a router that waited for
-    // the whole answer would time this test out.
-    r.handler(chunk -> {
-      received.addAndGet(chunk.length());
-      model.firstChunkSeen.tryComplete();
-    });
-    r.endHandler(v -> done.tryComplete());
-    r.exceptionHandler(done::tryFail);
     await(done.future());
     assertThat(received.get()).isEqualTo(size);
   }

@@ -83,7 +83,8 @@ final class ModelStandIn implements AutoCloseable {
     response.setChunked(true).putHeader("Content-Type", "application/octet-stream");
     Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
     response.write(chunk);
-    firstChunkSeen.future().onSuccess(v -> writeRest(response, chunk, total - chunk.length()));
+    io.vertx.core.Context here = vertx.getOrCreateContext();
+    firstChunkSeen.future().onSuccess(v -> here.runOnContext(x -> writeRest(response, chunk, total - chunk.length())));
   }
 
   /** Writes with back-pressure, as a real server does. */
