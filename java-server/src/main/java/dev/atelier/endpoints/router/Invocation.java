@@ -157,8 +157,9 @@ final class Invocation {
       return;
     }
     unavailable("variant '" + variant.name() + "' of endpoint '" + endpoint + "' could not be reached: instance "
-        + attempt.id() + " failed (" + describe(e) + "), and so did instance " + failedBefore.id()
-        + " before it; the endpoint's instances may be restarting");
+        + attempt.id() + " failed (" + describe(e) + ")" + (attempt.equals(failedBefore) ? " twice"
+            : ", and so did instance " + failedBefore.id() + " before it")
+        + "; the endpoint's instances may be restarting, try again in a moment");
   }
 
   private void answered(Instance attempt, HttpClientResponse response) {

@@ -155,7 +155,9 @@ public final class InvocationRoutes {
       ctx.response().putHeader(ERROR_TYPE, errorType);
     }
     // The body is not needed: let the connection drain it rather than stall.
-    ctx.request().resume();
+    if (!ctx.request().isEnded()) {
+      ctx.request().resume();
+    }
     ctx.fail(e);
   }
 
