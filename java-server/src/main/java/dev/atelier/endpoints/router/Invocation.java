@@ -138,6 +138,7 @@ final class Invocation {
             return io.vertx.core.Future.<HttpClientResponse>failedFuture("the invocation ended before it was sent");
           }
           outgoing = r;
+          r.exceptionHandler(ignored -> {}); // a reset is ours; failures arrive through send's future
           return r.send(body);
         })
         .onSuccess(response -> answered(attempt, response))
@@ -232,22 +233,22 @@ final class Invocation {
     if (done) {
       return;
     }
+    done = true; // first: the reset below fails the exchange, which must not be tried again
+    Instance slow = instance;
     resetOutgoing();
-    if (instance != null) {
+    if (slow != null) {
       LOG.info("invocation of {}/{}: instance {} did not answer within {} ms", LogText.of(endpoint), variant.name(),
-          instance.id(), owner.timeoutMillis());
+          slow.id(), owner.timeoutMillis());
     }
     if (ctx.response().headWritten()) {
-      done = true;
       ctx.response().reset();
       owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
       return;
     }
     ctx.response().headers().clear(); // the container's, if its answer's head came but no byte of it
     answerModelError(408, 0, "", "Your invocation timed out while waiting for a response from variant '"
-        + variant.name() + "'" + (instance == null ? "" : " (instance " + instance.id() + ")") + ": the model must"
+        + variant.name() + "'" + (slow == null ? "" : " (instance " + slow.id() + ")") + ": the model must"
         + " answer within " + owner.timeoutMillis() / 1000.0 + " s. Check the instance's log and its latency metrics.");
-    done = true;
     owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
   }
 

@@ -279,7 +279,7 @@ class InvocationRoutesIT {
     assertThat(r.statusCode()).isEqualTo(408);
     assertThat(r.getHeader("x-amzn-ErrorType")).isEqualTo("ModelError");
     assertThat(r.bodyAsJsonObject().getString("ErrorCode")).isEqualTo("ModelError");
-    assertThat(r.bodyAsJsonObject().getString("message")).contains("timed out", "0.5 s");
+    assertThat(r.bodyAsJsonObject().getString("message")).contains("timed out", "0.5 s", "i-live");
   }
 
   @Test

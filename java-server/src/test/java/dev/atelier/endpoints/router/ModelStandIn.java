@@ -89,6 +89,9 @@ final class ModelStandIn implements AutoCloseable {
 
   /** Writes with back-pressure, as a real server does. */
   private void writeRest(HttpServerResponse response, Buffer chunk, long left) {
+    if (response.ended() || response.closed()) {
+      return; // a drain after the end
+    }
     long remaining = left;
     while (remaining > 0 && !response.writeQueueFull()) {
       int n = (int) Math.min(chunk.length(), remaining);
