@@ -151,6 +151,9 @@ def main() -> None:
     ap.add_argument("--rates", default="200,500,1000", help="requests per second, comma-separated")
     ap.add_argument("--seconds", type=int, default=10, help=f"measured seconds a point (at most {MAX_SECONDS})")
     ap.add_argument("--warmup", type=int, default=5, help="unmeasured seconds before each point")
+    ap.add_argument("--jit-warmup", type=int, default=20,
+                    help="unmeasured seconds at the highest rate for the router first (the JVM compiles its hot"
+                         " code after some 10,000 calls; before that it is interpreted)")
     ap.add_argument("--model", choices=["nginx", "toolkit"], default="nginx")
     ap.add_argument("--model-dir", help="with --model toolkit: the model directory (SM_MODEL_DIR)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "endpoints-latest.json"))
@@ -198,6 +201,8 @@ def main() -> None:
             "nginx": f"http://127.0.0.1:{proxy_port}/endpoints/bench/invocations",
         }
         results = []
+        if args.jit_warmup:
+            attack(vegeta, urls["router"], max(rates), min(args.jit_warmup, MAX_SECONDS), body)
         for rate in rates:
             peers = list(urls)
             random.shuffle(peers)  # no peer always first after a rate change

@@ -177,6 +177,10 @@ final class Invocation {
     out.setStatusCode(200).putHeader(INVOKED_VARIANT, variant.name());
     copy(response, out, "Content-Type");
     copy(response, out, CUSTOM_ATTRIBUTES);
+    // As the container wrote it: the listener's compression would hold each answer up on the event
+    // loop (and SageMaker's runtime does not compress either). Vert.x drops "identity" as it sends.
+    String encoding = response.getHeader("Content-Encoding");
+    out.putHeader("Content-Encoding", encoding != null ? encoding : "identity");
     String contentLength = response.getHeader("Content-Length");
     if (contentLength != null) {
       out.putHeader("Content-Length", contentLength);

@@ -83,7 +83,9 @@ class InvocationRoutesIT {
     invocations.mount(router, "/");
     impatient.mount(router, "/impatient/");
     router.route().failureHandler(new FailureHandler());
-    server = await(vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)).requestHandler(router)
+    // As AtelierServer's listener: compression on.
+    server = await(vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(true))
+        .requestHandler(router)
         .listen(0, "127.0.0.1"));
     web = WebClient.create(vertx);
     raw = vertx.createHttpClient();
@@ -141,11 +143,13 @@ class InvocationRoutesIT {
     for (String path : List.of("/endpoints/ep/invocations", "/atelier/api/endpoints/ep/invocations")) {
       HttpResponse<Buffer> r = await(post(path).putHeader("Content-Type", "text/csv").putHeader("Accept", "application/json")
           .putHeader(CUSTOM, "trace=1").putHeader("X-Amzn-SageMaker-Inference-Id", "req-7")
+          .putHeader("Accept-Encoding", "gzip")
           .sendBuffer(Buffer.buffer("1,2,3\n")));
       assertThat(r.statusCode()).as(path).isEqualTo(200);
       assertThat(r.getHeader(INVOKED)).isEqualTo("AllTraffic");
       assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
       assertThat(r.getHeader(CUSTOM)).isEqualTo("seen=trace=1");
+      assertThat(r.getHeader("Content-Encoding")).as("the answer as the container wrote it").isNull();
       JsonObject seen = r.bodyAsJsonObject();
       assertThat(seen.getString("contentType")).isEqualTo("text/csv");
       assertThat(seen.getString("accept")).isEqualTo("application/json");
