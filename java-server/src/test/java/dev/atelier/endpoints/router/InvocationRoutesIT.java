@@ -226,6 +226,24 @@ class InvocationRoutesIT {
   }
 
   @Test
+  void aCallerThatWaitsFor100ContinueIsToldToSend() throws Exception {
+    // curl sends Expect: 100-continue before a body over 1 MB and waits for the go-ahead.
+    Buffer body = Buffer.buffer(new byte[2 * 1024 * 1024]);
+    java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger();
+    Buffer answer = await(raw.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        .setPort(server.actualPort()).setURI("/endpoints/ep/invocations")).compose(req -> {
+          req.putHeader("Expect", "100-continue").putHeader("Content-Length", String.valueOf(body.length()));
+          req.continueHandler(v -> req.end(body));
+          return req.sendHead().compose(v -> req.response());
+        }).compose(response -> {
+          status.set(response.statusCode());
+          return response.body();
+        }));
+    assertThat(status.get()).isEqualTo(200);
+    assertThat(answer.toJsonObject().getInteger("bytes")).isEqualTo(body.length());
+  }
+
+  @Test
   void aDeadInstanceIsRetriedOnAnotherInstanceOfTheVariant() throws Exception {
     for (int i = 0; i < 20; i++) {
       HttpResponse<Buffer> r = invoke("flaky", null);
