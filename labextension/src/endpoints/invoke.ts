@@ -31,9 +31,19 @@ export function samplePayload(contentType: string): string {
   }
 }
 
+/** How many bytes a text is in UTF-8 (what is sent). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
 /** Why the payload cannot be sent, or null. */
 export function payloadError(body: string, contentType: string): string | null {
-  const bytes = new TextEncoder().encode(body).length;
+  const bytes = utf8Length(body);
   if (bytes > MAX_PAYLOAD_BYTES) {
     return `The payload is ${bytes.toLocaleString('en-US')} bytes; an endpoint takes at most 6 MB (${MAX_PAYLOAD_BYTES.toLocaleString('en-US')} bytes)`;
   }

@@ -35,6 +35,8 @@ export function InvokeBox(props: IInvokeBoxProps): JSX.Element {
   const [failure, setFailure] = React.useState<string | null>(null);
   const [submitted, setSubmitted] = React.useState(false);
   const error = submitted ? payloadError(body, contentType) : null;
+  // Ids unique to this box: several endpoint tabs can be open.
+  const uid = React.useId();
 
   const send = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
@@ -68,26 +70,26 @@ export function InvokeBox(props: IInvokeBoxProps): JSX.Element {
       {!enabled && props.disabledReason && (
         <p className="jp-AtelierJobs-muted">{props.disabledReason}</p>
       )}
-      <label htmlFor="atelier-ep-payload">Payload</label>
+      <label htmlFor={`${uid}-payload`}>Payload</label>
       <textarea
-        id="atelier-ep-payload"
+        id={`${uid}-payload`}
         className="jp-AtelierJobs-input jp-AtelierJobs-mono"
         rows={5}
         spellCheck={false}
         value={body}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? 'atelier-ep-payload-error' : undefined}
+        aria-describedby={error ? `${uid}-payload-error` : undefined}
         onChange={e => setBody(e.target.value)}
       />
       {error && (
-        <span id="atelier-ep-payload-error" className="jp-AtelierJobs-fieldError">
+        <span id={`${uid}-payload-error`} className="jp-AtelierJobs-fieldError">
           {error}
         </span>
       )}
       <div className="jp-AtelierEndpoints-invokeOptions">
-        <label>
-          Content-Type{' '}
-          <select
+        <label htmlFor={`${uid}-content-type`}>Content-Type</label>
+        <select
+            id={`${uid}-content-type`}
             className="jp-AtelierJobs-select"
             value={contentType}
             onChange={e => {
@@ -104,10 +106,9 @@ export function InvokeBox(props: IInvokeBoxProps): JSX.Element {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Accept{' '}
-          <select
+        <label htmlFor={`${uid}-accept`}>Accept</label>
+        <select
+            id={`${uid}-accept`}
             className="jp-AtelierJobs-select"
             value={accept}
             onChange={e => setAccept(e.target.value)}
@@ -118,10 +119,9 @@ export function InvokeBox(props: IInvokeBoxProps): JSX.Element {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Target variant{' '}
-          <select
+        <label htmlFor={`${uid}-target`}>Target variant</label>
+        <select
+            id={`${uid}-target`}
             className="jp-AtelierJobs-select"
             value={target}
             onChange={e => setTarget(e.target.value)}
@@ -133,7 +133,6 @@ export function InvokeBox(props: IInvokeBoxProps): JSX.Element {
               </option>
             ))}
           </select>
-        </label>
         <button
           type="submit"
           className="jp-AtelierJobs-button jp-mod-accept"

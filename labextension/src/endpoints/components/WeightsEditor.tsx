@@ -43,6 +43,8 @@ export function WeightsEditor(props: IWeightsEditorProps): JSX.Element {
   }, [key]);
 
   const errors = validateEdits(edits);
+  // Ids unique to this editor: several endpoint tabs can be open.
+  const uid = React.useId();
   const show = submitted || touched;
   const changed = desiredOf(edits, variants).length > 0;
   const set = (name: string, field: 'weight' | 'count', value: string) => {
@@ -86,7 +88,7 @@ export function WeightsEditor(props: IWeightsEditorProps): JSX.Element {
         {edits.map(edit => {
           const wErr = show ? errors.weight[edit.VariantName] : undefined;
           const cErr = show ? errors.count[edit.VariantName] : undefined;
-          const id = `atelier-ep-${edit.VariantName}`.replace(/[^\w-]/g, '_');
+          const id = `${uid}-${edit.VariantName.replace(/[^\w-]/g, '_')}`;
           return (
             <fieldset key={edit.VariantName} data-variant={edit.VariantName}>
               <legend>{edit.VariantName}</legend>
