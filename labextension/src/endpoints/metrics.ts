@@ -77,7 +77,8 @@ export function chartSeries(
   const times = new Set<number>();
   byVariant.forEach(values => values.forEach((_, t) => times.add(t)));
   const x = [...times].sort((a, b) => a - b);
-  return [x, ...byVariant.map(values => x.map(t => values.get(t) ?? null))];
+  const ys = byVariant.map(values => x.map(t => values.get(t) ?? null));
+  return [x, ...ys] as [number[], ...Array<Array<number | null>>];
 }
 
 /** The sum over the answer's minutes of a counter field, per variant. */
@@ -101,7 +102,7 @@ export function totals(
  * there is none.
  */
 export function latestFigure(
-  data: ReadonlyArray<ReadonlyArray<number | null | undefined>>,
+  data: ReadonlyArray<ArrayLike<number | null | undefined>>,
   combine: IChartSpec['combine']
 ): number | null {
   const x = data[0] ?? [];

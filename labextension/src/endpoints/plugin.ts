@@ -12,6 +12,7 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { ATELIER_CATEGORY } from '../category';
 import { IAtelierEvents, IEndpointEvent } from '../events/tokens';
+import { IInstanceType } from '../instance/tokens';
 import { createJobsClient } from '../jobs/client';
 import { notifyError } from '../notify';
 import { createInstancesClient } from '../running/client';
@@ -110,7 +111,7 @@ export const endpointsPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const deployJob = async (job: string): Promise<void> => {
-      let types;
+      let types: IInstanceType[] = [];
       let preferred: string | undefined;
       try {
         const [catalog, described] = await Promise.all([
