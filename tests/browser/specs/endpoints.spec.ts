@@ -1,5 +1,6 @@
 import { Locator, Page } from '@playwright/test';
 
+import { expectReadable, switchTheme } from '../support/contrast';
 import { EndpointsApi } from '../support/endpoints';
 import { expect, openJobsPanel, openLab, snap, test } from '../support/fixtures';
 
@@ -153,5 +154,49 @@ test('deploys a training job from its detail and invokes the endpoint from the b
   } finally {
     await endpoints.removeAll(job);
     await lab.stopTrainingJobIfRunning(job);
+  }
+});
+
+test('a Failed endpoint says why, readable in light and dark themes', async ({ page, lab, request }, testInfo) => {
+  test.setTimeout(240_000);
+  const endpoints = new EndpointsApi(request, lab);
+  const name = `ep-broken-${Date.now()}`;
+  // Model data that is not a tarball: staging the model fails, and the endpoint with it.
+  const dataUrl = `s3://atelier/data/${name}/model.tar.gz`;
+  try {
+    await lab.putObject(dataUrl, 'not a tarball', 'application/gzip');
+    await endpoints.create(name, { Image: SKLEARN, ModelDataUrl: dataUrl }, TYPE);
+    await expect.poll(() => endpoints.status(name), { timeout: 180_000 }).toBe('Failed');
+    const reason = (await endpoints.describe(name))?.FailureReason as string;
+    expect(reason).toBeTruthy();
+
+    await openLab(page, lab, testInfo);
+    await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'true');
+    const panel = await openEndpointsPanel(page);
+    const row = panel.getByRole('button', { name: `Open endpoint ${name}` });
+    await expect(row).toHaveAttribute('data-status', 'Failed');
+    await row.click();
+    const detail = page.getByTestId('endpoint-detail');
+    await expect(detail).toHaveAttribute('data-status', 'Failed');
+    const failure = detail.getByTestId('endpoint-failure-reason');
+    await expect(failure).toContainText(reason);
+    // Nothing to invoke or resize until it is InService.
+    await expect(detail.getByRole('button', { name: 'Invoke' })).toBeDisabled();
+    await expect(detail.getByRole('button', { name: 'Apply' })).toBeDisabled();
+
+    const check = async (theme: string): Promise<void> => {
+      await expectReadable(`${theme}: endpoint failure reason`, failure);
+      await expectReadable(`${theme}: endpoint status badge in the detail`, detail.getByTestId('endpoint-status-badge'));
+      await expectReadable(`${theme}: endpoint status badge in the list`, row.getByTestId('endpoint-status-badge'));
+      await expectReadable(`${theme}: Endpoints heading`, panel.getByRole('heading', { name: /^Endpoints/ }));
+    };
+    await check('light');
+    await snap(page, testInfo, '01-failed-light');
+    await switchTheme(page, 'JupyterLab Dark', false);
+    await check('dark');
+    await snap(page, testInfo, '02-failed-dark');
+    await switchTheme(page, 'JupyterLab Light', true);
+  } finally {
+    await endpoints.removeAll(name);
   }
 });

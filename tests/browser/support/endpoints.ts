@@ -40,6 +40,22 @@ export class EndpointsApi {
     return response.status() === 200 ? ((await response.json()) as Record<string, any>) : null;
   }
 
+  /** Creates a model of this container, a one-variant config and the endpoint, all named `name`. */
+  async create(name: string, container: Record<string, unknown>, instanceType: string): Promise<void> {
+    const post = async (path: string, data: unknown): Promise<void> => {
+      const response = await this.request.post(`${this.lab.base}${path}`, { headers: this.headers(), data });
+      expect(response.status(), `POST ${path}: ${await response.text()}`).toBe(201);
+    };
+    await post('/atelier/api/models', { ModelName: name, PrimaryContainer: container });
+    await post('/atelier/api/endpoint-configs', {
+      EndpointConfigName: name,
+      ProductionVariants: [
+        { VariantName: 'AllTraffic', ModelName: name, InstanceType: instanceType, InitialInstanceCount: 1, InitialVariantWeight: 1 }
+      ]
+    });
+    await post('/atelier/api/endpoints', { EndpointName: name, EndpointConfigName: name });
+  }
+
   /** Deletes the endpoint (waiting until it is gone), its config and its model; each may be missing. */
   async removeAll(name: string): Promise<void> {
     const del = async (path: string): Promise<void> => {
