@@ -1,4 +1,5 @@
 import { EndpointDetailModel, METRICS_INTERVAL } from '../detailModel';
+import { IEndpointDescription } from '../tokens';
 import { endpoint, fakeClient, variant } from './fixtures';
 
 const settle = () => jest.advanceTimersByTimeAsync(0);
@@ -60,7 +61,9 @@ describe('EndpointDetailModel', () => {
   it('does not let a describe from before a frame win', async () => {
     let answer: (value: any) => void = () => undefined;
     const api = fakeClient({
-      describe: jest.fn(() => new Promise(resolve => (answer = resolve)))
+      describe: jest.fn(
+        () => new Promise<IEndpointDescription>(resolve => (answer = resolve))
+      )
     });
     const model = new EndpointDetailModel({ name: 'ep', api });
     const refreshing = model.refresh();
