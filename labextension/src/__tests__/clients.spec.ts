@@ -103,7 +103,9 @@ describe('capability clients', () => {
   });
 
   it('endpoints: list, describe, weights, metrics, delete, create', async () => {
-    const { settings, last } = recording({ Endpoints: [{ EndpointName: 'e' }] });
+    const { settings, last } = recording({
+      Endpoints: [{ EndpointName: 'e' }]
+    });
     const client = createEndpointsClient(settings);
     expect(await client.listEndpoints()).toEqual([{ EndpointName: 'e' }]);
     expect(last()).toBe('GET /base/atelier/api/endpoints');

@@ -17,7 +17,11 @@ export function FailureBox(props: IFailureBoxProps): JSX.Element | null {
     return null;
   }
   return (
-    <div className="jp-AtelierJobs-failure" role="alert" data-testid={props.testId}>
+    <div
+      className="jp-AtelierJobs-failure"
+      role="alert"
+      data-testid={props.testId}
+    >
       <strong>{props.heading ?? 'Failure reason:'}</strong> {reason}
     </div>
   );

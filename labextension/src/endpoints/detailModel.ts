@@ -142,10 +142,7 @@ export class EndpointDetailModel {
       void this.refresh();
     }
     void this.refreshMetrics();
-    this._timer = setInterval(
-      () => void this.refreshMetrics(),
-      this._interval
-    );
+    this._timer = setInterval(() => void this.refreshMetrics(), this._interval);
   }
 
   /** The view is hidden: no more metric reads. */

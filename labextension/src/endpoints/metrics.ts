@@ -14,7 +14,13 @@ export interface IChartSpec {
 }
 
 export const ENDPOINT_CHARTS: ReadonlyArray<IChartSpec> = [
-  { title: 'Invocations', unit: 'per minute', field: 'Invocations', scale: 1, combine: 'sum' },
+  {
+    title: 'Invocations',
+    unit: 'per minute',
+    field: 'Invocations',
+    scale: 1,
+    combine: 'sum'
+  },
   {
     title: '4XX errors',
     unit: 'per minute',
@@ -29,7 +35,13 @@ export const ENDPOINT_CHARTS: ReadonlyArray<IChartSpec> = [
     scale: 1,
     combine: 'sum'
   },
-  { title: 'ModelLatency', unit: 'ms', field: 'ModelLatency', scale: 1e-3, combine: 'mean' },
+  {
+    title: 'ModelLatency',
+    unit: 'ms',
+    field: 'ModelLatency',
+    scale: 1e-3,
+    combine: 'mean'
+  },
   {
     title: 'OverheadLatency',
     unit: 'ms',

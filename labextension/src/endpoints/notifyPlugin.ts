@@ -18,7 +18,8 @@ import { EndpointCommandIDs } from './tokens';
  */
 export const endpointNotificationsPlugin: JupyterFrontEndPlugin<void> = {
   id: '@atelier/labextension:endpoint-notifications',
-  description: 'Atelier: notifications when an endpoint is InService or Failed.',
+  description:
+    'Atelier: notifications when an endpoint is InService or Failed.',
   autoStart: true,
   requires: [IAtelierEvents],
   activate: (app: JupyterFrontEnd, events: IAtelierEvents): void => {

@@ -124,7 +124,9 @@ export const endpointsPlugin: JupyterFrontEndPlugin<void> = {
         if (status && status !== 'Completed') {
           notifyError(
             `Cannot deploy ${job}`,
-            new Error(`the job is ${status}; only a Completed job has a model to serve`)
+            new Error(
+              `the job is ${status}; only a Completed job has a model to serve`
+            )
           );
           return;
         }
@@ -169,7 +171,8 @@ export const endpointsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     app.commands.addCommand(EndpointCommandIDs.deployJob, {
-      label: args => `Deploy ${(args.job as string) ?? ''}…`.replace(/\s+…$/, '…'),
+      label: args =>
+        `Deploy ${(args.job as string) ?? ''}…`.replace(/\s+…$/, '…'),
       caption: 'Atelier: serve a Completed training job on an endpoint',
       execute: args =>
         typeof args.job === 'string' && args.job

@@ -36,7 +36,9 @@ function parseNumber(text: string): number {
 }
 
 /** The errors of an edit; none when it can be sent. */
-export function validateEdits(edits: ReadonlyArray<IVariantEdit>): IWeightErrors {
+export function validateEdits(
+  edits: ReadonlyArray<IVariantEdit>
+): IWeightErrors {
   const errors: IWeightErrors = { weight: {}, count: {}, form: null };
   let total = 0;
   for (const edit of edits) {
@@ -48,17 +50,14 @@ export function validateEdits(edits: ReadonlyArray<IVariantEdit>): IWeightErrors
     }
     const count = parseNumber(edit.count);
     if (!Number.isInteger(count) || count < 1) {
-      errors.count[edit.VariantName] = 'Give a whole number of instances, 1 or more';
+      errors.count[edit.VariantName] =
+        'Give a whole number of instances, 1 or more';
     } else if (count > MAX_INSTANCE_COUNT) {
       errors.count[edit.VariantName] =
         `At most ${MAX_INSTANCE_COUNT} instances a variant`;
     }
   }
-  if (
-    edits.length > 0 &&
-    !Object.keys(errors.weight).length &&
-    !(total > 0)
-  ) {
+  if (edits.length > 0 && !Object.keys(errors.weight).length && !(total > 0)) {
     errors.form = 'At least one variant needs a weight above 0 to take traffic';
   }
   return errors;

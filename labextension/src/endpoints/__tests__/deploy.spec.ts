@@ -64,7 +64,11 @@ describe('the Deploy form', () => {
       instanceCount: 'Give a whole number from 1 to 10'
     });
     const bad = validateDeploy(
-      { endpointName: 'bad_name', instanceType: 'ml.g4dn.xlarge', instanceCount: '1.5' },
+      {
+        endpointName: 'bad_name',
+        instanceType: 'ml.g4dn.xlarge',
+        instanceCount: '1.5'
+      },
       TYPES
     );
     expect(bad.endpointName).toMatch(/letters, digits and hyphens/);
@@ -80,7 +84,11 @@ describe('the Deploy form', () => {
     ).toBe('ml.x is not in the catalog');
     expect(
       validateDeploy(
-        { endpointName: 'ok-1', instanceType: 'ml.t3.medium', instanceCount: '2' },
+        {
+          endpointName: 'ok-1',
+          instanceType: 'ml.t3.medium',
+          instanceCount: '2'
+        },
         TYPES
       )
     ).toEqual({});
@@ -97,9 +105,9 @@ describe('deployTrainingJob', () => {
   it('creates the model from the job, a one-variant config and the endpoint', async () => {
     const api = fakeClient();
     const steps: DeployStep[] = [];
-    expect(await deployTrainingJob(api, 'job-1', form, s => steps.push(s))).toBe(
-      'ep-1'
-    );
+    expect(
+      await deployTrainingJob(api, 'job-1', form, s => steps.push(s))
+    ).toBe('ep-1');
     expect(steps).toEqual(['model', 'config', 'endpoint']);
     expect(api.createModel).toHaveBeenCalledWith({
       ModelName: 'ep-1',
@@ -158,11 +166,19 @@ describe('deployTrainingJob', () => {
     const at = (step: DeployStep, message: string) =>
       new DeployError(step, null, message);
     expect(
-      fieldOfRefusal(at('config', 'ProductionVariants[0].InstanceType: unknown'), 400)
+      fieldOfRefusal(
+        at('config', 'ProductionVariants[0].InstanceType: unknown'),
+        400
+      )
     ).toBe('instanceType');
-    expect(fieldOfRefusal(at('model', 'model ep exists'), 409)).toBe('endpointName');
+    expect(fieldOfRefusal(at('model', 'model ep exists'), 409)).toBe(
+      'endpointName'
+    );
     expect(
-      fieldOfRefusal(at('model', 'training job j is InProgress, not Completed'), 409)
+      fieldOfRefusal(
+        at('model', 'training job j is InProgress, not Completed'),
+        409
+      )
     ).toBeNull();
     expect(fieldOfRefusal(at('model', 'no training job j'), 404)).toBeNull();
   });

@@ -49,7 +49,9 @@ describe('EndpointDetailModel', () => {
     );
     expect(model.status).toBe('InService');
     expect(model.description?.EndpointConfigName).toBe('cfg');
-    expect(model.description?.ProductionVariants?.[0].CurrentInstanceCount).toBe(2);
+    expect(
+      model.description?.ProductionVariants?.[0].CurrentInstanceCount
+    ).toBe(2);
     await settle();
     expect(api.metrics).toHaveBeenCalledTimes(2);
     // Another endpoint's frame changes nothing.

@@ -63,19 +63,27 @@ describe('endpoint format', () => {
 describe('invoke payloads', () => {
   it('refuses an empty, oversized or malformed JSON payload', () => {
     expect(payloadError('  ', 'text/csv')).toBe('Give a payload to send');
-    expect(payloadError('{"a":', 'application/json')).toMatch(/^The payload is not JSON/);
-    expect(payloadError('x'.repeat(MAX_PAYLOAD_BYTES + 1), 'text/plain')).toMatch(
-      /at most 6 MB/
+    expect(payloadError('{"a":', 'application/json')).toMatch(
+      /^The payload is not JSON/
     );
+    expect(
+      payloadError('x'.repeat(MAX_PAYLOAD_BYTES + 1), 'text/plain')
+    ).toMatch(/at most 6 MB/);
     expect(payloadError('1,2', 'text/csv')).toBeNull();
   });
 
   it('indents a JSON answer and leaves the rest as it came', () => {
     const base = { ok: true, status: 200, variant: 'a', millis: 3 };
     expect(
-      displayBody({ ...base, body: '{"predictions":[1]}', contentType: 'application/json' })
+      displayBody({
+        ...base,
+        body: '{"predictions":[1]}',
+        contentType: 'application/json'
+      })
     ).toBe('{\n  "predictions": [\n    1\n  ]\n}');
-    expect(displayBody({ ...base, body: '1\n0\n', contentType: 'text/csv' })).toBe('1\n0\n');
+    expect(
+      displayBody({ ...base, body: '1\n0\n', contentType: 'text/csv' })
+    ).toBe('1\n0\n');
   });
 });
 

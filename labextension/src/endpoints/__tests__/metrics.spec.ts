@@ -29,7 +29,11 @@ const METRICS: IEndpointMetrics = {
       }
     ],
     AllTraffic: [
-      { Timestamp: Date.parse('2026-12-03T10:01:00Z'), Invocations: 6, ModelLatency: 1000 }
+      {
+        Timestamp: Date.parse('2026-12-03T10:01:00Z'),
+        Invocations: 6,
+        ModelLatency: 1000
+      }
     ]
   }
 };
@@ -55,7 +59,11 @@ describe('endpoint metrics', () => {
   it('shows latencies in milliseconds, and a variant without minutes as gaps', () => {
     expect(
       chartSeries(METRICS, spec('ModelLatency'), ['blue', 'green'])
-    ).toEqual([[T0, T0 + 60], [2, 4], [null, null]]);
+    ).toEqual([
+      [T0, T0 + 60],
+      [2, 4],
+      [null, null]
+    ]);
     expect(chartSeries(null, spec('Invocations'), ['a'])).toEqual([[], []]);
   });
 

@@ -32,7 +32,9 @@ describe('weights and capacities', () => {
       green: 'Give a weight of 0 or more'
     });
     expect(Object.keys(errors.count).sort()).toEqual(['blue', 'green', 'red']);
-    expect(errors.count.red).toBe(`At most ${MAX_INSTANCE_COUNT} instances a variant`);
+    expect(errors.count.red).toBe(
+      `At most ${MAX_INSTANCE_COUNT} instances a variant`
+    );
     expect(errors.form).toBeNull();
   });
 

@@ -46,8 +46,8 @@ function DeployFields(props: {
     <div className="jp-AtelierEndpoints-deploy">
       <p>
         Serve the model of training job <strong>{props.jobName}</strong>: a
-        model, an endpoint config with one variant taking all the traffic,
-        and the endpoint, each of this name.
+        model, an endpoint config with one variant taking all the traffic, and
+        the endpoint, each of this name.
       </p>
       {field('endpointName', 'Endpoint name', (id, describedBy) => (
         <input
@@ -117,10 +117,7 @@ export class DeployBody extends ReactWidget {
 
   render(): JSX.Element {
     return (
-      <DeployFields
-        {...this._props}
-        onChange={form => (this._form = form)}
-      />
+      <DeployFields {...this._props} onChange={form => (this._form = form)} />
     );
   }
 

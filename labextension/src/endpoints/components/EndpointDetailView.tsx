@@ -41,7 +41,11 @@ export function EndpointDetailView(
   const endpoint = model.description;
   if (model.gone) {
     return (
-      <div className="jp-AtelierJobs-detail" data-testid="endpoint-detail" data-status="Deleted">
+      <div
+        className="jp-AtelierJobs-detail"
+        data-testid="endpoint-detail"
+        data-status="Deleted"
+      >
         <p className="jp-AtelierJobs-muted" role="status">
           Endpoint {model.name} was deleted.
         </p>
@@ -65,9 +69,15 @@ export function EndpointDetailView(
   const variants = endpoint.ProductionVariants ?? [];
   const names = variants.map(v => v.VariantName);
   const live = canInvoke(status);
-  const why = live ? undefined : `The endpoint is ${status}: it takes this once it is InService.`;
+  const why = live
+    ? undefined
+    : `The endpoint is ${status}: it takes this once it is InService.`;
   return (
-    <div className="jp-AtelierJobs-detail" data-testid="endpoint-detail" data-status={status}>
+    <div
+      className="jp-AtelierJobs-detail"
+      data-testid="endpoint-detail"
+      data-status={status}
+    >
       <header className="jp-AtelierJobs-detailHeader">
         <div className="jp-AtelierJobs-detailTitle">
           <h2 data-testid="endpoint-detail-name">{endpoint.EndpointName}</h2>
@@ -95,9 +105,14 @@ export function EndpointDetailView(
           <dt>Created by</dt>
           <dd>{creatorOf(endpoint)}</dd>
           <dt>ARN</dt>
-          <dd className="jp-AtelierJobs-image">{endpoint.EndpointArn || '—'}</dd>
+          <dd className="jp-AtelierJobs-image">
+            {endpoint.EndpointArn || '—'}
+          </dd>
         </dl>
-        <FailureBox reason={endpoint.FailureReason} testId="endpoint-failure-reason" />
+        <FailureBox
+          reason={endpoint.FailureReason}
+          testId="endpoint-failure-reason"
+        />
       </header>
       {model.error && (
         <p className="jp-AtelierJobs-error" role="alert">

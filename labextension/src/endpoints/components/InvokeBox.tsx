@@ -89,50 +89,50 @@ export function InvokeBox(props: IInvokeBoxProps): JSX.Element {
       <div className="jp-AtelierEndpoints-invokeOptions">
         <label htmlFor={`${uid}-content-type`}>Content-Type</label>
         <select
-            id={`${uid}-content-type`}
-            className="jp-AtelierJobs-select"
-            value={contentType}
-            onChange={e => {
-              const next = e.target.value;
-              if (body === samplePayload(contentType)) {
-                setBody(samplePayload(next));
-              }
-              setContentType(next);
-            }}
-          >
-            {CONTENT_TYPES.map(t => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
+          id={`${uid}-content-type`}
+          className="jp-AtelierJobs-select"
+          value={contentType}
+          onChange={e => {
+            const next = e.target.value;
+            if (body === samplePayload(contentType)) {
+              setBody(samplePayload(next));
+            }
+            setContentType(next);
+          }}
+        >
+          {CONTENT_TYPES.map(t => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
         <label htmlFor={`${uid}-accept`}>Accept</label>
         <select
-            id={`${uid}-accept`}
-            className="jp-AtelierJobs-select"
-            value={accept}
-            onChange={e => setAccept(e.target.value)}
-          >
-            {ACCEPT_TYPES.map(t => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
+          id={`${uid}-accept`}
+          className="jp-AtelierJobs-select"
+          value={accept}
+          onChange={e => setAccept(e.target.value)}
+        >
+          {ACCEPT_TYPES.map(t => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
         <label htmlFor={`${uid}-target`}>Target variant</label>
         <select
-            id={`${uid}-target`}
-            className="jp-AtelierJobs-select"
-            value={target}
-            onChange={e => setTarget(e.target.value)}
-          >
-            <option value="">Any (by weight)</option>
-            {variants.map(v => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
+          id={`${uid}-target`}
+          className="jp-AtelierJobs-select"
+          value={target}
+          onChange={e => setTarget(e.target.value)}
+        >
+          <option value="">Any (by weight)</option>
+          {variants.map(v => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
         <button
           type="submit"
           className="jp-AtelierJobs-button jp-mod-accept"
@@ -169,7 +169,9 @@ function InvokeResult(props: { result: IInvokeResult }): JSX.Element {
         <dt>Variant</dt>
         <dd data-testid="endpoint-invoke-variant">{result.variant ?? '—'}</dd>
         <dt>Time</dt>
-        <dd data-testid="endpoint-invoke-time">{formatMillis(result.millis)}</dd>
+        <dd data-testid="endpoint-invoke-time">
+          {formatMillis(result.millis)}
+        </dd>
         {result.contentType && (
           <>
             <dt>Content-Type</dt>

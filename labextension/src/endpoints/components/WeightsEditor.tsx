@@ -104,7 +104,10 @@ export function WeightsEditor(props: IWeightsEditorProps): JSX.Element {
                 onChange={e => set(edit.VariantName, 'weight', e.target.value)}
               />
               {wErr && (
-                <span id={`${id}-weight-error`} className="jp-AtelierJobs-fieldError">
+                <span
+                  id={`${id}-weight-error`}
+                  className="jp-AtelierJobs-fieldError"
+                >
                   {wErr}
                 </span>
               )}
@@ -120,7 +123,10 @@ export function WeightsEditor(props: IWeightsEditorProps): JSX.Element {
                 onChange={e => set(edit.VariantName, 'count', e.target.value)}
               />
               {cErr && (
-                <span id={`${id}-count-error`} className="jp-AtelierJobs-fieldError">
+                <span
+                  id={`${id}-count-error`}
+                  className="jp-AtelierJobs-fieldError"
+                >
                   {cErr}
                 </span>
               )}
