@@ -71,6 +71,13 @@ include-path-regex = "^/atelier/api/(training|processing)-jobs$"
 include-method = "POST"
 generation.mode = "negative"
 
+# A valid endpoint starts replicas (local processes that outlive the server): only requests the
+# document calls invalid are sent, and each must be refused.
+[[operations]]
+include-path = "/atelier/api/endpoints"
+include-method = "POST"
+generation.mode = "negative"
+
 # A valid start starts a real kernel (a local process, ended with the server): a few are enough.
 [[operations]]
 include-path = "/api/kernels"

@@ -9,6 +9,7 @@ import dev.atelier.http.EventStream;
 import dev.atelier.http.ScopedTokens;
 import dev.atelier.experiments.ExperimentsCapability;
 import dev.atelier.instances.InstancesCapability;
+import dev.atelier.endpoints.EndpointsCapability;
 import dev.atelier.jobs.JobsCapability;
 import dev.atelier.kernels.IdleEnforcement;
 import dev.atelier.kernels.KernelsCapability;
@@ -269,6 +270,8 @@ public final class Main implements Callable<Integer> {
     capabilities.add(resources.add("jobs", new JobsCapability(vertx, jobs, events)));
     jobs.trackRunsWith(experiments.tracker());
     jobs.adopt();
+    capabilities.add(resources.add("endpoints", new EndpointsCapability(vertx, config, db, objects, images, types, jobs,
+        engine, owner(config), DockerRuntime.hostUser(), System.getProperty("user.name", "user"), events)));
 
     AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set, scoped);
     String deployment = vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

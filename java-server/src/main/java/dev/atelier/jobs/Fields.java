@@ -15,18 +15,18 @@ import java.util.regex.Pattern;
  * Reads a JSON request field by field, failing with a 400 that names the field by its path
  * ({@code InputDataConfig[0].DataSource.S3DataSource.S3Uri}) and says what is wrong.
  */
-final class Fields {
+public final class Fields {
   /** SageMaker's resource name rule; it also keeps names safe as file and container names. */
-  static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+  public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
 
   private Fields() {}
 
-  static ApiException bad(String path, String message) {
+  public static ApiException bad(String path, String message) {
     return ApiException.badRequest(path + ": " + message);
   }
 
   /** Refuses fields not in {@code known} (typos would otherwise be ignored silently). */
-  static void onlyKnown(JsonNode obj, String path, Set<String> known) {
+  public static void onlyKnown(JsonNode obj, String path, Set<String> known) {
     for (var it = obj.fieldNames(); it.hasNext();) {
       String f = it.next();
       if (!known.contains(f)) {
@@ -35,7 +35,7 @@ final class Fields {
     }
   }
 
-  static JsonNode object(JsonNode parent, String field, String path, boolean required) {
+  public static JsonNode object(JsonNode parent, String field, String path, boolean required) {
     JsonNode n = parent.get(field);
     String p = join(path, field);
     if (n == null || n.isNull()) {
@@ -50,7 +50,7 @@ final class Fields {
     return n;
   }
 
-  static JsonNode array(JsonNode parent, String field, String path, int max) {
+  public static JsonNode array(JsonNode parent, String field, String path, int max) {
     JsonNode n = parent.get(field);
     String p = join(path, field);
     if (n == null || n.isNull()) {
@@ -65,7 +65,7 @@ final class Fields {
     return n;
   }
 
-  static String string(JsonNode parent, String field, String path, boolean required, int maxLength) {
+  public static String string(JsonNode parent, String field, String path, boolean required, int maxLength) {
     JsonNode n = parent.get(field);
     String p = join(path, field);
     if (n == null || n.isNull()) {
@@ -80,7 +80,7 @@ final class Fields {
     return checkString(n.asText(), p, maxLength);
   }
 
-  static String checkString(String s, String path, int maxLength) {
+  public static String checkString(String s, String path, int maxLength) {
     if (s.length() > maxLength) {
       throw bad(path, "is " + s.length() + " characters long; at most " + maxLength + " are allowed");
     }
@@ -92,7 +92,7 @@ final class Fields {
     return s;
   }
 
-  static String oneOf(JsonNode parent, String field, String path, String dflt, String... allowed) {
+  public static String oneOf(JsonNode parent, String field, String path, String dflt, String... allowed) {
     String s = string(parent, field, path, false, 64);
     if (s == null) {
       return dflt;
@@ -105,7 +105,7 @@ final class Fields {
     throw bad(join(path, field), "'" + s + "' is not supported (supported: " + String.join(", ", allowed) + ")");
   }
 
-  static Long integer(JsonNode parent, String field, String path, boolean required, long min, long max) {
+  public static Long integer(JsonNode parent, String field, String path, boolean required, long min, long max) {
     JsonNode n = parent.get(field);
     String p = join(path, field);
     if (n == null || n.isNull()) {
@@ -124,7 +124,7 @@ final class Fields {
     return v;
   }
 
-  static String name(JsonNode parent, String field, String path) {
+  public static String name(JsonNode parent, String field, String path) {
     String s = string(parent, field, path, true, 63);
     if (!NAME.matcher(s).matches()) {
       throw bad(join(path, field), "'" + s + "' must be 1-63 letters, digits and hyphens, starting and ending"
@@ -138,7 +138,7 @@ final class Fields {
    * object, or a prefix objects are read from or written below), so that a job is refused before
    * anything runs rather than failing when it reaches the store.
    */
-  static S3Uri s3(JsonNode parent, String field, String path, boolean required, KeyPolicy keys, KeyPolicy.Use use) {
+  public static S3Uri s3(JsonNode parent, String field, String path, boolean required, KeyPolicy keys, KeyPolicy.Use use) {
     String s = string(parent, field, path, required, 1100);
     if (s == null) {
       return null;
@@ -146,7 +146,7 @@ final class Fields {
     return s3(s, join(path, field), keys, use);
   }
 
-  static S3Uri s3(String value, String path, KeyPolicy keys, KeyPolicy.Use use) {
+  public static S3Uri s3(String value, String path, KeyPolicy keys, KeyPolicy.Use use) {
     S3Uri uri;
     try {
       uri = S3Uri.parse(value);
@@ -161,7 +161,7 @@ final class Fields {
   }
 
   /** The object the job will write at {@code relative} below {@code prefix}, checked as {@link #s3} checks. */
-  static S3Uri below(S3Uri prefix, String relative, String path, KeyPolicy keys) {
+  public static S3Uri below(S3Uri prefix, String relative, String path, KeyPolicy keys) {
     S3Uri uri;
     try {
       uri = prefix.child(relative);
@@ -176,7 +176,7 @@ final class Fields {
   }
 
   /** A string-to-string map with bounded size, key and value lengths, keys matching {@code keyRule}. */
-  static Map<String, String> stringMap(JsonNode parent, String field, String path, int maxEntries, int maxKey,
+  public static Map<String, String> stringMap(JsonNode parent, String field, String path, int maxEntries, int maxKey,
       int maxValue, Pattern keyRule) {
     JsonNode n = object(parent, field, path, false);
     Map<String, String> out = new LinkedHashMap<>();
@@ -202,7 +202,7 @@ final class Fields {
     return out;
   }
 
-  static List<String> strings(JsonNode parent, String field, String path, int maxItems, int maxLength) {
+  public static List<String> strings(JsonNode parent, String field, String path, int maxItems, int maxLength) {
     JsonNode n = array(parent, field, path, maxItems);
     List<String> out = new ArrayList<>();
     if (n == null) {
@@ -218,7 +218,7 @@ final class Fields {
     return out;
   }
 
-  static String join(String path, String field) {
+  public static String join(String path, String field) {
     return path == null || path.isEmpty() ? field : path + "." + field;
   }
 

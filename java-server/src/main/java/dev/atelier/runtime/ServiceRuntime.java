@@ -23,6 +23,8 @@ public interface ServiceRuntime extends AutoCloseable {
   String PORT_VARIABLE = "PORT";
   /** The variable that tells a replica the address to bind ({@code 127.0.0.1}, or all inside a container). */
   String BIND_VARIABLE = "BIND_ADDRESS";
+  /** A bind's path ending with this is mounted read-only ({@code /opt/ml/model:ro}). */
+  String READ_ONLY = ":ro";
 
   /**
    * A service to run.
@@ -36,7 +38,8 @@ public interface ServiceRuntime extends AutoCloseable {
    * @param env added to every replica's environment, besides {@link #PORT_VARIABLE} and
    *     {@link #BIND_VARIABLE}
    * @param labels extra labels naming what the service is for (such as its endpoint)
-   * @param binds host folder to the path it is mounted at inside (containers only)
+   * @param binds host folder to the path it is mounted at inside (containers only); a path ending
+   *     with {@link #READ_ONLY} is mounted read-only
    * @param replicas how many copies run, each on its own port
    * @param cpus CPU limit per replica in cores (0: none)
    * @param memoryBytes memory limit per replica (0: none)

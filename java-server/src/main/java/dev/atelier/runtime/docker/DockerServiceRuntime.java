@@ -3,6 +3,7 @@ package dev.atelier.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
@@ -114,7 +115,9 @@ public final class DockerServiceRuntime implements ServiceRuntime {
     Ports ports = new Ports();
     ports.bind(exposed, Ports.Binding.bindIpAndPort("127.0.0.1", port));
     List<Bind> binds = new ArrayList<>();
-    spec.binds().forEach((host, path) -> binds.add(new Bind(host, new Volume(path))));
+    spec.binds().forEach((host, path) -> binds.add(path.endsWith(READ_ONLY)
+        ? new Bind(host, new Volume(path.substring(0, path.length() - READ_ONLY.length())), AccessMode.ro)
+        : new Bind(host, new Volume(path))));
     HostConfig host = DockerEngine.limit(HostConfig.newHostConfig().withInit(true).withBinds(binds)
         .withPortBindings(ports), spec.cpus(), spec.memoryBytes());
     List<String> env = new ArrayList<>();

@@ -1,0 +1,403 @@
+package dev.atelier.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.catalog.ImageCatalog;
+import dev.atelier.catalog.InstanceType;
+import dev.atelier.endpoints.EndpointRequests.Desired;
+import dev.atelier.endpoints.EndpointRequests.EndpointRequest;
+import dev.atelier.endpoints.EndpointStore.Kind;
+import dev.atelier.endpoints.router.Routes;
+import dev.atelier.http.ApiException;
+import dev.atelier.http.Json;
+import dev.atelier.jobs.Fields;
+import dev.atelier.runtime.RuntimeFailure;
+import dev.atelier.runtime.ServiceRuntime;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Endpoints: created from a config, brought up by a {@link Rollout} on a virtual thread, watched
+ * by the {@link HealthMonitor}, resized in place, deleted, and adopted again after a restart
+ * (their replicas outlive the server). Every endpoint, whatever its status, is held here, so the
+ * router's {@link #route} never reads the database.
+ */
+public final class EndpointService implements Routes, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointService.class);
+
+  private final EndpointStore store;
+  private final ModelsAndConfigs definitions;
+  private final Map<String, ServiceRuntime> runtimes;
+  private final Path stageDir;
+  private final Clock clock;
+  private final String user;
+  private final Rollout rollout;
+  private final HealthMonitor monitor;
+  private final Map<String, Deployment> live = new ConcurrentHashMap<>();
+  private final List<Consumer<ObjectNode>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> deletions = new CopyOnWriteArrayList<>();
+
+  EndpointService(EndpointStore store, ModelsAndConfigs definitions, Map<String, ServiceRuntime> runtimes,
+      dev.atelier.storage.ObjectStore objects, Path stageDir, String python, String user, Clock clock,
+      Duration readyTimeout, Duration stopGrace, Duration monitorInterval) {
+    this.store = store;
+    this.definitions = definitions;
+    this.runtimes = Map.copyOf(runtimes);
+    this.stageDir = stageDir;
+    this.clock = clock;
+    this.user = user;
+    this.rollout = new Rollout(store, objects, python, clock, readyTimeout, stopGrace, this::changed);
+    this.monitor = new HealthMonitor(live::values, monitorInterval, this::changed);
+  }
+
+  ModelsAndConfigs definitions() {
+    return definitions;
+  }
+
+  /** Told the endpoint's description at every change; {@code "deleted": true} once it is gone. */
+  void onChange(Consumer<ObjectNode> listener) {
+    listeners.add(listener);
+  }
+
+  /** Told an endpoint's name once it is deleted (the router forgets its metrics). */
+  void onDeleted(Consumer<String> listener) {
+    deletions.add(listener);
+  }
+
+  private void changed(Deployment dep) {
+    ObjectNode d = dep.describe();
+    listeners.forEach(l -> l.accept(d));
+  }
+
+  @Override
+  public Route route(String endpoint) {
+    Deployment dep = endpoint == null ? null : live.get(endpoint);
+    return dep == null ? null : dep.route();
+  }
+
+  /**
+   * Loads every stored endpoint, takes over the replicas of those in service (starting the ended
+   * ones again), finishes deletes and rollouts a stopped server left, stops services no endpoint
+   * owns, and starts the health monitor.
+   */
+  void adopt() {
+    Set<String> owned = new HashSet<>();
+    for (EndpointStore.Endpoint row : store.endpoints()) {
+      Deployment dep = Deployment.of(row, runtimes);
+      live.put(dep.name, dep);
+      dep.variants.forEach(v -> owned.add(v.plan.service()));
+      String status = dep.status();
+      if ("Failed".equals(status)) {
+        continue;
+      }
+      try {
+        rollout.adopt(dep);
+      } catch (RuntimeException e) {
+        LOG.warn("endpoint {}: its instances could not be adopted: {}", dep.name, RuntimeFailure.rootMessage(e));
+      }
+      LOG.info("endpoint {} ({}) was running when the server stopped: picked up again", dep.name, status);
+      if ("Deleting".equals(status)) {
+        dep.deleting = true;
+        Thread.ofVirtual().name("endpoint-delete-" + dep.name).start(() -> finishDelete(dep));
+      } else {
+        if (!"Creating".equals(status)) {
+          dep.status("Updating", null, clock.instant());
+        }
+        Thread.ofVirtual().name("endpoint-adopt-" + dep.name).start(() -> settle(dep));
+      }
+    }
+    for (ServiceRuntime rt : new HashSet<>(runtimes.values())) {
+      try {
+        rollout.stopOrphans(rt, owned);
+      } catch (RuntimeException e) {
+        LOG.warn("the {} runtime's services could not be listed: {}", rt.name(), RuntimeFailure.rootMessage(e));
+      }
+    }
+    monitor.start();
+  }
+
+  /** After adoption: InService once every replica answers again, else Failed naming what it saw. */
+  private void settle(Deployment dep) {
+    dep.lock.lock();
+    try {
+      String problem = null;
+      Instant deadline = clock.instant().plus(Duration.ofMinutes(4));
+      for (Deployment.Variant v : dep.variants) {
+        if (v.runtime == null) {
+          problem = "variant " + v.plan.variant() + ": the " + v.plan.runtime() + " runtime is not available";
+        } else if (v.service != null) {
+          problem = rollout.awaitHealthy(dep, v, Rollout.indexes(0, v.plan.instanceCount()), deadline);
+        }
+        if (problem != null) {
+          break;
+        }
+      }
+      if (dep.deleting) {
+        return;
+      }
+      dep.status(problem == null ? "InService" : "Failed", problem, clock.instant());
+      if (problem != null) {
+        rollout.stopAll(dep, Duration.ZERO);
+      }
+      rollout.save(dep);
+    } finally {
+      dep.lock.unlock();
+    }
+  }
+
+  /** CreateEndpoint: stores it Creating and starts bringing it up; returns its ARN. */
+  public String create(EndpointRequest r) {
+    JsonNode config;
+    try {
+      config = definitions.describe(Kind.CONFIG, r.configName());
+    } catch (ApiException e) {
+      throw ApiException.notFound("EndpointConfigName: " + e.getMessage());
+    }
+    if (store.endpoint(r.name()) != null || live.containsKey(r.name())) {
+      throw ApiException.conflict("an endpoint named '" + r.name() + "' already exists; endpoint names are unique");
+    }
+    Instant now = clock.instant();
+    ObjectNode capture = config.path("DataCaptureConfig").isObject() ? (ObjectNode) config.get("DataCaptureConfig")
+        : null;
+    Deployment dep = new Deployment(r.name(), definitions.arn("endpoint", r.name()), r.configName(), "Creating", user,
+        now, now, capture);
+    dep.variants = plans(r.name(), config, now.toEpochMilli());
+    store.insert(new EndpointStore.Endpoint(dep.name, dep.configName, dep.status(), user, now.toEpochMilli(),
+        now.toEpochMilli(), dep.stored(), dep.plan()));
+    live.put(dep.name, dep);
+    changed(dep);
+    Thread.ofVirtual().name("endpoint-create-" + dep.name).start(() -> rollout.create(dep));
+    return dep.arn;
+  }
+
+  /** The config's variants, planned from their models as they are now. */
+  private List<Deployment.Variant> plans(String endpoint, JsonNode config, long generation) {
+    List<Deployment.Variant> out = new ArrayList<>();
+    for (JsonNode v : config.path("ProductionVariants")) {
+      out.add(plan(endpoint, v, generation));
+    }
+    return List.copyOf(out);
+  }
+
+  /** A variant's plan from its config entry and its model, as they are now. */
+  private Deployment.Variant plan(String endpoint, JsonNode v, long generation) {
+    String variant = v.path("VariantName").asText();
+    String modelName = v.path("ModelName").asText();
+    ObjectNode model;
+    try {
+      model = definitions.describe(Kind.MODEL, modelName);
+    } catch (ApiException e) {
+      throw ApiException.notFound("EndpointConfigName: variant " + variant + " names the model '" + modelName
+          + "', which was deleted");
+    }
+    JsonNode c = model.path("PrimaryContainer");
+    String image = c.path("Image").asText();
+    ImageCatalog.Image entry = definitions.images().require(image);
+    InstanceType type = definitions.types().require(v.path("InstanceType").asText());
+    Map<String, String> env = new LinkedHashMap<>();
+    c.path("Environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+    String service = VariantPlan.serviceName(endpoint, variant, generation);
+    Path dir = stageDir.resolve(service);
+    String submit = env.get("SAGEMAKER_SUBMIT_DIRECTORY");
+    Path code = submit != null && submit.startsWith("s3://") ? dir.resolve("code") : null;
+    VariantPlan p = new VariantPlan(variant, modelName, service, entry.runtime(),
+        ImageCatalog.LOCAL.equals(image) ? image : entry.name(), type.name(), type.vcpus(), type.memoryBytes(),
+        v.path("InitialInstanceCount").asInt(1), v.path("InitialVariantWeight").asDouble(1.0),
+        c.path("ModelDataUrl").asText(null), env, dir.resolve("model"), code);
+    return new Deployment.Variant(p, runtimes.get(p.runtime()));
+  }
+
+  private Deployment require(String name) {
+    Deployment dep = live.get(name);
+    if (dep == null) {
+      throw ApiException.notFound("no endpoint named '" + name + "'");
+    }
+    return dep;
+  }
+
+  public ObjectNode describe(String name) {
+    return require(name).describe();
+  }
+
+  /** {@code {Endpoints: [...]}}, newest first. */
+  public ObjectNode list() {
+    ObjectNode body = Json.mapper().createObjectNode();
+    ArrayNode list = body.putArray("Endpoints");
+    live.values().stream().sorted(java.util.Comparator.comparing((Deployment d) -> d.createdAt).reversed()
+        .thenComparing(d -> d.name)).forEach(d -> list.add(d.summary()));
+    return body;
+  }
+
+  /** DeleteEndpoint: Deleting at once, the replicas stopped with the grace period, then gone. */
+  public void delete(String name) {
+    Deployment dep = require(name);
+    synchronized (dep) {
+      if (dep.deleting) {
+        return;
+      }
+      dep.deleting = true;
+    }
+    dep.status("Deleting", null, clock.instant());
+    store.update(dep.name, dep.status(), dep.stored(), dep.plan(), clock.millis());
+    changed(dep);
+    Thread.ofVirtual().name("endpoint-delete-" + dep.name).start(() -> finishDelete(dep));
+  }
+
+  private void finishDelete(Deployment dep) {
+    dep.lock.lock();
+    try {
+      rollout.stopAll(dep, rollout.stopGrace());
+      store.deleteEndpoint(dep.name);
+      live.remove(dep.name, dep);
+    } finally {
+      dep.lock.unlock();
+    }
+    ObjectNode gone = dep.summary();
+    gone.put("deleted", true);
+    listeners.forEach(l -> l.accept(gone));
+    deletions.forEach(l -> l.accept(dep.name));
+    LOG.info("endpoint {} is deleted", dep.name);
+  }
+
+  /**
+   * UpdateEndpointWeightsAndCapacities: the weights change at once; instance counts change in place
+   * (Updating until the new replicas answer, then InService).
+   */
+  public void updateWeightsAndCapacities(String name, List<Desired> desired) {
+    Deployment dep = require(name);
+    Map<String, Double> weights = new LinkedHashMap<>();
+    dep.variants.forEach(v -> weights.put(v.plan.variant(), v.plan.weight()));
+    for (int i = 0; i < desired.size(); i++) {
+      Desired d = desired.get(i);
+      if (dep.variant(d.variant()) == null) {
+        throw Fields.bad("DesiredWeightsAndCapacities[" + i + "].VariantName", "the endpoint '" + name
+            + "' has no variant '" + d.variant() + "' (its variants: " + String.join(", ", weights.keySet()) + ")");
+      }
+      if (d.weight() != null) {
+        weights.put(d.variant(), d.weight());
+      }
+    }
+    if (weights.values().stream().allMatch(w -> w == 0)) {
+      throw Fields.bad("DesiredWeightsAndCapacities", "every variant's weight would be 0; at least one needs traffic");
+    }
+    // The monitor holds the lock for a round of health checks; a rollout or an update for longer.
+    if (!tryLock(dep, Duration.ofSeconds(15))) {
+      throw ApiException.conflict("the endpoint '" + name + "' is " + dep.status() + "; it can be updated once"
+          + " it is InService");
+    }
+    try {
+      if (!"InService".equals(dep.status()) || dep.deleting) {
+        throw ApiException.conflict("the endpoint '" + name + "' is " + dep.status()
+            + "; only an InService endpoint can be updated");
+      }
+      for (Desired d : desired) {
+        Deployment.Variant v = dep.variant(d.variant());
+        if (d.weight() != null) {
+          v.plan = v.plan.withWeight(d.weight());
+        }
+      }
+      dep.status("Updating", null, clock.instant());
+      rollout.save(dep);
+    } finally {
+      dep.lock.unlock();
+    }
+    Thread.ofVirtual().name("endpoint-update-" + dep.name).start(() -> resize(dep, desired));
+  }
+
+  private static boolean tryLock(Deployment dep, Duration wait) {
+    try {
+      return dep.lock.tryLock(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void resize(Deployment dep, List<Desired> desired) {
+    dep.lock.lock();
+    try {
+      List<String> problems = new ArrayList<>();
+      for (Desired d : desired) {
+        Deployment.Variant v = dep.variant(d.variant());
+        if (d.instanceCount() != null && !dep.deleting) {
+          String p = rollout.resize(dep, v, d.instanceCount());
+          if (p != null) {
+            problems.add(p);
+          }
+        }
+      }
+      if (dep.deleting) {
+        return;
+      }
+      // As SageMaker, a failed update leaves the endpoint in service on what it had, saying why.
+      dep.status("InService", problems.isEmpty() ? null : "the update did not complete: "
+          + String.join("; ", problems), clock.instant());
+      rollout.save(dep);
+    } finally {
+      dep.lock.unlock();
+    }
+  }
+
+  /**
+   * UpdateEndpoint, blue/green all at once: the new config's variants start beside the old ones
+   * and take the traffic once every new replica answers; the old ones then stop. If the new ones
+   * do not make it, they stop and the old ones keep serving (InService, saying why).
+   */
+  public void updateEndpoint(String name, String configName) {
+    Deployment dep = require(name);
+    JsonNode config;
+    try {
+      config = definitions.describe(Kind.CONFIG, configName);
+    } catch (ApiException e) {
+      throw ApiException.notFound("EndpointConfigName: " + e.getMessage());
+    }
+    List<Deployment.Variant> next = plans(name, config, clock.millis());
+    if (!tryLock(dep, Duration.ofSeconds(15))) {
+      throw ApiException.conflict("the endpoint '" + name + "' is " + dep.status() + "; it can be updated once"
+          + " it is InService");
+    }
+    try {
+      if (!"InService".equals(dep.status()) || dep.deleting) {
+        throw ApiException.conflict("the endpoint '" + name + "' is " + dep.status()
+            + "; only an InService endpoint can be updated");
+      }
+      dep.status("Updating", null, clock.instant());
+      rollout.save(dep);
+    } finally {
+      dep.lock.unlock();
+    }
+    Thread.ofVirtual().name("endpoint-update-" + dep.name).start(() -> {
+      dep.lock.lock();
+      try {
+        String problem = rollout.switchTo(dep, next, configName);
+        if (!dep.deleting) {
+          dep.status("InService", problem == null ? null : "the update to " + configName + " did not complete: "
+              + problem, clock.instant());
+          rollout.save(dep);
+        }
+      } finally {
+        dep.lock.unlock();
+      }
+    });
+  }
+
+  /** Stops the monitor; the replicas keep running for the next server to adopt. */
+  @Override
+  public void close() {
+    monitor.close();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.atelier.endpoints;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.http.Json;
+import io.vertx.ext.web.Router;
+
+/**
+ * The invocation side of endpoints as the capability sees it: the routes that pass requests to a
+ * variant's replicas ({@code dev.atelier.endpoints.router}, which reads only {@link
+ * dev.atelier.endpoints.router.Routes}), and the per-minute metrics they keep. {@link #none()}
+ * serves no invocations and counts nothing.
+ */
+interface Invocations {
+  /** Mounts {@code {baseUrl}atelier/api/endpoints/:name/invocations}. */
+  void mount(Router router, String baseUrl);
+
+  /** Mounts {@code /endpoints/:name/invocations} (SageMaker's runtime path) at the API listener's root. */
+  void mountRoot(Router router);
+
+  /** {@code {Period: 60, Variants: {<variant>: [...]}}} over the last {@code minutes}. */
+  ObjectNode minutes(String endpoint, int minutes);
+
+  /** Every endpoint's counters in Prometheus' text format. */
+  String prometheus();
+
+  /** Drops what is kept about a deleted endpoint. */
+  void forget(String endpoint);
+
+  static Invocations none() {
+    return new Invocations() {
+      @Override
+      public void mount(Router router, String baseUrl) {}
+
+      @Override
+      public void mountRoot(Router router) {}
+
+      @Override
+      public ObjectNode minutes(String endpoint, int minutes) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("Period", 60);
+        n.putObject("Variants");
+        return n;
+      }
+
+      @Override
+      public String prometheus() {
+        return "";
+      }
+
+      @Override
+      public void forget(String endpoint) {}
+    };
+  }
+}
