@@ -1,0 +1,329 @@
+package dev.atelier.endpoints.router;
+
+import dev.atelier.endpoints.router.Routes.Instance;
+import dev.atelier.endpoints.router.Routes.Variant;
+import dev.atelier.endpoints.router.VariantMetrics.Outcome;
+import dev.atelier.http.ApiException;
+import dev.atelier.http.LogText;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One invocation, on the caller's event loop from start to end. The body is read first (at most 6
+ * MB, as SageMaker does before it calls a container), so that it can be sent again: a connection
+ * that fails before the container answered is tried once more on another healthy instance of the
+ * variant (the same one when it is the only one), then answered 503. The container's answer is piped
+ * to the caller as it arrives, with its Content-Type and Custom-Attributes; a non-2xx answer becomes
+ * SageMaker's ModelError (424) with OriginalStatusCode and OriginalMessage; no answer within the
+ * timeout, a 408 of the same shape.
+ */
+final class Invocation {
+  private static final Logger LOG = LoggerFactory.getLogger(Invocation.class);
+  /** Request headers the SageMaker runtime hands to the container. */
+  private static final List<String> PASSED = List.of("Content-Type", "Accept",
+      "X-Amzn-SageMaker-Custom-Attributes", "X-Amzn-SageMaker-Inference-Id");
+  static final String CUSTOM_ATTRIBUTES = "X-Amzn-SageMaker-Custom-Attributes";
+  static final String INVOKED_VARIANT = "X-Amzn-Invoked-Production-Variant";
+  /** How much of a failing container's answer is kept for OriginalMessage. */
+  private static final int MESSAGE_LIMIT = 64 * 1024;
+
+  private final InvocationRoutes owner;
+  private final RoutingContext ctx;
+  private final String endpoint;
+  private final Variant variant;
+  private final long started;
+  private final long length;
+  private Buffer body;
+  private long received;
+  private boolean refused;
+  private Instance instance;
+  private HttpClientRequest outgoing;
+  private long sentAt;
+  private long answeredAt;
+  private long timer = -1;
+  private boolean done;
+
+  Invocation(InvocationRoutes owner, RoutingContext ctx, String endpoint, Variant variant, long started, long length) {
+    this.owner = owner;
+    this.ctx = ctx;
+    this.endpoint = endpoint;
+    this.variant = variant;
+    this.started = started;
+    this.length = length;
+  }
+
+  /** Reads the body, counting its bytes (a chunked one has no length up front), then sends it. */
+  void start() {
+    HttpServerRequest request = ctx.request();
+    body = Buffer.buffer(length >= 0 ? (int) length : 4096);
+    ctx.response().closeHandler(v -> abandon());
+    if (request.isEnded()) {
+      send(null);
+      return;
+    }
+    request.handler(chunk -> {
+      received += chunk.length();
+      if (refused) {
+        if (received > InvocationRoutes.DRAIN_LIMIT) {
+          request.connection().close(); // not worth reading to its end
+        }
+        return;
+      }
+      if (received > InvocationRoutes.MAX_BODY) {
+        refused = true;
+        body = null;
+        done = true;
+        owner.metrics().record(endpoint, variant.name(), Outcome.CLIENT_ERROR, -1, 0);
+        InvocationRoutes.refuse(ctx, "ValidationError", InvocationRoutes.tooLarge(-1));
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.exceptionHandler(e -> abandon());
+    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      ctx.response().writeContinue(); // curl waits a second for it before a body over 1 MB
+    }
+    request.endHandler(v -> {
+      if (!refused) {
+        send(null);
+      }
+    });
+    request.resume();
+  }
+
+  /** Sends the body to an instance of the variant other than {@code failed} (when there is one). */
+  private void send(Instance failed) {
+    if (done) {
+      return;
+    }
+    Instance next = owner.balancer().instance(variant, failed, ThreadLocalRandom.current());
+    if (next == null) {
+      unavailable("variant '" + variant.name() + "' of endpoint '" + endpoint + "' has no healthy instance");
+      return;
+    }
+    instance = next;
+    owner.balancer().acquire(next);
+    if (timer < 0) {
+      timer = owner.vertx().setTimer(owner.timeoutMillis(), id -> timeout());
+    }
+    sentAt = System.nanoTime();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        .setPort(next.port()).setURI("/invocations");
+    MultiMap in = ctx.request().headers();
+    for (String h : PASSED) {
+      String value = in.get(h);
+      if (value != null) {
+        options.putHeader(h, value);
+      }
+    }
+    Instance attempt = next;
+    owner.client().request(options)
+        .compose(r -> {
+          if (done) {
+            r.reset();
+            return io.vertx.core.Future.<HttpClientResponse>failedFuture("the invocation ended before it was sent");
+          }
+          outgoing = r;
+          return r.send(body);
+        })
+        .onSuccess(response -> answered(attempt, response))
+        .onFailure(e -> connectionFailed(attempt, failed, e));
+  }
+
+  private void connectionFailed(Instance attempt, Instance failedBefore, Throwable e) {
+    ended(attempt);
+    outgoing = null;
+    if (done) {
+      return;
+    }
+    if (failedBefore == null) {
+      LOG.info("invocation of {}/{}: instance {} (port {}) failed before answering ({}); trying again",
+          LogText.of(endpoint), variant.name(), attempt.id(), attempt.port(), LogText.of(describe(e)));
+      send(attempt);
+      return;
+    }
+    unavailable("variant '" + variant.name() + "' of endpoint '" + endpoint + "' could not be reached: instance "
+        + attempt.id() + " failed (" + describe(e) + ")" + (attempt.equals(failedBefore) ? " twice"
+            : ", and so did instance " + failedBefore.id() + " before it")
+        + "; the endpoint's instances may be restarting, try again in a moment");
+  }
+
+  private void answered(Instance attempt, HttpClientResponse response) {
+    if (done) {
+      ended(attempt);
+      resetOutgoing();
+      return;
+    }
+    if (response.statusCode() / 100 != 2) {
+      modelFailed(attempt, response);
+      return;
+    }
+    HttpServerResponse out = ctx.response();
+    out.setStatusCode(200).putHeader(INVOKED_VARIANT, variant.name());
+    copy(response, out, "Content-Type");
+    copy(response, out, CUSTOM_ATTRIBUTES);
+    String contentLength = response.getHeader("Content-Length");
+    if (contentLength != null) {
+      out.putHeader("Content-Length", contentLength);
+    } else {
+      out.setChunked(true);
+    }
+    response.end().onComplete(ar -> answeredAt = System.nanoTime());
+    // Not ended on a failure: a broken-off answer must not reach the caller as a complete one.
+    response.pipe().endOnFailure(false).to(out).onComplete(ar -> {
+      ended(attempt);
+      if (ar.failed() && !done) {
+        // The caller went away, or the container broke off its answer: neither can be told more.
+        done = true;
+        resetOutgoing();
+        out.reset();
+        owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
+        return;
+      }
+      finish(Outcome.OK);
+    });
+  }
+
+  /** A non-2xx answer: ModelError with what the container said. */
+  private void modelFailed(Instance attempt, HttpClientResponse response) {
+    int status = response.statusCode();
+    Buffer message = Buffer.buffer();
+    response.handler(chunk -> {
+      int room = MESSAGE_LIMIT - message.length();
+      if (room > 0) {
+        message.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
+      }
+    });
+    Runnable complete = () -> {
+      answeredAt = System.nanoTime();
+      ended(attempt);
+      if (done) {
+        return;
+      }
+      String original = message.toString(StandardCharsets.UTF_8);
+      String kind = status >= 400 && status < 500 ? "client" : "server";
+      LOG.info("invocation of {}/{}: instance {} answered {}", LogText.of(endpoint), variant.name(), attempt.id(), status);
+      answerModelError(424, status, original, "Received " + kind + " error (" + status + ") from variant '"
+          + variant.name() + "' (instance " + attempt.id() + ") with message \"" + original
+          + "\". See the instance's log for more information.");
+      finish(status >= 400 && status < 500 ? Outcome.CLIENT_ERROR : Outcome.SERVER_ERROR);
+    };
+    // A container that breaks off its error answer: what it said so far is the message.
+    response.exceptionHandler(e -> complete.run());
+    response.endHandler(v -> complete.run());
+  }
+
+  private void timeout() {
+    timer = -1;
+    if (done) {
+      return;
+    }
+    resetOutgoing();
+    if (instance != null) {
+      LOG.info("invocation of {}/{}: instance {} did not answer within {} ms", LogText.of(endpoint), variant.name(),
+          instance.id(), owner.timeoutMillis());
+    }
+    if (ctx.response().headWritten()) {
+      done = true;
+      ctx.response().reset();
+      owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
+      return;
+    }
+    ctx.response().headers().clear(); // the container's, if its answer's head came but no byte of it
+    answerModelError(408, 0, "", "Your invocation timed out while waiting for a response from variant '"
+        + variant.name() + "'" + (instance == null ? "" : " (instance " + instance.id() + ")") + ": the model must"
+        + " answer within " + owner.timeoutMillis() / 1000.0 + " s. Check the instance's log and its latency metrics.");
+    done = true;
+    owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
+  }
+
+  /** SageMaker's ModelError body, with the code botocore reads from {@code x-amzn-ErrorType}. */
+  private void answerModelError(int status, int originalStatus, String originalMessage, String message) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("ErrorCode", "ModelError");
+    error.put("OriginalStatusCode", originalStatus);
+    error.put("OriginalMessage", originalMessage);
+    error.put("message", message);
+    ctx.response().putHeader(InvocationRoutes.ERROR_TYPE, "ModelError").putHeader(INVOKED_VARIANT, variant.name());
+    dev.atelier.http.Routes.json(ctx, status, error);
+  }
+
+  private void unavailable(String message) {
+    done = true;
+    cancelTimer();
+    owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
+    InvocationRoutes.refuse(ctx, "ServiceUnavailable", ApiException.unavailable(message));
+  }
+
+  /** The exchange with the instance is over: it has one request fewer in flight. */
+  private void ended(Instance attempt) {
+    if (attempt == instance) {
+      owner.balancer().release(attempt);
+      instance = null;
+    }
+  }
+
+  /** The answer is out: the timer goes and the invocation counts. */
+  private void finish(Outcome outcome) {
+    if (done) {
+      return;
+    }
+    done = true;
+    cancelTimer();
+    long end = System.nanoTime();
+    long answered = answeredAt > 0 ? answeredAt : end;
+    long model = Math.max(0, (answered - sentAt) / 1000);
+    long total = Math.max(0, (end - started) / 1000);
+    owner.metrics().record(endpoint, variant.name(), outcome, model, Math.max(0, total - model));
+  }
+
+  /** The caller went away before its answer: stop the exchange with the instance. */
+  private void abandon() {
+    if (done) {
+      return;
+    }
+    done = true;
+    cancelTimer();
+    resetOutgoing();
+  }
+
+  private void resetOutgoing() {
+    HttpClientRequest r = outgoing;
+    outgoing = null;
+    if (r != null) {
+      r.reset();
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer >= 0) {
+      owner.vertx().cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  private static void copy(HttpClientResponse from, HttpServerResponse to, String header) {
+    String value = from.getHeader(header);
+    if (value != null) {
+      to.putHeader(header, value);
+    }
+  }
+}
