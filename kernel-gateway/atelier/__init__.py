@@ -5,7 +5,8 @@
 - the notebook SDK: ``Session`` and the objects API (``api``), training jobs (``training``:
   ``Estimator``, ``TrainingJob``), processing jobs (``processing``: ``Processor``,
   ``ProcessingJob``), what both share (``job``: ``JobFailed``, ``list_jobs``), how a job shows
-  in a notebook (``display``), and the IPython magics loaded with ``%load_ext atelier``
+  in a notebook (``display``), models and endpoints (``endpoints``: ``Model``, ``Predictor``,
+  with ``serializers`` and ``deserializers``), and the IPython magics loaded with ``%load_ext atelier``
   (``magics``); experiments on the stock mlflow client (``experiments``: ``%%atelier_run``, the
   display of runs, ``open``);
 - the container toolkit (``atelier.toolkit``): the ``train`` command of a training job's container.
@@ -21,6 +22,11 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "AtelierError": "api",
+    "EndpointFailed": "endpoints",
+    "Model": "endpoints",
+    "ModelError": "endpoints",
+    "Predictor": "endpoints",
+    "list_endpoints": "endpoints",
     "Session": "api",
     "Estimator": "training",
     "JobFailed": "job",
@@ -35,12 +41,14 @@ _EXPORTS = {
     "list_jobs": "job",
 }
 
-__all__ = sorted(_EXPORTS) + ["experiments", "upload_data", "download", "list_objects", "load_ipython_extension"]
+_SUBMODULES = ("experiments", "serializers", "deserializers")
+
+__all__ = sorted(_EXPORTS) + [*_SUBMODULES, "upload_data", "download", "list_objects", "load_ipython_extension"]
 
 
 def __getattr__(name: str):
-    if name == "experiments":
-        return importlib.import_module(".experiments", __name__)
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'atelier' has no attribute {name!r}")
@@ -72,11 +80,13 @@ def list_objects(prefix: str) -> list[dict]:
 
 def load_ipython_extension(ipython) -> None:
     """``%load_ext atelier``: registers ``%%atelier_train``, ``%atelier_jobs``, ``%atelier_logs``,
-    ``%atelier_stop``, ``%atelier_run``, and the display of mlflow's runs."""
+    ``%atelier_stop``, ``%atelier_run``, ``%%atelier_invoke``, and the display of mlflow's runs."""
     from .experiments.render import register
+    from .invokemagic import InvokeMagics
     from .magics import AtelierMagics
     from .runmagic import RunMagics
 
     ipython.register_magics(AtelierMagics)
     ipython.register_magics(RunMagics)
+    ipython.register_magics(InvokeMagics)
     register(ipython)

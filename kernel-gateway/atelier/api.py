@@ -27,14 +27,16 @@ _SKIP_DIRS = {".ipynb_checkpoints"}
 class AtelierError(Exception):
     """A request the server refused or could not be made; ``message`` is the server's own words.
 
-    ``status`` is the HTTP status (0 when the server could not be reached or nothing was sent).
+    ``status`` is the HTTP status (0 when the server could not be reached or nothing was sent);
+    ``details`` the server's whole JSON answer (e.g. a ModelError's ``OriginalStatusCode``).
     """
 
-    def __init__(self, status: int, message: str, reason: str | None = None):
+    def __init__(self, status: int, message: str, reason: str | None = None, details: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.reason = reason
+        self.details = dict(details or {})
 
     def __str__(self) -> str:
         return self.message
@@ -258,13 +260,14 @@ def _error_from_response(e: urllib.error.HTTPError) -> AtelierError:
     except Exception:  # noqa: BLE001 - the status alone still says something
         raw = b""
     message = reason = None
+    details: dict = {}
     try:
         answer = json.loads(raw)
         if isinstance(answer, dict):
-            message, reason = answer.get("message"), answer.get("reason")
+            message, reason, details = answer.get("message"), answer.get("reason"), answer
     except ValueError:
         pass
     if not message:
         text = raw.decode("utf-8", "replace").strip()
         message = text[:500] if text and not text.lstrip().startswith("<") else f"{e.code} {e.reason}"
-    return AtelierError(e.code, message, reason)
+    return AtelierError(e.code, message, reason, details)

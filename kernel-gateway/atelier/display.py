@@ -15,6 +15,7 @@ import time
 from typing import Any, Callable, Mapping, Sequence
 
 __all__ = [
+    "EndpointStatusBlock",
     "JobStatusBlock",
     "format_duration",
     "format_size",
@@ -189,3 +190,60 @@ class JobStatusBlock:
         if last:
             line += " - " + ", ".join(f"{k}={v:g}" for k, v in sorted(last.items()))
         print(line, file=self.out or sys.stdout, flush=True)
+
+
+# -- an endpoint's status ----------------------------------------------------------------------
+
+_ENDPOINT_COLOURS = {"InService": "#2e7d32", "Failed": "#c62828", "Deleting": "#ef6c00", "RollingBack": "#ef6c00"}
+
+
+def _instances(variant: Mapping[str, Any]) -> str:
+    instances = variant.get("Instances") or []
+    healthy = sum(1 for i in instances if i.get("Healthy"))
+    wanted = variant.get("DesiredInstanceCount") or variant.get("CurrentInstanceCount") or len(instances)
+    return f"{healthy}/{wanted} healthy"
+
+
+class EndpointStatusBlock:
+    """An endpoint's status while it is created or updated: one live HTML block in notebooks,
+    a text line per change elsewhere."""
+
+    def __init__(self, name: str, out=None):
+        self.name = name
+        self.out = out
+        self.started = time.monotonic()
+        self._display = notebook_display()
+        self._handle = None
+        self._last_line: str | None = None
+
+    def show(self, description: Mapping[str, Any]) -> None:
+        status = description.get("EndpointStatus") or "?"
+        variants = description.get("ProductionVariants") or []
+        elapsed = format_duration(time.monotonic() - self.started)
+        if self._display is None:
+            parts = [f"{v.get('VariantName')}: {_instances(v)}" for v in variants]
+            line = f"{self.name}: {status}" + (f" - {', '.join(parts)}" if parts else "")
+            if line != self._last_line:
+                self._last_line = line
+                print(f"{line} ({elapsed})", file=self.out or sys.stdout, flush=True)
+            return
+        from IPython.display import HTML
+
+        colour = _ENDPOINT_COLOURS.get(status, "#1565c0")
+        rows = [("Endpoint", f"<b>{html.escape(self.name)}</b>"),
+                ("Status", f"<span style='color:{colour};font-weight:bold'>{html.escape(status)}</span> "
+                           f"&middot; {elapsed}")]
+        for v in variants:
+            weight = v.get("CurrentWeight", v.get("DesiredWeight"))
+            rows.append((html.escape(str(v.get("VariantName"))),
+                         f"{_instances(v)}" + (f", weight {weight:g}" if isinstance(weight, (int, float)) else "")))
+        if description.get("FailureReason"):
+            rows.append(("Failure", "<pre style='margin:0;white-space:pre-wrap'>"
+                                    f"{html.escape(description['FailureReason'])}</pre>"))
+        body = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{k}</th>"
+                       f"<td style='text-align:left'>{v}</td></tr>" for k, v in rows)
+        block = HTML(f"<table class='atelier-endpoint-progress'>{body}</table>")
+        if self._handle is None:
+            self._handle = self._display(block, display_id=True)
+        else:
+            self._handle.update(block)

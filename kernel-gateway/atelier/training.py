@@ -75,6 +75,17 @@ class TrainingJob(Job):
         """``OutputArtifacts.S3OutputArtifacts``: the S3 URI of ``output.tar.gz``."""
         return (self.describe().get("OutputArtifacts") or {}).get("S3OutputArtifacts")
 
+    def deploy(self, instance_type: str = "ml.m5.large", initial_instance_count: int = 1,
+               endpoint_name: str | None = None, wait: bool = True, model_name: str | None = None, **kwargs: Any):
+        """Serve the job's model: a Model made from this (Completed) job, an endpoint config with one
+        variant ``AllTraffic``, and the endpoint; with ``wait``, until it is InService. Returns an
+        ``atelier.endpoints.Predictor``; ``kwargs`` as ``Model.deploy`` (serializer, deserializer, tags)."""
+        from .endpoints import Model
+
+        model = Model.from_training_job(self.name, name=model_name, session=self.session)
+        return model.deploy(instance_type=instance_type, initial_instance_count=initial_instance_count,
+                            endpoint_name=endpoint_name, wait=wait, **kwargs)
+
 
 class TrainingInput:
     """One channel's data: an S3 prefix (or a local path, uploaded first) and its content type."""
@@ -268,6 +279,12 @@ class Estimator:
         if self.latest_training_job is None:
             raise AttributeError("no training job yet: call fit() first")
         return self.latest_training_job.model_data
+
+    def deploy(self, instance_type: str | None = None, initial_instance_count: int = 1, **kwargs: Any):
+        """Serve the last job's model (``TrainingJob.deploy``), on this estimator's instance type by default."""
+        if self.latest_training_job is None:
+            raise AttributeError("no training job yet: call fit() first")
+        return self.latest_training_job.deploy(instance_type or self.instance_type, initial_instance_count, **kwargs)
 
 
 def _relative_to_root(folder: str) -> str:

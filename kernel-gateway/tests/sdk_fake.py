@@ -68,6 +68,9 @@ class FakeAtelier:
                 raw = reply.body if isinstance(reply.body, bytes) else (b"" if reply.body is None else json.dumps(reply.body).encode())
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.headers.get("Content-Type", "application/json"))
+                for name, value in reply.headers.items():
+                    if name.lower() not in ("content-type", "content-length"):
+                        self.send_header(name, value)
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
                 self.wfile.write(raw)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import atelier
-from atelier import api, display, job, jobs, processing, training
+from atelier import api, deserializers, display, endpoints, job, jobs, processing, serializers, training
 
 PACKAGE = Path(__file__).resolve().parents[1] / "atelier"
 
@@ -51,12 +51,19 @@ def test_the_old_jobs_module_keeps_its_public_names():
 
 
 TOP_LEVEL = sorted(set(atelier.__all__) - {"upload_data", "download", "list_objects", "load_ipython_extension",
-                                            "experiments"})
+                                            "experiments", "serializers", "deserializers"})
+# The names of ``atelier`` that ``atelier.jobs`` never had.
+TOP_OWNERS = {**OWNERS, "EndpointFailed": endpoints, "Model": endpoints, "ModelError": endpoints,
+              "Predictor": endpoints, "list_endpoints": endpoints}
 
 
 @pytest.mark.parametrize("name", TOP_LEVEL)
 def test_top_level_names_are_the_owning_modules_objects(name):
-    assert getattr(atelier, name) is getattr(OWNERS[name], name)
+    assert getattr(atelier, name) is getattr(TOP_OWNERS[name], name)
+
+
+def test_serializers_and_deserializers_are_the_modules():
+    assert atelier.serializers is serializers and atelier.deserializers is deserializers
 
 
 def test_experiments_is_the_subpackage():
@@ -78,10 +85,11 @@ def test_importing_the_package_leaves_the_sdk_unloaded():
 
 
 @pytest.mark.parametrize("module", ["api", "display", "job", "training", "processing", "jobs", "magics", "runmagic",
+                                    "endpoints", "serializers", "deserializers", "invokemagic",
                                     "experiments", "experiments.context"])
 def test_each_module_can_be_imported_first(module):
     """No import cycle: whichever module a fresh interpreter imports first, it loads."""
-    if module in ("magics", "runmagic"):
+    if module in ("magics", "runmagic", "invokemagic"):
         pytest.importorskip("IPython")
     if module.startswith("experiments"):
         pytest.importorskip("mlflow")

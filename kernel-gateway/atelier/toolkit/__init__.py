@@ -1,4 +1,4 @@
-"""Atelier's training toolkit: the ``train`` program of Atelier's job images.
+"""Atelier's container toolkit: the ``train`` and ``serve`` programs of Atelier's images.
 
 A training job runs as a container of its image with the command ``train`` and the SageMaker
 layout under ``/opt/ml`` (``input/config/*.json``, ``input/data/<channel>/``, ``model/``,
@@ -12,6 +12,10 @@ layout under ``/opt/ml`` (``input/config/*.json``, ``input/data/<channel>/``, ``
 - otherwise it fails (exit code 2), saying how to use the image.
 
 Paths are under ``/opt/ml`` unless ``SM_BASE_DIR`` names another directory.
+
+A model runs as a container with the command ``serve`` (:mod:`atelier.toolkit.serving`): gunicorn
+answering ``GET /ping`` and ``POST /invocations`` for the model in ``/opt/ml/model``.
+``python -m atelier.toolkit serve`` is the same outside an image.
 """
 
 from .environment import TrainingEnvironment, UserError, write_failure

@@ -1,7 +1,7 @@
-"""``python -m atelier.toolkit``: the same as the ``train`` command."""
+"""``python -m atelier.toolkit [train|serve]``: the ``train`` command (the default), or ``serve``."""
 
 import sys
 
-from .cli import main
+from .cli import toolkit_main
 
-sys.exit(main())
+sys.exit(toolkit_main())

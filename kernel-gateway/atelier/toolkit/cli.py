@@ -1,4 +1,5 @@
-"""The ``train`` command: what a training job's container runs (see :mod:`atelier.toolkit`)."""
+"""The ``train`` command: what a training job's container runs (see :mod:`atelier.toolkit`); and
+``python -m atelier.toolkit [train|serve]``, which runs either program."""
 
 from __future__ import annotations
 
@@ -78,6 +79,19 @@ def run_builtin(env: TrainingEnvironment, algorithm: str) -> int:
         write_failure(env.failure_file, fit_failure(head))
         return 1
     return 0
+
+
+def toolkit_main(argv: list[str] | None = None) -> int:
+    """``python -m atelier.toolkit``: ``serve`` serves a model (:mod:`atelier.toolkit.serving`);
+    ``train``, or no command, trains (as the ``train`` command)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "serve":
+        from .serving.server import main as serve
+
+        return serve(argv[1:])
+    if argv and argv[0] == "train":
+        argv = argv[1:]
+    return main(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
