@@ -3,9 +3,13 @@ import * as React from 'react';
 
 import { IInstanceType } from '../../instance/tokens';
 import { typeDetails, unavailableText } from '../../instance/spec';
-import { DeployErrors, IDeployForm, MAX_DEPLOY_INSTANCES } from '../deploy';
+import { DeployErrors, IDeployForm } from '../deploy';
 
-/** The Deploy dialog's fields, each with its error under it. */
+/**
+ * The Deploy dialog's fields, each with its error under it. The count is
+ * a text box checked by validateDeploy, not by the browser: JupyterLab's
+ * dialog disables its buttons while an input is :invalid, which would say nothing.
+ */
 function DeployFields(props: {
   jobName: string;
   types: ReadonlyArray<IInstanceType>;
@@ -83,10 +87,7 @@ function DeployFields(props: {
         <input
           id={id}
           className="jp-AtelierJobs-input"
-          type="number"
-          min={1}
-          max={MAX_DEPLOY_INSTANCES}
-          step={1}
+          inputMode="numeric"
           value={form.instanceCount}
           aria-invalid={describedBy ? true : undefined}
           aria-describedby={describedBy}
