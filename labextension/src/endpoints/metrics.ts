@@ -67,7 +67,7 @@ export function metricVariants(metrics: IEndpointMetrics | null): string[] {
 
 /**
  * One chart's data as uPlot takes it: the union of every variant's minutes
- * (epoch seconds, ascending), then one series a variant (in `variants`'
+ * (epoch seconds, ascending; the same for every field), then one series a variant (in `variants`'
  * order) with null where a variant has no value for a minute.
  */
 export function chartSeries(
@@ -86,8 +86,16 @@ export function chartSeries(
     }
     return values;
   });
+  // Every minute the answer holds, with or without this field: all charts span the same time.
   const times = new Set<number>();
-  byVariant.forEach(values => values.forEach((_, t) => times.add(t)));
+  for (const minutes of Object.values(metrics?.Variants ?? {})) {
+    for (const minute of minutes ?? []) {
+      const t = minute ? minuteSeconds(minute.Timestamp) : null;
+      if (t !== null) {
+        times.add(t);
+      }
+    }
+  }
   const x = [...times].sort((a, b) => a - b);
   const ys = byVariant.map(values => x.map(t => values.get(t) ?? null));
   return [x, ...ys] as [number[], ...Array<Array<number | null>>];

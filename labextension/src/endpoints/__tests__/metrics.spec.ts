@@ -65,6 +65,12 @@ describe('endpoint metrics', () => {
       [null, null]
     ]);
     expect(chartSeries(null, spec('Invocations'), ['a'])).toEqual([[], []]);
+    // A minute without the field keeps its place: every chart spans the same minutes.
+    expect(chartSeries(METRICS, spec('OverheadLatency'))).toEqual([
+      [T0, T0 + 60],
+      [null, null],
+      [0.5, null]
+    ]);
   });
 
   it('sums counts and averages latencies of the newest minute', () => {
