@@ -18,9 +18,18 @@ function DeployFields(props: {
   onChange: (form: IDeployForm) => void;
 }): JSX.Element {
   const [form, setForm] = React.useState(props.form);
+  // A field's error goes once the field is edited; the others stay until the next try.
+  const [errors, setErrors] = React.useState(props.errors);
   const set = (patch: Partial<IDeployForm>): void => {
     const next = { ...form, ...patch };
     setForm(next);
+    setErrors(all => {
+      const rest = { ...all };
+      for (const key of Object.keys(patch) as Array<keyof IDeployForm>) {
+        delete rest[key];
+      }
+      return rest;
+    });
     props.onChange(next);
   };
   const field = (
@@ -29,7 +38,7 @@ function DeployFields(props: {
     control: (id: string, describedBy?: string) => JSX.Element
   ): JSX.Element => {
     const id = `atelier-deploy-${key}`;
-    const error = props.errors[key];
+    const error = errors[key];
     return (
       <div className="jp-AtelierEndpoints-deployField">
         <label htmlFor={id}>{label}</label>
