@@ -1,5 +1,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { endpointNotificationsPlugin } from './endpoints/notifyPlugin';
+import { endpointsPlugin } from './endpoints/plugin';
 import { eventsPlugin } from './events/plugin';
 import { experimentsNotebookPlugin } from './experiments/notebook/plugin';
 import { experimentsPlugin } from './experiments/plugin';
@@ -22,7 +24,9 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   jobNotificationsPlugin,
   instanceStopNotificationsPlugin,
   experimentsNotebookPlugin,
-  experimentsPlugin
+  experimentsPlugin,
+  endpointsPlugin,
+  endpointNotificationsPlugin
 ];
 
 export default plugins;

@@ -4,6 +4,7 @@
  * commands. Each capability keeps its own in its folder's `tokens.ts`.
  */
 
+import { ENDPOINTS_PLUGIN_ID } from './endpoints/tokens';
 import { EVENTS_PLUGIN_ID } from './events/tokens';
 import { INSTANCE_SPEC_PLUGIN_ID } from './instance/tokens';
 import { JOBS_PLUGIN_ID } from './jobs/tokens';
@@ -15,6 +16,7 @@ export {
   EventFrameType,
   EventsStatus,
   IAtelierEvents,
+  IEndpointEvent,
   IEventFrameMap,
   IJobEvent,
   IKernelDeathEvent,
@@ -39,11 +41,18 @@ export {
   JobKind
 } from './jobs/tokens';
 
+export {
+  ENDPOINTS_PANEL_ID,
+  EndpointCommandIDs,
+  IEndpointSummary
+} from './endpoints/tokens';
+
 /** Plugin ids (the part after the colon names the settings schema file). */
 export const PluginIDs = {
   events: EVENTS_PLUGIN_ID,
   running: RUNNING_PLUGIN_ID,
   instanceSpec: INSTANCE_SPEC_PLUGIN_ID,
   kernelDeath: KERNEL_DEATH_PLUGIN_ID,
-  jobs: JOBS_PLUGIN_ID
+  jobs: JOBS_PLUGIN_ID,
+  endpoints: ENDPOINTS_PLUGIN_ID
 } as const;

@@ -5,3 +5,4 @@ import './status.css';
 import './experiments-notebook.css';
 import './experiments.css';
 import './experiments-detail.css';
+import './endpoints.css';

@@ -3,6 +3,7 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 
+import { createEndpointsClient } from '../endpoints/client';
 import { createJobsClient } from '../jobs/client';
 import { EMPTY_FILTERS } from '../jobs/filters';
 import { createObjectsClient } from '../objects/client';
@@ -98,6 +99,99 @@ describe('capability clients', () => {
     );
     expect(client.objectURL('s3://b/k')).toBe(
       'http://127.0.0.1:8888/base/atelier/api/objects?uri=s3%3A%2F%2Fb%2Fk&token=secret'
+    );
+  });
+
+  it('endpoints: list, describe, weights, metrics, delete, create', async () => {
+    const { settings, last } = recording({
+      Endpoints: [{ EndpointName: 'e' }]
+    });
+    const client = createEndpointsClient(settings);
+    expect(await client.listEndpoints()).toEqual([{ EndpointName: 'e' }]);
+    expect(last()).toBe('GET /base/atelier/api/endpoints');
+    await client.describe('e 1');
+    expect(last()).toBe('GET /base/atelier/api/endpoints/e%201');
+    await client.updateWeightsAndCapacities('e', []);
+    expect(last()).toBe(
+      'POST /base/atelier/api/endpoints/e/weights-and-capacities'
+    );
+    await client.metrics('e', 60);
+    expect(last()).toBe('GET /base/atelier/api/endpoints/e/metrics?minutes=60');
+    await client.deleteEndpoint('e');
+    expect(last()).toBe('DELETE /base/atelier/api/endpoints/e');
+    await client.createModel({ ModelName: 'm', FromTrainingJob: 'j' });
+    expect(last()).toBe('POST /base/atelier/api/models');
+    await client.createEndpointConfig({
+      EndpointConfigName: 'c',
+      ProductionVariants: []
+    });
+    expect(last()).toBe('POST /base/atelier/api/endpoint-configs');
+    await client.createEndpoint({ EndpointName: 'e', EndpointConfigName: 'c' });
+    expect(last()).toBe('POST /base/atelier/api/endpoints');
+  });
+
+  it('endpoints: an invocation with its headers, answer, variant and time', async () => {
+    const requests: Request[] = [];
+    const answers = [
+      new Response('{"predictions": [1]}', {
+        status: 200,
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Amzn-Invoked-Production-Variant': 'AllTraffic'
+        }
+      }),
+      new Response(
+        JSON.stringify({ ErrorCode: 'ModelError', message: 'bad input' }),
+        { status: 424, headers: { 'Content-Type': 'application/json' } }
+      )
+    ];
+    const settings = ServerConnection.makeSettings({
+      baseUrl: 'http://127.0.0.1:8888/',
+      wsUrl: 'ws://127.0.0.1:8888/',
+      token: 'secret',
+      fetch: (async (request: Request) => {
+        requests.push(request);
+        return answers.shift()!;
+      }) as any
+    });
+    let now = 100;
+    const client = createEndpointsClient(settings, () => (now += 25));
+    const ok = await client.invoke('e', {
+      body: '1,2',
+      contentType: 'text/csv',
+      accept: 'application/json',
+      targetVariant: 'AllTraffic'
+    });
+    expect(ok).toEqual({
+      ok: true,
+      status: 200,
+      body: '{"predictions": [1]}',
+      contentType: 'application/json',
+      variant: 'AllTraffic',
+      millis: 25
+    });
+    const sent = requests[0];
+    expect(new URL(sent.url).pathname).toBe(
+      '/atelier/api/endpoints/e/invocations'
+    );
+    expect(sent.headers.get('Content-Type')).toBe('text/csv');
+    expect(sent.headers.get('Accept')).toBe('application/json');
+    expect(sent.headers.get('X-Amzn-SageMaker-Target-Variant')).toBe(
+      'AllTraffic'
+    );
+    expect(await sent.text()).toBe('1,2');
+
+    const refused = await client.invoke('e', {
+      body: 'x',
+      contentType: 'text/csv',
+      accept: '*/*'
+    });
+    expect(refused.ok).toBe(false);
+    expect(refused.status).toBe(424);
+    expect(refused.body).toBe('bad input');
+    expect(refused.variant).toBeNull();
+    expect(requests[1].headers.has('X-Amzn-SageMaker-Target-Variant')).toBe(
+      false
     );
   });
 });

@@ -26,7 +26,11 @@ const VALID: {
   experiment: frame =>
     !!frame.experiment &&
     typeof frame.experiment === 'object' &&
-    typeof frame.experiment.experiment_id === 'string'
+    typeof frame.experiment.experiment_id === 'string',
+  endpoint: frame =>
+    !!frame.endpoint &&
+    typeof frame.endpoint === 'object' &&
+    typeof frame.endpoint.EndpointName === 'string'
 };
 
 /**

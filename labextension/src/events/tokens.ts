@@ -2,6 +2,7 @@ import { Token } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal } from '@lumino/signaling';
 
+import type { IEndpointSummary } from '../endpoints/tokens';
 import type { IExperiment, IRun } from '../experiments/tokens';
 import type { IJobSummary } from '../jobs/tokens';
 import type { IKernelInfo } from '../running/tokens';
@@ -66,6 +67,17 @@ export interface IInstanceStoppedEvent {
   message: string;
 }
 
+/**
+ * An endpoint was created, changed status or weights, had an instance
+ * replaced, or was deleted (`deleted: true`): its list summary with its
+ * production variants.
+ */
+export interface IEndpointEvent {
+  type: 'endpoint';
+  endpoint: IEndpointSummary;
+  deleted?: boolean;
+}
+
 export interface IEventFrameMap {
   kernels: IKernelsEvent;
   job: IJobEvent;
@@ -73,6 +85,7 @@ export interface IEventFrameMap {
   instance_stopped: IInstanceStoppedEvent;
   run: IRunEvent;
   experiment: IExperimentEvent;
+  endpoint: IEndpointEvent;
 }
 
 /** The `type` of a known frame. */

@@ -9,7 +9,7 @@ import { ObjectListBody } from './components/ObjectListBody';
 import { JobDetailModel } from './detailModel';
 import { isActive } from './format';
 import { notifyError } from '../notify';
-import { IRunOpener } from './runLink';
+import { IJobDeployer, IRunOpener } from './runLink';
 import { IJobDescription } from './tokens';
 
 /** The content of a job's main area tab. */
@@ -23,8 +23,11 @@ export class JobDetailWidget extends ReactWidget {
     themeChanged?: ISignal<unknown, unknown>;
     /** Opens the job's run in the Experiments panel. */
     runOpener?: IRunOpener;
+    /** Deploys a Completed training job's model, when the Endpoints panel is there. */
+    deployer?: IJobDeployer;
   }) {
     super();
+    this._deployer = options.deployer;
     this._runOpener = options.runOpener;
     this.model = options.model;
     this._api = options.api;
@@ -60,6 +63,11 @@ export class JobDetailWidget extends ReactWidget {
         onList={uri => void this.listObjects(uri)}
         themeVersion={this._themeVersion}
         runOpener={this._runOpener}
+        onDeploy={
+          this._deployer?.available()
+            ? () => this._deployer?.deploy(this.model.name)
+            : undefined
+        }
       />
     );
   }
@@ -161,6 +169,7 @@ export class JobDetailWidget extends ReactWidget {
   private _api: IJobsApi;
   private _onClone: (job: IJobDescription) => void;
   private _runOpener: IRunOpener | undefined;
+  private _deployer: IJobDeployer | undefined;
   private _now = Date.now();
   private _logVersion = 0;
   private _themeVersion = 0;

@@ -1,3 +1,4 @@
+import { IStatusBadge, badgeFrom } from '../components/ToneBadge';
 import { IJobProgress, IStatusTransition, JobStatus } from './tokens';
 
 /** Statuses after which a job never changes again. */
@@ -17,15 +18,7 @@ export function isActive(status: string | null | undefined): boolean {
   return status === 'InProgress' || status === 'Stopping';
 }
 
-/** The colour family of a status badge. */
-export type BadgeTone = 'running' | 'success' | 'error' | 'warning' | 'neutral';
-
-/** How the badge of a primary status looks and reads. */
-export interface IStatusBadge {
-  tone: BadgeTone;
-  /** Words for the badge, e.g. "In progress". */
-  label: string;
-}
+export type { BadgeTone, IStatusBadge } from '../components/ToneBadge';
 
 const BADGES: Record<JobStatus, IStatusBadge> = {
   InProgress: { tone: 'running', label: 'In progress' },
@@ -37,10 +30,7 @@ const BADGES: Record<JobStatus, IStatusBadge> = {
 
 /** The badge of a status; an unknown status reads as itself, neutral. */
 export function statusBadge(status: string | null | undefined): IStatusBadge {
-  if (status && Object.prototype.hasOwnProperty.call(BADGES, status)) {
-    return BADGES[status as JobStatus];
-  }
-  return { tone: 'neutral', label: status || 'Unknown' };
+  return badgeFrom(BADGES, status);
 }
 
 /** Epoch milliseconds of an ISO-8601 time, or null. */

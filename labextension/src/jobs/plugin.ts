@@ -18,7 +18,7 @@ import { IAtelierEvents } from '../events/tokens';
 import { createJobsApi } from './api';
 import { JobDetailModel } from './detailModel';
 import { JobDetailWidget } from './detailWidget';
-import { runOpener } from './runLink';
+import { jobDeployer, runOpener } from './runLink';
 import { notifyError } from '../notify';
 import { NewTrainingJobWidget, NewProcessingJobWidget } from './formWidget';
 import { atelierJobsIcon } from './icons';
@@ -87,7 +87,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         api,
         onClone: job => newForm(kind, job),
         themeChanged: themes?.themeChanged,
-        runOpener: runOpener(app.commands)
+        runOpener: runOpener(app.commands),
+        deployer: jobDeployer(app.commands)
       });
       const widget = new MainAreaWidget({ content });
       widget.id = `atelier-job-${kind}-${name}`;

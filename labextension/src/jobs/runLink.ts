@@ -1,3 +1,4 @@
+import { EndpointCommandIDs } from '../endpoints/tokens';
 import { EXPERIMENTS_OPEN_COMMAND } from './tokens';
 
 /** What the opener needs of JupyterLab's command registry. */
@@ -20,6 +21,26 @@ export function runOpener(commands: ICommands): IRunOpener {
     open: runId => {
       if (commands.hasCommand(EXPERIMENTS_OPEN_COMMAND)) {
         void commands.execute(EXPERIMENTS_OPEN_COMMAND, { runId });
+      }
+    }
+  };
+}
+
+/** Deploys a training job's model from the Endpoints panel, when that panel is there. */
+export interface IJobDeployer {
+  /** Whether the Endpoints panel's command is registered (asked at each render). */
+  available(): boolean;
+  deploy(jobName: string): void;
+}
+
+/** The deployer over JupyterLab's commands: `atelier:endpoints-deploy-job {job}`. */
+export function jobDeployer(commands: ICommands): IJobDeployer {
+  const id = EndpointCommandIDs.deployJob;
+  return {
+    available: () => commands.hasCommand(id),
+    deploy: job => {
+      if (commands.hasCommand(id)) {
+        void commands.execute(id, { job });
       }
     }
   };

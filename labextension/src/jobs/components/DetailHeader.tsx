@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import { IJobFacts, factsDurationSeconds } from '../describe';
 import { formatDuration, formatTime } from '../format';
+import { FailureBox } from '../../components/FailureBox';
 import { StatusBadge } from './StatusBadge';
 
 export interface IDetailHeaderProps {
@@ -13,11 +14,14 @@ export interface IDetailHeaderProps {
   onStop: () => void;
   /** Open a new job's form filled from this one. */
   onClone: () => void;
+  /** Deploy the job's model to an endpoint: only for a Completed training job, where endpoints are served. */
+  onDeploy?: () => void;
 }
 
 /** The job's status, times, resources and its Stop button. */
 export function DetailHeader(props: IDetailHeaderProps): JSX.Element {
-  const { facts, kind, now, canStop, stopping, onStop, onClone } = props;
+  const { facts, kind, now, canStop, stopping, onStop, onClone, onDeploy } =
+    props;
   const duration = factsDurationSeconds(facts, now);
   return (
     <header className="jp-AtelierJobs-detailHeader">
@@ -43,6 +47,18 @@ export function DetailHeader(props: IDetailHeaderProps): JSX.Element {
         >
           Clone
         </button>
+        {onDeploy && kind === 'training' && facts.status === 'Completed' && (
+          <button
+            type="button"
+            className="jp-AtelierJobs-button jp-mod-accept"
+            data-testid="job-deploy"
+            aria-label={`Deploy job ${facts.name}`}
+            title={`Serve the model of ${facts.name} on a real-time endpoint`}
+            onClick={onDeploy}
+          >
+            Deploy
+          </button>
+        )}
         <button
           type="button"
           className="jp-AtelierJobs-button jp-mod-warn jp-AtelierJobs-stop"
@@ -77,15 +93,7 @@ export function DetailHeader(props: IDetailHeaderProps): JSX.Element {
           </>
         )}
       </dl>
-      {facts.failureReason && (
-        <div
-          className="jp-AtelierJobs-failure"
-          role="alert"
-          data-testid="job-failure-reason"
-        >
-          <strong>Failure reason:</strong> {facts.failureReason}
-        </div>
-      )}
+      <FailureBox reason={facts.failureReason} testId="job-failure-reason" />
     </header>
   );
 }

@@ -32,6 +32,8 @@ export interface IJobDetailViewProps {
   themeVersion?: number;
   /** Opens the job's run in the Experiments panel. */
   runOpener?: IRunOpener;
+  /** Deploys the job's model (a Completed training job), where endpoints are served. */
+  onDeploy?: () => void;
 }
 
 /** Everything about one job: header, timeline, progress, logs, metrics, I/O. */
@@ -69,6 +71,7 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
         stopping={stopping || facts.status === 'Stopping'}
         onStop={onStop}
         onClone={onClone}
+        onDeploy={props.onDeploy}
       />
       {model.error && (
         <p className="jp-AtelierJobs-error" role="alert">

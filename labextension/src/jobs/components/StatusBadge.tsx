@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { ToneBadge } from '../../components/ToneBadge';
 import { statusBadge } from '../format';
 
 export interface IStatusBadgeProps {
@@ -14,13 +15,11 @@ export function StatusBadge(props: IStatusBadgeProps): JSX.Element {
   const badge = statusBadge(status);
   const title = secondary ? `${badge.label} (${secondary})` : badge.label;
   return (
-    <span
-      className={`jp-AtelierJobs-badge jp-AtelierJobs-badge-${badge.tone}`}
-      data-testid="job-status-badge"
-      data-status={status}
+    <ToneBadge
+      badge={badge}
+      status={status}
       title={title}
-    >
-      {badge.label}
-    </span>
+      testId="job-status-badge"
+    />
   );
 }

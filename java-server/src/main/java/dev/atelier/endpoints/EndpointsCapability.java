@@ -61,8 +61,7 @@ public final class EndpointsCapability implements Capability {
     this.service = new EndpointService(store, definitions, runtimes, objects, dir.resolve("models"),
         config.python(), user, Clock.systemUTC(), READY_TIMEOUT, STOP_GRACE, MONITOR_INTERVAL);
     this.events = events;
-    // The one line that changes when the router lands: InvocationRoutes over this service's Routes.
-    this.invocations = Invocations.none();
+    this.invocations = Invocations.routed(vertx, service);
     this.routes = new EndpointRoutes(vertx, service, invocations, objects.keys());
     service.onDeleted(invocations::forget);
     service.adopt();

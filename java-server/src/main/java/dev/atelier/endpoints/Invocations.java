@@ -26,6 +26,39 @@ interface Invocations {
   /** Drops what is kept about a deleted endpoint. */
   void forget(String endpoint);
 
+  /** Invocations passed by the router to the live routing of {@code routes}, counted per minute. */
+  static Invocations routed(io.vertx.core.Vertx vertx, dev.atelier.endpoints.router.Routes routes) {
+    dev.atelier.endpoints.router.VariantMetrics metrics = new dev.atelier.endpoints.router.VariantMetrics();
+    dev.atelier.endpoints.router.InvocationRoutes router =
+        new dev.atelier.endpoints.router.InvocationRoutes(vertx, routes, metrics);
+    return new Invocations() {
+      @Override
+      public void mount(Router r, String baseUrl) {
+        router.mount(r, baseUrl);
+      }
+
+      @Override
+      public void mountRoot(Router r) {
+        router.mountRoot(r);
+      }
+
+      @Override
+      public ObjectNode minutes(String endpoint, int minutes) {
+        return metrics.minutes(endpoint, minutes);
+      }
+
+      @Override
+      public String prometheus() {
+        return metrics.prometheus();
+      }
+
+      @Override
+      public void forget(String endpoint) {
+        metrics.forget(endpoint);
+      }
+    };
+  }
+
   static Invocations none() {
     return new Invocations() {
       @Override

@@ -1,0 +1,142 @@
+import * as React from 'react';
+
+import { FailureBox } from '../../components/FailureBox';
+import { formatTime } from '../../jobs/format';
+import { EndpointDetailModel } from '../detailModel';
+import { canInvoke } from '../format';
+import {
+  IDesiredWeightAndCapacity,
+  IEndpointDescription,
+  IInvokeRequest,
+  IInvokeResult
+} from '../tokens';
+import { EndpointBadge } from './EndpointBadge';
+import { EndpointCharts } from './EndpointCharts';
+import { InvokeBox } from './InvokeBox';
+import { VariantsTable } from './VariantsTable';
+import { WeightsEditor } from './WeightsEditor';
+
+export interface IEndpointDetailViewProps {
+  model: EndpointDetailModel;
+  now: number;
+  deleting: boolean;
+  onDelete: () => void;
+  invoke: (request: IInvokeRequest) => Promise<IInvokeResult>;
+  onApplyWeights: (desired: IDesiredWeightAndCapacity[]) => Promise<void>;
+}
+
+function creatorOf(endpoint: IEndpointDescription): string {
+  const by = endpoint.CreatedBy;
+  if (typeof by === 'string') {
+    return by;
+  }
+  return by?.UserProfileName ?? '—';
+}
+
+/** Everything about one endpoint: status, variants, metrics, invoke, weights. */
+export function EndpointDetailView(
+  props: IEndpointDetailViewProps
+): JSX.Element {
+  const { model, now } = props;
+  const endpoint = model.description;
+  if (model.gone) {
+    return (
+      <div
+        className="jp-AtelierJobs-detail"
+        data-testid="endpoint-detail"
+        data-status="Deleted"
+      >
+        <p className="jp-AtelierJobs-muted" role="status">
+          Endpoint {model.name} was deleted.
+        </p>
+      </div>
+    );
+  }
+  if (!endpoint) {
+    return (
+      <div className="jp-AtelierJobs-detail">
+        {model.error ? (
+          <p className="jp-AtelierJobs-error" role="alert">
+            Cannot read endpoint {model.name}: {model.error}
+          </p>
+        ) : (
+          <p className="jp-AtelierJobs-muted">Loading endpoint {model.name}…</p>
+        )}
+      </div>
+    );
+  }
+  const status = endpoint.EndpointStatus;
+  const variants = endpoint.ProductionVariants ?? [];
+  const names = variants.map(v => v.VariantName);
+  const live = canInvoke(status);
+  const why = live
+    ? undefined
+    : `The endpoint is ${status}: it takes this once it is InService.`;
+  return (
+    <div
+      className="jp-AtelierJobs-detail"
+      data-testid="endpoint-detail"
+      data-status={status}
+    >
+      <header className="jp-AtelierJobs-detailHeader">
+        <div className="jp-AtelierJobs-detailTitle">
+          <h2 data-testid="endpoint-detail-name">{endpoint.EndpointName}</h2>
+          <span className="jp-AtelierJobs-kind">endpoint</span>
+          <EndpointBadge status={status} />
+          <button
+            type="button"
+            className="jp-AtelierJobs-button jp-mod-warn jp-AtelierJobs-stop"
+            data-testid="endpoint-delete"
+            aria-label={`Delete endpoint ${endpoint.EndpointName}`}
+            title={`Delete endpoint ${endpoint.EndpointName}`}
+            disabled={props.deleting || status === 'Deleting'}
+            onClick={props.onDelete}
+          >
+            {props.deleting || status === 'Deleting' ? 'Deleting…' : 'Delete'}
+          </button>
+        </div>
+        <dl className="jp-AtelierJobs-facts">
+          <dt>Config</dt>
+          <dd>{endpoint.EndpointConfigName || '—'}</dd>
+          <dt>Created</dt>
+          <dd>{formatTime(endpoint.CreationTime, now)}</dd>
+          <dt>Modified</dt>
+          <dd>{formatTime(endpoint.LastModifiedTime, now)}</dd>
+          <dt>Created by</dt>
+          <dd>{creatorOf(endpoint)}</dd>
+          <dt>ARN</dt>
+          <dd className="jp-AtelierJobs-image">
+            {endpoint.EndpointArn || '—'}
+          </dd>
+        </dl>
+        <FailureBox
+          reason={endpoint.FailureReason}
+          testId="endpoint-failure-reason"
+        />
+      </header>
+      {model.error && (
+        <p className="jp-AtelierJobs-error" role="alert">
+          Cannot refresh: {model.error}
+        </p>
+      )}
+      <VariantsTable variants={variants} now={now} />
+      <InvokeBox
+        variants={names}
+        enabled={live}
+        disabledReason={why}
+        invoke={props.invoke}
+      />
+      <EndpointCharts
+        metrics={model.metrics}
+        variants={names}
+        error={model.metricsError}
+      />
+      <WeightsEditor
+        variants={variants}
+        enabled={live}
+        disabledReason={why}
+        onApply={props.onApplyWeights}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import * as React from 'react';
+
+import { ToneBadge } from '../../components/ToneBadge';
+import { formatTime } from '../../jobs/format';
+import { currentDesired, instanceHealth, trafficShare } from '../format';
+import { IVariantSummary } from '../tokens';
+
+export interface IVariantsTableProps {
+  variants: ReadonlyArray<IVariantSummary>;
+  now: number;
+}
+
+/** The endpoint's variants: weights, instance counts, images and instances' health. */
+export function VariantsTable(props: IVariantsTableProps): JSX.Element {
+  const { variants, now } = props;
+  if (!variants.length) {
+    return <p className="jp-AtelierJobs-muted">No variants reported yet.</p>;
+  }
+  return (
+    <section className="jp-AtelierJobs-section" aria-label="Variants">
+      <h3>Variants</h3>
+      <table className="jp-AtelierJobs-table" data-testid="endpoint-variants">
+        <thead>
+          <tr>
+            <th scope="col">Variant</th>
+            <th scope="col">Weight (current → desired)</th>
+            <th scope="col">Traffic</th>
+            <th scope="col">Instances (current → desired)</th>
+            <th scope="col">Health</th>
+            <th scope="col">Image</th>
+          </tr>
+        </thead>
+        <tbody>
+          {variants.map(v => (
+            <tr
+              key={v.VariantName}
+              data-testid="endpoint-variant"
+              data-variant={v.VariantName}
+            >
+              <th scope="row">{v.VariantName}</th>
+              <td data-testid="endpoint-variant-weight">
+                {currentDesired(v.CurrentWeight, v.DesiredWeight)}
+              </td>
+              <td>{trafficShare(v, variants)}</td>
+              <td data-testid="endpoint-variant-count">
+                {currentDesired(v.CurrentInstanceCount, v.DesiredInstanceCount)}
+              </td>
+              <td data-testid="endpoint-variant-health">
+                {instanceHealth(v)}
+                <InstanceList variant={v} now={now} />
+              </td>
+              <td className="jp-AtelierJobs-image">
+                {(v.DeployedImages ?? [])
+                  .map(i => i.SpecifiedImage)
+                  .filter(Boolean)
+                  .join(', ') || '—'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** Each instance of a variant with its health and start time. */
+function InstanceList(props: {
+  variant: IVariantSummary;
+  now: number;
+}): JSX.Element | null {
+  const instances = props.variant.Instances ?? [];
+  if (!instances.length) {
+    return null;
+  }
+  return (
+    <ul
+      className="jp-AtelierEndpoints-instances"
+      aria-label={`Instances of ${props.variant.VariantName}`}
+    >
+      {instances.map(i => (
+        <li key={i.Id} data-instance-id={i.Id} data-healthy={String(i.Healthy)}>
+          <ToneBadge
+            badge={
+              i.Healthy
+                ? { tone: 'success', label: 'healthy' }
+                : { tone: 'warning', label: 'not ready' }
+            }
+            status={i.Healthy ? 'healthy' : 'unhealthy'}
+            testId="endpoint-instance-health"
+          />{' '}
+          <span className="jp-AtelierJobs-mono">{i.Id}</span>
+          {i.StartedAt && (
+            <span className="jp-AtelierJobs-secondary">
+              {' '}
+              started {formatTime(i.StartedAt, props.now)}
+            </span>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

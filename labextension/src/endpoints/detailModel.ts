@@ -1,0 +1,204 @@
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { messageOf, statusOf } from '../messages';
+import { IEndpointsClient } from './client';
+import { isTransitional } from './format';
+import {
+  IDesiredWeightAndCapacity,
+  IEndpointDescription,
+  IEndpointMetrics,
+  IEndpointSummary
+} from './tokens';
+
+/** How often metrics are read while the detail is visible, in ms (at most every 10 s). */
+export const METRICS_INTERVAL = 10000;
+/** How many minutes of metrics the charts show. */
+export const METRICS_MINUTES = 60;
+
+/**
+ * One endpoint's detail: its description, kept current by its `endpoint`
+ * frames (the plugin forwards them), and its metrics, read when the view
+ * shows, every `METRICS_INTERVAL` while it is visible and after a frame.
+ */
+export class EndpointDetailModel {
+  constructor(options: EndpointDetailModel.IOptions) {
+    this.name = options.name;
+    this._api = options.api;
+    this._interval = Math.max(
+      METRICS_INTERVAL,
+      options.interval ?? METRICS_INTERVAL
+    );
+  }
+
+  readonly name: string;
+
+  get changed(): ISignal<EndpointDetailModel, void> {
+    return this._changed;
+  }
+
+  get description(): IEndpointDescription | null {
+    return this._description;
+  }
+
+  get status(): string {
+    return this._description?.EndpointStatus ?? '';
+  }
+
+  get metrics(): IEndpointMetrics | null {
+    return this._metrics;
+  }
+
+  /** Last error of reading the endpoint, or null. */
+  get error(): string | null {
+    return this._error;
+  }
+
+  /** True once the endpoint is deleted (a frame said so, or describe is 404). */
+  get gone(): boolean {
+    return this._gone;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /** Describe the endpoint again. */
+  async refresh(): Promise<void> {
+    const generation = ++this._generation;
+    try {
+      const described = await this._api.describe(this.name);
+      if (generation === this._generation && !this._disposed) {
+        this._description = described;
+        this._error = null;
+        this._changed.emit();
+      }
+    } catch (error) {
+      if (generation === this._generation && !this._disposed) {
+        if (statusOf(error) === 404) {
+          this._gone = true;
+        } else {
+          this._error = messageOf(error);
+        }
+        this._changed.emit();
+      }
+    }
+  }
+
+  /** Read the charts' minutes now. */
+  async refreshMetrics(): Promise<void> {
+    if (this._gone || this._disposed) {
+      return;
+    }
+    try {
+      const metrics = await this._api.metrics(this.name, METRICS_MINUTES);
+      if (!this._disposed) {
+        this._metrics = metrics && metrics.Variants ? metrics : null;
+        this._metricsError = null;
+        this._changed.emit();
+      }
+    } catch (error) {
+      if (!this._disposed && statusOf(error) !== 404) {
+        this._metricsError = messageOf(error);
+        this._changed.emit();
+      }
+    }
+  }
+
+  /** Last error of reading the metrics, or null. */
+  get metricsError(): string | null {
+    return this._metricsError;
+  }
+
+  /**
+   * A frame of this endpoint: its fields replace the described ones (the
+   * frame carries the summary and the variants), or it is gone.
+   */
+  applyFrame(endpoint: IEndpointSummary, deleted: boolean): void {
+    if (endpoint.EndpointName !== this.name || this._disposed) {
+      return;
+    }
+    // A describe in flight from before the frame must not win.
+    this._generation++;
+    if (deleted) {
+      this._gone = true;
+    } else {
+      this._gone = false;
+      this._description = { ...(this._description ?? {}), ...endpoint };
+      this._error = null;
+    }
+    this._changed.emit();
+    if (!deleted && this._visible) {
+      void this.refreshMetrics();
+    }
+  }
+
+  /** The view shows: describe, read metrics, then every interval. */
+  resume(): void {
+    if (this._visible || this._disposed) {
+      return;
+    }
+    this._visible = true;
+    if (!this._description) {
+      void this.refresh();
+    }
+    void this.refreshMetrics();
+    this._timer = setInterval(() => void this.refreshMetrics(), this._interval);
+  }
+
+  /** The view is hidden: no more metric reads. */
+  pause(): void {
+    this._visible = false;
+    clearInterval(this._timer);
+    this._timer = undefined;
+  }
+
+  /** `POST .../weights-and-capacities`; rejects with the server's message. */
+  async updateWeightsAndCapacities(
+    desired: IDesiredWeightAndCapacity[]
+  ): Promise<void> {
+    await this._api.updateWeightsAndCapacities(this.name, desired);
+    if (!this._description || !isTransitional(this.status)) {
+      await this.refresh();
+    }
+  }
+
+  /** `DELETE endpoints/{name}`; the endpoint goes Deleting, its frames tell the rest. */
+  async delete(): Promise<void> {
+    await this._api.deleteEndpoint(this.name);
+    if (this._description && !this._gone) {
+      this._description = { ...this._description, EndpointStatus: 'Deleting' };
+      this._changed.emit();
+    }
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this.pause();
+    this._disposed = true;
+    Signal.clearData(this);
+  }
+
+  private _api: IEndpointsClient;
+  private _interval: number;
+  private _description: IEndpointDescription | null = null;
+  private _metrics: IEndpointMetrics | null = null;
+  private _metricsError: string | null = null;
+  private _error: string | null = null;
+  private _gone = false;
+  private _visible = false;
+  private _disposed = false;
+  private _generation = 0;
+  private _timer: ReturnType<typeof setInterval> | undefined;
+  private _changed = new Signal<EndpointDetailModel, void>(this);
+}
+
+export namespace EndpointDetailModel {
+  export interface IOptions {
+    name: string;
+    api: IEndpointsClient;
+    /** Metrics interval in ms; never below METRICS_INTERVAL. */
+    interval?: number;
+  }
+}

@@ -1,0 +1,93 @@
+import { Dialog, ReactWidget } from '@jupyterlab/apputils';
+import { Message } from '@lumino/messaging';
+import * as React from 'react';
+
+import { notifyError } from '../notify';
+import { IEndpointsClient } from './client';
+import { EndpointDetailView } from './components/EndpointDetailView';
+import { EndpointDetailModel } from './detailModel';
+
+/** The content of an endpoint's main area tab. */
+export class EndpointDetailWidget extends ReactWidget {
+  constructor(options: { model: EndpointDetailModel; api: IEndpointsClient }) {
+    super();
+    this.model = options.model;
+    this._api = options.api;
+    this.addClass('jp-AtelierJobs-detailWidget');
+    this.addClass('jp-AtelierEndpoints-detailWidget');
+    this.model.changed.connect(() => this.update(), this);
+  }
+
+  readonly model: EndpointDetailModel;
+
+  render(): JSX.Element {
+    return (
+      <EndpointDetailView
+        model={this.model}
+        now={Date.now()}
+        deleting={this._deleting}
+        onDelete={() => void this.delete()}
+        invoke={request => this._api.invoke(this.model.name, request)}
+        onApplyWeights={desired =>
+          this.model.updateWeightsAndCapacities(desired)
+        }
+      />
+    );
+  }
+
+  /** Confirm with JupyterLab's dialog, then delete the endpoint. */
+  async delete(): Promise<void> {
+    const name = this.model.name;
+    const result = await new Dialog({
+      title: `Delete endpoint ${name}?`,
+      body: 'Its instances are stopped and invocations are refused from now on. Its model and endpoint config are kept.',
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.warnButton({ label: 'Delete endpoint' })
+      ]
+    }).launch();
+    if (!result.button.accept) {
+      return;
+    }
+    this._deleting = true;
+    this.update();
+    try {
+      await this.model.delete();
+    } catch (error) {
+      notifyError(`Could not delete endpoint ${name}`, error);
+    } finally {
+      this._deleting = false;
+      this.update();
+    }
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    super.dispose();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.model.resume();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (this.isVisible) {
+      this.model.resume();
+    }
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this.model.pause();
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this.model.pause();
+    super.onBeforeDetach(msg);
+  }
+
+  private _api: IEndpointsClient;
+  private _deleting = false;
+}
