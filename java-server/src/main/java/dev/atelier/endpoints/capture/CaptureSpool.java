@@ -120,6 +120,7 @@ final class CaptureSpool {
         if (f.getFileName().toString().endsWith(PART)) {
           String name = f.getFileName().toString();
           file = f.resolveSibling(name.substring(0, name.length() - PART.length()));
+          dropPartialLine(f);
           Files.move(f, file, StandardCopyOption.ATOMIC_MOVE);
         }
         Path rel = root.relativize(file);
@@ -133,6 +134,24 @@ final class CaptureSpool {
       } catch (IOException | RuntimeException e) {
         LOG.warn("data capture: cannot recover the spooled file {}: {}", f, e.getMessage());
       }
+    }
+  }
+
+  /** A file the run was stopped in the middle of writing ends at its last whole line. */
+  private static void dropPartialLine(Path file) throws IOException {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      long end = ch.size();
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      while (end > 0) {
+        one.clear();
+        ch.read(one, end - 1);
+        if (one.get(0) == '\n') {
+          break;
+        }
+        end--;
+      }
+      ch.truncate(end);
     }
   }
 

@@ -47,7 +47,8 @@ final class Invocation {
   private final Variant variant;
   private final long started;
   private final long length;
-  private final java.time.Instant arrived = java.time.Instant.now();
+  /** When the invocation arrived, for a captured one. */
+  private java.time.Instant arrived;
   private Buffer body;
   private long received;
   private boolean refused;
@@ -74,6 +75,9 @@ final class Invocation {
   void start() {
     HttpServerRequest request = ctx.request();
     capturing = sampled();
+    if (capturing) {
+      arrived = java.time.Instant.now();
+    }
     body = Buffer.buffer(length >= 0 ? (int) length : 4096);
     ctx.response().closeHandler(v -> abandon());
     if (request.isEnded()) {

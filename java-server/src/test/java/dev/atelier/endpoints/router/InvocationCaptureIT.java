@@ -200,6 +200,27 @@ class InvocationCaptureIT {
     assertThat(records).isEqualTo(5);
   }
 
+  @Test
+  void filesAStoppedRunLeftAreUploadedOnStart() throws Exception {
+    Path dataDir = Files.createTempDirectory("atelier-capture-recover");
+    ObjectStore store = ObjectStores.open(config(dataDir));
+    closing.add(store);
+    Path folder = dataDir.resolve("capture/capture-bucket/dc/cap/AllTraffic/2026/12/03/14");
+    Files.createDirectories(folder);
+    String line = "{\"captureData\":{},\"eventMetadata\":{\"eventId\":\"e\"},\"eventVersion\":\"0\"}\n";
+    Files.writeString(folder.resolve("01-02-003-closed.jsonl"), line + line + line);
+    // killed while writing: the broken last line is dropped
+    Files.writeString(folder.resolve("04-05-006-open.jsonl.part"), line + line + "{\"captureData\":{\"endpo");
+    CaptureSink sink = new CaptureSink(store, dataDir.resolve("capture"),
+        new CaptureSink.Options(10, 1 << 20, Duration.ofSeconds(1), 10, Duration.ofMillis(500)), () -> 0).start();
+    closing.add(sink);
+    waitFor(() -> sink.status("cap").path("Uploaded").asLong() == 5, "5 recovered records uploaded");
+    assertThat(sink.status("cap").path("Pending").asLong()).isZero();
+    String open = new String(store.get(new S3Uri("capture-bucket", "dc/cap/AllTraffic/2026/12/03/14/04-05-006-open.jsonl"))
+        .readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(open).isEqualTo(line + line);
+  }
+
   private static void waitFor(BooleanSupplier condition, Object what) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
