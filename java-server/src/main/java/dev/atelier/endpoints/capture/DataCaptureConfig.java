@@ -52,7 +52,7 @@ public record DataCaptureConfig(boolean enabled, int samplingPercentage, S3Uri d
     if (pct == null || pct.isNull()) {
       throw bad(at + ".InitialSamplingPercentage", "is required: the percentage of invocations captured, 0 to 100");
     }
-    if (!pct.isIntegralNumber() || pct.asLong() < 0 || pct.asLong() > 100) {
+    if (!pct.isIntegralNumber() || !pct.canConvertToLong() || pct.asLong() < 0 || pct.asLong() > 100) {
       throw bad(at + ".InitialSamplingPercentage", "must be a whole number from 0 to 100, not " + abbreviate(pct.toString()));
     }
     S3Uri destination = destination(node.get("DestinationS3Uri"), at + ".DestinationS3Uri");

@@ -97,7 +97,7 @@ public record ScalingPolicy(int minCapacity, int maxCapacity, double targetValue
       }
       return fallback;
     }
-    if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
       throw bad(prefix + field, "must be a whole number from " + min + " to " + max + ", not " + abbreviate(v.toString()));
     }
     return (int) v.asLong();

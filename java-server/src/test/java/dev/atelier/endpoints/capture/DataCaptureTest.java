@@ -48,6 +48,7 @@ class DataCaptureTest {
     assertBad("[]", "DataCaptureConfig: must be an object");
     assertBad(OK.replace("50", "101"), "DataCaptureConfig.InitialSamplingPercentage: must be a whole number");
     assertBad(OK.replace("50", "\"50\""), "DataCaptureConfig.InitialSamplingPercentage");
+    assertBad(OK.replace("50", "18446744073709551666"), "DataCaptureConfig.InitialSamplingPercentage: must be a whole");
     assertBad(OK.replace("\"InitialSamplingPercentage\": 50,", ""), "DataCaptureConfig.InitialSamplingPercentage: is required");
     assertBad(OK.replace("s3://atelier/capture", "http://x"), "DataCaptureConfig.DestinationS3Uri: 'http://x' is not an S3 URI");
     assertBad(OK.replace("s3://atelier/capture", "s3://A_B/x"), "DataCaptureConfig.DestinationS3Uri:");

@@ -44,6 +44,7 @@ class AutoscalerTest {
     bad(ok.replace("\"MinCapacity\": 1, ", ""), "MinCapacity: is required");
     bad(ok.replace("\"MinCapacity\": 1", "\"MinCapacity\": 0"), "MinCapacity: must be a whole number from 1 to 100");
     bad(ok.replace("\"MaxCapacity\": 3", "\"MaxCapacity\": 1.5"), "MaxCapacity: must be a whole number");
+    bad(ok.replace("\"MaxCapacity\": 3", "\"MaxCapacity\": 18446744073709551619"), "MaxCapacity: must be a whole number");
     bad(ok.replace("\"MinCapacity\": 1", "\"MinCapacity\": 5"), "MaxCapacity: 3 is below MinCapacity (5)");
     bad(ok.replace("70", "0"), "TargetTrackingScalingPolicyConfiguration.TargetValue: must be a number above 0");
     bad(ok.replace("70", "\"70\""), "TargetTrackingScalingPolicyConfiguration.TargetValue: must be a number");
