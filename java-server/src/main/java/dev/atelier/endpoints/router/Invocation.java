@@ -47,6 +47,8 @@ final class Invocation {
   private final Variant variant;
   private final long started;
   private final long length;
+  /** When the invocation arrived, for a captured one. */
+  private java.time.Instant arrived;
   private Buffer body;
   private long received;
   private boolean refused;
@@ -56,6 +58,9 @@ final class Invocation {
   private long answeredAt;
   private long timer = -1;
   private boolean done;
+  /** Whether data capture wants this invocation; then the answer's bytes are copied as they stream. */
+  private boolean capturing;
+  private CopyingStream copying;
 
   Invocation(InvocationRoutes owner, RoutingContext ctx, String endpoint, Variant variant, long started, long length) {
     this.owner = owner;
@@ -69,6 +74,10 @@ final class Invocation {
   /** Reads the body, counting its bytes (a chunked one has no length up front), then sends it. */
   void start() {
     HttpServerRequest request = ctx.request();
+    capturing = sampled();
+    if (capturing) {
+      arrived = java.time.Instant.now();
+    }
     body = Buffer.buffer(length >= 0 ? (int) length : 4096);
     ctx.response().closeHandler(v -> abandon());
     if (request.isEnded()) {
@@ -188,8 +197,14 @@ final class Invocation {
       out.setChunked(true);
     }
     response.end().onComplete(ar -> answeredAt = System.nanoTime());
+    io.vertx.core.streams.ReadStream<Buffer> source = response;
+    if (capturing) {
+      copying = new CopyingStream(response, InvocationRoutes.MAX_BODY);
+      source = copying;
+    }
+    String responseType = response.getHeader("Content-Type");
     // Not ended on a failure: a broken-off answer must not reach the caller as a complete one.
-    response.pipe().endOnFailure(false).to(out).onComplete(ar -> {
+    source.pipe().endOnFailure(false).to(out).onComplete(ar -> {
       ended(attempt);
       if (ar.failed() && !done) {
         // The caller went away, or the container broke off its answer: neither can be told more.
@@ -200,7 +215,37 @@ final class Invocation {
         return;
       }
       finish(Outcome.OK);
+      captured(responseType);
     });
+  }
+
+  /** Whether data capture wants this invocation; a failing capture never fails an invocation. */
+  private boolean sampled() {
+    try {
+      return owner.capture().sample(endpoint);
+    } catch (RuntimeException e) {
+      LOG.warn("data capture of {}: {}", LogText.of(endpoint), LogText.of(describe(e)));
+      return false;
+    }
+  }
+
+  /** Hands a successful invocation to data capture when it wanted this one. */
+  private void captured(String responseType) {
+    if (copying == null) {
+      return;
+    }
+    byte[] answer = copying.copy();
+    copying = null;
+    if (answer == null) {
+      return; // longer than the limit: not captured
+    }
+    try {
+      owner.capture().captured(new InvocationCapture.Captured(endpoint, variant.name(),
+          ctx.request().getHeader("X-Amzn-SageMaker-Inference-Id"), ctx.request().getHeader("Content-Type"),
+          body == null ? new byte[0] : body.getBytes(), responseType, answer, arrived));
+    } catch (RuntimeException e) {
+      LOG.warn("data capture of {}: {}", LogText.of(endpoint), LogText.of(describe(e)));
+    }
   }
 
   /** A non-2xx answer: ModelError with what the container said. */

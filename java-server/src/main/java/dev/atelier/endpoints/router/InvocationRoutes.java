@@ -47,15 +47,26 @@ public final class InvocationRoutes {
   private final Balancer balancer = new Balancer();
   private final HttpClientAgent client;
   private final long timeoutMillis;
+  private final InvocationCapture capture;
 
   public InvocationRoutes(Vertx vertx, Routes routes, VariantMetrics metrics) {
-    this(vertx, routes, metrics, TIMEOUT);
+    this(vertx, routes, metrics, InvocationCapture.NONE);
+  }
+
+  /** With data capture: {@code capture} is asked about every invocation (see {@link InvocationCapture}). */
+  public InvocationRoutes(Vertx vertx, Routes routes, VariantMetrics metrics, InvocationCapture capture) {
+    this(vertx, routes, metrics, TIMEOUT, capture);
   }
 
   InvocationRoutes(Vertx vertx, Routes routes, VariantMetrics metrics, Duration timeout) {
+    this(vertx, routes, metrics, timeout, InvocationCapture.NONE);
+  }
+
+  InvocationRoutes(Vertx vertx, Routes routes, VariantMetrics metrics, Duration timeout, InvocationCapture capture) {
     this.vertx = vertx;
     this.routes = routes;
     this.metrics = metrics;
+    this.capture = capture == null ? InvocationCapture.NONE : capture;
     this.timeoutMillis = timeout.toMillis();
     HttpClientOptions options = new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -175,5 +186,9 @@ public final class InvocationRoutes {
 
   long timeoutMillis() {
     return timeoutMillis;
+  }
+
+  InvocationCapture capture() {
+    return capture;
   }
 }

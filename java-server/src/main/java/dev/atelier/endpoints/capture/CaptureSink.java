@@ -1,0 +1,179 @@
+package dev.atelier.endpoints.capture;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.endpoints.router.InvocationCapture;
+import dev.atelier.http.Json;
+import dev.atelier.storage.ObjectStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Data capture for every endpoint that has a {@link DataCaptureConfig}: the router asks {@link
+ * #sample} about each invocation and hands over the chosen ones, which only go into a bounded queue
+ * (by count and by bytes); a full queue drops the record and counts it. A {@link CaptureSpool} on
+ * its own virtual threads writes them to spool files and uploads the closed ones, retrying while
+ * the store does not answer, so that the store never slows or fails an invocation.
+ */
+public final class CaptureSink implements InvocationCapture, AutoCloseable {
+  /**
+   * @param queueRecords records waiting to be written, at most
+   * @param queueBytes their bodies' bytes, at most
+   * @param fileAge a spool file is closed and uploaded when it is this old
+   * @param fileRecords or when it holds this many records
+   * @param retryEvery how long a failed upload waits before it is tried again
+   */
+  public record Options(int queueRecords, long queueBytes, Duration fileAge, int fileRecords, Duration retryEvery) {
+    public static final Options DEFAULTS = new Options(10_000, 64L * 1024 * 1024, Duration.ofSeconds(30), 1000,
+        Duration.ofSeconds(10));
+  }
+
+  /** One record waiting to be written, with the config it was sampled by. */
+  record Entry(Captured captured, DataCaptureConfig config, Counters counters, long bytes) {}
+
+  /** An endpoint's counts since the server started. */
+  static final class Counters {
+    final AtomicLong captured = new AtomicLong();
+    final AtomicLong uploaded = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+    final AtomicLong pending = new AtomicLong();
+    final AtomicLong uploadedFiles = new AtomicLong();
+    volatile String lastError;
+    volatile java.time.Instant lastUpload;
+  }
+
+  private final Map<String, DataCaptureConfig> configs = new ConcurrentHashMap<>();
+  private final Map<String, Counters> counters = new ConcurrentHashMap<>();
+  private final BlockingQueue<Entry> queue;
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final long maxQueuedBytes;
+  private final DoubleSupplier random;
+  private final CaptureSpool spool;
+
+  /** With the default options, on the store, spooling below {@code spoolDir} (such as dataDir/capture). */
+  public CaptureSink(ObjectStore store, Path spoolDir) {
+    this(store, spoolDir, Options.DEFAULTS, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /** @param random a number in [0, 1) for each sample */
+  public CaptureSink(ObjectStore store, Path spoolDir, Options options, DoubleSupplier random) {
+    this.queue = new ArrayBlockingQueue<>(Math.max(1, options.queueRecords()));
+    this.maxQueuedBytes = options.queueBytes();
+    this.random = random;
+    this.spool = new CaptureSpool(store, spoolDir, options, this);
+  }
+
+  /** Starts writing and uploading, first the files an earlier run left spooled. */
+  public CaptureSink start() {
+    spool.start();
+    return this;
+  }
+
+  /** Captures the endpoint's invocations by this config from now on (null: no more capture). */
+  public void configure(String endpoint, DataCaptureConfig config) {
+    if (config == null) {
+      configs.remove(endpoint);
+    } else {
+      configs.put(endpoint, config);
+    }
+  }
+
+  /** The endpoint is gone: no more capture; what is spooled is still uploaded. */
+  public void forget(String endpoint) {
+    configs.remove(endpoint);
+  }
+
+  @Override
+  public boolean sample(String endpoint) {
+    DataCaptureConfig c = configs.get(endpoint);
+    if (c == null || !c.enabled() || c.samplingPercentage() <= 0 || !(c.input() || c.output())) {
+      return false;
+    }
+    return c.samplingPercentage() >= 100 || random.getAsDouble() * 100 < c.samplingPercentage();
+  }
+
+  @Override
+  public void captured(Captured invocation) {
+    DataCaptureConfig c = configs.get(invocation.endpoint());
+    if (c == null || !c.enabled()) {
+      return;
+    }
+    Counters n = counters(invocation.endpoint());
+    long bytes = length(invocation.request()) + length(invocation.response());
+    if (queuedBytes.addAndGet(bytes) > maxQueuedBytes) {
+      queuedBytes.addAndGet(-bytes);
+      n.dropped.incrementAndGet();
+      return;
+    }
+    if (!queue.offer(new Entry(invocation, c, n, bytes))) {
+      queuedBytes.addAndGet(-bytes);
+      n.dropped.incrementAndGet();
+      return;
+    }
+    n.captured.incrementAndGet();
+    n.pending.incrementAndGet();
+  }
+
+  /**
+   * The endpoint's capture for the panel: {@code {EndpointName, EnableCapture, CaptureStatus,
+   * CurrentSamplingPercentage, DestinationS3Uri, Captured, Uploaded, UploadedFiles, Dropped, Pending,
+   * LastUploadTime, LastError}}; the counts are since the server started, Pending is captured but
+   * not yet uploaded (queued or spooled).
+   */
+  public ObjectNode status(String endpoint) {
+    DataCaptureConfig c = configs.get(endpoint);
+    Counters n = counters.getOrDefault(endpoint, new Counters());
+    ObjectNode out = Json.mapper().createObjectNode().put("EndpointName", endpoint);
+    out.put("EnableCapture", c != null && c.enabled());
+    out.put("CaptureStatus", c != null && c.enabled() ? "Started" : "Stopped");
+    if (c != null) {
+      out.put("CurrentSamplingPercentage", c.samplingPercentage());
+      out.put("DestinationS3Uri", c.destination().toString());
+    }
+    out.put("Captured", n.captured.get());
+    out.put("Uploaded", n.uploaded.get());
+    out.put("UploadedFiles", n.uploadedFiles.get());
+    out.put("Dropped", n.dropped.get());
+    out.put("Pending", Math.max(0, n.pending.get()));
+    if (n.lastUpload != null) {
+      out.put("LastUploadTime", n.lastUpload.toString());
+    } else {
+      out.putNull("LastUploadTime");
+    }
+    if (n.lastError != null) {
+      out.put("LastError", n.lastError);
+    } else {
+      out.putNull("LastError");
+    }
+    return out;
+  }
+
+  /** Writes what is queued, closes the open files and stops; what is not uploaded stays spooled. */
+  @Override
+  public void close() {
+    spool.close();
+  }
+
+  Counters counters(String endpoint) {
+    return counters.computeIfAbsent(endpoint, e -> new Counters());
+  }
+
+  /** For the writer: the next record, or null after {@code millis}. */
+  Entry poll(long millis) throws InterruptedException {
+    Entry e = queue.poll(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    if (e != null) {
+      queuedBytes.addAndGet(-e.bytes());
+    }
+    return e;
+  }
+
+  private static long length(byte[] b) {
+    return b == null ? 0 : b.length;
+  }
+}
