@@ -55,6 +55,7 @@ import java.time.Duration;
  * @param jobStopGrace how long a stopped job's container has after SIGTERM before it is killed
  * @param jobDownloadRetry how long a job keeps retrying the download of its input data
  * @param jobUploadRetry how long a job keeps retrying the upload of its model and output
+ * @param captureUpload how old a data capture spool file gets before it is uploaded
  */
 public record AtelierConfig(
     String host,
@@ -99,7 +100,8 @@ public record AtelierConfig(
     Duration idleCheckInterval,
     Duration jobStopGrace,
     Duration jobDownloadRetry,
-    Duration jobUploadRetry) {
+    Duration jobUploadRetry,
+    Duration captureUpload) {
 
   /** Whether the server also serves the front door. */
   public boolean frontDoorEnabled() {

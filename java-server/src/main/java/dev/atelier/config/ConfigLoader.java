@@ -66,6 +66,7 @@ public final class ConfigLoader {
     DEFAULTS.put("jobStopGraceSeconds", "120");
     DEFAULTS.put("jobDownloadRetrySeconds", "120");
     DEFAULTS.put("jobUploadRetrySeconds", "600");
+    DEFAULTS.put("captureUploadSeconds", "30");
   }
 
   private ConfigLoader() {}
@@ -178,7 +179,8 @@ public final class ConfigLoader {
         Duration.ofMillis(intValue(v, "idleCheckMillis", 100, 86_400_000)),
         Duration.ofSeconds(intValue(v, "jobStopGraceSeconds", 0, 86_400)),
         Duration.ofSeconds(intValue(v, "jobDownloadRetrySeconds", 0, 86_400)),
-        Duration.ofSeconds(intValue(v, "jobUploadRetrySeconds", 0, 86_400)));
+        Duration.ofSeconds(intValue(v, "jobUploadRetrySeconds", 0, 86_400)),
+        Duration.ofSeconds(intValue(v, "captureUploadSeconds", 1, 3600)));
   }
 
   private static String token(Map<String, String> v, Path dataDir) {

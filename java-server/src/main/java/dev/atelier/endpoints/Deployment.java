@@ -46,7 +46,8 @@ final class Deployment {
   volatile String configName;
   final String createdBy;
   final Instant createdAt;
-  final ObjectNode dataCapture;
+  /** The config's DataCaptureConfig as stored, or null; replaced by an update to another config. */
+  volatile ObjectNode dataCapture;
   final ReentrantLock lock = new ReentrantLock();
   /** Variants in the config's order; replaced whole (an update to another config), never changed in place. */
   volatile List<Variant> variants = List.of();

@@ -115,6 +115,9 @@ final class EndpointRequests {
       throw Fields.bad("ProductionVariants", "every InitialVariantWeight is 0; at least one variant needs traffic");
     }
     JsonNode capture = Fields.object(body, "DataCaptureConfig", "", false);
+    if (capture != null) {
+      dev.atelier.endpoints.capture.DataCaptureConfig.parse(capture, "DataCaptureConfig");
+    }
     return new ConfigRequest(name, variants, capture, tags(body));
   }
 

@@ -139,7 +139,7 @@ final class EndpointRoutes {
     }).onSuccess(b -> ctx.response().setStatusCode(status).end()).onFailure(ctx::fail);
   }
 
-  private static String name(RoutingContext ctx) {
+  static String name(RoutingContext ctx) {
     String n = ctx.pathParam("name");
     if (n == null || !Fields.NAME.matcher(n).matches()) {
       throw ApiException.badRequest("'" + abbreviate(n) + "' is not a name (1-63 letters, digits and hyphens)");
@@ -147,7 +147,7 @@ final class EndpointRoutes {
     return n;
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     return s == null ? "" : s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
 }

@@ -3,8 +3,6 @@ package dev.atelier.endpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.atelier.catalog.ImageCatalog;
-import dev.atelier.catalog.InstanceType;
 import dev.atelier.endpoints.EndpointRequests.Desired;
 import dev.atelier.endpoints.EndpointRequests.EndpointRequest;
 import dev.atelier.endpoints.EndpointStore.Kind;
@@ -42,7 +40,7 @@ public final class EndpointService implements Routes, AutoCloseable {
   private final EndpointStore store;
   private final ModelsAndConfigs definitions;
   private final Map<String, ServiceRuntime> runtimes;
-  private final Path stageDir;
+  private final VariantPlanner planner;
   private final Clock clock;
   private final String user;
   private final Rollout rollout;
@@ -57,7 +55,7 @@ public final class EndpointService implements Routes, AutoCloseable {
     this.store = store;
     this.definitions = definitions;
     this.runtimes = Map.copyOf(runtimes);
-    this.stageDir = stageDir;
+    this.planner = new VariantPlanner(definitions, this.runtimes, stageDir);
     this.clock = clock;
     this.user = user;
     this.rollout = new Rollout(store, objects, python, clock, readyTimeout, stopGrace, this::changed);
@@ -175,50 +173,13 @@ public final class EndpointService implements Routes, AutoCloseable {
         : null;
     Deployment dep = new Deployment(r.name(), definitions.arn("endpoint", r.name()), r.configName(), "Creating", user,
         now, now, capture);
-    dep.variants = plans(r.name(), config, now.toEpochMilli());
+    dep.variants = planner.plans(r.name(), config, now.toEpochMilli());
     store.insert(new EndpointStore.Endpoint(dep.name, dep.configName, dep.status(), user, now.toEpochMilli(),
         now.toEpochMilli(), dep.stored(), dep.plan()));
     live.put(dep.name, dep);
     changed(dep);
     Thread.ofVirtual().name("endpoint-create-" + dep.name).start(() -> rollout.create(dep));
     return dep.arn;
-  }
-
-  /** The config's variants, planned from their models as they are now. */
-  private List<Deployment.Variant> plans(String endpoint, JsonNode config, long generation) {
-    List<Deployment.Variant> out = new ArrayList<>();
-    for (JsonNode v : config.path("ProductionVariants")) {
-      out.add(plan(endpoint, v, generation));
-    }
-    return List.copyOf(out);
-  }
-
-  /** A variant's plan from its config entry and its model, as they are now. */
-  private Deployment.Variant plan(String endpoint, JsonNode v, long generation) {
-    String variant = v.path("VariantName").asText();
-    String modelName = v.path("ModelName").asText();
-    ObjectNode model;
-    try {
-      model = definitions.describe(Kind.MODEL, modelName);
-    } catch (ApiException e) {
-      throw ApiException.notFound("EndpointConfigName: variant " + variant + " names the model '" + modelName
-          + "', which was deleted");
-    }
-    JsonNode c = model.path("PrimaryContainer");
-    String image = c.path("Image").asText();
-    ImageCatalog.Image entry = definitions.images().require(image);
-    InstanceType type = definitions.types().require(v.path("InstanceType").asText());
-    Map<String, String> env = new LinkedHashMap<>();
-    c.path("Environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
-    String service = VariantPlan.serviceName(endpoint, variant, generation);
-    Path dir = stageDir.resolve(service);
-    String submit = env.get("SAGEMAKER_SUBMIT_DIRECTORY");
-    Path code = submit != null && submit.startsWith("s3://") ? dir.resolve("code") : null;
-    VariantPlan p = new VariantPlan(variant, modelName, service, entry.runtime(),
-        ImageCatalog.LOCAL.equals(image) ? image : entry.name(), type.name(), type.vcpus(), type.memoryBytes(),
-        v.path("InitialInstanceCount").asInt(1), v.path("InitialVariantWeight").asDouble(1.0),
-        c.path("ModelDataUrl").asText(null), env, dir.resolve("model"), code);
-    return new Deployment.Variant(p, runtimes.get(p.runtime()));
   }
 
   private Deployment require(String name) {
@@ -367,7 +328,9 @@ public final class EndpointService implements Routes, AutoCloseable {
     } catch (ApiException e) {
       throw ApiException.notFound("EndpointConfigName: " + e.getMessage());
     }
-    List<Deployment.Variant> next = plans(name, config, clock.millis());
+    List<Deployment.Variant> next = planner.plans(name, config, clock.millis());
+    ObjectNode capture = config.path("DataCaptureConfig").isObject() ? (ObjectNode) config.get("DataCaptureConfig")
+        : null;
     if (!tryLock(dep, Duration.ofSeconds(15))) {
       throw ApiException.conflict("the endpoint '" + name + "' is " + dep.status() + "; it can be updated once"
           + " it is InService");
@@ -386,6 +349,9 @@ public final class EndpointService implements Routes, AutoCloseable {
       dep.lock.lock();
       try {
         String problem = rollout.switchTo(dep, next, configName);
+        if (problem == null) {
+          dep.dataCapture = capture;
+        }
         if (!dep.deleting) {
           dep.status("InService", problem == null ? null : "the update to " + configName + " did not complete: "
               + problem, clock.instant());

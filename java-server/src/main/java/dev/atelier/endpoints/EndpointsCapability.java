@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.catalog.ImageCatalog;
 import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.config.AtelierConfig;
+import dev.atelier.endpoints.capture.CaptureSink;
+import dev.atelier.endpoints.router.VariantMetrics;
+import dev.atelier.endpoints.scaling.AutoscaleScheduler;
 import dev.atelier.http.Capability;
 import dev.atelier.http.EventStream;
 import dev.atelier.http.Json;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Hosting: models, endpoint configs and endpoints (SageMaker's shapes), their replicas on the
@@ -34,11 +38,14 @@ public final class EndpointsCapability implements Capability {
   static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
   static final Duration STOP_GRACE = Duration.ofSeconds(30);
   static final Duration MONITOR_INTERVAL = Duration.ofSeconds(5);
+  static final Duration AUTOSCALE_PERIOD = Duration.ofSeconds(30);
 
   private final EndpointService service;
   private final EventStream events;
   private final EndpointRoutes routes;
   private final Invocations invocations;
+  private final CaptureSink capture;
+  private final ScalingAndCapture scaling;
 
   /**
    * @param engine the server's one Docker engine client, or null when Docker is not configured
@@ -61,9 +68,17 @@ public final class EndpointsCapability implements Capability {
     this.service = new EndpointService(store, definitions, runtimes, objects, dir.resolve("models"),
         config.python(), user, Clock.systemUTC(), READY_TIMEOUT, STOP_GRACE, MONITOR_INTERVAL);
     this.events = events;
-    this.invocations = Invocations.routed(vertx, service);
+    CaptureSink.Options o = CaptureSink.Options.DEFAULTS;
+    this.capture = new CaptureSink(objects, config.dataDir().resolve("capture"), new CaptureSink.Options(
+        o.queueRecords(), o.queueBytes(), config.captureUpload(), o.fileRecords(), o.retryEvery()),
+        () -> ThreadLocalRandom.current().nextDouble());
+    VariantMetrics metrics = new VariantMetrics();
+    this.invocations = Invocations.routed(vertx, service, metrics, capture);
     this.routes = new EndpointRoutes(vertx, service, invocations, objects.keys());
+    this.scaling = new ScalingAndCapture(vertx, service, capture, AutoscaleScheduler.InvocationCounts.of(metrics),
+        Clock.systemUTC());
     service.onDeleted(invocations::forget);
+    capture.start();
     service.adopt();
   }
 
@@ -79,6 +94,7 @@ public final class EndpointsCapability implements Capability {
 
   @Override
   public void start() {
+    scaling.scheduler().start(AUTOSCALE_PERIOD);
     service.onChange(d -> {
       ObjectNode frame = Json.mapper().createObjectNode();
       frame.put("type", "endpoint");
@@ -95,6 +111,7 @@ public final class EndpointsCapability implements Capability {
   public void mount(Router router, String baseUrl) {
     routes.mount(router, baseUrl);
     invocations.mount(router, baseUrl);
+    scaling.mount(router, baseUrl);
   }
 
   @Override
@@ -102,9 +119,11 @@ public final class EndpointsCapability implements Capability {
     invocations.mountRoot(router);
   }
 
-  /** The replicas keep running; the next server adopts them. */
+  /** The replicas keep running; the next server adopts them; captured records not uploaded stay spooled. */
   @Override
   public void close() {
+    scaling.scheduler().close();
     service.close();
+    capture.close();
   }
 }

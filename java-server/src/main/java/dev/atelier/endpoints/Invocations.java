@@ -26,11 +26,14 @@ interface Invocations {
   /** Drops what is kept about a deleted endpoint. */
   void forget(String endpoint);
 
-  /** Invocations passed by the router to the live routing of {@code routes}, counted per minute. */
-  static Invocations routed(io.vertx.core.Vertx vertx, dev.atelier.endpoints.router.Routes routes) {
-    dev.atelier.endpoints.router.VariantMetrics metrics = new dev.atelier.endpoints.router.VariantMetrics();
+  /**
+   * Invocations passed by the router to the live routing of {@code routes}, counted per minute in
+   * {@code metrics}, each offered to {@code capture}.
+   */
+  static Invocations routed(io.vertx.core.Vertx vertx, dev.atelier.endpoints.router.Routes routes,
+      dev.atelier.endpoints.router.VariantMetrics metrics, dev.atelier.endpoints.router.InvocationCapture capture) {
     dev.atelier.endpoints.router.InvocationRoutes router =
-        new dev.atelier.endpoints.router.InvocationRoutes(vertx, routes, metrics);
+        new dev.atelier.endpoints.router.InvocationRoutes(vertx, routes, metrics, capture);
     return new Invocations() {
       @Override
       public void mount(Router r, String baseUrl) {

@@ -66,7 +66,7 @@ class EndpointsIT {
   @BeforeAll
   static void start() throws Exception {
     data = Files.createTempDirectory("atelier-endpoints-it");
-    server = TestServer.start(Map.of("dataDir", data.toString()));
+    server = TestServer.start(Map.of("dataDir", data.toString(), "captureUploadSeconds", "1"));
     api = new Api(server);
     Path dir = Files.createTempDirectory("atelier-endpoints-model");
     Process fit = new ProcessBuilder(TestServer.python(), "-c", FIT, dir.toString()).redirectErrorStream(true).start();
@@ -153,6 +153,9 @@ class EndpointsIT {
         "ProductionVariants[0].InstanceType: unknown instance type");
     api.refused(400, HttpMethod.POST, "endpoint-configs", new JsonObject().put("EndpointConfigName", c),
         "ProductionVariants: is required");
+    api.refused(400, HttpMethod.POST, "endpoint-configs", config(c, variant("a", m, "ml.t3.medium", 1, 1))
+        .put("DataCaptureConfig", new JsonObject().put("InitialSamplingPercentage", 101)
+        .put("DestinationS3Uri", "s3://atelier/c")), "DataCaptureConfig.InitialSamplingPercentage:");
     api.expect(201, HttpMethod.POST, "endpoint-configs", config(c, variant("a", m, "ml.t3.medium", 1, 1)));
     api.refused(409, HttpMethod.POST, "endpoint-configs", config(c, variant("a", m, "ml.t3.medium", 1, 1)),
         "an endpoint config named '" + c + "' already");
@@ -189,11 +192,15 @@ class EndpointsIT {
 
   @Test
   @Order(3)
-  void aLocalEndpointServesTheModelFromProcessesOfTheProjectsEnvironment() throws Exception {
+  void aLocalEndpointServesTheModelCapturesItsInvocationsAndTakesAScalingPolicy() throws Exception {
     String m = "local-" + SUFFIX;
+    String dest = "s3://atelier/endpoints-it/" + SUFFIX + "/capture";
     api.expect(201, HttpMethod.POST, "models", model(m, "local", modelUrl, new JsonObject()
         .put("SAGEMAKER_MODEL_SERVER_WORKERS", "1")));
-    api.expect(201, HttpMethod.POST, "endpoint-configs", config(m, variant("only", m, "ml.t3.medium", 1, 1)));
+    api.expect(201, HttpMethod.POST, "endpoint-configs", config(m, variant("only", m, "ml.t3.medium", 1, 1))
+        .put("DataCaptureConfig", new JsonObject().put("EnableCapture", true).put("InitialSamplingPercentage", 100)
+            .put("DestinationS3Uri", dest).put("CaptureOptions", new JsonArray()
+                .add(new JsonObject().put("CaptureMode", "Input")).add(new JsonObject().put("CaptureMode", "Output")))));
     api.expect(201, HttpMethod.POST, "endpoints", endpoint(m, m));
     JsonObject d = api.waitFor(m, status("InService").or(status("Failed")), READY, "InService");
     assertThat(d.getString("EndpointStatus")).as(d.encode()).isEqualTo("InService");
@@ -201,9 +208,60 @@ class EndpointsIT {
     assertThat(instance.getString("Id")).startsWith("pid-");
     assertThat(instance.getBoolean("Healthy")).isTrue();
     long pid = Long.parseLong(instance.getString("Id").substring(4));
+    captured(m, dest);
+    scalingPolicy(m);
     api.expect(202, HttpMethod.DELETE, "endpoints/" + m, null);
     api.awaitGone(m, Duration.ofSeconds(60));
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the model server ended").isFalse();
+  }
+
+  /** Three invocations, captured at 100%: their records under {@code <dest>/<endpoint>/<variant>/yyyy/mm/dd/hh/}. */
+  private static void captured(String m, String dest) throws Exception {
+    api.refused(404, HttpMethod.GET, "endpoints/no-endpoint/capture", null, "no endpoint named");
+    JsonObject body = new JsonObject().put("instances", new JsonArray().add(new JsonArray().add(5.1).add(3.5).add(1.4)
+        .add(0.2)));
+    for (int i = 0; i < 3; i++) {
+      api.expect(200, HttpMethod.POST, "endpoints/" + m + "/invocations", body);
+    }
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+    JsonObject status = api.expect(200, HttpMethod.GET, "endpoints/" + m + "/capture", null);
+    while (status.getLong("Uploaded") < 3) {
+      assertThat(java.time.Instant.now()).as("3 records uploaded: %s", status.encode()).isBefore(deadline);
+      Thread.sleep(250);
+      status = api.expect(200, HttpMethod.GET, "endpoints/" + m + "/capture", null);
+    }
+    assertThat(status.getString("CaptureStatus")).isEqualTo("Started");
+    assertThat(status.getLong("Dropped")).isZero();
+    JsonArray objects = api.expect(200, HttpMethod.GET, "objects/list?prefix=" + dest + "/" + m + "/only/", null)
+        .getJsonArray("objects");
+    assertThat(objects).as("the uploaded files").isNotEmpty();
+    String key = objects.getJsonObject(0).getString("key");
+    assertThat(key).matches(".*/capture/" + m + "/only/\\d{4}/\\d{2}/\\d{2}/\\d{2}/[^/]+\\.jsonl");
+    String text = api.call(HttpMethod.GET, "objects?uri=" + objects.getJsonObject(0).getString("uri"), null)
+        .bodyAsString();
+    JsonObject record = new JsonObject(text.lines().findFirst().orElseThrow());
+    assertThat(record.getJsonObject("captureData").getJsonObject("endpointInput").getString("data"))
+        .contains("5.1");
+    assertThat(record.getJsonObject("captureData").getJsonObject("endpointOutput").getString("data"))
+        .contains("predictions");
+  }
+
+  private static void scalingPolicy(String m) throws Exception {
+    String path = "endpoints/" + m + "/variants/only/scaling";
+    api.refused(404, HttpMethod.GET, path, null, "the variant 'only' of the endpoint '" + m + "' has no scaling");
+    api.refused(404, HttpMethod.PUT, "endpoints/" + m + "/variants/none/scaling", new JsonObject(),
+        "the endpoint '" + m + "' has no variant 'none'");
+    api.refused(400, HttpMethod.PUT, path, new JsonObject().put("MinCapacity", 1).put("MaxCapacity", 0),
+        "MaxCapacity:");
+    JsonObject policy = new JsonObject().put("MinCapacity", 1).put("MaxCapacity", 2)
+        .put("TargetTrackingScalingPolicyConfiguration", new JsonObject().put("TargetValue", 1000));
+    assertThat(api.expect(200, HttpMethod.PUT, path, policy).getInteger("MaxCapacity")).isEqualTo(2);
+    JsonObject got = api.expect(200, HttpMethod.GET, path, null);
+    assertThat(got.getJsonObject("TargetTrackingScalingPolicyConfiguration").getDouble("TargetValue"))
+        .isEqualTo(1000.0);
+    assertThat(got.getValue("LastScalingActivity")).isNull();
+    api.expect(204, HttpMethod.DELETE, path, null);
+    api.refused(404, HttpMethod.DELETE, path, null, "the variant 'only'");
   }
 
   @Test
@@ -261,7 +319,7 @@ class EndpointsIT {
     Set<String> replaced = instanceIds(variantOf(d, "blue"));
 
     server.close();
-    server = TestServer.start(Map.of("dataDir", data.toString()));
+    server = TestServer.start(Map.of("dataDir", data.toString(), "captureUploadSeconds", "1"));
     api = new Api(server);
     d = api.waitFor(m, status("InService").and(x -> allHealthy(x, "blue", 2)), Duration.ofSeconds(60),
         "InService after the restart");

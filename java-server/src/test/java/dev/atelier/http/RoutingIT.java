@@ -75,6 +75,8 @@ class RoutingIT {
       Map.entry("/atelier/api/endpoints/endpoint-1/update", List.of("POST")),
       Map.entry("/atelier/api/endpoints/endpoint-1/metrics", List.of("GET")),
       Map.entry("/atelier/api/endpoints/endpoint-1/invocations", List.of("POST")),
+      Map.entry("/atelier/api/endpoints/endpoint-1/capture", List.of("GET")),
+      Map.entry("/atelier/api/endpoints/endpoint-1/variants/variant-1/scaling", List.of("DELETE", "GET", "PUT")),
       Map.entry("/endpoints/endpoint-1/invocations", List.of("POST")),
       Map.entry("/atelier/mlflow/api/2.0/mlflow/runs/log-batch", List.of("POST")),
       Map.entry("/atelier/mlflow/api/2.0/mlflow/runs/get", List.of("GET", "POST")),
