@@ -76,7 +76,7 @@ public final class EndpointsCapability implements Capability {
     this.invocations = Invocations.routed(vertx, service, metrics, capture);
     this.routes = new EndpointRoutes(vertx, service, invocations, objects.keys());
     this.scaling = new ScalingAndCapture(vertx, service, capture, AutoscaleScheduler.InvocationCounts.of(metrics),
-        Clock.systemUTC());
+        new ScalingStore(db), user, Clock.systemUTC());
     service.onDeleted(invocations::forget);
     capture.start();
     service.adopt();

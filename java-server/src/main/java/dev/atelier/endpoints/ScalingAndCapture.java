@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * capture sink is told each endpoint's DataCaptureConfig when it goes InService (after a create, an
  * adoption or an update to another config) and forgets it on delete; a variant's scaling policy is
  * put, read and removed under {@code endpoints/{name}/variants/{variant}/scaling}, and the
- * autoscaler's changes go through UpdateEndpointWeightsAndCapacities. Policies are held in memory:
- * a restarted server has none until they are put again.
+ * autoscaler's changes go through UpdateEndpointWeightsAndCapacities. Policies are stored with who
+ * put them, and a restarted server scales by them again (its minutes counted from the restart).
  */
 final class ScalingAndCapture implements Capacity {
   private static final Logger LOG = LoggerFactory.getLogger(ScalingAndCapture.class);
@@ -37,17 +37,37 @@ final class ScalingAndCapture implements Capacity {
   private final EndpointService endpoints;
   private final CaptureSink sink;
   private final AutoscaleScheduler scheduler;
+  private final ScalingStore store;
+  private final String user;
+  private final java.time.Clock clock;
 
+  /** @param user who puts policies here (CreatedBy) */
   ScalingAndCapture(Vertx vertx, EndpointService endpoints, CaptureSink sink,
-      AutoscaleScheduler.InvocationCounts counts, java.time.Clock clock) {
+      AutoscaleScheduler.InvocationCounts counts, ScalingStore store, String user, java.time.Clock clock) {
     this.vertx = vertx;
     this.endpoints = endpoints;
     this.sink = sink;
+    this.store = store;
+    this.user = user;
+    this.clock = clock;
     this.scheduler = new AutoscaleScheduler(counts, this::currentCount, this, clock);
+    for (ScalingStore.Policy p : store.all()) {
+      try {
+        scheduler.put(p.endpoint(), p.variant(), ScalingPolicy.parse(p.policy()));
+      } catch (ApiException e) {
+        LOG.warn("endpoint {}: the stored scaling policy of variant {} is not usable: {}", p.endpoint(), p.variant(),
+            e.getMessage());
+      }
+    }
     endpoints.onChange(this::changed);
     endpoints.onDeleted(name -> {
       sink.forget(name);
       scheduler.forget(name);
+      try {
+        store.deleteEndpoint(name);
+      } catch (RuntimeException e) {
+        LOG.warn("endpoint {}: its scaling policies could not be removed: {}", name, e.getMessage());
+      }
     });
   }
 
@@ -108,6 +128,7 @@ final class ScalingAndCapture implements Capacity {
     router.put(scaling).handler(body).handler(ctx -> answer(ctx, 200, () -> {
       String[] at = variant(ctx);
       ScalingPolicy p = ScalingPolicy.parse(Routes.objectBody(ctx));
+      store.put(new ScalingStore.Policy(at[0], at[1], user, clock.millis(), p.toJson()));
       scheduler.put(at[0], at[1], p);
       return scheduler.describe(at[0], at[1]);
     }));
@@ -121,7 +142,8 @@ final class ScalingAndCapture implements Capacity {
     }));
     router.delete(scaling).handler(ctx -> Blocking.run(vertx, "endpoints-api", () -> {
       String[] at = variant(ctx);
-      if (!scheduler.remove(at[0], at[1])) {
+      boolean stored = store.delete(at[0], at[1]);
+      if (!scheduler.remove(at[0], at[1]) && !stored) {
         throw ApiException.notFound("the variant '" + at[1] + "' of the endpoint '" + at[0] + "' has no scaling policy");
       }
       return null;

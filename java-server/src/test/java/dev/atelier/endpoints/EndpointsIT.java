@@ -317,6 +317,9 @@ class EndpointsIT {
     d = api.waitFor(m, x -> !instanceIds(variantOf(x, "blue")).contains(victim) && allHealthy(x, "blue", 2), READY,
         "the killed instance replaced");
     Set<String> replaced = instanceIds(variantOf(d, "blue"));
+    String scaling = "endpoints/" + m + "/variants/blue/scaling";
+    api.expect(200, HttpMethod.PUT, scaling, new JsonObject().put("MinCapacity", 1).put("MaxCapacity", 3)
+        .put("TargetTrackingScalingPolicyConfiguration", new JsonObject().put("TargetValue", 1000)));
 
     server.close();
     server = TestServer.start(Map.of("dataDir", data.toString(), "captureUploadSeconds", "1"));
@@ -324,6 +327,8 @@ class EndpointsIT {
     d = api.waitFor(m, status("InService").and(x -> allHealthy(x, "blue", 2)), Duration.ofSeconds(60),
         "InService after the restart");
     assertThat(instanceIds(variantOf(d, "blue"))).as("the same containers, adopted").isEqualTo(replaced);
+    assertThat(api.expect(200, HttpMethod.GET, scaling, null).getInteger("MaxCapacity")).as("the stored policy")
+        .isEqualTo(3);
 
     // UpdateEndpoint: blue/green to a config of one new variant.
     String v2 = m + "-v2";
