@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from abc import ABC, abstractmethod
 from typing import Any, BinaryIO
 
 __all__ = ["BaseDeserializer", "BytesDeserializer", "CSVDeserializer", "JSONDeserializer", "NumpyDeserializer",
@@ -24,15 +25,17 @@ def _media(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
-class BaseDeserializer:
+class BaseDeserializer(ABC):
     """Turns an answer's body into data."""
 
+    @abstractmethod
     def deserialize(self, stream: BinaryIO, content_type: str) -> Any:
-        raise NotImplementedError
+        """The data in an answer's body."""
 
     @property
+    @abstractmethod
     def ACCEPT(self) -> tuple[str, ...]:  # noqa: N802 - the sagemaker SDK's name
-        raise NotImplementedError
+        """The media types it reads, for the Accept header."""
 
 
 class SimpleBaseDeserializer(BaseDeserializer):

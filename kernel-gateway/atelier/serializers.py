@@ -15,21 +15,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+from abc import ABC, abstractmethod
 from typing import Any
 
 __all__ = ["BaseSerializer", "CSVSerializer", "IdentitySerializer", "JSONSerializer", "NumpySerializer",
            "SimpleBaseSerializer"]
 
 
-class BaseSerializer:
+class BaseSerializer(ABC):
     """Turns data into a request body."""
 
+    @abstractmethod
     def serialize(self, data: Any) -> bytes | str:
-        raise NotImplementedError
+        """The request body for ``data``."""
 
     @property
+    @abstractmethod
     def CONTENT_TYPE(self) -> str:  # noqa: N802 - the sagemaker SDK's name
-        raise NotImplementedError
+        """The body's media type."""
 
 
 class SimpleBaseSerializer(BaseSerializer):
