@@ -43,9 +43,9 @@ images_start() {
   (
     step() {   # step NAME ARGS...: one run of images/build.sh, its log and its exit status
       local rc=0 t0; t0=$(now_ms)
-      timeout --kill-after=30 "${ATELIER_SUITE_TIMEOUT:-900}" bash images/build.sh -q "${@:2}" \
+      timeout --kill-after=30 "${ATELIER_SUITE_TIMEOUT:-1800}" bash images/build.sh -q "${@:2}" \
         </dev/null >"$IMAGES_DIR/$1.log" 2>&1 || rc=$?
-      (( rc == 124 || rc == 137 )) && printf 'images: timed out after %ss\n' "${ATELIER_SUITE_TIMEOUT:-900}" >>"$IMAGES_DIR/$1.log"
+      (( rc == 124 || rc == 137 )) && printf 'images: timed out after %ss\n' "${ATELIER_SUITE_TIMEOUT:-1800}" >>"$IMAGES_DIR/$1.log"
       elapsed_since "$t0" >"$IMAGES_DIR/$1.time"
       echo "$rc" >"$IMAGES_DIR/$1.rc"
       return "$rc"

@@ -6,7 +6,7 @@
 source scripts/lib/images.sh
 
 SUITES=(java agent images e2e extension browser)
-SUITE_TIMEOUT=${ATELIER_SUITE_TIMEOUT:-900}   # seconds one suite may take
+SUITE_TIMEOUT=${ATELIER_SUITE_TIMEOUT:-1800}   # seconds one suite may take
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 
 RESULT_NAMES=()
@@ -101,7 +101,7 @@ suite_e2e() {
   if [[ ! -d tests/e2e ]]; then record e2e absent - "tests/e2e not found"; return; fi
   if ! venv_has pytest; then failed_now e2e "pytest is not installed in $VENV (add it to tests/requirements.txt)"; return; fi
   local timing; mapfile -t timing < <(pytest_timing e2e)
-  run_suite e2e pytest --reports "$LOG_DIR/e2e.xml" "$VENV_PY" -m pytest tests/e2e -q "${timing[@]}"
+  run_suite e2e pytest --reports "$LOG_DIR/e2e.xml" "$VENV_PY" -m pytest tests/e2e -v -rs "${timing[@]}"
 }
 
 suite_extension() {
