@@ -43,6 +43,7 @@ def selected_backends() -> list[str]:
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "backends(*names): the test runs on these backends only")
     try:
         import pytest_timeout  # noqa: F401
     except ImportError:
@@ -57,6 +58,10 @@ def pytest_generate_tests(metafunc):
         if only is not None:
             # A module about one backend's own features runs only on that backend.
             backends = [b for b in backends if b in only]
+        marker = metafunc.definition.get_closest_marker("backends")
+        if marker is not None:
+            # A test of a behaviour that only some backends have (say why in the test).
+            backends = [b for b in backends if b in marker.args]
         metafunc.parametrize("backend", backends, indirect=True, scope="session")
 
 

@@ -86,10 +86,11 @@ def test_a_kernel_killed_from_a_cell_restarts_and_answers_on_the_same_and_a_new_
         fresh.close()
 
 
+# Atelier's backends only: stock jupyter_server forgets a kernel whose restarts ran out (it answers
+# 404), while Atelier keeps it, dead, with the reason, until the user restarts it.
+@pytest.mark.backends(*ATELIER)
 @pytest.mark.timeout(240)
 def test_the_restart_limit_ends_in_dead_and_restart_brings_the_kernel_back(notebook, backend):
-    if backend.name not in ATELIER:
-        pytest.skip("stock jupyter_server forgets a kernel whose restarts ran out (404): Atelier keeps it, dead")
     c = notebook.client
     limit = atelier_model(backend, notebook.id)["restart_limit"]
     assert limit == 5, "the default restart limit is jupyter_client's"
