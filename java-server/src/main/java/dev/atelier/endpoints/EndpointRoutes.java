@@ -61,7 +61,8 @@ final class EndpointRoutes {
     router.get(api + "endpoints").handler(ctx -> answer(ctx, 200, endpoints::list));
     router.get(api + "endpoints/:name")
         .handler(ctx -> answer(ctx, 200, () -> usage.describe(endpoints.describe(name(ctx)))));
-    router.delete(api + "endpoints/:name").handler(ctx -> answer(ctx, 202, () -> endpoints.delete(name(ctx))));
+    router.delete(api + "endpoints/:name")
+        .handler(ctx -> answer(ctx, 202, () -> usage.describe(endpoints.delete(name(ctx)))));
     router.post(api + "endpoints/:name/weights-and-capacities").handler(body).handler(this::weights);
     router.post(api + "endpoints/:name/update").handler(body).handler(this::update);
     router.get(api + "endpoints/:name/metrics").handler(this::metrics);

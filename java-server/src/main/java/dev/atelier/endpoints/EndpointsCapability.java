@@ -107,7 +107,7 @@ public final class EndpointsCapability implements Capability {
         d.remove("deleted");
         frame.put("deleted", true);
       }
-      frame.set("endpoint", d);
+      frame.set("endpoint", frame.has("deleted") ? d : usage.describe(d));
       events.publish("endpoint", frame);
     });
   }
