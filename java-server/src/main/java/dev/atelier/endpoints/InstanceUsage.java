@@ -104,7 +104,7 @@ final class InstanceUsage implements AutoCloseable {
       pool.invokeAll(tasks, ROUND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
     latest.keySet().removeIf(e -> !present.containsKey(e));
-    latest.forEach((e, byId) -> byId.keySet().removeIf(id -> !present.get(e).contains(id)));
+    latest.forEach((e, byId) -> byId.keySet().removeIf(id -> !present.getOrDefault(e, Set.of()).contains(id)));
     long now = minute(clock.instant());
     minutes.forEach((e, byVariant) -> byVariant.values().removeIf(m -> m.lastMinute() < now - retentionMinutes));
     minutes.values().removeIf(Map::isEmpty);
