@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StatsConfig;
+import dev.atelier.runtime.RuntimeFailure;
 import dev.atelier.runtime.ServiceRuntime.Usage;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +24,25 @@ final class ContainerStats {
 
   private ContainerStats() {}
 
-  /** The container's usage, or null when it is gone or the engine did not answer in time. */
+  /** The container's usage, or null when it is gone, has ended, or the engine did not answer in time. */
   static Usage read(DockerClient docker, String id) {
     AtomicReference<Statistics> got = new AtomicReference<>();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
     ResultCallback.Adapter<Statistics> callback = new ResultCallback.Adapter<>() {
       @Override
       public void onNext(Statistics s) {
         got.compareAndSet(null, s);
+      }
+
+      /** Kept for the caller, not logged: a container removed between two samples is not an error. */
+      @Override
+      public void onError(Throwable t) {
+        failed.compareAndSet(null, t);
+        try {
+          close();
+        } catch (java.io.IOException e) {
+          // closing ends the wait; nothing is left to release
+        }
       }
     };
     try (var c = docker.statsCmd(id).withNoStream(true).exec(callback)) {
@@ -41,6 +54,14 @@ final class ContainerStats {
       return null;
     } catch (java.io.IOException e) {
       // closing the stream after it ended: what it gave is still good
+    }
+    Throwable t = failed.get();
+    if (t instanceof NotFoundException) {
+      return null;
+    }
+    if (t != null) {
+      throw RuntimeFailure.failed("the engine gave no stats for container " + id.substring(0, Math.min(12, id.length()))
+          + ": " + RuntimeFailure.rootMessage(t), t);
     }
     Statistics s = got.get();
     return s == null ? null : usage(s, Instant.now());
