@@ -121,10 +121,17 @@ final class EndpointRequests {
     return new ConfigRequest(name, variants, capture, tags(body));
   }
 
+  /** The one name an endpoint cannot have: {@code endpoints/metrics} is Prometheus' path. */
+  static final String RESERVED_NAME = "metrics";
+
   static EndpointRequest endpoint(JsonNode body) {
     Fields.onlyKnown(body, "", Set.of("EndpointName", "EndpointConfigName", "Tags", "DeploymentConfig"));
-    return new EndpointRequest(Fields.name(body, "EndpointName", ""), Fields.name(body, "EndpointConfigName", ""),
-        tags(body));
+    String name = Fields.name(body, "EndpointName", "");
+    if (RESERVED_NAME.equals(name)) {
+      throw Fields.bad("EndpointName", "'" + RESERVED_NAME + "' cannot name an endpoint: endpoints/" + RESERVED_NAME
+          + " is the path of the endpoints' Prometheus metrics; choose another name");
+    }
+    return new EndpointRequest(name, Fields.name(body, "EndpointConfigName", ""), tags(body));
   }
 
   static List<Desired> weightsAndCapacities(JsonNode body) {

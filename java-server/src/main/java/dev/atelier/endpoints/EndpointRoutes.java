@@ -27,13 +27,16 @@ final class EndpointRoutes {
   private final EndpointService endpoints;
   private final ModelsAndConfigs definitions;
   private final Invocations invocations;
+  private final InstanceUsage usage;
   private final KeyPolicy keys;
 
-  EndpointRoutes(Vertx vertx, EndpointService endpoints, Invocations invocations, KeyPolicy keys) {
+  EndpointRoutes(Vertx vertx, EndpointService endpoints, Invocations invocations, InstanceUsage usage,
+      KeyPolicy keys) {
     this.vertx = vertx;
     this.endpoints = endpoints;
     this.definitions = endpoints.definitions();
     this.invocations = invocations;
+    this.usage = usage;
     this.keys = keys;
   }
 
@@ -56,8 +59,10 @@ final class EndpointRoutes {
     router.get(api + "endpoints/metrics").handler(this::prometheus);
     router.post(api + "endpoints").handler(body).handler(this::createEndpoint);
     router.get(api + "endpoints").handler(ctx -> answer(ctx, 200, endpoints::list));
-    router.get(api + "endpoints/:name").handler(ctx -> answer(ctx, 200, () -> endpoints.describe(name(ctx))));
-    router.delete(api + "endpoints/:name").handler(ctx -> answer(ctx, 202, () -> endpoints.delete(name(ctx))));
+    router.get(api + "endpoints/:name")
+        .handler(ctx -> answer(ctx, 200, () -> usage.describe(endpoints.describe(name(ctx)))));
+    router.delete(api + "endpoints/:name")
+        .handler(ctx -> answer(ctx, 202, () -> usage.describe(endpoints.delete(name(ctx)))));
     router.post(api + "endpoints/:name/weights-and-capacities").handler(body).handler(this::weights);
     router.post(api + "endpoints/:name/update").handler(body).handler(this::update);
     router.get(api + "endpoints/:name/metrics").handler(this::metrics);
@@ -119,13 +124,13 @@ final class EndpointRoutes {
       if (minutes < 1 || minutes > 1440) {
         throw ApiException.badRequest("minutes: '" + abbreviate(m) + "' must be a whole number from 1 to 1440");
       }
-      return invocations.minutes(name, minutes);
+      return usage.metrics(name, invocations.minutes(name, minutes), minutes);
     });
   }
 
   private void prometheus(RoutingContext ctx) {
     ctx.response().setStatusCode(200).putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(invocations.prometheus());
+        .end(invocations.prometheus() + usage.prometheus());
   }
 
   private void answer(RoutingContext ctx, int status, Callable<ObjectNode> work) {

@@ -81,6 +81,11 @@ public final class EndpointService implements Routes, AutoCloseable {
     listeners.forEach(l -> l.accept(d));
   }
 
+  /** Every endpoint held, whatever its status (the usage sampler's round). */
+  java.util.Collection<Deployment> deployments() {
+    return live.values();
+  }
+
   @Override
   public Route route(String endpoint) {
     Deployment dep = endpoint == null ? null : live.get(endpoint);

@@ -39,6 +39,7 @@ public final class EndpointsCapability implements Capability {
   static final Duration STOP_GRACE = Duration.ofSeconds(30);
   static final Duration MONITOR_INTERVAL = Duration.ofSeconds(5);
   static final Duration AUTOSCALE_PERIOD = Duration.ofSeconds(30);
+  static final Duration USAGE_INTERVAL = Duration.ofSeconds(10);
 
   private final EndpointService service;
   private final EventStream events;
@@ -46,6 +47,7 @@ public final class EndpointsCapability implements Capability {
   private final Invocations invocations;
   private final CaptureSink capture;
   private final ScalingAndCapture scaling;
+  private final InstanceUsage usage;
 
   /**
    * @param engine the server's one Docker engine client, or null when Docker is not configured
@@ -74,10 +76,12 @@ public final class EndpointsCapability implements Capability {
         () -> ThreadLocalRandom.current().nextDouble());
     VariantMetrics metrics = new VariantMetrics();
     this.invocations = Invocations.routed(vertx, service, metrics, capture);
-    this.routes = new EndpointRoutes(vertx, service, invocations, objects.keys());
+    this.usage = new InstanceUsage(service::deployments, USAGE_INTERVAL, Clock.systemUTC());
+    this.routes = new EndpointRoutes(vertx, service, invocations, usage, objects.keys());
     this.scaling = new ScalingAndCapture(vertx, service, capture, AutoscaleScheduler.InvocationCounts.of(metrics),
         new ScalingStore(db), user, Clock.systemUTC());
     service.onDeleted(invocations::forget);
+    service.onDeleted(usage::forget);
     capture.start();
     service.adopt();
   }
@@ -95,6 +99,7 @@ public final class EndpointsCapability implements Capability {
   @Override
   public void start() {
     scaling.scheduler().start(AUTOSCALE_PERIOD);
+    usage.start();
     service.onChange(d -> {
       ObjectNode frame = Json.mapper().createObjectNode();
       frame.put("type", "endpoint");
@@ -102,7 +107,7 @@ public final class EndpointsCapability implements Capability {
         d.remove("deleted");
         frame.put("deleted", true);
       }
-      frame.set("endpoint", d);
+      frame.set("endpoint", frame.has("deleted") ? d : usage.describe(d));
       events.publish("endpoint", frame);
     });
   }
@@ -123,6 +128,7 @@ public final class EndpointsCapability implements Capability {
   @Override
   public void close() {
     scaling.scheduler().close();
+    usage.close();
     service.close();
     capture.close();
   }

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class ScalingAndCapture implements Capacity {
   private static final Logger LOG = LoggerFactory.getLogger(ScalingAndCapture.class);
   private static final long MAX_BODY = 64 * 1024;
+  private static final int DEFAULT_RECORDS = 20;
+  private static final int MAX_RECORDS = 100;
 
   private final Vertx vertx;
   private final EndpointService endpoints;
@@ -124,6 +126,12 @@ final class ScalingAndCapture implements Capacity {
       endpoints.describe(name);
       return sink.status(name);
     }));
+    router.get(api + "capture/records").handler(ctx -> answer(ctx, 200, () -> {
+      String name = EndpointRoutes.name(ctx);
+      int limit = limit(ctx.request().getParam("limit"));
+      endpoints.describe(name);
+      return sink.records(name, limit);
+    }));
     String scaling = api + "variants/:variant/scaling";
     router.put(scaling).handler(body).handler(ctx -> answer(ctx, 200, () -> {
       String[] at = variant(ctx);
@@ -148,6 +156,24 @@ final class ScalingAndCapture implements Capacity {
       }
       return null;
     }).onSuccess(x -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
+  }
+
+  /** The {@code limit} of capture records: 1 to 100, 20 when not given. */
+  static int limit(String given) {
+    if (given == null) {
+      return DEFAULT_RECORDS;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(given.trim());
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < 1 || n > MAX_RECORDS) {
+      throw ApiException.badRequest("limit: '" + EndpointRoutes.abbreviate(given) + "' must be a whole number from 1"
+          + " to " + MAX_RECORDS + " (the records kept per endpoint)");
+    }
+    return n;
   }
 
   /** The endpoint and variant named by the path, both known (else 404). */

@@ -128,6 +128,15 @@ public interface ServiceRuntime extends AutoCloseable {
    */
   record Health(boolean healthy, int status, String problem) {}
 
+  /**
+   * What a replica uses, sampled at {@code at}.
+   *
+   * @param cpuPercent CPU time over the sampling interval, 100 being one core fully busy
+   * @param memoryBytes memory in use, without the page cache (as {@code docker stats} shows it)
+   * @param memoryLimitBytes the replica's memory limit, or the host's memory when it has none
+   */
+  record Usage(double cpuPercent, long memoryBytes, long memoryLimitBytes, Instant at) {}
+
   /** This runtime's name: {@code docker} or {@code process}. */
   String name();
 
@@ -151,6 +160,13 @@ public interface ServiceRuntime extends AutoCloseable {
    * that ended are removed and left {@link Service#missing() missing}, for the caller to replace.
    */
   Service adopt(ServiceSpec spec);
+
+  /**
+   * The replica's CPU and memory now, or null when it is not known (the replica has ended, or the
+   * host does not say). Blocks for up to about a second (the CPU is measured over an interval):
+   * call it off the request path.
+   */
+  Usage usage(Service service, Replica replica);
 
   /** Releases the runtime; services keep running for the next server to adopt. */
   @Override

@@ -113,6 +113,14 @@ class EndpointRequestsTest {
   }
 
   @Test
+  void anEndpointCannotBeNamedMetricsThePrometheusPath() throws Exception {
+    refused(() -> EndpointRequests.endpoint(json("{'EndpointName': 'metrics', 'EndpointConfigName': 'c'}")),
+        "EndpointName: 'metrics' cannot name an endpoint: endpoints/metrics is the path of the endpoints' Prometheus");
+    assertThat(EndpointRequests.endpoint(json("{'EndpointName': 'metrics-2', 'EndpointConfigName': 'c'}")).name())
+        .isEqualTo("metrics-2");
+  }
+
+  @Test
   void weightsAndCapacitiesNameTheEntryAtFault() throws Exception {
     refused(() -> EndpointRequests.weightsAndCapacities(json("{}")), "DesiredWeightsAndCapacities: is required");
     refused(() -> EndpointRequests.weightsAndCapacities(json("{'DesiredWeightsAndCapacities': [{'VariantName': 'a'}]}")),

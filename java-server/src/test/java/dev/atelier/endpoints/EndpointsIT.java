@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Endpoints through the API of a real server, serving a scikit-learn model the test fits (as
  * atelier/sklearn's training writes it, model.joblib in model.tar.gz): bad requests refused naming
  * the field; an endpoint whose model cannot be staged Failed with a reason naming its variant; a
- * local endpoint (processes of the project's environment) InService and deleted; and an endpoint of
+ * local endpoint (processes of the project's environment) InService, its captured records read back,
+ * its instance's CPU and memory reported, and deleted; and an endpoint of
  * real atelier/sklearn containers brought InService, resized in place, its killed container
  * replaced, adopted by a restarted server, moved to another config, and deleted; and a model made
  * FromTrainingJob of a real atelier/sklearn training job, deployed. One server
@@ -44,14 +45,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EndpointsIT {
   /** SageMaker's built-in scikit-learn image: {@code serve} answers {@code /ping} once model.joblib loaded. */
   static final String IMAGE = "atelier/sklearn:latest";
-  /** Fits a small classifier with the project's environment and writes it as model.joblib into argv[1]. */
-  private static final String FIT = String.join("\n",
-      "import sys, joblib",
-      "from sklearn.datasets import load_iris",
-      "from sklearn.linear_model import LogisticRegression",
-      "x, y = load_iris(return_X_y=True)",
-      "joblib.dump(LogisticRegression(max_iter=500).fit(x, y), sys.argv[1] + '/model.joblib')",
-      "");
   private static final Duration READY = Duration.ofMinutes(4);
 
   private static Path data;
@@ -68,12 +61,8 @@ class EndpointsIT {
     data = Files.createTempDirectory("atelier-endpoints-it");
     server = TestServer.start(Map.of("dataDir", data.toString(), "captureUploadSeconds", "1"));
     api = new Api(server);
-    Path dir = Files.createTempDirectory("atelier-endpoints-model");
-    Process fit = new ProcessBuilder(TestServer.python(), "-c", FIT, dir.toString()).redirectErrorStream(true).start();
-    String out = new String(fit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(fit.waitFor(120, TimeUnit.SECONDS) && fit.exitValue() == 0).as("fitting the model: %s", out).isTrue();
     modelUrl = "s3://atelier/endpoints-it/" + SUFFIX + "/model.tar.gz";
-    api.put(modelUrl, ModelStagingTest.tarGz(Map.of("model.joblib", Files.readAllBytes(dir.resolve("model.joblib")))));
+    EndpointChecks.fittedModel(api, modelUrl);
   }
 
   @AfterAll
@@ -162,6 +151,8 @@ class EndpointsIT {
 
     api.refused(404, HttpMethod.POST, "endpoints", endpoint("bad-e-" + SUFFIX, "no-config"), "EndpointConfigName:");
     api.refused(400, HttpMethod.POST, "endpoints", new JsonObject().put("EndpointName", "x"), "EndpointConfigName:");
+    api.refused(400, HttpMethod.POST, "endpoints", endpoint("metrics", c), "EndpointName: 'metrics' cannot name an"
+        + " endpoint: endpoints/metrics is the path of the endpoints' Prometheus metrics");
     api.refused(404, HttpMethod.GET, "endpoints/no-endpoint", null, "no endpoint named 'no-endpoint'");
     api.refused(404, HttpMethod.DELETE, "endpoints/no-endpoint", null, "no endpoint named");
     api.refused(404, HttpMethod.DELETE, "models/no-model", null, "no model named");
@@ -208,60 +199,12 @@ class EndpointsIT {
     assertThat(instance.getString("Id")).startsWith("pid-");
     assertThat(instance.getBoolean("Healthy")).isTrue();
     long pid = Long.parseLong(instance.getString("Id").substring(4));
-    captured(m, dest);
-    scalingPolicy(m);
+    EndpointChecks.captured(api, m, dest);
+    EndpointChecks.reportsUsage(api, m, "only");
+    EndpointChecks.scalingPolicy(api, m);
     api.expect(202, HttpMethod.DELETE, "endpoints/" + m, null);
     api.awaitGone(m, Duration.ofSeconds(60));
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the model server ended").isFalse();
-  }
-
-  /** Three invocations, captured at 100%: their records under {@code <dest>/<endpoint>/<variant>/yyyy/mm/dd/hh/}. */
-  private static void captured(String m, String dest) throws Exception {
-    api.refused(404, HttpMethod.GET, "endpoints/no-endpoint/capture", null, "no endpoint named");
-    JsonObject body = new JsonObject().put("instances", new JsonArray().add(new JsonArray().add(5.1).add(3.5).add(1.4)
-        .add(0.2)));
-    for (int i = 0; i < 3; i++) {
-      api.expect(200, HttpMethod.POST, "endpoints/" + m + "/invocations", body);
-    }
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
-    JsonObject status = api.expect(200, HttpMethod.GET, "endpoints/" + m + "/capture", null);
-    while (status.getLong("Uploaded") < 3) {
-      assertThat(java.time.Instant.now()).as("3 records uploaded: %s", status.encode()).isBefore(deadline);
-      Thread.sleep(250);
-      status = api.expect(200, HttpMethod.GET, "endpoints/" + m + "/capture", null);
-    }
-    assertThat(status.getString("CaptureStatus")).isEqualTo("Started");
-    assertThat(status.getLong("Dropped")).isZero();
-    JsonArray objects = api.expect(200, HttpMethod.GET, "objects/list?prefix=" + dest + "/" + m + "/only/", null)
-        .getJsonArray("objects");
-    assertThat(objects).as("the uploaded files").isNotEmpty();
-    String key = objects.getJsonObject(0).getString("key");
-    assertThat(key).matches(".*/capture/" + m + "/only/\\d{4}/\\d{2}/\\d{2}/\\d{2}/[^/]+\\.jsonl");
-    String text = api.call(HttpMethod.GET, "objects?uri=" + objects.getJsonObject(0).getString("uri"), null)
-        .bodyAsString();
-    JsonObject record = new JsonObject(text.lines().findFirst().orElseThrow());
-    assertThat(record.getJsonObject("captureData").getJsonObject("endpointInput").getString("data"))
-        .contains("5.1");
-    assertThat(record.getJsonObject("captureData").getJsonObject("endpointOutput").getString("data"))
-        .contains("predictions");
-  }
-
-  private static void scalingPolicy(String m) throws Exception {
-    String path = "endpoints/" + m + "/variants/only/scaling";
-    api.refused(404, HttpMethod.GET, path, null, "the variant 'only' of the endpoint '" + m + "' has no scaling");
-    api.refused(404, HttpMethod.PUT, "endpoints/" + m + "/variants/none/scaling", new JsonObject(),
-        "the endpoint '" + m + "' has no variant 'none'");
-    api.refused(400, HttpMethod.PUT, path, new JsonObject().put("MinCapacity", 1).put("MaxCapacity", 0),
-        "MaxCapacity:");
-    JsonObject policy = new JsonObject().put("MinCapacity", 1).put("MaxCapacity", 2)
-        .put("TargetTrackingScalingPolicyConfiguration", new JsonObject().put("TargetValue", 1000));
-    assertThat(api.expect(200, HttpMethod.PUT, path, policy).getInteger("MaxCapacity")).isEqualTo(2);
-    JsonObject got = api.expect(200, HttpMethod.GET, path, null);
-    assertThat(got.getJsonObject("TargetTrackingScalingPolicyConfiguration").getDouble("TargetValue"))
-        .isEqualTo(1000.0);
-    assertThat(got.getValue("LastScalingActivity")).isNull();
-    api.expect(204, HttpMethod.DELETE, path, null);
-    api.refused(404, HttpMethod.DELETE, path, null, "the variant 'only'");
   }
 
   @Test
@@ -282,6 +225,7 @@ class EndpointsIT {
     assertThat(allHealthy(d, "blue", 2)).as(d.encode()).isTrue();
     assertThat(allHealthy(d, "green", 1)).as(d.encode()).isTrue();
     assertThat(variantOf(d, "green").getDouble("CurrentWeight")).isEqualTo(0.0);
+    EndpointChecks.reportsUsage(api, m, "blue");
     assertThat(variantOf(d, "blue").getJsonArray("DeployedImages").getJsonObject(0).getString("SpecifiedImage"))
         .isEqualTo(IMAGE);
     Api.next(frames, f -> m.equals(f.getJsonObject("endpoint").getString("EndpointName"))

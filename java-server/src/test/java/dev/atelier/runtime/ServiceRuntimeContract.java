@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * What every service runtime must do, run against each implementation by a short subclass: start
  * N replicas each answering on its own port, see them healthy, see a dead one and replace it on
  * its index, stop them within the grace period (forcing one that ignores SIGTERM), and let a
- * restarted server adopt the running replicas while the ended ones are left missing. The replicas
+ * restarted server adopt the running replicas while the ended ones are left missing, and say what
+ * a running replica uses (CPU and memory; nothing for one that has stopped). The replicas
  * are a small real HTTP server (Python's http.server) started by the runtime under test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,11 +39,16 @@ import org.junit.jupiter.api.Timeout;
 public abstract class ServiceRuntimeContract {
   /**
    * The replica: answers every GET with its {@code GREETING} and a token of its own, ends after answering
-   * {@code /exit}, and ignores SIGTERM when {@code IGNORE_TERM} is set.
+   * {@code /exit}, ignores SIGTERM when {@code IGNORE_TERM} is set, and keeps a thread busy when {@code BUSY} is.
    */
   protected static final String SERVER = String.join("\n",
-      "import http.server, os, signal, uuid",
+      "import http.server, os, signal, threading, uuid",
       "TOKEN = uuid.uuid4().hex",
+      "def spin():",
+      "    while True:",
+      "        pass",
+      "if os.environ.get('BUSY'):",
+      "    threading.Thread(target=spin, daemon=True).start()",
       "if os.environ.get('IGNORE_TERM'):",
       "    signal.signal(signal.SIGTERM, signal.SIG_IGN)",
       "class H(http.server.BaseHTTPRequestHandler):",
@@ -212,6 +218,26 @@ public abstract class ServiceRuntimeContract {
     } finally {
       next.close();
     }
+  }
+
+  @Test
+  void aRunningReplicaSaysItsCpuAndMemoryAndAStoppedOneNothing() throws Exception {
+    Service s = start("usage", 1, Map.of("BUSY", "1"));
+    Replica r = s.replica(0);
+    awaitHealthy(s, r);
+    ServiceRuntime.Usage[] last = new ServiceRuntime.Usage[1];
+    // A thread spinning in the replica: some sample within the minute shows it, however loaded the host.
+    await("the busy replica's CPU above 10% of a core", Duration.ofSeconds(60), () -> {
+      last[0] = runtime.usage(s, r);
+      return last[0] != null && last[0].cpuPercent() > 10;
+    });
+    assertThat(last[0].memoryBytes()).isPositive();
+    assertThat(last[0].memoryLimitBytes()).isGreaterThan(last[0].memoryBytes());
+    assertThat(last[0].at()).isBefore(Instant.now().plusSeconds(1));
+
+    runtime.stop(s, Duration.ofSeconds(5));
+
+    assertThat(runtime.usage(s, r)).isNull();
   }
 
   @Test

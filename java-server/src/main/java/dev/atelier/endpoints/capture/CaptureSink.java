@@ -55,6 +55,7 @@ public final class CaptureSink implements InvocationCapture, AutoCloseable {
   private final long maxQueuedBytes;
   private final DoubleSupplier random;
   private final CaptureSpool spool;
+  private final RecentRecords recent = new RecentRecords();
 
   /** With the default options, on the store, spooling below {@code spoolDir} (such as dataDir/capture). */
   public CaptureSink(ObjectStore store, Path spoolDir) {
@@ -87,6 +88,23 @@ public final class CaptureSink implements InvocationCapture, AutoCloseable {
   /** The endpoint is gone: no more capture; what is spooled is still uploaded. */
   public void forget(String endpoint) {
     configs.remove(endpoint);
+    recent.forget(endpoint);
+  }
+
+  /**
+   * {@code {Records: [...]}}: the endpoint's newest {@code limit} captured records (of the last
+   * {@value RecentRecords#MAX_RECORDS} kept in memory), newest first, as the objects of the capture
+   * files' lines, each with the {@code Variant} that answered.
+   */
+  public ObjectNode records(String endpoint, int limit) {
+    return recent.newest(endpoint, limit);
+  }
+
+  /** For the writer: a record's line as it goes into its spool file. */
+  void written(String endpoint, String variant, String line) {
+    if (configs.containsKey(endpoint)) {
+      recent.add(endpoint, variant, line);
+    }
   }
 
   @Override

@@ -198,7 +198,9 @@ final class CaptureSpool {
         f = new Open(file, hour, out, e.counters());
         open.put(key, f);
       }
-      f.out.write(CaptureRecord.line(c, config, UUID.randomUUID()));
+      String line = CaptureRecord.line(c, config, UUID.randomUUID());
+      sink.written(c.endpoint(), c.variant(), line);
+      f.out.write(line);
       f.out.write('\n');
       f.records++;
       if (f.records >= options.fileRecords()) {

@@ -222,6 +222,11 @@ public final class DockerServiceRuntime implements ServiceRuntime {
     return new Service(spec, replicas);
   }
 
+  @Override
+  public Usage usage(Service service, Replica replica) {
+    return ContainerStats.read(docker, replica.id());
+  }
+
   private void removeQuietly(String id) {
     try {
       engine.remove(id);

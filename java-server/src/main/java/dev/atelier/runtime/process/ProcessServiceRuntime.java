@@ -31,6 +31,7 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
   private static final String SETSID = "/usr/bin/setsid";
 
   private final Path stateDir;
+  private final ProcessUsage usage = new ProcessUsage();
 
   /** @param stateDir where replicas' records and logs live, one folder per service */
   public ProcessServiceRuntime(Path stateDir) {
@@ -153,6 +154,7 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
 
   /** SIGTERM to the replica and what it started, SIGKILL after {@code grace}; then its record goes. */
   private void end(String service, Replica r, Duration grace) {
+    usage.forget(r.id());
     handle(r).ifPresent(h -> {
       List<ProcessHandle> children = h.descendants().toList();
       if (!Termination.end(h, List.of(), grace)) {
@@ -169,6 +171,17 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
     } catch (IOException e) {
       LOG.warn("service {}: cannot remove the record of replica {}: {}", service, r.index(), e.getMessage());
     }
+  }
+
+  /** The replica's process tree from /proc; local replicas run in no cgroup of their own. */
+  @Override
+  public Usage usage(Service service, Replica replica) {
+    Optional<ProcessHandle> h = handle(replica);
+    if (h.isEmpty()) {
+      usage.forget(replica.id());
+      return null;
+    }
+    return usage.usage(replica.id(), h.get(), service.spec().memoryBytes());
   }
 
   @Override
