@@ -3,6 +3,7 @@ package dev.atelier.endpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.endpoints.EndpointStore.Kind;
+import dev.atelier.endpoints.bluegreen.DeploymentPolicy;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Blocking;
 import dev.atelier.http.Json;
@@ -92,7 +93,7 @@ final class EndpointRoutes {
     });
   }
 
-  /** UpdateEndpoint: to another config, blue/green all at once. */
+  /** UpdateEndpoint: to another config, blue/green as its DeploymentConfig says. */
   private void update(RoutingContext ctx) {
     answer(ctx, 200, () -> {
       String name = name(ctx);
@@ -100,7 +101,8 @@ final class EndpointRoutes {
       Fields.onlyKnown(body, "", java.util.Set.of("EndpointName", "EndpointConfigName", "DeploymentConfig",
           "RetainAllVariantProperties", "ExcludeRetainedVariantProperties", "RetainDeploymentConfig"));
       String config = Fields.name(body, "EndpointConfigName", "");
-      endpoints.updateEndpoint(name, config);
+      DeploymentPolicy policy = DeploymentPolicy.parse(body.get("DeploymentConfig"));
+      endpoints.updateEndpoint(name, config, policy);
       return Json.mapper().createObjectNode().put("EndpointArn", endpoints.describe(name).path("EndpointArn").asText());
     });
   }
