@@ -16,12 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * UpdateEndpoint as a blue/green deployment, on the update's (virtual) thread holding the
- * endpoint's lock: the new fleet is provisioned beside the old one, traffic moves to it as the
+ * UpdateEndpoint as a blue/green deployment, on the update's (virtual) thread: the new fleet is provisioned beside the old one, traffic moves to it as the
  * {@link ShiftSchedule} says while its alarms are read every second, the old fleet stays up idle
  * through the termination wait and then stops. An alarm that fires, or the update running past
  * MaximumExecutionTimeoutInSeconds, rolls it back: RollingBack, all traffic to the old fleet at
  * once, the new fleet stopped, InService again saying why.
+ *
+ * <p>The endpoint's lock is held only to make the new fleet the endpoint's: the health monitor
+ * keeps watching (and repairing) the old fleet while the update provisions and shifts, which can
+ * take an hour. Nothing else changes an endpoint that is Updating; a delete meanwhile is seen at
+ * the next look, and the new fleet stopped.
  */
 final class BlueGreenUpdate {
   private static final Logger LOG = LoggerFactory.getLogger(BlueGreenUpdate.class);
@@ -44,7 +48,7 @@ final class BlueGreenUpdate {
   /**
    * Runs the update of {@code dep} to {@code next}; the FailureReason it leaves (the endpoint then
    * serves on its old fleet), or null once the new fleet is the endpoint's. Status stays Updating
-   * (RollingBack while rolling back) for the caller to end.
+   * (RollingBack while rolling back) for the caller to end. Call without the endpoint's lock.
    */
   String run(Deployment dep, List<Variant> next, String configName, ObjectNode capture, DeploymentPolicy policy) {
     Instant started = clock.instant();
@@ -104,13 +108,25 @@ final class BlueGreenUpdate {
       Duration left = Duration.between(clock.instant(), shift.phaseEndsAt);
       pause(left.compareTo(TICK) < 0 ? left : TICK);
     }
-    List<Variant> old = dep.variants;
-    dep.variants = next;
-    dep.configName = configName;
-    dep.dataCapture = capture;
-    dep.lastDeploymentConfig = policy.toJson();
-    dep.shift = null;
-    rollout.save(dep);
+    List<Variant> old;
+    dep.lock.lock();
+    try {
+      if (dep.deleting) {
+        shift.routed = false;
+        rollout.stop(next, Duration.ZERO, dep.name);
+        dep.shift = null;
+        return null;
+      }
+      old = dep.variants;
+      dep.variants = next;
+      dep.configName = configName;
+      dep.dataCapture = capture;
+      dep.lastDeploymentConfig = policy.toJson();
+      dep.shift = null;
+      rollout.save(dep);
+    } finally {
+      dep.lock.unlock();
+    }
     pause(DRAIN);
     rollout.stop(old, rollout.stopGrace(), dep.name);
     return null;

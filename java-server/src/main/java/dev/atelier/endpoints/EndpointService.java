@@ -351,9 +351,17 @@ public final class EndpointService implements Routes, AutoCloseable {
       dep.lock.unlock();
     }
     Thread.ofVirtual().name("endpoint-update-" + dep.name).start(() -> {
+      String reason;
+      try {
+        reason = blueGreen.run(dep, next, configName, capture, policy);
+      } catch (RuntimeException e) {
+        LOG.warn("endpoint {}: the update to {} failed", dep.name, configName, e);
+        dep.shift = null;
+        rollout.stop(next, Duration.ZERO, dep.name);
+        reason = "the update to " + configName + " did not complete: " + RuntimeFailure.rootMessage(e);
+      }
       dep.lock.lock();
       try {
-        String reason = blueGreen.run(dep, next, configName, capture, policy);
         if (!dep.deleting) {
           dep.status("InService", reason, clock.instant());
           rollout.save(dep);

@@ -291,8 +291,7 @@ final class Rollout {
 
   /**
    * Starts {@code next} beside the endpoint's variants and waits until every new replica answers.
-   * The problem, or null; on a problem (or a delete meanwhile) the new ones are stopped. Call
-   * holding the endpoint's lock.
+   * The problem, or null; on a problem (or a delete meanwhile) the new ones are stopped.
    */
   String provision(Deployment dep, List<Variant> next) {
     String problem = null;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Traffic moving between variants and fleets under a steady load of invocations (60 a second from
+ * Traffic moving between variants and fleets under a steady load of invocations (50 a second from
  * the test's own client), on a local endpoint (model servers in processes of the project's
  * environment) of a scikit-learn model the test fits: a weight change, then a CANARY blue/green
  * update, each without a failed invocation; then an update to a model that answers 500 on every
@@ -48,7 +48,7 @@ class BlueGreenIT {
   private static final String BROKEN = "def predict_fn(input_data, model):\n"
       + "    raise RuntimeError('this model fails on every invocation')\n";
   private static final String BODY = "{\"instances\": [[5.1, 3.5, 1.4, 0.2]]}";
-  private static final int RATE = 60;
+  private static final int RATE = 50;
   private static final Duration READY = Duration.ofMinutes(4);
   private static final String SUFFIX = Long.toHexString(System.nanoTime());
   private static final String EP = "bg-" + SUFFIX;
@@ -92,7 +92,7 @@ class BlueGreenIT {
   }
 
   private static void model(String name, String url, JsonObject env) throws Exception {
-    env.put("SAGEMAKER_MODEL_SERVER_WORKERS", "1");
+    env.put("SAGEMAKER_MODEL_SERVER_WORKERS", "2");
     api.expect(201, HttpMethod.POST, "models", new JsonObject().put("ModelName", name)
         .put("PrimaryContainer", new JsonObject().put("Image", "local").put("ModelDataUrl", url).put("Environment", env)));
   }
@@ -160,7 +160,7 @@ class BlueGreenIT {
   void aCanaryUpdateUnderLoadMovesTrafficToTheNewFleetWithoutAFailedInvocation() throws Exception {
     BlockingQueue<JsonObject> frames = api.listen(server.clientVertx());
     try (SteadyLoad load = new SteadyLoad(server, EP, BODY, RATE, Duration.ofMinutes(5))) {
-      load.awaitAnswers(a -> true, 20, Duration.ofSeconds(60), "before the update");
+      load.awaitAnswers(a -> a.status() == 200, 20, Duration.ofSeconds(60), "before the update");
       api.expect(200, HttpMethod.POST, "endpoints/" + EP + "/update", new JsonObject()
           .put("EndpointConfigName", GREEN).put("DeploymentConfig", canary(20, 3, "Invocation5XXErrorRate > 50")));
       JsonObject shifting = api.waitFor(EP, d -> "Shifting".equals(d.getJsonObject("TrafficShift", new JsonObject())
@@ -203,7 +203,7 @@ class BlueGreenIT {
     BlockingQueue<JsonObject> frames = api.listen(server.clientVertx());
     String alarm = "Invocation5XXErrorRate > 5";
     try (SteadyLoad load = new SteadyLoad(server, EP, BODY, RATE, Duration.ofMinutes(5))) {
-      load.awaitAnswers(a -> true, 20, Duration.ofSeconds(60), "before the update");
+      load.awaitAnswers(a -> a.status() == 200, 20, Duration.ofSeconds(60), "before the update");
       api.expect(200, HttpMethod.POST, "endpoints/" + EP + "/update", new JsonObject()
           .put("EndpointConfigName", RED).put("DeploymentConfig", canary(20, 300, alarm)));
       JsonObject rolling = Api.next(frames, f -> EP.equals(f.getJsonObject("endpoint").getString("EndpointName"))
