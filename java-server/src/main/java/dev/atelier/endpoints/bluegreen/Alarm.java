@@ -17,7 +17,7 @@ public record Alarm(String name, Metric metric, double threshold) {
   public static final int MIN_INVOCATIONS = 10;
   static final String FORMS = "'Invocation5XXErrorRate > <percent>' or 'ModelLatencyP99 > <microseconds>'";
   private static final Pattern FORM = Pattern.compile(
-      "\\s*(Invocation5XXErrorRate|ModelLatencyP99)\\s*>\\s*(\\d+(?:\\.\\d+)?)\\s*");
+      " *(Invocation5XXErrorRate|ModelLatencyP99) *> *([0-9]+(?:\\.[0-9]+)?) *");
 
   public enum Metric { Invocation5XXErrorRate, ModelLatencyP99 }
 
