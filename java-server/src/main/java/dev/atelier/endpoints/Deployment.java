@@ -30,6 +30,8 @@ final class Deployment {
     /** Null until it has started (and after it has stopped). */
     volatile Service service;
     final Set<String> healthy = ConcurrentHashMap.newKeySet();
+    /** Failed health checks in a row, per replica that has had one since it last answered. */
+    final Map<String, Integer> misses = new ConcurrentHashMap<>();
 
     Variant(VariantPlan plan, ServiceRuntime runtime) {
       this.plan = plan;

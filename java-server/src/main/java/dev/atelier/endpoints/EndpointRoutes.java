@@ -93,7 +93,10 @@ final class EndpointRoutes {
     });
   }
 
-  /** UpdateEndpoint: to another config, blue/green as its DeploymentConfig says. */
+  /**
+   * UpdateEndpoint: to another config, blue/green as its DeploymentConfig says (or, with
+   * RetainDeploymentConfig and none given, as the last update's did).
+   */
   private void update(RoutingContext ctx) {
     answer(ctx, 200, () -> {
       String name = name(ctx);
@@ -101,7 +104,11 @@ final class EndpointRoutes {
       Fields.onlyKnown(body, "", java.util.Set.of("EndpointName", "EndpointConfigName", "DeploymentConfig",
           "RetainAllVariantProperties", "ExcludeRetainedVariantProperties", "RetainDeploymentConfig"));
       String config = Fields.name(body, "EndpointConfigName", "");
-      DeploymentPolicy policy = DeploymentPolicy.parse(body.get("DeploymentConfig"));
+      JsonNode deployment = body.get("DeploymentConfig");
+      if ((deployment == null || deployment.isNull()) && body.path("RetainDeploymentConfig").asBoolean(false)) {
+        deployment = endpoints.describe(name).get("LastDeploymentConfig"); // as SageMaker: the last one used
+      }
+      DeploymentPolicy policy = DeploymentPolicy.parse(deployment);
       endpoints.updateEndpoint(name, config, policy);
       return Json.mapper().createObjectNode().put("EndpointArn", endpoints.describe(name).path("EndpointArn").asText());
     });

@@ -216,6 +216,7 @@ final class Rollout {
     for (Variant v : variants) {
       Service s = v.service;
       v.healthy.clear();
+      v.misses.clear();
       v.service = null;
       if (s == null || v.runtime == null) {
         continue;

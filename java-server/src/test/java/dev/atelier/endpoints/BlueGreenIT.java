@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * environment) of a scikit-learn model the test fits: a weight change, then a CANARY blue/green
  * update, each without a failed invocation; then an update to a model that answers 500 on every
  * invocation, rolled back by its {@code Invocation5XXErrorRate} alarm onto the fleet it replaced.
- * The tests run in order on one endpoint.
+ * Then a LINEAR update back, the old fleet idle through the termination wait. The tests run in
+ * order on one endpoint.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -158,10 +159,18 @@ class BlueGreenIT {
   @Test
   @Order(2)
   void aCanaryUpdateUnderLoadMovesTrafficToTheNewFleetWithoutAFailedInvocation() throws Exception {
+    String update = "endpoints/" + EP + "/update";
+    api.refused(400, HttpMethod.POST, update, new JsonObject().put("EndpointConfigName", GREEN)
+        .put("DeploymentConfig", canary(60, 2)), "DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration"
+            + ".CanarySize.Value: 60 is out of range [1, 50]");
+    api.refused(400, HttpMethod.POST, update, new JsonObject().put("EndpointConfigName", GREEN)
+        .put("DeploymentConfig", canary(20, 2, "HighCPU")), "DeploymentConfig.AutoRollbackConfiguration.Alarms[0]"
+            + ".AlarmName: 'HighCPU' is not a built-in alarm");
+    assertThat(api.describe(EP).getString("EndpointStatus")).isEqualTo("InService");
     BlockingQueue<JsonObject> frames = api.listen(server.clientVertx());
     try (SteadyLoad load = new SteadyLoad(server, EP, BODY, RATE, Duration.ofMinutes(5))) {
       load.awaitAnswers(a -> a.status() == 200, 20, Duration.ofSeconds(60), "before the update");
-      api.expect(200, HttpMethod.POST, "endpoints/" + EP + "/update", new JsonObject()
+      api.expect(200, HttpMethod.POST, update, new JsonObject()
           .put("EndpointConfigName", GREEN).put("DeploymentConfig", canary(20, 3, "Invocation5XXErrorRate > 50")));
       JsonObject shifting = api.waitFor(EP, d -> "Shifting".equals(d.getJsonObject("TrafficShift", new JsonObject())
           .getString("Phase")), READY, "the canary");
@@ -227,6 +236,40 @@ class BlueGreenIT {
       List<Answer> after = load.sentAfter(doneAt);
       assertThat(failed(after)).isEmpty();
       assertThat(variants(after)).containsExactly("green");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aLinearUpdateStepsToTheNewFleetAndKeepsTheOldOneIdleThroughTheTerminationWait() throws Exception {
+    JsonObject linear = new JsonObject().put("BlueGreenUpdatePolicy", new JsonObject()
+        .put("TrafficRoutingConfiguration", new JsonObject().put("Type", "LINEAR").put("WaitIntervalInSeconds", 2)
+            .put("LinearStepSize", new JsonObject().put("Type", "CAPACITY_PERCENT").put("Value", 50)))
+        .put("TerminationWaitInSeconds", 3));
+    try (SteadyLoad load = new SteadyLoad(server, EP, BODY, RATE, Duration.ofMinutes(5))) {
+      load.awaitAnswers(a -> a.status() == 200, 20, Duration.ofSeconds(60), "before the update");
+      api.expect(200, HttpMethod.POST, "endpoints/" + EP + "/update", new JsonObject()
+          .put("EndpointConfigName", BLUE).put("DeploymentConfig", linear));
+      JsonObject half = api.waitFor(EP, d -> "Shifting".equals(d.getJsonObject("TrafficShift", new JsonObject())
+          .getString("Phase")), READY, "the first step");
+      assertThat(half.getJsonObject("TrafficShift").getDouble("NewFleetTrafficPercent")).isEqualTo(50.0);
+      assertThat(half.getJsonObject("TrafficShift").getInteger("Steps")).isEqualTo(2);
+      JsonObject idle = api.waitFor(EP, d -> "TerminationWait".equals(d.getJsonObject("TrafficShift", new JsonObject())
+          .getString("Phase")) || "InService".equals(d.getString("EndpointStatus")), READY, "the termination wait");
+      long idleAt = System.nanoTime();
+      assertThat(idle.getJsonObject("TrafficShift").getDouble("NewFleetTrafficPercent")).isEqualTo(100.0);
+      assertThat(idle.getJsonObject("TrafficShift").getInteger("Step")).isEqualTo(2);
+      JsonObject done = inServiceOn(BLUE);
+      long doneAt = System.nanoTime();
+      assertThat(done.containsKey("FailureReason")).as(done.encode()).isFalse();
+      load.awaitAnswers(a -> a.sentNanos() > doneAt, 60, Duration.ofSeconds(60), "after the update");
+      load.close();
+      assertThat(failed(load.answers())).as("failed invocations").isEmpty();
+      List<Answer> waiting = load.answers().stream().filter(a -> a.sentNanos() > idleAt && a.sentNanos() < doneAt)
+          .toList();
+      assertThat(waiting).as("invocations during the termination wait").isNotEmpty();
+      assertThat(variants(waiting)).as("during the termination wait").doesNotContain("green");
+      assertThat(variants(load.sentAfter(doneAt))).containsExactlyInAnyOrder("blue-a", "blue-b");
     }
   }
 }

@@ -43,7 +43,8 @@ final class Balancer {
       }
       if (named == null) {
         throw ApiException.badRequest("X-Amzn-SageMaker-Target-Variant: endpoint '" + route.endpoint()
-            + "' has no variant '" + abbreviate(target) + "'; its variants are " + names(variants));
+            + "' has no variant '" + abbreviate(target) + "'; its variants are " + names(variants)
+            + (pending.isEmpty() ? "" : ", and those of the update under way " + names(pending)));
       }
       if (named.instances().isEmpty()) {
         throw ApiException.unavailable("variant '" + target + "' of endpoint '" + route.endpoint()
