@@ -2,6 +2,7 @@ package dev.atelier.endpoints;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.endpoints.router.FleetWindow;
 import dev.atelier.endpoints.router.Routes;
 import dev.atelier.http.Json;
 import dev.atelier.runtime.ServiceRuntime;
@@ -29,6 +30,8 @@ final class Deployment {
     /** Null until it has started (and after it has stopped). */
     volatile Service service;
     final Set<String> healthy = ConcurrentHashMap.newKeySet();
+    /** Failed health checks in a row, per replica that has had one since it last answered. */
+    final Map<String, Integer> misses = new ConcurrentHashMap<>();
 
     Variant(VariantPlan plan, ServiceRuntime runtime) {
       this.plan = plan;
@@ -54,6 +57,10 @@ final class Deployment {
   private volatile String status;
   private volatile String failureReason;
   private volatile Instant modifiedAt;
+  /** The blue/green update under way, or null. */
+  volatile TrafficShift shift;
+  /** The DeploymentConfig the last update used (defaults filled in), or null before one. */
+  volatile ObjectNode lastDeploymentConfig;
   /** Set by a delete: a rollout under way gives up at its next look. */
   volatile boolean deleting;
 
@@ -91,9 +98,21 @@ final class Deployment {
     return variants.stream().filter(v -> v.plan.variant().equals(variant)).findFirst().orElse(null);
   }
 
-  /** What the router reads: current weights and the healthy replicas only. */
+  /**
+   * What the router reads: current weights and the healthy replicas only; during a blue/green
+   * update, once the new fleet is up, its variants and its share of the traffic too.
+   */
   Routes.Route route() {
-    List<Routes.Variant> out = new ArrayList<>();
+    List<Routes.Variant> serving = routes(variants, null);
+    TrafficShift t = shift;
+    if (t == null || !t.routed) {
+      return new Routes.Route(name, status, serving);
+    }
+    return new Routes.Route(name, status, serving, routes(t.next, t.window), t.share);
+  }
+
+  private static List<Routes.Variant> routes(List<Variant> variants, FleetWindow window) {
+    List<Routes.Variant> out = new ArrayList<>(variants.size());
     for (Variant v : variants) {
       List<Routes.Instance> up = new ArrayList<>();
       for (Replica r : v.replicas()) {
@@ -101,9 +120,9 @@ final class Deployment {
           up.add(new Routes.Instance(r.id(), r.port()));
         }
       }
-      out.add(new Routes.Variant(v.plan.variant(), v.plan.weight(), List.copyOf(up)));
+      out.add(new Routes.Variant(v.plan.variant(), v.plan.weight(), List.copyOf(up), window));
     }
-    return new Routes.Route(name, status, List.copyOf(out));
+    return List.copyOf(out);
   }
 
   /** The list entry: {EndpointName, EndpointArn, EndpointStatus, CreationTime, LastModifiedTime}. */
@@ -146,6 +165,13 @@ final class Deployment {
     if (dataCapture != null) {
       n.set("DataCaptureConfig", dataCapture);
     }
+    TrafficShift t = shift;
+    if (t != null) {
+      t.describeInto(n);
+    }
+    if (lastDeploymentConfig != null) {
+      n.set("LastDeploymentConfig", lastDeploymentConfig);
+    }
     return n;
   }
 
@@ -157,6 +183,9 @@ final class Deployment {
     n.put("CreatedBy", createdBy);
     if (dataCapture != null) {
       n.set("DataCaptureConfig", dataCapture);
+    }
+    if (lastDeploymentConfig != null) {
+      n.set("LastDeploymentConfig", lastDeploymentConfig);
     }
     return n;
   }
@@ -175,6 +204,8 @@ final class Deployment {
         row.createdBy(), Instant.ofEpochMilli(row.createdAt()), Instant.ofEpochMilli(row.updatedAt()),
         d.path("DataCaptureConfig").isObject() ? (ObjectNode) d.get("DataCaptureConfig") : null);
     dep.failureReason = d.path("FailureReason").asText(null);
+    dep.lastDeploymentConfig = d.path("LastDeploymentConfig").isObject() ? (ObjectNode) d.get("LastDeploymentConfig")
+        : null;
     List<Variant> variants = new ArrayList<>();
     for (var v : row.plan().path("Variants")) {
       VariantPlan p = VariantPlan.fromJson(v);

@@ -3,6 +3,7 @@ package dev.atelier.endpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.endpoints.EndpointStore.Kind;
+import dev.atelier.endpoints.bluegreen.DeploymentPolicy;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Blocking;
 import dev.atelier.http.Json;
@@ -97,7 +98,10 @@ final class EndpointRoutes {
     });
   }
 
-  /** UpdateEndpoint: to another config, blue/green all at once. */
+  /**
+   * UpdateEndpoint: to another config, blue/green as its DeploymentConfig says (or, with
+   * RetainDeploymentConfig and none given, as the last update's did).
+   */
   private void update(RoutingContext ctx) {
     answer(ctx, 200, () -> {
       String name = name(ctx);
@@ -105,7 +109,12 @@ final class EndpointRoutes {
       Fields.onlyKnown(body, "", java.util.Set.of("EndpointName", "EndpointConfigName", "DeploymentConfig",
           "RetainAllVariantProperties", "ExcludeRetainedVariantProperties", "RetainDeploymentConfig"));
       String config = Fields.name(body, "EndpointConfigName", "");
-      endpoints.updateEndpoint(name, config);
+      JsonNode deployment = body.get("DeploymentConfig");
+      if ((deployment == null || deployment.isNull()) && body.path("RetainDeploymentConfig").asBoolean(false)) {
+        deployment = endpoints.describe(name).get("LastDeploymentConfig"); // as SageMaker: the last one used
+      }
+      DeploymentPolicy policy = DeploymentPolicy.parse(deployment);
+      endpoints.updateEndpoint(name, config, policy);
       return Json.mapper().createObjectNode().put("EndpointArn", endpoints.describe(name).path("EndpointArn").asText());
     });
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.endpoints.EndpointRequests.Desired;
 import dev.atelier.endpoints.EndpointRequests.EndpointRequest;
 import dev.atelier.endpoints.EndpointStore.Kind;
+import dev.atelier.endpoints.bluegreen.DeploymentPolicy;
 import dev.atelier.endpoints.router.Routes;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
@@ -44,6 +45,7 @@ public final class EndpointService implements Routes, AutoCloseable {
   private final Clock clock;
   private final String user;
   private final Rollout rollout;
+  private final BlueGreenUpdate blueGreen;
   private final HealthMonitor monitor;
   private final Map<String, Deployment> live = new ConcurrentHashMap<>();
   private final List<Consumer<ObjectNode>> listeners = new CopyOnWriteArrayList<>();
@@ -59,6 +61,7 @@ public final class EndpointService implements Routes, AutoCloseable {
     this.clock = clock;
     this.user = user;
     this.rollout = new Rollout(store, objects, python, clock, readyTimeout, stopGrace, this::changed);
+    this.blueGreen = new BlueGreenUpdate(rollout, clock);
     this.monitor = new HealthMonitor(live::values, monitorInterval, this::changed);
   }
 
@@ -321,11 +324,12 @@ public final class EndpointService implements Routes, AutoCloseable {
   }
 
   /**
-   * UpdateEndpoint, blue/green all at once: the new config's variants start beside the old ones
-   * and take the traffic once every new replica answers; the old ones then stop. If the new ones
-   * do not make it, they stop and the old ones keep serving (InService, saying why).
+   * UpdateEndpoint, blue/green: the new config's variants start beside the old ones and take the
+   * traffic as {@code policy} says once every new replica answers (a {@link BlueGreenUpdate}); the
+   * old ones then stop. If the new ones do not make it, or an alarm rolls the update back, they stop
+   * and the old ones keep serving (InService, saying why).
    */
-  public void updateEndpoint(String name, String configName) {
+  public void updateEndpoint(String name, String configName, DeploymentPolicy policy) {
     Deployment dep = require(name);
     JsonNode config;
     try {
@@ -334,6 +338,7 @@ public final class EndpointService implements Routes, AutoCloseable {
       throw ApiException.notFound("EndpointConfigName: " + e.getMessage());
     }
     List<Deployment.Variant> next = planner.plans(name, config, clock.millis());
+    policy.checkAgainst(next.stream().mapToInt(v -> v.plan.instanceCount()).sum());
     ObjectNode capture = config.path("DataCaptureConfig").isObject() ? (ObjectNode) config.get("DataCaptureConfig")
         : null;
     if (!tryLock(dep, Duration.ofSeconds(15))) {
@@ -351,15 +356,19 @@ public final class EndpointService implements Routes, AutoCloseable {
       dep.lock.unlock();
     }
     Thread.ofVirtual().name("endpoint-update-" + dep.name).start(() -> {
+      String reason;
+      try {
+        reason = blueGreen.run(dep, next, configName, capture, policy);
+      } catch (RuntimeException e) {
+        LOG.warn("endpoint {}: the update to {} failed", dep.name, configName, e);
+        dep.shift = null;
+        rollout.stop(next, Duration.ZERO, dep.name);
+        reason = "the update to " + configName + " did not complete: " + RuntimeFailure.rootMessage(e);
+      }
       dep.lock.lock();
       try {
-        String problem = rollout.switchTo(dep, next, configName);
-        if (problem == null) {
-          dep.dataCapture = capture;
-        }
         if (!dep.deleting) {
-          dep.status("InService", problem == null ? null : "the update to " + configName + " did not complete: "
-              + problem, clock.instant());
+          dep.status("InService", reason, clock.instant());
           rollout.save(dep);
         }
       } finally {

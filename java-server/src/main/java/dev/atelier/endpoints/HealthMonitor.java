@@ -14,13 +14,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the replicas of every endpoint in service, on its own virtual thread (never an event
- * loop): a replica that stops answering {@code GET /ping} leaves the routing until it answers
- * again, and one whose container or process has ended is replaced on its index
+ * loop): a replica that fails {@value #UNHEALTHY_AFTER} checks of {@code GET /ping} in a row leaves
+ * the routing until it answers again (one busy enough to answer a ping late is not cut off, which
+ * would only pile its share onto the others), and one whose container or process has ended is replaced on its index
  * ({@link dev.atelier.runtime.ServiceRuntime#replace}) and joins once healthy. An endpoint that is
  * being changed (its lock held) is looked at next round.
  */
 final class HealthMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+  /** Failed checks in a row that take a replica out of the routing (a load balancer's unhealthy threshold). */
+  static final int UNHEALTHY_AFTER = 3;
 
   private final Supplier<Collection<Deployment>> deployments;
   private final Duration interval;
@@ -83,12 +86,13 @@ final class HealthMonitor implements AutoCloseable {
           continue;
         }
         Health h = v.runtime.health(v.service, r, Rollout.PING_TIMEOUT);
-        if (h.healthy() ? v.healthy.add(r.id()) : v.healthy.remove(r.id())) {
+        if (h.healthy()) {
+          v.misses.remove(r.id());
+          change |= v.healthy.add(r.id());
+        } else if (v.misses.merge(r.id(), 1, Integer::sum) >= UNHEALTHY_AFTER && v.healthy.remove(r.id())) {
           change = true;
-          if (!h.healthy()) {
-            LOG.warn("endpoint {} variant {}: instance {} is out of the routing: {}", dep.name, v.plan.variant(),
-                r.index(), h.problem());
-          }
+          LOG.warn("endpoint {} variant {}: instance {} is out of the routing after {} failed checks: {}", dep.name,
+              v.plan.variant(), r.index(), UNHEALTHY_AFTER, h.problem());
         }
       }
     }

@@ -211,11 +211,12 @@ final class Rollout {
   }
 
   /** Stops the variants' replicas at once and removes their staged models. */
-  private void stop(List<Variant> variants, Duration grace, String endpoint) {
+  void stop(List<Variant> variants, Duration grace, String endpoint) {
     List<Thread> stops = new ArrayList<>();
     for (Variant v : variants) {
       Service s = v.service;
       v.healthy.clear();
+      v.misses.clear();
       v.service = null;
       if (s == null || v.runtime == null) {
         continue;
@@ -290,11 +291,10 @@ final class Rollout {
   }
 
   /**
-   * Starts {@code next} beside the endpoint's variants and, once every new replica answers, makes
-   * them the endpoint's and stops the old ones with the grace period. The problem, or null; on a
-   * problem the new ones are stopped and the old ones kept. Call holding the endpoint's lock.
+   * Starts {@code next} beside the endpoint's variants and waits until every new replica answers.
+   * The problem, or null; on a problem (or a delete meanwhile) the new ones are stopped.
    */
-  String switchTo(Deployment dep, List<Variant> next, String configName) {
+  String provision(Deployment dep, List<Variant> next) {
     String problem = null;
     for (Variant v : next) {
       problem = start(dep, v);
@@ -311,14 +311,13 @@ final class Rollout {
     }
     if (problem != null || dep.deleting) {
       stop(next, Duration.ZERO, dep.name);
-      return problem;
     }
-    List<Variant> old = dep.variants;
-    dep.variants = next;
-    dep.configName = configName;
-    save(dep);
-    stop(old, stopGrace, dep.name);
-    return null;
+    return problem;
+  }
+
+  /** Tells the listeners the endpoint changed, without writing it. */
+  void changed(Deployment dep) {
+    changed.accept(dep);
   }
 
   static List<Integer> indexes(int from, int to) {

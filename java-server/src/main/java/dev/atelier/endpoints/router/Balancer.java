@@ -23,43 +23,73 @@ final class Balancer {
 
   /**
    * The variant for one invocation. {@code target} (the header, or null) picks a variant by name
-   * whatever its weight; otherwise the draw is over the variants with a weight above 0 that have a
-   * healthy instance, so that a variant whose instances are all being replaced does not fail its
-   * share of the traffic while another can answer.
+   * whatever its weight, the serving fleet's first; otherwise the fleet is drawn first (the new one
+   * of a blue/green update with its share of the traffic), then a variant within it with
+   * probability weight / sum. Only variants with a weight above 0 and a healthy instance are drawn,
+   * so that a variant (or a fleet) whose instances are all being replaced does not fail its share
+   * of the traffic while another can answer.
    *
    * @throws ApiException 400 for an unknown target variant (naming the known ones); 503 when no
    *     variant can take the request
    */
   static Variant variant(Route route, String target, RandomGenerator random) {
     List<Variant> variants = route.variants();
+    List<Variant> pending = route.pending();
     if (target != null) {
-      for (Variant v : variants) {
-        if (v.name().equals(target)) {
-          if (v.instances().isEmpty()) {
-            throw ApiException.unavailable("variant '" + target + "' of endpoint '" + route.endpoint()
-                + "' has no healthy instance right now; try again once its instances answer /ping");
-          }
-          return v;
-        }
+      Variant named = named(variants, target);
+      Variant next = named(pending, target);
+      if (named == null || named.instances().isEmpty() && next != null) {
+        named = next;
       }
-      throw ApiException.badRequest("X-Amzn-SageMaker-Target-Variant: endpoint '" + route.endpoint()
-          + "' has no variant '" + abbreviate(target) + "'; its variants are " + names(variants));
+      if (named == null) {
+        throw ApiException.badRequest("X-Amzn-SageMaker-Target-Variant: endpoint '" + route.endpoint()
+            + "' has no variant '" + abbreviate(target) + "'; its variants are " + names(variants)
+            + (pending.isEmpty() ? "" : ", and those of the update under way " + names(pending)));
+      }
+      if (named.instances().isEmpty()) {
+        throw ApiException.unavailable("variant '" + target + "' of endpoint '" + route.endpoint()
+            + "' has no healthy instance right now; try again once its instances answer /ping");
+      }
+      return named;
     }
+    double serving = sum(variants);
+    double next = route.pendingShare() > 0 ? sum(pending) : 0;
+    if (next > 0 && (!(serving > 0) || random.nextDouble() < route.pendingShare())) {
+      return draw(pending, next, random);
+    }
+    if (serving > 0) {
+      return draw(variants, serving, random);
+    }
+    boolean weighted = variants.stream().anyMatch(v -> v.weight() > 0);
+    throw ApiException.unavailable(weighted
+        ? "endpoint '" + route.endpoint() + "' has no healthy instance right now; try again once its"
+            + " instances answer /ping"
+        : "no variant of endpoint '" + route.endpoint() + "' takes traffic: every variant's weight is 0;"
+            + " set a weight (UpdateEndpointWeightsAndCapacities) or name a variant in"
+            + " X-Amzn-SageMaker-Target-Variant (" + names(variants) + ")");
+  }
+
+  private static Variant named(List<Variant> variants, String name) {
+    for (Variant v : variants) {
+      if (v.name().equals(name)) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** The sum of the weights of the variants that take traffic. */
+  private static double sum(List<Variant> variants) {
     double sum = 0;
     for (Variant v : variants) {
       if (takesTraffic(v)) {
         sum += v.weight();
       }
     }
-    if (!(sum > 0)) {
-      boolean weighted = variants.stream().anyMatch(v -> v.weight() > 0);
-      throw ApiException.unavailable(weighted
-          ? "endpoint '" + route.endpoint() + "' has no healthy instance right now; try again once its"
-              + " instances answer /ping"
-          : "no variant of endpoint '" + route.endpoint() + "' takes traffic: every variant's weight is 0;"
-              + " set a weight (UpdateEndpointWeightsAndCapacities) or name a variant in"
-              + " X-Amzn-SageMaker-Target-Variant (" + names(variants) + ")");
-    }
+    return sum;
+  }
+
+  private static Variant draw(List<Variant> variants, double sum, RandomGenerator random) {
     double draw = random.nextDouble() * sum;
     Variant last = null;
     for (Variant v : variants) {

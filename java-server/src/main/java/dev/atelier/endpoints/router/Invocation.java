@@ -96,7 +96,7 @@ final class Invocation {
         refused = true;
         body = null;
         done = true;
-        owner.metrics().record(endpoint, variant.name(), Outcome.CLIENT_ERROR, -1, 0);
+        record(Outcome.CLIENT_ERROR, -1, 0);
         InvocationRoutes.refuse(ctx, "ValidationError", InvocationRoutes.tooLarge(-1));
         return;
       }
@@ -211,7 +211,7 @@ final class Invocation {
         done = true;
         resetOutgoing();
         out.reset();
-        owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
+        record(Outcome.SERVER_ERROR, -1, 0);
         return;
       }
       finish(Outcome.OK);
@@ -291,14 +291,14 @@ final class Invocation {
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
-      owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
+      record(Outcome.SERVER_ERROR, -1, 0);
       return;
     }
     ctx.response().headers().clear(); // the container's, if its answer's head came but no byte of it
     answerModelError(408, 0, "", "Your invocation timed out while waiting for a response from variant '"
         + variant.name() + "'" + (slow == null ? "" : " (instance " + slow.id() + ")") + ": the model must"
         + " answer within " + owner.timeoutMillis() / 1000.0 + " s. Check the instance's log and its latency metrics.");
-    owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
+    record(Outcome.SERVER_ERROR, -1, 0);
   }
 
   /** SageMaker's ModelError body, with the code botocore reads from {@code x-amzn-ErrorType}. */
@@ -315,7 +315,7 @@ final class Invocation {
   private void unavailable(String message) {
     done = true;
     cancelTimer();
-    owner.metrics().record(endpoint, variant.name(), Outcome.SERVER_ERROR, -1, 0);
+    record(Outcome.SERVER_ERROR, -1, 0);
     InvocationRoutes.refuse(ctx, "ServiceUnavailable", ApiException.unavailable(message));
   }
 
@@ -338,7 +338,7 @@ final class Invocation {
     long answered = answeredAt > 0 ? answeredAt : end;
     long model = Math.max(0, (answered - sentAt) / 1000);
     long total = Math.max(0, (end - started) / 1000);
-    owner.metrics().record(endpoint, variant.name(), outcome, model, Math.max(0, total - model));
+    record(outcome, model, Math.max(0, total - model));
   }
 
   /** The caller went away before its answer: stop the exchange with the instance. */
@@ -363,6 +363,15 @@ final class Invocation {
     if (timer >= 0) {
       owner.vertx().cancelTimer(timer);
       timer = -1;
+    }
+  }
+
+  /** Counts the invocation in the variant's metrics and, for a new fleet's variant, in its window. */
+  private void record(Outcome outcome, long modelMicros, long overheadMicros) {
+    owner.metrics().record(endpoint, variant.name(), outcome, modelMicros, overheadMicros);
+    FleetWindow window = variant.window();
+    if (window != null) {
+      window.record(outcome, modelMicros);
     }
   }
 

@@ -111,9 +111,10 @@ public final class InvocationRoutes {
           + "' does not exist: create it (POST endpoints) or check the name (GET endpoints lists them)"));
       return;
     }
-    if (!"InService".equals(route.status()) && !"Updating".equals(route.status())) {
+    if (!"InService".equals(route.status()) && !"Updating".equals(route.status())
+        && !"RollingBack".equals(route.status())) {
       refuse(ctx, "ValidationError", ApiException.badRequest("endpoint '" + name + "' is " + route.status()
-          + ": it takes invocations when it is InService (or Updating)"));
+          + ": it takes invocations when it is InService (or Updating, or RollingBack)"));
       return;
     }
     Variant variant;

@@ -63,6 +63,37 @@ final class LatencyHistogram {
     return max.get(); // counts raced ahead of count: the answer is the top
   }
 
+  /** Adds this histogram's bucket counts into {@code into}; the number of values added. */
+  long addTo(long[] into) {
+    long n = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+      long c = counts.get(b);
+      into[b] += c;
+      n += c;
+    }
+    return n;
+  }
+
+  long max() {
+    return max.get();
+  }
+
+  /** The quantile {@code q} of bucket counts merged from several histograms, or NaN without a value. */
+  static double quantile(long[] counts, long n, long max, double q) {
+    if (n == 0) {
+      return Double.NaN;
+    }
+    long rank = Math.max(1, (long) Math.ceil(q * n));
+    long seen = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+      seen += counts[b];
+      if (seen >= rank) {
+        return Math.min(middle(b), max);
+      }
+    }
+    return max;
+  }
+
   static int bucket(long v) {
     if (v < SUB) {
       return (int) v;

@@ -145,4 +145,70 @@ class BalancerTest {
     assertThat(balancer.outstanding(A)).isZero();
     assertThat(balancer.tracked()).isZero();
   }
+
+  private static final Instance D = new Instance("i-d", 9004);
+
+  private static Route shifting(double share, List<Variant> serving, List<Variant> pending) {
+    return new Route("ep", "Updating", serving, pending, share);
+  }
+
+  @Test
+  void theNewFleetGetsItsShareThenEachFleetSplitsByWeight() {
+    FleetWindow window = new FleetWindow();
+    Route route = shifting(0.2, List.of(new Variant("blue", 1, List.of(A))),
+        List.of(new Variant("green", 3, List.of(B), window), new Variant("teal", 1, List.of(C), window)));
+    int n = 200_000;
+    Map<String, Integer> counts = draws(route, n, new Random(5));
+    Map<String, Double> expected = Map.of("blue", 0.8, "green", 0.2 * 0.75, "teal", 0.2 * 0.25);
+    expected.forEach((name, p) -> {
+      double sigma = Math.sqrt(p * (1 - p) / n);
+      assertThat(counts.get(name) / (double) n).as(name).isCloseTo(p, org.assertj.core.data.Offset.offset(5 * sigma));
+    });
+  }
+
+  @Test
+  void sameVariantNamesInBothFleetsAreToldApartByTheNewFleetsWindow() {
+    FleetWindow window = new FleetWindow();
+    Route route = shifting(0.5, List.of(new Variant("only", 1, List.of(A))),
+        List.of(new Variant("only", 1, List.of(B), window)));
+    Map<Boolean, Integer> byFleet = new HashMap<>();
+    Random random = new Random(9);
+    for (int i = 0; i < 10_000; i++) {
+      Variant v = Balancer.variant(route, null, random);
+      byFleet.merge(v.window() == window, 1, Integer::sum);
+    }
+    assertThat(byFleet.get(true) / 10_000.0).isBetween(0.45, 0.55);
+  }
+
+  @Test
+  void aShareOfZeroOrOneSendsEverythingToOneFleet() {
+    List<Variant> serving = List.of(new Variant("blue", 1, List.of(A)));
+    List<Variant> pending = List.of(new Variant("green", 1, List.of(B), new FleetWindow()));
+    assertThat(draws(shifting(0, serving, pending), 10_000, new Random(2))).containsOnlyKeys("blue");
+    assertThat(draws(shifting(1, serving, pending), 10_000, new Random(2))).containsOnlyKeys("green");
+  }
+
+  @Test
+  void aFleetWithoutHealthyInstancesLeavesItsShareToTheOther() {
+    List<Variant> up = List.of(new Variant("blue", 1, List.of(A)));
+    List<Variant> down = List.of(new Variant("green", 1, List.of(), new FleetWindow()));
+    assertThat(draws(shifting(0.9, up, down), 10_000, new Random(4))).containsOnlyKeys("blue");
+    List<Variant> oldDown = List.of(new Variant("blue", 1, List.of()));
+    List<Variant> newUp = List.of(new Variant("green", 1, List.of(D), new FleetWindow()));
+    assertThat(draws(shifting(0.1, oldDown, newUp), 10_000, new Random(4))).containsOnlyKeys("green");
+  }
+
+  @Test
+  void targetVariantPicksTheServingFleetsVariantOfThatNameFirst() {
+    FleetWindow window = new FleetWindow();
+    Route route = shifting(1, List.of(new Variant("a", 1, List.of(A))),
+        List.of(new Variant("a", 1, List.of(B), window), new Variant("b", 1, List.of(C), window)));
+    for (int i = 0; i < 100; i++) {
+      assertThat(Balancer.variant(route, "a", new Random(i)).window()).isNull();
+      assertThat(Balancer.variant(route, "b", new Random(i)).window()).isSameAs(window);
+    }
+    Route oldDown = shifting(0.5, List.of(new Variant("a", 1, List.of())), List.of(new Variant("a", 1, List.of(B),
+        window)));
+    assertThat(Balancer.variant(oldDown, "a", new Random()).window()).isSameAs(window);
+  }
 }

@@ -1,0 +1,184 @@
+package dev.atelier.endpoints;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atelier.endpoints.Deployment.Variant;
+import dev.atelier.endpoints.bluegreen.Alarm;
+import dev.atelier.endpoints.bluegreen.DeploymentPolicy;
+import dev.atelier.endpoints.bluegreen.ShiftSchedule;
+import dev.atelier.endpoints.bluegreen.ShiftSchedule.Phase;
+import dev.atelier.endpoints.router.FleetWindow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * UpdateEndpoint as a blue/green deployment, on the update's (virtual) thread: the new fleet is provisioned beside the old one, traffic moves to it as the
+ * {@link ShiftSchedule} says while its alarms are read every second, the old fleet stays up idle
+ * through the termination wait and then stops. An alarm that fires, or the update running past
+ * MaximumExecutionTimeoutInSeconds, rolls it back: RollingBack, all traffic to the old fleet at
+ * once, the new fleet stopped, InService again saying why.
+ *
+ * <p>The endpoint's lock is held only to make the new fleet the endpoint's: the health monitor
+ * keeps watching (and repairing) the old fleet while the update provisions and shifts, which can
+ * take an hour. Nothing else changes an endpoint that is Updating; a delete meanwhile is seen at
+ * the next look, and the new fleet stopped.
+ */
+final class BlueGreenUpdate {
+  private static final Logger LOG = LoggerFactory.getLogger(BlueGreenUpdate.class);
+  /** How often the alarms are read. */
+  private static final Duration TICK = Duration.ofSeconds(1);
+  /**
+   * How long a fleet that no longer gets traffic keeps its instances before they stop: the router
+   * reads the routing per invocation, so this covers the invocations already sent to it.
+   */
+  private static final Duration DRAIN = Duration.ofSeconds(1);
+
+  private final Rollout rollout;
+  private final Clock clock;
+
+  BlueGreenUpdate(Rollout rollout, Clock clock) {
+    this.rollout = rollout;
+    this.clock = clock;
+  }
+
+  /**
+   * Runs the update of {@code dep} to {@code next}; the FailureReason it leaves (the endpoint then
+   * serves on its old fleet), or null once the new fleet is the endpoint's. Status stays Updating
+   * (RollingBack while rolling back) for the caller to end. Call without the endpoint's lock.
+   */
+  String run(Deployment dep, List<Variant> next, String configName, ObjectNode capture, DeploymentPolicy policy) {
+    Instant started = clock.instant();
+    Instant deadline = started.plus(policy.maximumExecutionTimeout());
+    TrafficShift shift = new TrafficShift(configName, policy, next, started, new FleetWindow(clock::millis));
+    ShiftSchedule schedule = ShiftSchedule.of(policy, instances(next));
+    shift.steps = schedule.steps();
+    dep.shift = shift;
+    rollout.changed(dep);
+    String problem = rollout.provision(dep, next);
+    if (problem != null || dep.deleting) {
+      dep.shift = null;
+      return problem == null ? null : "the update to " + configName + " did not complete: " + problem;
+    }
+    Instant first = clock.instant();
+    shift.routed = true;
+    int at = -1;
+    List<Alarm.Reading> last = shift.readings;
+    while (true) {
+      if (dep.deleting) {
+        shift.routed = false;
+        rollout.stop(next, Duration.ZERO, dep.name);
+        dep.shift = null;
+        return null;
+      }
+      Instant now = clock.instant();
+      ShiftSchedule.Position p = schedule.at(Duration.between(first, now));
+      if (p == null) {
+        break;
+      }
+      boolean change = false;
+      if (p.index() != at) {
+        at = p.index();
+        shift.share = p.stage().share();
+        shift.phase = p.stage().phase();
+        shift.step = p.stage().step();
+        shift.phaseEndsAt = first.plus(p.endsAfter());
+        LOG.info("endpoint {}: update to {}: {} step {}/{}, the new fleet gets {}% of the traffic", dep.name,
+            configName, shift.phase, shift.step, shift.steps, Math.round(shift.share * 1000) / 10.0);
+        change = true;
+      }
+      String fired = watch(shift);
+      if (!shift.readings.equals(last)) {
+        last = shift.readings;
+        change = true;
+      }
+      if (fired == null && now.isAfter(deadline)) {
+        fired = "it did not complete within MaximumExecutionTimeoutInSeconds ("
+            + policy.maximumExecutionTimeout().toSeconds() + " s)";
+      }
+      if (fired != null) {
+        return rollBack(dep, shift, "the update to " + configName + " was rolled back: " + fired);
+      }
+      if (change) {
+        rollout.changed(dep);
+      }
+      Duration left = Duration.between(clock.instant(), shift.phaseEndsAt);
+      pause(left.compareTo(TICK) < 0 ? left : TICK);
+    }
+    List<Variant> old;
+    dep.lock.lock();
+    try {
+      if (dep.deleting) {
+        shift.routed = false;
+        rollout.stop(next, Duration.ZERO, dep.name);
+        dep.shift = null;
+        return null;
+      }
+      old = dep.variants;
+      dep.variants = next;
+      dep.configName = configName;
+      dep.dataCapture = capture;
+      dep.lastDeploymentConfig = policy.toJson();
+      dep.shift = null;
+      rollout.save(dep);
+    } finally {
+      dep.lock.unlock();
+    }
+    pause(DRAIN);
+    rollout.stop(old, rollout.stopGrace(), dep.name);
+    return null;
+  }
+
+  /** Reads every alarm on the new fleet's window; what the first one in ALARM saw, or null. */
+  private static String watch(TrafficShift shift) {
+    FleetWindow.Snapshot window = shift.window.snapshot();
+    List<Alarm> alarms = shift.policy.alarms();
+    List<Alarm.Reading> readings = new ArrayList<>(alarms.size());
+    String fired = null;
+    for (Alarm a : alarms) {
+      Alarm.Reading r = a.evaluate(window);
+      readings.add(r);
+      if (fired == null && r.state() == Alarm.State.ALARM) {
+        fired = "alarm '" + a.name() + "' fired: " + a.saw(r, window);
+      }
+    }
+    shift.readings = List.copyOf(readings);
+    return fired;
+  }
+
+  /** All traffic back to the old fleet at once, then the new fleet stops. */
+  private String rollBack(Deployment dep, TrafficShift shift, String reason) {
+    LOG.warn("endpoint {}: {}", dep.name, reason);
+    shift.share = 0;
+    shift.phase = Phase.RollingBack;
+    shift.phaseEndsAt = null;
+    dep.status("RollingBack", null, clock.instant());
+    rollout.save(dep);
+    pause(DRAIN);
+    shift.routed = false;
+    rollout.changed(dep);
+    rollout.stop(shift.next, rollout.stopGrace(), dep.name);
+    dep.lastDeploymentConfig = shift.policy.toJson();
+    dep.shift = null;
+    return reason;
+  }
+
+  private static int instances(List<Variant> fleet) {
+    return fleet.stream().mapToInt(v -> v.plan.instanceCount()).sum();
+  }
+
+  private static void pause(Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
