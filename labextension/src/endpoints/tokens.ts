@@ -97,11 +97,7 @@ export interface IPendingDeploymentSummary {
 }
 
 export type TrafficShiftPhase =
-  | 'Provisioning'
-  | 'Shifting'
-  | 'Baking'
-  | 'TerminationWait'
-  | 'RollingBack';
+  'Provisioning' | 'Shifting' | 'Baking' | 'TerminationWait' | 'RollingBack';
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 

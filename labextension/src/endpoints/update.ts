@@ -19,9 +19,11 @@ export interface IUpdateForm {
   wait: string;
   terminationWait: string;
   maxTimeout: string;
-  /** Roll back when the new fleet's 5xx rate is above this percent; empty: no alarm. */
+  /** Roll back when the new fleet's 5xx rate is above `errorRate` percent. */
+  errorRateOn: boolean;
   errorRate: string;
-  /** Roll back when the new fleet's p99 model latency is above this many ms; empty: no alarm. */
+  /** Roll back when the new fleet's p99 model latency is above `latencyMs` ms. */
+  latencyOn: boolean;
   latencyMs: string;
 }
 
@@ -57,8 +59,10 @@ export function initialUpdateForm(
     wait: '0',
     terminationWait: '0',
     maxTimeout: String(TIMEOUT_DEFAULT),
-    errorRate: '',
-    latencyMs: ''
+    errorRateOn: false,
+    errorRate: '5',
+    latencyOn: false,
+    latencyMs: '1000'
   };
 }
 
@@ -128,19 +132,16 @@ export function validateUpdate(
   put('wait', whole(form.wait, 0, WAIT_MAX));
   put('terminationWait', whole(form.terminationWait, 0, WAIT_MAX));
   put('maxTimeout', whole(form.maxTimeout, TIMEOUT_MIN, TIMEOUT_MAX));
-  if (form.errorRate.trim()) {
+  if (form.errorRateOn) {
     const n = parseDecimal(form.errorRate);
     if (!(n >= 0 && n < 100)) {
-      put('errorRate', 'Give a percent from 0 to below 100, or leave it empty');
+      put('errorRate', 'Give a percent from 0 to below 100');
     }
   }
-  if (form.latencyMs.trim()) {
+  if (form.latencyOn) {
     const n = parseDecimal(form.latencyMs);
     if (!(n > 0) || Math.round(n * 1000) < 1) {
-      put(
-        'latencyMs',
-        'Give milliseconds above 0 (such as 250), or leave it empty'
-      );
+      put('latencyMs', 'Give milliseconds above 0, such as 250');
     }
   }
   return errors;
@@ -164,10 +165,10 @@ export function latencyAlarm(milliseconds: number): string {
 /** The alarms' names of a valid form, error rate first. */
 export function alarmNames(form: IUpdateForm): string[] {
   const names: string[] = [];
-  if (form.errorRate.trim()) {
+  if (form.errorRateOn) {
     names.push(errorRateAlarm(parseDecimal(form.errorRate)));
   }
-  if (form.latencyMs.trim()) {
+  if (form.latencyOn) {
     names.push(latencyAlarm(parseDecimal(form.latencyMs)));
   }
   return names;

@@ -4,6 +4,8 @@ import { FailureBox } from '../../components/FailureBox';
 import { formatTime } from '../../jobs/format';
 import { EndpointDetailModel } from '../detailModel';
 import { canInvoke } from '../format';
+import { withLatestUsage } from '../metrics';
+import { describeDeploymentConfig } from '../progress';
 import {
   IDesiredWeightAndCapacity,
   IEndpointDescription,
@@ -11,8 +13,11 @@ import {
   IInvokeResult
 } from '../tokens';
 import { EndpointBadge } from './EndpointBadge';
+import { CaptureSection } from './CaptureSection';
 import { EndpointCharts } from './EndpointCharts';
 import { InvokeBox } from './InvokeBox';
+import { RolloutProgress } from './RolloutProgress';
+import { ScalingSection } from './ScalingEditor';
 import { VariantsTable } from './VariantsTable';
 import { WeightsEditor } from './WeightsEditor';
 
@@ -21,6 +26,8 @@ export interface IEndpointDetailViewProps {
   now: number;
   deleting: boolean;
   onDelete: () => void;
+  /** Opens the Update dialog (blue/green to another config). */
+  onUpdate: () => void;
   invoke: (request: IInvokeRequest) => Promise<IInvokeResult>;
   onApplyWeights: (desired: IDesiredWeightAndCapacity[]) => Promise<void>;
 }
@@ -33,7 +40,10 @@ function creatorOf(endpoint: IEndpointDescription): string {
   return by?.UserProfileName ?? '—';
 }
 
-/** Everything about one endpoint: status, variants, metrics, invoke, weights. */
+/**
+ * Everything about one endpoint: status, an update under way, variants and
+ * their instances' usage, invoke, metrics, weights, scaling, data capture.
+ */
 export function EndpointDetailView(
   props: IEndpointDetailViewProps
 ): JSX.Element {
@@ -66,7 +76,13 @@ export function EndpointDetailView(
     );
   }
   const status = endpoint.EndpointStatus;
-  const variants = endpoint.ProductionVariants ?? [];
+  const variants = withLatestUsage(
+    endpoint.ProductionVariants ?? [],
+    model.metrics
+  );
+  const lastDeployment = describeDeploymentConfig(
+    endpoint.LastDeploymentConfig
+  );
   const names = variants.map(v => v.VariantName);
   const live = canInvoke(status);
   const why = live
@@ -85,6 +101,21 @@ export function EndpointDetailView(
           <EndpointBadge status={status} />
           <button
             type="button"
+            className="jp-AtelierJobs-button"
+            data-testid="endpoint-update"
+            aria-label={`Update endpoint ${endpoint.EndpointName}`}
+            title={
+              live
+                ? `Move ${endpoint.EndpointName} to another endpoint config, blue/green`
+                : why
+            }
+            disabled={!live || props.deleting}
+            onClick={props.onUpdate}
+          >
+            Update
+          </button>
+          <button
+            type="button"
             className="jp-AtelierJobs-button jp-mod-warn jp-AtelierJobs-stop"
             data-testid="endpoint-delete"
             aria-label={`Delete endpoint ${endpoint.EndpointName}`}
@@ -97,7 +128,15 @@ export function EndpointDetailView(
         </div>
         <dl className="jp-AtelierJobs-facts">
           <dt>Config</dt>
-          <dd>{endpoint.EndpointConfigName || '—'}</dd>
+          <dd data-testid="endpoint-detail-config">
+            {endpoint.EndpointConfigName || '—'}
+          </dd>
+          {lastDeployment && (
+            <>
+              <dt>Last update</dt>
+              <dd data-testid="endpoint-last-deployment">{lastDeployment}</dd>
+            </>
+          )}
           <dt>Created</dt>
           <dd>{formatTime(endpoint.CreationTime, now)}</dd>
           <dt>Modified</dt>
@@ -119,6 +158,11 @@ export function EndpointDetailView(
           Cannot refresh: {model.error}
         </p>
       )}
+      <RolloutProgress
+        endpoint={endpoint}
+        rolledBack={model.rolledBack}
+        now={now}
+      />
       <VariantsTable variants={variants} now={now} />
       <InvokeBox
         variants={names}
@@ -136,6 +180,13 @@ export function EndpointDetailView(
         enabled={live}
         disabledReason={why}
         onApply={props.onApplyWeights}
+      />
+      <ScalingSection variants={variants} scaling={model.scaling} now={now} />
+      <CaptureSection
+        status={model.capture}
+        records={model.captureRecords}
+        error={model.captureError}
+        now={now}
       />
     </div>
   );
