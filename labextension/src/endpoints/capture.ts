@@ -15,7 +15,7 @@ export function capturePreview(data: ICaptureData | null | undefined): string {
     // Four base64 characters are three bytes, less the padding.
     const padding = body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0;
     const bytes = Math.max(0, (body.length / 4) * 3 - padding);
-    return `${bytes} bytes (binary)`;
+    return `${bytes} byte${bytes === 1 ? '' : 's'} (binary)`;
   }
   const oneLine = body.replace(/\s+/g, ' ').trim();
   return oneLine.length > PREVIEW_CHARS
