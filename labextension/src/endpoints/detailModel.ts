@@ -147,23 +147,28 @@ export class EndpointDetailModel {
     if (this._gone || this._disposed) {
       return;
     }
-    try {
-      const [capture, records] = await Promise.all([
-        this._api.capture(this.name),
-        this._api.captureRecords(this.name, CAPTURE_RECORDS)
-      ]);
-      if (!this._disposed) {
-        this._capture = capture ?? null;
-        this._records = Array.isArray(records) ? records : [];
-        this._captureError = null;
-        this._changed.emit();
-      }
-    } catch (error) {
-      if (!this._disposed && statusOf(error) !== 404) {
-        this._captureError = messageOf(error);
-        this._changed.emit();
-      }
+    // Each on its own: the counters stand without the records, and the other way round.
+    const [capture, records] = await Promise.allSettled([
+      this._api.capture(this.name),
+      this._api.captureRecords(this.name, CAPTURE_RECORDS)
+    ]);
+    if (this._disposed) {
+      return;
     }
+    let error: unknown = null;
+    if (capture.status === 'fulfilled') {
+      this._capture = capture.value ?? null;
+    } else {
+      error = capture.reason;
+    }
+    if (records.status === 'fulfilled') {
+      this._records = Array.isArray(records.value) ? records.value : [];
+    } else if (statusOf(records.reason) !== 404) {
+      error = error ?? records.reason;
+    }
+    this._captureError =
+      error && statusOf(error) !== 404 ? messageOf(error) : null;
+    this._changed.emit();
   }
 
   /** Last error of reading the metrics, or null. */
