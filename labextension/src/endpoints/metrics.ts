@@ -51,14 +51,14 @@ export const ENDPOINT_CHARTS: ReadonlyArray<IChartSpec> = [
   },
   {
     title: 'CPUUtilization',
-    unit: '% of a core, mean of instances',
+    unit: '% of a core',
     field: 'CPUUtilization',
     scale: 1,
     combine: 'mean'
   },
   {
     title: 'MemoryUtilization',
-    unit: '%, mean of instances',
+    unit: '%',
     field: 'MemoryUtilization',
     scale: 1,
     combine: 'mean'

@@ -77,18 +77,19 @@ function UpdateFields(
   const text = (
     key: UpdateField,
     label: string,
-    inputMode: 'numeric' | 'decimal' = 'numeric'
+    range: string
   ): JSX.Element => (
     <div className="jp-AtelierEndpoints-deployField">
       <label htmlFor={`${uid}-${key}`}>{label}</label>
       <input
         id={`${uid}-${key}`}
         className="jp-AtelierJobs-input"
-        inputMode={inputMode}
+        inputMode="numeric"
         value={String(form[key])}
         {...aria(key)}
         onChange={e => set({ [key]: e.target.value })}
       />
+      <span className="jp-AtelierJobs-muted">{range}</span>
       {error(key)}
     </div>
   );
@@ -158,10 +159,9 @@ function UpdateFields(
   return (
     <div className="jp-AtelierEndpoints-deploy jp-AtelierEndpoints-update">
       <p>
-        Move <strong>{props.endpointName}</strong> from{' '}
-        <strong>{props.currentConfig || '—'}</strong> to another endpoint
-        config, blue/green: the new fleet starts beside the old one, traffic
-        shifts to it, and an alarm that fires sends all traffic back.
+        Blue/green from <strong>{props.currentConfig || '—'}</strong>: the new
+        fleet starts beside the old one, traffic shifts to it, and an alarm that
+        fires sends all traffic back.
       </p>
       {props.refusal && (
         <p className="jp-AtelierJobs-fieldError" role="alert">
@@ -218,17 +218,21 @@ function UpdateFields(
           'Linear step',
           `Each step ${LINEAR_MIN_PERCENT}% to ${LINEAR_MAX_PERCENT}% of the traffic`
         )}
-      {text(
-        'wait',
-        form.routing === 'ALL_AT_ONCE'
-          ? `Baking time, seconds (0 to ${WAIT_MAX})`
-          : `Wait after each step, seconds (0 to ${WAIT_MAX})`
-      )}
-      {text('terminationWait', `Termination wait, seconds (0 to ${WAIT_MAX})`)}
-      {text(
-        'maxTimeout',
-        `Maximum execution time, seconds (${TIMEOUT_MIN} to ${TIMEOUT_MAX})`
-      )}
+      <div className="jp-AtelierEndpoints-updateTimes">
+        {text(
+          'wait',
+          form.routing === 'ALL_AT_ONCE'
+            ? 'Baking time (s)'
+            : 'Wait after each step (s)',
+          `0 to ${WAIT_MAX}`
+        )}
+        {text('terminationWait', 'Termination wait (s)', `0 to ${WAIT_MAX}`)}
+        {text(
+          'maxTimeout',
+          'Maximum execution time (s)',
+          `${TIMEOUT_MIN} to ${TIMEOUT_MAX}`
+        )}
+      </div>
       <fieldset className="jp-AtelierEndpoints-alarms">
         <legend>Roll back automatically</legend>
         {alarm(
