@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { DetailLoading, RefreshError } from '../../components/DetailStates';
 import { FailureBox } from '../../components/FailureBox';
 import { formatTime } from '../../jobs/format';
 import { EndpointDetailModel } from '../detailModel';
@@ -64,15 +65,7 @@ export function EndpointDetailView(
   }
   if (!endpoint) {
     return (
-      <div className="jp-AtelierJobs-detail">
-        {model.error ? (
-          <p className="jp-AtelierJobs-error" role="alert">
-            Cannot read endpoint {model.name}: {model.error}
-          </p>
-        ) : (
-          <p className="jp-AtelierJobs-muted">Loading endpoint {model.name}…</p>
-        )}
-      </div>
+      <DetailLoading noun="endpoint" name={model.name} error={model.error} />
     );
   }
   const status = endpoint.EndpointStatus;
@@ -153,11 +146,7 @@ export function EndpointDetailView(
           testId="endpoint-failure-reason"
         />
       </header>
-      {model.error && (
-        <p className="jp-AtelierJobs-error" role="alert">
-          Cannot refresh: {model.error}
-        </p>
-      )}
+      <RefreshError error={model.error} />
       <RolloutProgress
         endpoint={endpoint}
         rolledBack={model.rolledBack}
