@@ -38,6 +38,8 @@ export const TIMEOUT_DEFAULT = 3600;
 export const CANARY_MAX_PERCENT = 50;
 export const LINEAR_MIN_PERCENT = 10;
 export const LINEAR_MAX_PERCENT = 50;
+/** The most instances a canary or linear step may name. */
+export const MAX_SIZE_INSTANCES = 1000;
 
 /** The metrics of the built-in rollback alarms. */
 export const ERROR_RATE_METRIC = 'Invocation5XXErrorRate';
@@ -87,10 +89,10 @@ function sizeError(
   maxPercent: number
 ): string | null {
   if (type === 'INSTANCE_COUNT') {
-    const n = parseDecimal(value);
-    return Number.isInteger(n) && n >= 1
-      ? null
-      : 'Give a whole number of instances, 1 or more';
+    // The share of the new fleet it makes is checked by the server, which knows the fleet.
+    return whole(value, 1, MAX_SIZE_INSTANCES)
+      ? `Give a whole number of instances from 1 to ${MAX_SIZE_INSTANCES}`
+      : null;
   }
   return whole(value, minPercent, maxPercent)
     ? `Give a percent from ${minPercent} to ${maxPercent}`

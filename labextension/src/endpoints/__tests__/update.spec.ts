@@ -132,7 +132,16 @@ describe('the Update form', () => {
         linearValue: '0'
       })
     ).linearValue;
-    expect(count).toBe('Give a whole number of instances, 1 or more');
+    expect(count).toBe('Give a whole number of instances from 1 to 1000');
+    expect(
+      validateUpdate(
+        form({
+          routing: 'CANARY',
+          canaryType: 'INSTANCE_COUNT',
+          canaryValue: '1001'
+        })
+      ).canaryValue
+    ).toBe('Give a whole number of instances from 1 to 1000');
     // A size of the routing not chosen is not checked.
     expect(validateUpdate(form({ canaryValue: 'x' }))).toEqual({});
   });
