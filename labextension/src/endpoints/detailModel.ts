@@ -282,10 +282,25 @@ export class EndpointDetailModel {
     } else if (status === 'Updating' && this.status !== 'Updating') {
       this._rolledBack = false;
     }
-    this._description = description;
-    this.scaling.ensure(
-      (description.ProductionVariants ?? []).map(v => v.VariantName)
+    const counts = new Map(
+      (this._description?.ProductionVariants ?? []).map(
+        v => [v.VariantName, v.DesiredInstanceCount] as const
+      )
     );
+    this._description = description;
+    const variants = description.ProductionVariants ?? [];
+    this.scaling.ensure(variants.map(v => v.VariantName));
+    // A count its policy changed: read the policy again for its last scaling.
+    for (const v of variants) {
+      const was = counts.get(v.VariantName);
+      if (
+        was !== undefined &&
+        was !== v.DesiredInstanceCount &&
+        this.scaling.policy(v.VariantName)
+      ) {
+        void this.scaling.refresh(v.VariantName);
+      }
+    }
   }
 
   private _api: IEndpointsClient;

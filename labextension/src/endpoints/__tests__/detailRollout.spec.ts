@@ -93,4 +93,39 @@ describe('EndpointDetailModel during an update', () => {
     expect(api.capture).toHaveBeenCalledTimes(2);
     model.dispose();
   });
+
+  it("reads a variant's policy again when its instance count changes", async () => {
+    const api = fakeClient({
+      describe: jest.fn(async () =>
+        endpoint('ep', 'InService', { ProductionVariants: [variant('A')] })
+      ),
+      scalingPolicy: jest.fn(async () => ({
+        MinCapacity: 1,
+        MaxCapacity: 3,
+        TargetTrackingScalingPolicyConfiguration: { TargetValue: 10 }
+      }))
+    });
+    const model = new EndpointDetailModel({ name: 'ep', api });
+    await model.refresh();
+    await settle();
+    expect(api.scalingPolicy).toHaveBeenCalledTimes(1);
+    model.applyFrame(
+      endpoint('ep', 'InService', {
+        ProductionVariants: [variant('A', { DesiredInstanceCount: 2 })]
+      }),
+      false
+    );
+    await settle();
+    expect(api.scalingPolicy).toHaveBeenCalledTimes(2);
+    // A frame with the same count reads nothing.
+    model.applyFrame(
+      endpoint('ep', 'InService', {
+        ProductionVariants: [variant('A', { DesiredInstanceCount: 2 })]
+      }),
+      false
+    );
+    await settle();
+    expect(api.scalingPolicy).toHaveBeenCalledTimes(2);
+    model.dispose();
+  });
 });
