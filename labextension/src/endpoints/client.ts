@@ -2,17 +2,24 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { API_NAMESPACE, errorMessage, requestAPI } from '../handler';
+import { statusOf } from '../messages';
 import {
   ICreateEndpointConfigRequest,
   ICreateEndpointRequest,
   ICreateModelRequest,
+  ICaptureRecord,
+  ICaptureStatus,
   IDesiredWeightAndCapacity,
+  IEndpointConfigSummary,
   IEndpointDescription,
   IEndpointMetrics,
   IEndpointSummary,
   IEndpointsResponse,
   IInvokeRequest,
-  IInvokeResult
+  IInvokeResult,
+  IScalingPolicy,
+  IScalingPolicyDescription,
+  IUpdateEndpointRequest
 } from './tokens';
 
 /** The hosting API: models, endpoint configs, endpoints, invocations, metrics. */
@@ -31,6 +38,28 @@ export interface IEndpointsClient {
   createModel(request: ICreateModelRequest): Promise<void>;
   createEndpointConfig(request: ICreateEndpointConfigRequest): Promise<void>;
   createEndpoint(request: ICreateEndpointRequest): Promise<void>;
+  listEndpointConfigs(): Promise<IEndpointConfigSummary[]>;
+  /** `POST endpoints/{name}/update`: blue/green to another config. */
+  updateEndpoint(name: string, request: IUpdateEndpointRequest): Promise<void>;
+  /** The variant's scaling policy, or null when it has none (404). */
+  scalingPolicy(
+    name: string,
+    variant: string
+  ): Promise<IScalingPolicyDescription | null>;
+  putScalingPolicy(
+    name: string,
+    variant: string,
+    policy: IScalingPolicy
+  ): Promise<IScalingPolicyDescription>;
+  deleteScalingPolicy(name: string, variant: string): Promise<void>;
+  capture(name: string): Promise<ICaptureStatus>;
+  /** The newest capture records first. */
+  captureRecords(name: string, limit: number): Promise<ICaptureRecord[]>;
+}
+
+/** The path of a variant's scaling policy. */
+export function scalingPath(name: string, variant: string): string {
+  return `${endpointPath(name)}/variants/${encodeURIComponent(variant)}/scaling`;
 }
 
 /** The path of an endpoint: `endpoints/{name}`. */
@@ -132,6 +161,45 @@ export function createEndpointsClient(
     },
     createEndpoint: async request => {
       await call<unknown>('endpoints', post(request));
-    }
+    },
+    listEndpointConfigs: async () =>
+      (
+        await call<{ EndpointConfigs?: IEndpointConfigSummary[] }>(
+          'endpoint-configs'
+        )
+      )?.EndpointConfigs ?? [],
+    updateEndpoint: async (name, request) => {
+      await call<unknown>(
+        `${endpointPath(name)}/update`,
+        post({ EndpointName: name, ...request })
+      );
+    },
+    scalingPolicy: async (name, variant) => {
+      try {
+        return await call<IScalingPolicyDescription>(
+          scalingPath(name, variant)
+        );
+      } catch (error) {
+        if (statusOf(error) === 404) {
+          return null;
+        }
+        throw error;
+      }
+    },
+    putScalingPolicy: (name, variant, policy) =>
+      call<IScalingPolicyDescription>(scalingPath(name, variant), {
+        ...post(policy),
+        method: 'PUT'
+      }),
+    deleteScalingPolicy: async (name, variant) => {
+      await call<unknown>(scalingPath(name, variant), { method: 'DELETE' });
+    },
+    capture: name => call<ICaptureStatus>(`${endpointPath(name)}/capture`),
+    captureRecords: async (name, limit) =>
+      (
+        await call<{ Records?: ICaptureRecord[] }>(
+          `${endpointPath(name)}/capture/records?limit=${encodeURIComponent(limit)}`
+        )
+      )?.Records ?? []
   };
 }

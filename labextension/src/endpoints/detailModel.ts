@@ -2,23 +2,36 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { messageOf, statusOf } from '../messages';
 import { IEndpointsClient } from './client';
+import { CAPTURE_RECORDS } from './capture';
 import { isTransitional } from './format';
+import { isRollingOut } from './progress';
+import { ScalingModel } from './scalingModel';
 import {
+  ICaptureRecord,
+  ICaptureStatus,
   IDesiredWeightAndCapacity,
   IEndpointDescription,
   IEndpointMetrics,
-  IEndpointSummary
+  IEndpointSummary,
+  IUpdateEndpointRequest
 } from './tokens';
 
 /** How often metrics are read while the detail is visible, in ms (at most every 10 s). */
 export const METRICS_INTERVAL = 10000;
 /** How many minutes of metrics the charts show. */
 export const METRICS_MINUTES = 60;
+/** How often an update under way is described again while visible, in ms (frames come between). */
+export const ROLLOUT_INTERVAL = 5000;
+
+/** Fields of an update under way: a frame without them says the update is over. */
+const ROLLOUT_FIELDS = ['TrafficShift', 'PendingDeploymentSummary'] as const;
 
 /**
  * One endpoint's detail: its description, kept current by its `endpoint`
- * frames (the plugin forwards them), and its metrics, read when the view
- * shows, every `METRICS_INTERVAL` while it is visible and after a frame.
+ * frames (the plugin forwards them) and described again every
+ * `ROLLOUT_INTERVAL` while an update is under way; its metrics and data
+ * capture, read when the view shows, every `METRICS_INTERVAL` while it is
+ * visible and after a frame; its variants' scaling policies.
  */
 export class EndpointDetailModel {
   constructor(options: EndpointDetailModel.IOptions) {
@@ -28,7 +41,12 @@ export class EndpointDetailModel {
       METRICS_INTERVAL,
       options.interval ?? METRICS_INTERVAL
     );
+    this.scaling = new ScalingModel(this.name, this._api);
+    this.scaling.changed.connect(() => this._changed.emit(), this);
   }
+
+  /** The variants' scaling policies. */
+  readonly scaling: ScalingModel;
 
   readonly name: string;
 
@@ -46,6 +64,25 @@ export class EndpointDetailModel {
 
   get metrics(): IEndpointMetrics | null {
     return this._metrics;
+  }
+
+  /** The data capture's settings and counters, or null before the first read. */
+  get capture(): ICaptureStatus | null {
+    return this._capture;
+  }
+
+  /** The newest capture records, newest first. */
+  get captureRecords(): ReadonlyArray<ICaptureRecord> {
+    return this._records;
+  }
+
+  get captureError(): string | null {
+    return this._captureError;
+  }
+
+  /** True once an update of this endpoint was seen rolling back (until the next update). */
+  get rolledBack(): boolean {
+    return this._rolledBack;
   }
 
   /** Last error of reading the endpoint, or null. */
@@ -68,7 +105,7 @@ export class EndpointDetailModel {
     try {
       const described = await this._api.describe(this.name);
       if (generation === this._generation && !this._disposed) {
-        this._description = described;
+        this._take(described);
         this._error = null;
         this._changed.emit();
       }
@@ -84,11 +121,12 @@ export class EndpointDetailModel {
     }
   }
 
-  /** Read the charts' minutes now. */
+  /** Read the charts' minutes and the data capture now. */
   async refreshMetrics(): Promise<void> {
     if (this._gone || this._disposed) {
       return;
     }
+    void this.refreshCapture();
     try {
       const metrics = await this._api.metrics(this.name, METRICS_MINUTES);
       if (!this._disposed) {
@@ -102,6 +140,35 @@ export class EndpointDetailModel {
         this._changed.emit();
       }
     }
+  }
+
+  /** Read the capture's counters and latest records now. */
+  async refreshCapture(): Promise<void> {
+    if (this._gone || this._disposed) {
+      return;
+    }
+    // Each on its own: the counters stand without the records, and the other way round.
+    const [capture, records] = await Promise.allSettled([
+      this._api.capture(this.name),
+      this._api.captureRecords(this.name, CAPTURE_RECORDS)
+    ]);
+    if (this._disposed) {
+      return;
+    }
+    let error: unknown = null;
+    if (capture.status === 'fulfilled') {
+      this._capture = capture.value ?? null;
+    } else {
+      error = capture.reason;
+    }
+    if (records.status === 'fulfilled') {
+      this._records = Array.isArray(records.value) ? records.value : [];
+    } else if (statusOf(records.reason) !== 404) {
+      error = error ?? records.reason;
+    }
+    this._captureError =
+      error && statusOf(error) !== 404 ? messageOf(error) : null;
+    this._changed.emit();
   }
 
   /** Last error of reading the metrics, or null. */
@@ -123,7 +190,16 @@ export class EndpointDetailModel {
       this._gone = true;
     } else {
       this._gone = false;
-      this._description = { ...(this._description ?? {}), ...endpoint };
+      const merged: IEndpointDescription = {
+        ...(this._description ?? {}),
+        ...endpoint
+      };
+      for (const field of ROLLOUT_FIELDS) {
+        if (!(field in endpoint)) {
+          delete merged[field];
+        }
+      }
+      this._take(merged);
       this._error = null;
     }
     this._changed.emit();
@@ -143,13 +219,27 @@ export class EndpointDetailModel {
     }
     void this.refreshMetrics();
     this._timer = setInterval(() => void this.refreshMetrics(), this._interval);
+    this._rolloutTimer = setInterval(() => {
+      if (isRollingOut(this._description)) {
+        void this.refresh();
+      }
+    }, ROLLOUT_INTERVAL);
   }
 
   /** The view is hidden: no more metric reads. */
   pause(): void {
     this._visible = false;
     clearInterval(this._timer);
+    clearInterval(this._rolloutTimer);
     this._timer = undefined;
+    this._rolloutTimer = undefined;
+  }
+
+  /** `POST endpoints/{name}/update`; rejects with the server's message. */
+  async update(request: IUpdateEndpointRequest): Promise<void> {
+    await this._api.updateEndpoint(this.name, request);
+    this._rolledBack = false;
+    await this.refresh();
   }
 
   /** `POST .../weights-and-capacities`; rejects with the server's message. */
@@ -177,7 +267,40 @@ export class EndpointDetailModel {
     }
     this.pause();
     this._disposed = true;
+    this.scaling.dispose();
     Signal.clearData(this);
+  }
+
+  /** A new description: remembers a rollback, reads new variants' policies. */
+  private _take(description: IEndpointDescription): void {
+    const status = description.EndpointStatus;
+    if (
+      status === 'RollingBack' ||
+      description.TrafficShift?.Phase === 'RollingBack'
+    ) {
+      this._rolledBack = true;
+    } else if (status === 'Updating' && this.status !== 'Updating') {
+      this._rolledBack = false;
+    }
+    const counts = new Map(
+      (this._description?.ProductionVariants ?? []).map(
+        v => [v.VariantName, v.DesiredInstanceCount] as const
+      )
+    );
+    this._description = description;
+    const variants = description.ProductionVariants ?? [];
+    this.scaling.ensure(variants.map(v => v.VariantName));
+    // A count its policy changed: read the policy again for its last scaling.
+    for (const v of variants) {
+      const was = counts.get(v.VariantName);
+      if (
+        was !== undefined &&
+        was !== v.DesiredInstanceCount &&
+        this.scaling.policy(v.VariantName)
+      ) {
+        void this.scaling.refresh(v.VariantName);
+      }
+    }
   }
 
   private _api: IEndpointsClient;
@@ -185,6 +308,11 @@ export class EndpointDetailModel {
   private _description: IEndpointDescription | null = null;
   private _metrics: IEndpointMetrics | null = null;
   private _metricsError: string | null = null;
+  private _capture: ICaptureStatus | null = null;
+  private _records: ICaptureRecord[] = [];
+  private _captureError: string | null = null;
+  private _rolledBack = false;
+  private _rolloutTimer: ReturnType<typeof setInterval> | undefined;
   private _error: string | null = null;
   private _gone = false;
   private _visible = false;

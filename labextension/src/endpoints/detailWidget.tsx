@@ -6,6 +6,8 @@ import { notifyError } from '../notify';
 import { IEndpointsClient } from './client';
 import { EndpointDetailView } from './components/EndpointDetailView';
 import { EndpointDetailModel } from './detailModel';
+import { isRollingOut } from './progress';
+import { updateDialog } from './updateDialog';
 
 /** The content of an endpoint's main area tab. */
 export class EndpointDetailWidget extends ReactWidget {
@@ -15,7 +17,7 @@ export class EndpointDetailWidget extends ReactWidget {
     this._api = options.api;
     this.addClass('jp-AtelierJobs-detailWidget');
     this.addClass('jp-AtelierEndpoints-detailWidget');
-    this.model.changed.connect(() => this.update(), this);
+    this.model.changed.connect(this._onChanged, this);
   }
 
   readonly model: EndpointDetailModel;
@@ -27,6 +29,7 @@ export class EndpointDetailWidget extends ReactWidget {
         now={Date.now()}
         deleting={this._deleting}
         onDelete={() => void this.delete()}
+        onUpdate={() => void updateDialog(this._api, this.model)}
         invoke={request => this._api.invoke(this.model.name, request)}
         onApplyWeights={desired =>
           this.model.updateWeightsAndCapacities(desired)
@@ -62,6 +65,7 @@ export class EndpointDetailWidget extends ReactWidget {
   }
 
   dispose(): void {
+    this._tick(false);
     this.model.dispose();
     super.dispose();
   }
@@ -81,13 +85,31 @@ export class EndpointDetailWidget extends ReactWidget {
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
     this.model.pause();
+    this._tick(false);
   }
 
   protected onBeforeDetach(msg: Message): void {
     this.model.pause();
+    this._tick(false);
     super.onBeforeDetach(msg);
+  }
+
+  /** Renders again; the time left in an update's phase ticks every second meanwhile. */
+  private _onChanged(): void {
+    this.update();
+    this._tick(this.isVisible && isRollingOut(this.model.description));
+  }
+
+  private _tick(on: boolean): void {
+    if (on && this._ticker === undefined) {
+      this._ticker = setInterval(() => this.update(), 1000);
+    } else if (!on && this._ticker !== undefined) {
+      clearInterval(this._ticker);
+      this._ticker = undefined;
+    }
   }
 
   private _api: IEndpointsClient;
   private _deleting = false;
+  private _ticker: ReturnType<typeof setInterval> | undefined;
 }

@@ -1,6 +1,11 @@
 import { IStatusBadge, badgeFrom } from '../components/ToneBadge';
-import { parseTime } from '../jobs/format';
-import { EndpointStatus, IEndpointSummary, IVariantSummary } from './tokens';
+import { formatBytes, parseTime } from '../jobs/format';
+import {
+  EndpointStatus,
+  IEndpointInstance,
+  IEndpointSummary,
+  IVariantSummary
+} from './tokens';
 
 const BADGES: Record<EndpointStatus, IStatusBadge> = {
   Creating: { tone: 'running', label: 'Creating' },
@@ -91,4 +96,28 @@ export function formatMillis(ms: number): string {
     return '—';
   }
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** A percent as "12.5%" (one decimal below 10), or "—". */
+export function formatPercent(value: number | null | undefined): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return '—';
+  }
+  return `${Number(value.toFixed(value < 10 ? 1 : 0))}%`;
+}
+
+/** An instance's latest usage: "CPU 12.5% · memory 34% (210 MiB)", or null before a sample. */
+export function instanceUsage(instance: IEndpointInstance): string | null {
+  const cpu = instance.CPUUtilization;
+  const memory = instance.MemoryUtilization;
+  const used = instance.MemoryUsedBytes;
+  const known = (v: unknown): boolean =>
+    typeof v === 'number' && Number.isFinite(v);
+  if (!known(cpu) && !known(memory) && !known(used)) {
+    return null;
+  }
+  const mem = known(used)
+    ? `${formatPercent(memory)} (${formatBytes(used)})`
+    : formatPercent(memory);
+  return `CPU ${formatPercent(cpu)} · memory ${mem}`;
 }

@@ -1,4 +1,4 @@
-import { IEndpointMetrics, IVariantMinute } from './tokens';
+import { IEndpointMetrics, IVariantMinute, IVariantSummary } from './tokens';
 
 /** The charts of an endpoint's detail, each a field of the minutes. */
 export interface IChartSpec {
@@ -47,6 +47,20 @@ export const ENDPOINT_CHARTS: ReadonlyArray<IChartSpec> = [
     unit: 'ms',
     field: 'OverheadLatency',
     scale: 1e-3,
+    combine: 'mean'
+  },
+  {
+    title: 'CPUUtilization',
+    unit: '% of a core',
+    field: 'CPUUtilization',
+    scale: 1,
+    combine: 'mean'
+  },
+  {
+    title: 'MemoryUtilization',
+    unit: '%',
+    field: 'MemoryUtilization',
+    scale: 1,
     combine: 'mean'
   }
 ];
@@ -140,4 +154,41 @@ export function latestFigure(
     }
   }
   return null;
+}
+
+/**
+ * The variants with each instance's usage from the metrics answer's latest
+ * samples (read every 10 s) where it has one: describe's usage is only as new
+ * as the endpoint's last change.
+ */
+export function withLatestUsage(
+  variants: ReadonlyArray<IVariantSummary>,
+  metrics: IEndpointMetrics | null
+): IVariantSummary[] {
+  const latest = metrics?.Instances;
+  if (!latest) {
+    return [...variants];
+  }
+  return variants.map(v => {
+    const samples = new Map(
+      (latest[v.VariantName] ?? []).map(s => [s.Id, s] as const)
+    );
+    if (!samples.size || !v.Instances) {
+      return v;
+    }
+    return {
+      ...v,
+      Instances: v.Instances.map(i => {
+        const s = samples.get(i.Id);
+        return s
+          ? {
+              ...i,
+              CPUUtilization: s.CPUUtilization ?? i.CPUUtilization,
+              MemoryUtilization: s.MemoryUtilization ?? i.MemoryUtilization,
+              MemoryUsedBytes: s.MemoryUsedBytes ?? i.MemoryUsedBytes
+            }
+          : i;
+      })
+    };
+  });
 }

@@ -5,7 +5,8 @@ import { IEndpointSummary } from './tokens';
 export interface IEndpointNotice {
   name: string;
   status: 'InService' | 'Failed';
-  type: 'success' | 'error';
+  /** A rolled-back update is a warning: the endpoint serves, on its old config. */
+  type: 'success' | 'warning' | 'error';
   message: string;
 }
 
@@ -51,7 +52,18 @@ export function noticeFor(
 ): IEndpointNotice | null {
   const name = endpoint.EndpointName;
   switch (endpoint.EndpointStatus) {
-    case 'InService':
+    case 'InService': {
+      if (was === 'RollingBack') {
+        const reason = (endpoint.FailureReason ?? '').trim();
+        return {
+          name,
+          status: 'InService',
+          type: 'warning',
+          message: reason
+            ? `Endpoint ${name} rolled back its update and serves its previous config: ${reason}`
+            : `Endpoint ${name} rolled back its update and serves its previous config.`
+        };
+      }
       return {
         name,
         status: 'InService',
@@ -61,6 +73,7 @@ export function noticeFor(
             ? `Endpoint ${name} is InService: it takes invocations.`
             : `Endpoint ${name} is InService again after its update.`
       };
+    }
     case 'Failed': {
       const reason = (endpoint.FailureReason ?? '').trim();
       return {

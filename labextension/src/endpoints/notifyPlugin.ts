@@ -30,7 +30,7 @@ export const endpointNotificationsPlugin: JupyterFrontEndPlugin<void> = {
         return;
       }
       Notification.emit(notice.message, notice.type, {
-        autoClose: notice.type === 'error' ? false : 10000,
+        autoClose: notice.type === 'success' ? 10000 : false,
         actions: [
           {
             label: 'Open endpoint',

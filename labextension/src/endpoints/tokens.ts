@@ -36,6 +36,11 @@ export interface IEndpointInstance {
   Id: string;
   Healthy: boolean;
   StartedAt?: string | null;
+  /** Percent of one core (100 = one core, as SageMaker); null before the first sample. */
+  CPUUtilization?: number | null;
+  /** Percent of the instance type's memory (or of the limit). */
+  MemoryUtilization?: number | null;
+  MemoryUsedBytes?: number | null;
 }
 
 /** A variant as DescribeEndpoint reports it. */
@@ -70,6 +75,147 @@ export interface IEndpointDescription extends IEndpointSummary {
   EndpointConfigName?: string | null;
   CreatedBy?: { UserProfileName?: string | null } | string | null;
   DataCaptureConfig?: unknown;
+  /** While a blue/green update is under way: the new fleet. */
+  PendingDeploymentSummary?: IPendingDeploymentSummary | null;
+  /** While a blue/green update is under way: where the traffic shift is. */
+  TrafficShift?: ITrafficShift | null;
+  /** After an update: the DeploymentConfig it used. */
+  LastDeploymentConfig?: IDeploymentConfig | null;
+}
+
+/** A variant of the new fleet of an update. */
+export interface IPendingVariant extends IVariantSummary {
+  ModelName?: string | null;
+  InstanceType?: string | null;
+}
+
+/** DescribeEndpoint's PendingDeploymentSummary. */
+export interface IPendingDeploymentSummary {
+  EndpointConfigName?: string | null;
+  StartTime?: string | null;
+  ProductionVariants?: IPendingVariant[] | null;
+}
+
+export type TrafficShiftPhase =
+  'Provisioning' | 'Shifting' | 'Baking' | 'TerminationWait' | 'RollingBack';
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** Atelier's TrafficShift of an update under way. */
+export interface ITrafficShift {
+  Type?: TrafficRoutingType | null;
+  Phase: TrafficShiftPhase | string;
+  NewFleetTrafficPercent?: number | null;
+  Step?: number | null;
+  Steps?: number | null;
+  /** ISO-8601, or null when the phase has no set end. */
+  PhaseEndsAt?: string | null;
+  Alarms?: Array<{
+    AlarmName: string;
+    State: AlarmState | string;
+    Value?: number | null;
+  }> | null;
+}
+
+export type TrafficRoutingType = 'ALL_AT_ONCE' | 'CANARY' | 'LINEAR';
+export type CapacitySizeType = 'INSTANCE_COUNT' | 'CAPACITY_PERCENT';
+
+export interface ICapacitySize {
+  Type: CapacitySizeType;
+  Value: number;
+}
+
+/** UpdateEndpoint's DeploymentConfig. */
+export interface IDeploymentConfig {
+  BlueGreenUpdatePolicy: {
+    TrafficRoutingConfiguration: {
+      Type: TrafficRoutingType;
+      WaitIntervalInSeconds: number;
+      CanarySize?: ICapacitySize;
+      LinearStepSize?: ICapacitySize;
+    };
+    TerminationWaitInSeconds?: number;
+    MaximumExecutionTimeoutInSeconds?: number;
+  };
+  AutoRollbackConfiguration?: { Alarms: Array<{ AlarmName: string }> };
+}
+
+/** `POST endpoints/{name}/update`. */
+export interface IUpdateEndpointRequest {
+  EndpointConfigName: string;
+  DeploymentConfig?: IDeploymentConfig;
+}
+
+/** An entry of `GET endpoint-configs`. */
+export interface IEndpointConfigSummary {
+  EndpointConfigName: string;
+  EndpointConfigArn?: string;
+  CreationTime?: string | null;
+}
+
+/** A variant's target-tracking scaling policy (`endpoints/{name}/variants/{v}/scaling`). */
+export interface IScalingPolicy {
+  MinCapacity: number;
+  MaxCapacity: number;
+  TargetTrackingScalingPolicyConfiguration: {
+    /** Invocations per instance per minute. */
+    TargetValue: number;
+    ScaleOutCooldown?: number;
+    ScaleInCooldown?: number;
+    DisableScaleIn?: boolean;
+    PredefinedMetricSpecification?: { PredefinedMetricType: string };
+  };
+}
+
+/** The policy as the server answers it, with its last scaling. */
+export interface IScalingPolicyDescription extends IScalingPolicy {
+  EndpointName?: string;
+  VariantName?: string;
+  LastScalingActivity?: {
+    Time: string;
+    From: number;
+    To: number;
+    Reason: string;
+  } | null;
+}
+
+/** `GET endpoints/{name}/capture`. */
+export interface ICaptureStatus {
+  EndpointName?: string;
+  EnableCapture: boolean;
+  CaptureStatus?: string;
+  CurrentSamplingPercentage?: number | null;
+  DestinationS3Uri?: string | null;
+  Captured?: number;
+  Uploaded?: number;
+  UploadedFiles?: number;
+  Dropped?: number;
+  Pending?: number;
+  LastUploadTime?: string | null;
+  LastError?: string | null;
+}
+
+/** One side of a capture record. */
+export interface ICaptureData {
+  observedContentType?: string;
+  mode?: string;
+  data?: string;
+  encoding?: string;
+}
+
+/** A SageMaker capture record, with the variant that answered. */
+export interface ICaptureRecord {
+  captureData?: {
+    endpointInput?: ICaptureData;
+    endpointOutput?: ICaptureData;
+  };
+  eventMetadata?: {
+    eventId?: string;
+    inferenceId?: string;
+    inferenceTime?: string;
+  };
+  eventVersion?: string;
+  Variant?: string | null;
 }
 
 /** One minute of one variant of `GET endpoints/{name}/metrics`. */
@@ -82,12 +228,27 @@ export interface IVariantMinute {
   /** Mean microseconds over the minute. */
   ModelLatency?: number | null;
   OverheadLatency?: number | null;
+  /** Mean over the variant's instances in the minute, percent of one core. */
+  CPUUtilization?: number | null;
+  /** Mean over the variant's instances in the minute, percent of memory. */
+  MemoryUtilization?: number | null;
+}
+
+/** The latest usage sample of an instance, in the metrics answer. */
+export interface IInstanceUsage {
+  Id: string;
+  CPUUtilization?: number | null;
+  MemoryUtilization?: number | null;
+  MemoryUsedBytes?: number | null;
+  At?: string | null;
 }
 
 /** Body of `GET endpoints/{name}/metrics?minutes=`. */
 export interface IEndpointMetrics {
   Period: number;
   Variants: Record<string, IVariantMinute[]>;
+  /** The latest sample of each variant's instances. */
+  Instances?: Record<string, IInstanceUsage[]> | null;
 }
 
 /** `POST endpoints/{name}/weights-and-capacities`. */

@@ -1,7 +1,6 @@
-import { ReactWidget } from '@jupyterlab/apputils';
-import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { LiveSidebarPanel } from '../components/LiveSidebarPanel';
 import { JobsView } from './components/JobsView';
 import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
@@ -11,11 +10,10 @@ import { IJobSummary, JobKind } from './tokens';
 const TICK_INTERVAL = 1000;
 
 /** The Jobs panel of the left sidebar. */
-export class JobsPanel extends ReactWidget {
+export class JobsPanel extends LiveSidebarPanel {
   constructor(options: JobsPanel.IOptions) {
-    super();
+    super(options.feed, TICK_INTERVAL);
     this.model = options.model;
-    this._feed = options.feed;
     this._options = options;
     this.addClass('jp-AtelierJobs');
     this.model.changed.connect(() => this.update(), this);
@@ -37,57 +35,17 @@ export class JobsPanel extends ReactWidget {
         onOpen={this._options.onOpen}
         onClone={this._options.onClone}
         onNewJob={this._options.onNewJob}
-        onRefresh={() => this._feed.refresh()}
+        onRefresh={() => this.feed.refresh()}
       />
     );
   }
 
-  dispose(): void {
-    this._stop();
-    super.dispose();
+  protected onTick(): void {
+    this.model.tick();
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    if (this.isVisible) {
-      this._start();
-    }
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._start();
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this._stop();
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this._stop();
-    super.onBeforeDetach(msg);
-  }
-
-  private _start(): void {
-    this._feed.show();
-    if (this._timer === undefined) {
-      this._timer = setInterval(() => this.model.tick(), TICK_INTERVAL);
-    }
-  }
-
-  private _stop(): void {
-    this._feed.hide();
-    if (this._timer !== undefined) {
-      clearInterval(this._timer);
-      this._timer = undefined;
-    }
-  }
-
-  private _feed: JobsFeed;
   private _options: JobsPanel.IOptions;
   private _instanceTypes: ReadonlyArray<string> = [];
-  private _timer: ReturnType<typeof setInterval> | undefined;
 }
 
 export namespace JobsPanel {

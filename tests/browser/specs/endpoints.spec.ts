@@ -2,7 +2,7 @@ import { Locator, Page } from '@playwright/test';
 
 import { expectReadable, switchTheme } from '../support/contrast';
 import { EndpointsApi } from '../support/endpoints';
-import { expect, openJobsPanel, openLab, snap, test } from '../support/fixtures';
+import { expect, Lab, openJobsPanel, openLab, snap, test } from '../support/fixtures';
 
 const TYPE = 'ml.t3.medium';
 const SKLEARN = 'atelier/sklearn:latest';
@@ -33,6 +33,28 @@ async function openEndpointsPanel(page: Page): Promise<Locator> {
   return panel;
 }
 
+/** Trains a random forest on `atelier/sklearn` through the REST API, to Completed. */
+async function trainClassifier(lab: Lab, job: string, dataUri: string): Promise<void> {
+  await lab.putObject(dataUri, classificationCsv());
+  await lab.createTrainingJob({
+    TrainingJobName: job,
+    AlgorithmSpecification: { TrainingImage: SKLEARN, TrainingInputMode: 'File' },
+    HyperParameters: { algorithm: 'random_forest_classifier', target: 'label', n_estimators: '10' },
+    InputDataConfig: [
+      {
+        ChannelName: 'train',
+        DataSource: {
+          S3DataSource: { S3Uri: dataUri, S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated' }
+        }
+      }
+    ],
+    OutputDataConfig: { S3OutputPath: 's3://atelier/jobs/' },
+    ResourceConfig: { InstanceType: TYPE, InstanceCount: 1, VolumeSizeInGB: 1 },
+    StoppingCondition: { MaxRuntimeInSeconds: 600 }
+  });
+  await expect.poll(() => lab.trainingJobStatus(job), { timeout: 120_000 }).toBe('Completed');
+}
+
 test('deploys a training job from its detail and invokes the endpoint from the box', async ({
   page,
   lab,
@@ -44,24 +66,7 @@ test('deploys a training job from its detail and invokes the endpoint from the b
   const job = `ep-train-${stamp}`;
   const dataUri = `s3://atelier/data/ep-${stamp}/train.csv`;
   try {
-    await lab.putObject(dataUri, classificationCsv());
-    await lab.createTrainingJob({
-      TrainingJobName: job,
-      AlgorithmSpecification: { TrainingImage: SKLEARN, TrainingInputMode: 'File' },
-      HyperParameters: { algorithm: 'random_forest_classifier', target: 'label', n_estimators: '10' },
-      InputDataConfig: [
-        {
-          ChannelName: 'train',
-          DataSource: {
-            S3DataSource: { S3Uri: dataUri, S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated' }
-          }
-        }
-      ],
-      OutputDataConfig: { S3OutputPath: 's3://atelier/jobs/' },
-      ResourceConfig: { InstanceType: TYPE, InstanceCount: 1, VolumeSizeInGB: 1 },
-      StoppingCondition: { MaxRuntimeInSeconds: 600 }
-    });
-    await expect.poll(() => lab.trainingJobStatus(job), { timeout: 120_000 }).toBe('Completed');
+    await trainClassifier(lab, job, dataUri);
 
     // The job's detail, from the Jobs panel: a Completed training job has Deploy.
     await openLab(page, lab, testInfo);
@@ -134,8 +139,8 @@ test('deploys a training job from its detail and invokes the endpoint from the b
     expect(answer.predictions.map(Number)).toEqual([1, 0]);
     await snap(page, testInfo, '03-invoked');
 
-    // The charts: one a metric, the invocation counted within a refresh or two.
-    await expect(endpoint.getByTestId('endpoint-chart')).toHaveCount(5);
+    // The charts: one a metric (CPU and memory too), the invocation counted within a refresh or two.
+    await expect(endpoint.getByTestId('endpoint-chart')).toHaveCount(7);
     const invocations = endpoint.locator('[data-testid="endpoint-chart"][data-metric="Invocations"]');
     await expect(invocations.getByTestId('endpoint-chart-latest')).toHaveText('1', { timeout: 30_000 });
     await endpoint.getByTestId('endpoint-metrics').scrollIntoViewIfNeeded();
@@ -151,6 +156,104 @@ test('deploys a training job from its detail and invokes the endpoint from the b
     expect(await endpoints.describe(job)).toBeNull();
     await snap(page, testInfo, '06-deleted');
     expect([...statuses]).toContain('InService');
+  } finally {
+    await endpoints.removeAll(job);
+    await lab.stopTrainingJobIfRunning(job);
+  }
+});
+
+test("a variant's weight and scaling policy set in the detail, the Update dialog checked", async ({
+  page,
+  lab,
+  request
+}, testInfo) => {
+  test.setTimeout(300_000);
+  const endpoints = new EndpointsApi(request, lab);
+  const stamp = Date.now();
+  const job = `ep-scale-${stamp}`;
+  try {
+    await trainClassifier(lab, job, `s3://atelier/data/ep-scale-${stamp}/train.csv`);
+    await endpoints.createFromJob(job, job, TYPE);
+    await expect.poll(() => endpoints.status(job), { timeout: 180_000 }).toBe('InService');
+
+    await openLab(page, lab, testInfo);
+    const panel = await openEndpointsPanel(page);
+    await panel.getByRole('button', { name: `Open endpoint ${job}` }).click();
+    const detail = page.getByTestId('endpoint-detail');
+    await expect(detail).toHaveAttribute('data-status', 'InService');
+    const variantRow = detail.getByTestId('endpoint-variant');
+    await expect(variantRow.getByTestId('endpoint-variant-weight')).toHaveText('1');
+    // Each instance says its usage, or that it has not been sampled yet.
+    await expect(variantRow.getByTestId('endpoint-instance-usage')).toHaveText(
+      /^CPU .*% · memory .*$|^usage not sampled yet$/
+    );
+
+    // The weight: 3 in the editor, applied, then the describe and the table say 3.
+    const weights = detail.getByRole('form', { name: 'Weights and instance counts' });
+    const row = weights.locator('fieldset[data-variant="AllTraffic"]');
+    await row.getByLabel('Weight', { exact: true }).fill('3');
+    await weights.getByRole('button', { name: 'Apply' }).click();
+    await expect
+      .poll(async () => (await endpoints.describe(job))?.ProductionVariants?.[0]?.CurrentWeight, {
+        timeout: 60_000
+      })
+      .toBe(3);
+    expect((await endpoints.describe(job))?.ProductionVariants?.[0]?.DesiredWeight).toBe(3);
+    await expect(detail).toHaveAttribute('data-status', 'InService', { timeout: 60_000 });
+    await expect(variantRow.getByTestId('endpoint-variant-weight')).toHaveText('3', { timeout: 30_000 });
+    await snap(page, testInfo, '01-weight-applied');
+
+    // Scaling: none yet; a policy added, a bad maximum refused under its field before anything is sent.
+    const scaling = detail.getByRole('form', { name: 'Scaling of AllTraffic' });
+    await scaling.scrollIntoViewIfNeeded();
+    await expect(scaling.getByTestId('endpoint-scaling-policy')).toHaveText(/^No scaling policy/);
+    await scaling.getByRole('button', { name: 'Add policy' }).click();
+    await scaling.getByLabel('Minimum instances', { exact: true }).fill('1');
+    await scaling.getByLabel('Maximum instances', { exact: true }).fill('101');
+    await scaling.getByLabel('Target invocations per instance per minute', { exact: true }).fill('500');
+    await scaling.getByLabel('Scale-in cooldown (s)', { exact: true }).fill('600');
+    await scaling.getByRole('button', { name: 'Save policy' }).click();
+    await expect(scaling.getByTestId('scaling-field-error')).toHaveText('Give a whole number from 1 to 100');
+    expect(await endpoints.scaling(job, 'AllTraffic')).toBeNull();
+    await scaling.getByLabel('Maximum instances', { exact: true }).fill('2');
+    await snap(page, testInfo, '02-scaling-form');
+    await scaling.getByRole('button', { name: 'Save policy' }).click();
+    await expect(scaling.getByTestId('endpoint-scaling-policy')).toHaveText(
+      '1–2 instances, target 500 invocations per instance per minute'
+    );
+    const policy = await endpoints.scaling(job, 'AllTraffic');
+    expect(policy?.MinCapacity).toBe(1);
+    expect(policy?.MaxCapacity).toBe(2);
+    expect(policy?.TargetTrackingScalingPolicyConfiguration?.TargetValue).toBe(500);
+    expect(policy?.TargetTrackingScalingPolicyConfiguration?.ScaleInCooldown).toBe(600);
+    await snap(page, testInfo, '03-scaling-saved');
+
+    // The data capture section says this endpoint captures nothing (its config has no capture).
+    await expect(detail.getByTestId('endpoint-capture-summary')).toHaveText(/^Not capturing/, { timeout: 30_000 });
+
+    // The Update dialog: the configs of the server, its own checks under their fields; cancelled.
+    await detail.getByRole('button', { name: `Update endpoint ${job}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Update endpoint ${job}` });
+    await expect(dialog.getByLabel('Endpoint config', { exact: true })).toHaveValue(job);
+    await dialog.getByLabel('Traffic routing', { exact: true }).selectOption('LINEAR');
+    await dialog.getByLabel('Linear step', { exact: true }).fill('60');
+    await dialog.getByLabel('Roll back when the p99 model latency is above', { exact: true }).check();
+    await dialog.getByLabel('Roll back when the p99 model latency is above (ms)', { exact: true }).fill('250');
+    await expect(dialog.getByTestId('update-alarms')).toHaveText('Alarms: ModelLatencyP99 > 250000');
+    await dialog.getByRole('button', { name: 'Update' }).click();
+    const again = page.getByRole('dialog', { name: `Update endpoint ${job}` });
+    await expect(again.locator('[data-testid="update-field-error"][data-field="linearValue"]')).toHaveText(
+      'Give a percent from 10 to 50'
+    );
+    await snap(page, testInfo, '04-update-dialog');
+    await again.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    expect((await endpoints.describe(job))?.EndpointStatus).toBe('InService');
+
+    // The policy removed: none in the panel nor on the server.
+    await scaling.getByRole('button', { name: 'Remove policy' }).click();
+    await expect(scaling.getByTestId('endpoint-scaling-policy')).toHaveText(/^No scaling policy/);
+    expect(await endpoints.scaling(job, 'AllTraffic')).toBeNull();
   } finally {
     await endpoints.removeAll(job);
     await lab.stopTrainingJobIfRunning(job);

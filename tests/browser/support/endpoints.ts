@@ -56,6 +56,33 @@ export class EndpointsApi {
     await post('/atelier/api/endpoints', { EndpointName: name, EndpointConfigName: name });
   }
 
+  /** Creates the model of a Completed training job, a one-variant config and the endpoint, all named `name`. */
+  async createFromJob(name: string, job: string, instanceType: string): Promise<void> {
+    const post = async (path: string, data: unknown): Promise<void> => {
+      const response = await this.request.post(`${this.lab.base}${path}`, { headers: this.headers(), data });
+      expect(response.status(), `POST ${path}: ${await response.text()}`).toBe(201);
+    };
+    await post('/atelier/api/models', { ModelName: name, FromTrainingJob: job });
+    await post('/atelier/api/endpoint-configs', {
+      EndpointConfigName: name,
+      ProductionVariants: [
+        { VariantName: 'AllTraffic', ModelName: name, InstanceType: instanceType, InitialInstanceCount: 1, InitialVariantWeight: 1 }
+      ]
+    });
+    await post('/atelier/api/endpoints', { EndpointName: name, EndpointConfigName: name });
+  }
+
+  /** A variant's scaling policy, or null when it has none. */
+  async scaling(name: string, variant: string): Promise<Record<string, any> | null> {
+    const path = `/atelier/api/endpoints/${encodeURIComponent(name)}/variants/${encodeURIComponent(variant)}/scaling`;
+    const response = await this.request.get(`${this.lab.base}${path}`, { headers: this.headers() });
+    if (response.status() === 404) {
+      return null;
+    }
+    expect(response.status(), `GET ${path}: ${await response.text()}`).toBe(200);
+    return (await response.json()) as Record<string, any>;
+  }
+
   /** Deletes the endpoint (waiting until it is gone), its config and its model; each may be missing. */
   async removeAll(name: string): Promise<void> {
     const del = async (path: string): Promise<void> => {

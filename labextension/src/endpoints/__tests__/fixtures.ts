@@ -43,6 +43,13 @@ export function fakeClient(
     createModel: jest.fn(async () => undefined),
     createEndpointConfig: jest.fn(async () => undefined),
     createEndpoint: jest.fn(async () => undefined),
+    listEndpointConfigs: jest.fn(async () => []),
+    updateEndpoint: jest.fn(async () => undefined),
+    scalingPolicy: jest.fn(async () => null),
+    putScalingPolicy: jest.fn(async (_n: string, _v: string, p: any) => p),
+    deleteScalingPolicy: jest.fn(async () => undefined),
+    capture: jest.fn(async () => ({ EnableCapture: false })),
+    captureRecords: jest.fn(async () => []),
     ...overrides
   } as jest.Mocked<IEndpointsClient>;
 }

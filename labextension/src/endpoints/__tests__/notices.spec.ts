@@ -29,6 +29,22 @@ describe('SettledEndpoints', () => {
     );
   });
 
+  it('warns of an update that rolled back, with why', () => {
+    const seen = new SettledEndpoints();
+    seen.observe(endpoint('a', 'Updating'));
+    seen.observe(endpoint('a', 'RollingBack'));
+    const reason =
+      "the update to v2 was rolled back: alarm 'ModelLatencyP99 > 250000' fired: p99 310000";
+    expect(
+      seen.observe(endpoint('a', 'InService', { FailureReason: reason }))
+    ).toEqual({
+      name: 'a',
+      status: 'InService',
+      type: 'warning',
+      message: `Endpoint a rolled back its update and serves its previous config: ${reason}`
+    });
+  });
+
   it('says nothing of an endpoint first seen settled, nor of a delete', () => {
     const seen = new SettledEndpoints();
     expect(seen.observe(endpoint('old', 'InService'))).toBeNull();

@@ -1,9 +1,12 @@
 import * as React from 'react';
 
+import { DetailLoading, RefreshError } from '../../components/DetailStates';
 import { FailureBox } from '../../components/FailureBox';
 import { formatTime } from '../../jobs/format';
 import { EndpointDetailModel } from '../detailModel';
 import { canInvoke } from '../format';
+import { withLatestUsage } from '../metrics';
+import { describeDeploymentConfig } from '../progress';
 import {
   IDesiredWeightAndCapacity,
   IEndpointDescription,
@@ -11,8 +14,11 @@ import {
   IInvokeResult
 } from '../tokens';
 import { EndpointBadge } from './EndpointBadge';
+import { CaptureSection } from './CaptureSection';
 import { EndpointCharts } from './EndpointCharts';
 import { InvokeBox } from './InvokeBox';
+import { RolloutProgress } from './RolloutProgress';
+import { ScalingSection } from './ScalingEditor';
 import { VariantsTable } from './VariantsTable';
 import { WeightsEditor } from './WeightsEditor';
 
@@ -21,6 +27,8 @@ export interface IEndpointDetailViewProps {
   now: number;
   deleting: boolean;
   onDelete: () => void;
+  /** Opens the Update dialog (blue/green to another config). */
+  onUpdate: () => void;
   invoke: (request: IInvokeRequest) => Promise<IInvokeResult>;
   onApplyWeights: (desired: IDesiredWeightAndCapacity[]) => Promise<void>;
 }
@@ -33,7 +41,10 @@ function creatorOf(endpoint: IEndpointDescription): string {
   return by?.UserProfileName ?? '—';
 }
 
-/** Everything about one endpoint: status, variants, metrics, invoke, weights. */
+/**
+ * Everything about one endpoint: status, an update under way, variants and
+ * their instances' usage, invoke, metrics, weights, scaling, data capture.
+ */
 export function EndpointDetailView(
   props: IEndpointDetailViewProps
 ): JSX.Element {
@@ -54,19 +65,17 @@ export function EndpointDetailView(
   }
   if (!endpoint) {
     return (
-      <div className="jp-AtelierJobs-detail">
-        {model.error ? (
-          <p className="jp-AtelierJobs-error" role="alert">
-            Cannot read endpoint {model.name}: {model.error}
-          </p>
-        ) : (
-          <p className="jp-AtelierJobs-muted">Loading endpoint {model.name}…</p>
-        )}
-      </div>
+      <DetailLoading noun="endpoint" name={model.name} error={model.error} />
     );
   }
   const status = endpoint.EndpointStatus;
-  const variants = endpoint.ProductionVariants ?? [];
+  const variants = withLatestUsage(
+    endpoint.ProductionVariants ?? [],
+    model.metrics
+  );
+  const lastDeployment = describeDeploymentConfig(
+    endpoint.LastDeploymentConfig
+  );
   const names = variants.map(v => v.VariantName);
   const live = canInvoke(status);
   const why = live
@@ -85,6 +94,21 @@ export function EndpointDetailView(
           <EndpointBadge status={status} />
           <button
             type="button"
+            className="jp-AtelierJobs-button"
+            data-testid="endpoint-update"
+            aria-label={`Update endpoint ${endpoint.EndpointName}`}
+            title={
+              live
+                ? `Move ${endpoint.EndpointName} to another endpoint config, blue/green`
+                : why
+            }
+            disabled={!live || props.deleting}
+            onClick={props.onUpdate}
+          >
+            Update
+          </button>
+          <button
+            type="button"
             className="jp-AtelierJobs-button jp-mod-warn jp-AtelierJobs-stop"
             data-testid="endpoint-delete"
             aria-label={`Delete endpoint ${endpoint.EndpointName}`}
@@ -97,7 +121,15 @@ export function EndpointDetailView(
         </div>
         <dl className="jp-AtelierJobs-facts">
           <dt>Config</dt>
-          <dd>{endpoint.EndpointConfigName || '—'}</dd>
+          <dd data-testid="endpoint-detail-config">
+            {endpoint.EndpointConfigName || '—'}
+          </dd>
+          {lastDeployment && (
+            <>
+              <dt>Last update</dt>
+              <dd data-testid="endpoint-last-deployment">{lastDeployment}</dd>
+            </>
+          )}
           <dt>Created</dt>
           <dd>{formatTime(endpoint.CreationTime, now)}</dd>
           <dt>Modified</dt>
@@ -114,11 +146,12 @@ export function EndpointDetailView(
           testId="endpoint-failure-reason"
         />
       </header>
-      {model.error && (
-        <p className="jp-AtelierJobs-error" role="alert">
-          Cannot refresh: {model.error}
-        </p>
-      )}
+      <RefreshError error={model.error} />
+      <RolloutProgress
+        endpoint={endpoint}
+        rolledBack={model.rolledBack}
+        now={now}
+      />
       <VariantsTable variants={variants} now={now} />
       <InvokeBox
         variants={names}
@@ -136,6 +169,13 @@ export function EndpointDetailView(
         enabled={live}
         disabledReason={why}
         onApply={props.onApplyWeights}
+      />
+      <ScalingSection variants={variants} scaling={model.scaling} now={now} />
+      <CaptureSection
+        status={model.capture}
+        records={model.captureRecords}
+        error={model.captureError}
+        now={now}
       />
     </div>
   );

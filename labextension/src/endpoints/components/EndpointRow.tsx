@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { RowTime, SidebarListRow } from '../../components/SidebarList';
 import { formatTime } from '../../jobs/format';
 import { IEndpointSummary } from '../tokens';
 import { EndpointBadge } from './EndpointBadge';
@@ -15,24 +16,13 @@ export function EndpointRow(props: IEndpointRowProps): JSX.Element {
   const { endpoint, now, onOpen } = props;
   const name = endpoint.EndpointName;
   const variants = endpoint.ProductionVariants ?? [];
-  const open = (): void => onOpen(name);
   return (
-    <li
-      className="jp-AtelierJobs-row"
-      data-testid="endpoint-row"
-      data-endpoint-name={name}
-      data-status={endpoint.EndpointStatus}
-      tabIndex={0}
-      role="button"
-      aria-label={`Open endpoint ${name}`}
-      title={`Open endpoint ${name}`}
-      onClick={open}
-      onKeyDown={event => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          open();
-        }
-      }}
+    <SidebarListRow
+      testId="endpoint-row"
+      label={`Open endpoint ${name}`}
+      data={{ 'endpoint-name': name, status: endpoint.EndpointStatus }}
+      onOpen={() => onOpen(name)}
+      failureReason={endpoint.FailureReason}
     >
       <div className="jp-AtelierJobs-rowHeader">
         <span className="jp-AtelierJobs-rowName">{name}</span>
@@ -45,22 +35,9 @@ export function EndpointRow(props: IEndpointRowProps): JSX.Element {
             : 'endpoint'}
         </span>
         {endpoint.CreationTime && (
-          <time
-            dateTime={endpoint.CreationTime}
-            title={new Date(endpoint.CreationTime).toLocaleString()}
-          >
-            {formatTime(endpoint.CreationTime, now)}
-          </time>
+          <RowTime time={endpoint.CreationTime} now={now} format={formatTime} />
         )}
       </div>
-      {endpoint.FailureReason && (
-        <div
-          className="jp-AtelierJobs-rowFailure"
-          title={endpoint.FailureReason}
-        >
-          {endpoint.FailureReason}
-        </div>
-      )}
-    </li>
+    </SidebarListRow>
   );
 }

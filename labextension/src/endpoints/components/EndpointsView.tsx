@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { SidebarListToolbar } from '../../components/SidebarList';
 import { EndpointsListModel } from '../listModel';
 import { EndpointRow } from './EndpointRow';
 
@@ -13,32 +14,18 @@ export interface IEndpointsViewProps {
 /** The Endpoints panel: header, then the list or how to deploy one. */
 export function EndpointsView(props: IEndpointsViewProps): JSX.Element {
   const { model, now, onOpen, onRefresh } = props;
-  const [refreshing, setRefreshing] = React.useState(false);
   const endpoints = model.endpoints;
   return (
     <div className="jp-AtelierJobs-view">
-      <div className="jp-AtelierJobs-toolbar">
-        <h2 className="jp-AtelierJobs-title" id="atelier-endpoints-title">
-          Endpoints
-          <span className="jp-AtelierJobs-count" aria-label="Endpoint count">
-            {endpoints.length}
-          </span>
-        </h2>
-        <button
-          type="button"
-          className="jp-AtelierJobs-button"
-          data-testid="endpoints-refresh"
-          aria-label="Refresh endpoints"
-          title="Refresh endpoints"
-          disabled={refreshing}
-          onClick={() => {
-            setRefreshing(true);
-            void onRefresh().finally(() => setRefreshing(false));
-          }}
-        >
-          Refresh
-        </button>
-      </div>
+      <SidebarListToolbar
+        title="Endpoints"
+        titleId="atelier-endpoints-title"
+        count={endpoints.length}
+        countLabel="Endpoint count"
+        refreshLabel="Refresh endpoints"
+        refreshTestId="endpoints-refresh"
+        onRefresh={onRefresh}
+      />
       {model.error && (
         <p className="jp-AtelierJobs-error" role="alert">
           Cannot list endpoints: {model.error}

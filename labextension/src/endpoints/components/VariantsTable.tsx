@@ -2,7 +2,12 @@ import * as React from 'react';
 
 import { ToneBadge } from '../../components/ToneBadge';
 import { formatTime } from '../../jobs/format';
-import { currentDesired, instanceHealth, trafficShare } from '../format';
+import {
+  currentDesired,
+  instanceHealth,
+  instanceUsage,
+  trafficShare
+} from '../format';
 import { IVariantSummary } from '../tokens';
 
 export interface IVariantsTableProps {
@@ -10,7 +15,7 @@ export interface IVariantsTableProps {
   now: number;
 }
 
-/** The endpoint's variants: weights, instance counts, images and instances' health. */
+/** The endpoint's variants: weights, instance counts, images, instances' health and usage. */
 export function VariantsTable(props: IVariantsTableProps): JSX.Element {
   const { variants, now } = props;
   if (!variants.length) {
@@ -95,6 +100,14 @@ function InstanceList(props: {
               started {formatTime(i.StartedAt, props.now)}
             </span>
           )}
+          <span
+            className="jp-AtelierEndpoints-usage"
+            data-testid="endpoint-instance-usage"
+            data-cpu={i.CPUUtilization ?? undefined}
+            data-memory={i.MemoryUtilization ?? undefined}
+          >
+            {instanceUsage(i) ?? 'usage not sampled yet'}
+          </span>
         </li>
       ))}
     </ul>

@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { DetailLoading, RefreshError } from '../../components/DetailStates';
 import { IJobsApi } from '../api';
 import { JobDetailModel } from '../detailModel';
 import {
@@ -42,17 +43,7 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
     props;
   const job = model.description;
   if (!job) {
-    return (
-      <div className="jp-AtelierJobs-detail">
-        {model.error ? (
-          <p className="jp-AtelierJobs-error" role="alert">
-            Cannot read job {model.name}: {model.error}
-          </p>
-        ) : (
-          <p className="jp-AtelierJobs-muted">Loading job {model.name}…</p>
-        )}
-      </div>
-    );
+    return <DetailLoading noun="job" name={model.name} error={model.error} />;
   }
   const facts = jobFacts(job, model.kind, model.name);
   const progress = progressView(job.Progress);
@@ -73,11 +64,7 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
         onClone={onClone}
         onDeploy={props.onDeploy}
       />
-      {model.error && (
-        <p className="jp-AtelierJobs-error" role="alert">
-          Cannot refresh: {model.error}
-        </p>
-      )}
+      <RefreshError error={model.error} />
       <RunLink job={job} opener={props.runOpener} />
       {progress && <ProgressBar progress={progress} />}
       <Timeline transitions={job.SecondaryStatusTransitions} now={now} />

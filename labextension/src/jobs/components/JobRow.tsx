@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { RowTime, SidebarListRow } from '../../components/SidebarList';
 import { formatDuration, formatTime, jobDurationSeconds } from '../format';
 import { IJobSummary } from '../tokens';
 import { StatusBadge } from './StatusBadge';
@@ -16,25 +17,17 @@ export interface IJobRowProps {
 export function JobRow(props: IJobRowProps): JSX.Element {
   const { job, now, onOpen, onClone } = props;
   const duration = formatDuration(jobDurationSeconds(job, now));
-  const open = (): void => onOpen(job);
   return (
-    <li
-      className="jp-AtelierJobs-row"
-      data-testid="job-row"
-      data-job-name={job.Name}
-      data-job-kind={job.Kind}
-      data-status={job.Status}
-      tabIndex={0}
-      role="button"
-      aria-label={`Open ${job.Kind} job ${job.Name}`}
-      title={`Open ${job.Kind} job ${job.Name}`}
-      onClick={open}
-      onKeyDown={event => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          open();
-        }
+    <SidebarListRow
+      testId="job-row"
+      label={`Open ${job.Kind} job ${job.Name}`}
+      data={{
+        'job-name': job.Name,
+        'job-kind': job.Kind,
+        status: job.Status
       }}
+      onOpen={() => onOpen(job)}
+      failureReason={job.FailureReason}
     >
       <div className="jp-AtelierJobs-rowHeader">
         <span className="jp-AtelierJobs-rowName">{job.Name}</span>
@@ -73,18 +66,8 @@ export function JobRow(props: IJobRowProps): JSX.Element {
       </div>
       <div className="jp-AtelierJobs-rowLine jp-AtelierJobs-rowMeta">
         <span title="Created by">{job.CreatedBy || '—'}</span>
-        <time
-          dateTime={job.CreationTime}
-          title={new Date(job.CreationTime).toLocaleString()}
-        >
-          {formatTime(job.CreationTime, now)}
-        </time>
+        <RowTime time={job.CreationTime} now={now} format={formatTime} />
       </div>
-      {job.FailureReason && (
-        <div className="jp-AtelierJobs-rowFailure" title={job.FailureReason}>
-          {job.FailureReason}
-        </div>
-      )}
-    </li>
+    </SidebarListRow>
   );
 }

@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { SidebarListToolbar } from '../../components/SidebarList';
 import { hasFilters } from '../filters';
 import { JobsListModel } from '../listModel';
 import { IJobSummary, JobKind } from '../tokens';
@@ -20,31 +21,18 @@ export interface IJobsViewProps {
 /** The Jobs panel: header, filters, then the list or how to start a job. */
 export function JobsView(props: IJobsViewProps): JSX.Element {
   const { model, instanceTypes, onOpen, onClone, onNewJob, onRefresh } = props;
-  const [refreshing, setRefreshing] = React.useState(false);
   const jobs = model.jobs;
   return (
     <div className="jp-AtelierJobs-view">
-      <div className="jp-AtelierJobs-toolbar">
-        <h2 className="jp-AtelierJobs-title" id="atelier-jobs-title">
-          Jobs
-          <span className="jp-AtelierJobs-count" aria-label="Job count">
-            {jobs.length}
-          </span>
-        </h2>
-        <button
-          type="button"
-          className="jp-AtelierJobs-button"
-          data-testid="jobs-refresh"
-          aria-label="Refresh jobs"
-          title="Refresh jobs"
-          disabled={refreshing}
-          onClick={() => {
-            setRefreshing(true);
-            void onRefresh().finally(() => setRefreshing(false));
-          }}
-        >
-          Refresh
-        </button>
+      <SidebarListToolbar
+        title="Jobs"
+        titleId="atelier-jobs-title"
+        count={jobs.length}
+        countLabel="Job count"
+        refreshLabel="Refresh jobs"
+        refreshTestId="jobs-refresh"
+        onRefresh={onRefresh}
+      >
         <div className="jp-AtelierJobs-actions">
           <button
             type="button"
@@ -67,7 +55,7 @@ export function JobsView(props: IJobsViewProps): JSX.Element {
             + Processing
           </button>
         </div>
-      </div>
+      </SidebarListToolbar>
       <JobFilters
         filters={model.filters}
         instanceTypes={instanceTypes}

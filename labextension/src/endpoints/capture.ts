@@ -1,0 +1,43 @@
+import { ICaptureData, ICaptureRecord, ICaptureStatus } from './tokens';
+
+/** How many capture records the detail shows. */
+export const CAPTURE_RECORDS = 20;
+/** The most characters of a captured body shown in the table. */
+export const PREVIEW_CHARS = 160;
+
+/** A captured body for the table: its text cut short, or its size when it is binary. */
+export function capturePreview(data: ICaptureData | null | undefined): string {
+  if (!data) {
+    return '—';
+  }
+  const body = data.data ?? '';
+  if ((data.encoding ?? '').toUpperCase() === 'BASE64') {
+    // Four base64 characters are three bytes, less the padding.
+    const padding = body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0;
+    const bytes = Math.max(0, (body.length / 4) * 3 - padding);
+    return `${bytes} byte${bytes === 1 ? '' : 's'} (binary)`;
+  }
+  const oneLine = body.replace(/\s+/g, ' ').trim();
+  return oneLine.length > PREVIEW_CHARS
+    ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…`
+    : oneLine || '(empty)';
+}
+
+/** A stable key of a record for React. */
+export function recordKey(record: ICaptureRecord, index: number): string {
+  return record.eventMetadata?.eventId ?? `record-${index}`;
+}
+
+/** The capture's state in a line: "Capturing 50% to s3://…", "Not capturing". */
+export function captureSummary(status: ICaptureStatus | null): string {
+  if (!status) {
+    return 'Reading the data capture…';
+  }
+  if (!status.EnableCapture) {
+    return 'Not capturing: the endpoint config has no DataCaptureConfig with EnableCapture.';
+  }
+  const percent = status.CurrentSamplingPercentage;
+  const share =
+    typeof percent === 'number' ? `${percent}% of invocations` : 'invocations';
+  return `Capturing ${share} to ${status.DestinationS3Uri ?? 'its destination'}`;
+}
