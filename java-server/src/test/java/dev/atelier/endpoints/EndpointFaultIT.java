@@ -9,10 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,13 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,9 +89,9 @@ class EndpointFaultIT {
     long killedAt;
     long outAt = 0;
     long replacedAt;
-    SteadyLoad load = new SteadyLoad(server.port(), m, RATE);
+    SteadyLoad load = new SteadyLoad(server, m, EndpointChecks.ROW.encode(), RATE, Duration.ofMinutes(6));
     try {
-      load.awaitAnswered(0, RATE, Duration.ofSeconds(60), "the load answered before the fault");
+      load.awaitAnswers(a -> a.status() == 200, RATE, Duration.ofSeconds(60), "answered before the fault");
       killedAt = System.nanoTime();
       EndpointsIT.docker("kill", victim);
       Instant deadline = Instant.now().plus(READY);
@@ -119,13 +110,15 @@ class EndpointFaultIT {
         d = api.describe(m);
       }
       replacedAt = System.nanoTime();
-      load.awaitAnswered(replacedAt, 2 * RATE, Duration.ofSeconds(60), "the load answered after the replacement");
+      long replaced = replacedAt;
+      load.awaitAnswers(a -> a.status() == 200 && a.sentNanos() >= replaced, 2 * RATE, Duration.ofSeconds(60),
+          "answered after the replacement");
     } finally {
       load.close();
     }
 
     assertThat(statuses).as("the endpoint's status while one container was down").containsExactly("InService");
-    List<SteadyLoad.Result> failures = load.failures();
+    List<SteadyLoad.Answer> failures = load.failures();
     assertThat(failures).as("failed invocations (sent at ns, status, error)").hasSizeLessThanOrEqualTo(
         IN_FLIGHT_LOSSES);
     long out = outAt;
@@ -135,81 +128,10 @@ class EndpointFaultIT {
         .allMatch(f -> f.sentNanos() >= killedAt - Duration.ofSeconds(30).toNanos());
     assertThat(load.answeredBetween(killedAt, replacedAt)).as("answers by the other container while one was down")
         .isPositive();
-    assertThat(load.skipped()).as("ticks skipped for too many requests in flight").isZero();
+    assertThat(load.skipped.get()).as("ticks skipped for too many requests in flight").isZero();
 
     api.expect(202, HttpMethod.DELETE, "endpoints/" + m, null);
     api.awaitGone(m, Duration.ofSeconds(60));
     assertThat(EndpointsIT.docker("ps", "-aq", "--filter", "label=" + VariantPlan.LABEL_ENDPOINT + "=" + m)).isEmpty();
-  }
-
-  /** Invocations sent at a fixed rate by {@link HttpClient}, each one's send time and outcome kept. */
-  static final class SteadyLoad implements AutoCloseable {
-    /** One invocation: when it was sent (System.nanoTime), its status (0: no answer), and why it failed. */
-    record Result(long sentNanos, int status, String error) {}
-
-    private static final int MAX_IN_FLIGHT = 64;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
-    private final Queue<Result> results = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger skipped = new AtomicInteger();
-    private final HttpRequest request;
-
-    SteadyLoad(int port, String endpoint, int perSecond) {
-      request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + Api.API + "endpoints/" + endpoint
-          + "/invocations")).timeout(Duration.ofSeconds(30)).header("Authorization", "token " + TestServer.TOKEN)
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-              EndpointChecks.ROW.encode())).build();
-      ticks.scheduleAtFixedRate(this::send, 0, 1_000_000L / perSecond, TimeUnit.MICROSECONDS);
-    }
-
-    private void send() {
-      if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
-        inFlight.decrementAndGet();
-        skipped.incrementAndGet();
-        return;
-      }
-      long sent = System.nanoTime();
-      http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-        results.add(e != null ? new Result(sent, 0, e.toString())
-            : new Result(sent, r.statusCode(), r.statusCode() == 200 ? null : r.body()));
-        inFlight.decrementAndGet();
-      });
-    }
-
-    long answeredBetween(long from, long to) {
-      return results.stream().filter(r -> r.status() == 200 && r.sentNanos() >= from && r.sentNanos() < to).count();
-    }
-
-    /** Polls until {@code count} invocations sent since {@code since} were answered 200. */
-    void awaitAnswered(long since, int count, Duration within, String what) throws InterruptedException {
-      Instant deadline = Instant.now().plus(within);
-      while (answeredBetween(since, Long.MAX_VALUE) < count) {
-        assertThat(Instant.now()).as("%s: %d answers within %s; failures: %s", what, count, within, failures())
-            .isBefore(deadline);
-        Thread.sleep(100);
-      }
-    }
-
-    List<Result> failures() {
-      return results.stream().filter(r -> r.status() != 200).toList();
-    }
-
-    int skipped() {
-      return skipped.get();
-    }
-
-    /** Stops sending and waits for the answers still in flight (each has its 30 s timeout). */
-    @Override
-    public void close() throws InterruptedException {
-      ticks.shutdownNow();
-      ticks.awaitTermination(5, TimeUnit.SECONDS);
-      Instant deadline = Instant.now().plusSeconds(40);
-      while (inFlight.get() > 0 && Instant.now().isBefore(deadline)) {
-        Thread.sleep(50);
-      }
-      http.close();
-    }
   }
 }

@@ -80,6 +80,16 @@ final class SteadyLoad implements AutoCloseable {
     return answers.stream().filter(a -> a.sentNanos() > nanos).toList();
   }
 
+  /** The invocations that did not answer 200. */
+  List<Answer> failures() {
+    return answers.stream().filter(a -> a.status() != 200).toList();
+  }
+
+  /** How many invocations sent in [{@code from}, {@code to}) (System.nanoTime) answered 200. */
+  long answeredBetween(long from, long to) {
+    return answers.stream().filter(a -> a.status() == 200 && a.sentNanos() >= from && a.sentNanos() < to).count();
+  }
+
   /** Waits (with a deadline) until {@code count} answers match; they keep coming meanwhile. */
   void awaitAnswers(Predicate<Answer> match, int count, Duration within, String what) throws InterruptedException {
     Instant deadline = Instant.now().plus(within);
