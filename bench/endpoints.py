@@ -46,6 +46,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import endpoints_jvm as jvm
 import endpoints_load as load
 import endpoints_scenarios as scenarios
 from endpoints_report import report_latency, report_rest
@@ -153,6 +154,7 @@ def main() -> None:
     ap.add_argument("--router-jvm", default="-XX:+UseParallelGC -Xmx512m",
                     help="JVM flags of the bare router (bench/endpoints_router.java)")
     ap.add_argument("--server-jvm", default="", help="JVM flags of the whole server (as scripts/atelier start: none)")
+    ap.add_argument("--logs", help="a folder to keep the router's and the server's logs in (default: dropped)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "endpoints-latest.json"))
     args = ap.parse_args()
     parts = set(args.only.split(","))
@@ -162,7 +164,8 @@ def main() -> None:
     rates = [int(r) for r in args.rates.split(",")]
     nginx = need("nginx", "apt-get install nginx-light")
     vegeta = need("vegeta", "go install github.com/tsenart/vegeta/v12@v12.13.0")
-    java = str(Path(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64")) / "bin" / "java")
+    java_home = Path(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
+    java = str(java_home / "bin" / "java")
     if not JAR.exists():
         raise SystemExit(f"{JAR} is missing: bash scripts/atelier build")
 
@@ -175,7 +178,7 @@ def main() -> None:
            "server_jvm": args.server_jvm, "points": [], "saturation": [], "scenarios": []}
     try:
         if parts & {"latency", "saturation"}:
-            urls = start_peers(args, nginx, java, work, procs)
+            urls = start_peers(args, nginx, java_home, work, procs)
             if args.jit_warmup:
                 load.attack(vegeta, urls["router"], max(rates), min(args.jit_warmup, MAX_SECONDS), body)
         if "latency" in parts:
@@ -185,8 +188,11 @@ def main() -> None:
                 for peer in peers:
                     if warmup:
                         load.attack(vegeta, urls[peer], rate, warmup, body)
-                    point = load.summarize(load.attack(vegeta, urls[peer], rate, seconds, body), rate, seconds)
+                    rows = load.attack(vegeta, urls[peer], rate, seconds, body)
+                    point = load.summarize(rows, rate, seconds)
                     point["peer"] = peer
+                    if peer == "router":
+                        point.update(router_pauses(work, rows))
                     out["points"].append(point)
                     print(json.dumps(point), flush=True)
         if "saturation" in parts:
@@ -198,6 +204,8 @@ def main() -> None:
                 rows = load.attack(vegeta, urls[peer], args.saturation_rate, sat_seconds, body,
                                    workers=args.saturation_workers)
                 point = {"peer": peer, **load.throughput(rows, sat_seconds, args.saturation_workers)}
+                if peer == "router":
+                    point.update(router_pauses(work, rows))
                 out["saturation"].append(point)
                 print(json.dumps(point), flush=True)
         stop(procs)
@@ -211,10 +219,24 @@ def main() -> None:
         print(f"written {path}")
     finally:
         stop(procs)
+        if args.logs:
+            Path(args.logs).mkdir(parents=True, exist_ok=True)
+            for log in ("router.log", "router-safepoints.log", "server.log"):
+                if (work / log).exists():
+                    shutil.copy(work / log, Path(args.logs) / log)
         shutil.rmtree(work, ignore_errors=True)
 
 
-def start_peers(args, nginx: str, java: str, work: Path, procs: list) -> dict:
+def router_pauses(work: Path, rows: list) -> dict:
+    """The router JVM's stop-the-world pauses within the span of an attack's requests."""
+    if not rows:
+        return {}
+    start = min(r.at_ns for r in rows)
+    end = max(r.at_ns + int(r.latency_us * 1000) for r in rows)
+    return jvm.pauses_within(jvm.pauses(work / "router-safepoints.log"), start, end)
+
+
+def start_peers(args, nginx: str, java_home: Path, work: Path, procs: list) -> dict:
     """The model container, nginx in front of it and the bare router in front of it; their URLs."""
     model_port, proxy_port, router_port = free_port(), free_port(), free_port()
     if args.model == "nginx":
@@ -231,8 +253,9 @@ def start_peers(args, nginx: str, java: str, work: Path, procs: list) -> dict:
     proxy = subprocess.Popen([nginx, "-p", str(work), "-e", str(work / "proxy-error.log"), "-c", str(work / "proxy.conf")])
     procs.append(proxy)
     router_log = open(work / "router.log", "wb")
-    router = subprocess.Popen([java, *args.router_jvm.split(), "-cp", str(JAR),
-                               str(ROOT / "bench" / "endpoints_router.java"), str(router_port), str(model_port)],
+    jvm.compile_router(java_home, JAR, ROOT / "bench" / "endpoints_router.java", work / "router-classes")
+    router = subprocess.Popen(jvm.router_command(java_home, JAR, work / "router-classes", args.router_jvm.split(),
+                                                 work / "router-safepoints.log", router_port, model_port),
                               stdout=router_log, stderr=subprocess.STDOUT)
     procs.append(router)
     wait_port(proxy_port, proxy)

@@ -7,8 +7,8 @@ def report_latency(results: list, rates: list) -> None:
     if not results:
         return
     by = {(r["peer"], r["rate"]): r for r in results}
-    print("\n| rate | peer | p50 us | p99 us | p99.9 us | added over direct (p50 / p99 / p99.9) |")
-    print("|---:|---|---:|---:|---:|---|")
+    print("\n| rate | peer | p50 us | p99 us | p99.9 us | added over direct (p50 / p99 / p99.9) | router JVM pauses |")
+    print("|---:|---|---:|---:|---:|---|---|")
     for rate in rates:
         direct = by[("direct", rate)]
         for peer in ("direct", "router", "nginx"):
@@ -16,7 +16,8 @@ def report_latency(results: list, rates: list) -> None:
             added = "" if peer == "direct" else " / ".join(
                 f"{r[k] - direct[k]:+.0f}" for k in ("p50_us", "p99_us", "p999_us"))
             failed = f" ({r['failed']} failed)" if r["failed"] else ""
-            print(f"| {rate} | {peer} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['p999_us']:.0f} | {added}{failed} |")
+            print(f"| {rate} | {peer} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['p999_us']:.0f} | {added}{failed} "
+                  f"| {_pauses(r)} |")
 
 
 def report_rest(saturation: list, scenarios: list) -> None:
@@ -24,13 +25,14 @@ def report_rest(saturation: list, scenarios: list) -> None:
         by = {p["peer"]: p for p in saturation}
         direct = by.get("direct", {}).get("rps") or 0
         print(f"\nSaturation ({saturation[0]['workers']} vegeta workers, {saturation[0]['seconds']:.0f} s a path):\n")
-        print("| peer | requests/s | of direct | p50 us | p99 us | failed |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("| peer | requests/s | of direct | p50 us | p99 us | failed | router JVM pauses |")
+        print("|---|---:|---:|---:|---:|---:|---|")
         for peer in ("direct", "router", "nginx"):
             if peer in by:
                 p = by[peer]
                 share = f"{p['rps'] / direct:.2f}" if direct else "-"
-                print(f"| {peer} | {p['rps']:.0f} | {share} | {p['p50_us']:.0f} | {p['p99_us']:.0f} | {p['failed']} |")
+                print(f"| {peer} | {p['rps']:.0f} | {share} | {p['p50_us']:.0f} | {p['p99_us']:.0f} | {p['failed']} "
+                      f"| {_pauses(p)} |")
     for s in scenarios:
         if s["scenario"] == "update":
             print(f"\nUpdateEndpoint at {s['rate']} requests/s ({s['seconds']} s of load; asked {s['asked']}, "
@@ -53,6 +55,16 @@ def report_rest(saturation: list, scenarios: list) -> None:
                 print(f"| {peer} | {best['rps']:.0f} | {best['p50_us']:.0f} | {best['p99_us']:.0f} | {best['failed']} |")
             print(f"\non / off = {s['on_over_off']}; captured {s['captured']}, uploaded {s['uploaded']}, "
                   f"dropped {s['dropped']}, pending {s['pending']}")
+
+
+def _pauses(r: dict) -> str:
+    """``3, longest 12.1 ms (ParallelCollectForAllocation)`` for the router's points."""
+    if "pauses" not in r:
+        return ""
+    if not r["pauses"]:
+        return "none"
+    return (f"{r['pauses']}, {r['pause_total_us'] / 1000:.1f} ms in all, longest {r['pause_max_us'] / 1000:.1f} ms "
+            f"({r['pause_max_reason']})")
 
 
 def _failures(s: dict) -> None:
