@@ -281,10 +281,12 @@ def server_scenarios(args, parts: set, java: str, work: Path, vegeta: str, body:
             results.append(scenarios.update_under_load(server, eps, vegeta, body, args.update_rate, update_seconds,
                                                        not args.no_canary))
             print(json.dumps({k: v for k, v in results[-1].items() if k != "by_second"}), flush=True)
+            eps.delete_all()  # its model servers stop before the next part
         if "weights" in parts:
             results.append(scenarios.weights_under_load(server, eps, vegeta, body, args.update_rate,
                                                         min(update_seconds, MAX_SECONDS)))
             print(json.dumps({k: v for k, v in results[-1].items() if k != "by_second"}), flush=True)
+            eps.delete_all()
         if "capture" in parts:
             results.append(scenarios.capture_cost(server, eps, vegeta, body, args.saturation_workers, sat_seconds,
                                                   warmup, args.capture_rounds, args.saturation_rate))

@@ -181,6 +181,7 @@ class Endpoints:
                 except OSError:
                     break
                 time.sleep(0.5)
+        self.made.clear()
 
 
 CANARY = {"BlueGreenUpdatePolicy": {
