@@ -167,3 +167,22 @@ def test_which_functions_take_the_context():
     assert not takes_context(lambda *args: None, 2)
     with pytest.raises(TypeError, match="takes 1 argument"):
         takes_context(lambda data: None, 2)
+
+
+def test_the_answers_headers_are_checked():
+    from atelier.toolkit.serving.context import Context, answer_from
+
+    def answer(name, value):
+        context = Context("/opt/ml/model", request=RequestHeaders({CUSTOM: "a=1"}))
+        context.set_response_header(0, name, value)
+        return answer_from(context, b"{}", "application/json", returned_type=True)
+
+    assert answer(CUSTOM, "x" * 1024).headers == [(CUSTOM, "x" * 1024)]
+    with pytest.raises(ValueError, match="at most 1024 visible US-ASCII characters \\(it has 1025\\)"):
+        answer(CUSTOM, "x" * 1025)
+    with pytest.raises(ValueError, match="Content-Length is the model server's own"):
+        answer("Content-Length", "3")
+    with pytest.raises(ValueError, match="is not an HTTP token"):
+        answer("Bad Name", "1")
+    # A content type set on the context is the answer's only when the function returned none.
+    assert answer("Content-Type", "text/plain").content_type == "application/json"
