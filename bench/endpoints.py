@@ -39,6 +39,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -151,12 +152,15 @@ def main() -> None:
     ap.add_argument("--no-canary", action="store_true", help="UpdateEndpoint without a DeploymentConfig")
     ap.add_argument("--capture-rounds", type=int, default=2, help="alternating rounds of capture off and on")
     ap.add_argument("--model-workers", type=int, default=2, help="gunicorn workers of each endpoint instance")
-    ap.add_argument("--router-jvm", default="-XX:+UseParallelGC -Xmx512m",
-                    help="JVM flags of the bare router (bench/endpoints_router.java)")
-    ap.add_argument("--server-jvm", default="", help="JVM flags of the whole server (as scripts/atelier start: none)")
+    ap.add_argument("--router-jvm", default="-XX:+UseG1GC",
+                    help="JVM flags of the bare router (bench/endpoints_router.java); as scripts/atelier start runs"
+                         " the server by default (give them with an equals sign: --router-jvm=-XX:+UseZGC)")
+    ap.add_argument("--server-jvm", default="-XX:+UseG1GC", help="JVM flags of the whole server (as scripts/atelier start)")
     ap.add_argument("--logs", help="a folder to keep the router's and the server's logs in (default: dropped)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "endpoints-latest.json"))
     args = ap.parse_args()
+    # SIGTERM ends the run as Ctrl-C does: what it started is stopped, its folder removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parts = set(args.only.split(","))
     seconds = min(args.seconds, MAX_SECONDS)
     warmup = min(args.warmup, MAX_SECONDS)
