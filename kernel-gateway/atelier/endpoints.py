@@ -207,7 +207,8 @@ class Predictor:
 
     ``serializer`` turns ``predict``'s data into the request (default CSV), ``deserializer`` the
     answer into data (default JSON): see ``atelier.serializers`` and ``atelier.deserializers``.
-    ``last_variant`` is the variant that answered the last ``predict``.
+    ``last_variant`` is the variant that answered the last ``predict``, ``last_custom_attributes``
+    the ``X-Amzn-SageMaker-Custom-Attributes`` its model answered with (None without one).
     """
 
     def __init__(self, endpoint_name: str, session: Session | None = None, serializer: BaseSerializer | None = None,
@@ -217,6 +218,7 @@ class Predictor:
         self.serializer = serializer or CSVSerializer()
         self.deserializer = deserializer or JSONDeserializer()
         self.last_variant: str | None = None
+        self.last_custom_attributes: str | None = None
         self.model_names: list[str] | None = None
 
     def __repr__(self) -> str:
@@ -249,11 +251,13 @@ class Predictor:
                 answer = response.read()
                 answer_type = response.headers.get("Content-Type") or ""
                 variant = response.headers.get("X-Amzn-Invoked-Production-Variant")
+                attributes = response.headers.get("X-Amzn-SageMaker-Custom-Attributes")
         except AtelierError as e:
             if e.details.get("ErrorCode") == "ModelError" or "OriginalStatusCode" in e.details:
                 raise ModelError(self.endpoint_name, e) from None
             raise
         self.last_variant = variant
+        self.last_custom_attributes = attributes
         return answer, answer_type, variant
 
     def predict(self, data: Any, target_variant: str | None = None, inference_id: str | None = None,

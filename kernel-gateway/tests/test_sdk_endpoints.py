@@ -94,16 +94,18 @@ def test_a_server_error_is_an_atelier_error_with_its_message(api):
 def test_predict_serializes_sends_the_headers_and_deserializes(env):
     def answer(rec):
         return Reply(200, {"predictions": ["setosa", "virginica"]},
-                     {"Content-Type": "application/json", "X-Amzn-Invoked-Production-Variant": "Canary"})
+                     {"Content-Type": "application/json", "X-Amzn-Invoked-Production-Variant": "Canary",
+                      "X-Amzn-SageMaker-Custom-Attributes": "seen=trace-1"})
     env.route("POST", "endpoints/iris-ep/invocations", answer)
     predictor = Predictor("iris-ep")
-    assert predictor.predict([[5.1, 3.5, 1.4], [6.7, 3.0, 5.2]], target_variant="Canary") == \
-        {"predictions": ["setosa", "virginica"]}
+    assert predictor.predict([[5.1, 3.5, 1.4], [6.7, 3.0, 5.2]], target_variant="Canary",
+                             custom_attributes="trace-1") == {"predictions": ["setosa", "virginica"]}
     (call,) = env.calls("POST", "endpoints/iris-ep/invocations")
     assert call.body == b"5.1,3.5,1.4\n6.7,3.0,5.2\n"
     assert call.headers["content-type"] == "text/csv" and call.headers["accept"] == "application/json"
     assert call.headers["x-amzn-sagemaker-target-variant"] == "Canary"
-    assert predictor.last_variant == "Canary"
+    assert call.headers["x-amzn-sagemaker-custom-attributes"] == "trace-1"
+    assert predictor.last_variant == "Canary" and predictor.last_custom_attributes == "seen=trace-1"
 
 
 def test_a_model_error_carries_the_containers_status_and_message(env):

@@ -180,7 +180,13 @@ cmd_start() {
   fi
   # Run a copy of the jar: a rebuild while the server runs would otherwise swap classes under it.
   cp "$SERVER_JAR" "$RUN_DIR/atelier-server.jar"
-  setsid "$JAVA" -jar "$RUN_DIR/atelier-server.jar" --host 127.0.0.1 --port "$atelier_port" \
+  # G1 by name: on fewer than 2 CPUs or 1792 MB the JVM would pick the serial collector, whose
+  # young pauses (as the parallel one's) hold every invocation the router has in flight for tens of
+  # milliseconds (bench/README.md, "Endpoints"). $ATELIER_JAVA_OPTS comes after, and can change it.
+  local java_opts=(-XX:+UseG1GC) extra_java_opts=()
+  read -r -a extra_java_opts <<<"${ATELIER_JAVA_OPTS:-}"
+  java_opts+=("${extra_java_opts[@]}")
+  setsid "$JAVA" "${java_opts[@]}" -jar "$RUN_DIR/atelier-server.jar" --host 127.0.0.1 --port "$atelier_port" \
     --token-file "$RUN_DIR/atelier-token" --data-dir "$DATA_DIR" --python "$ATELIER_REPO/$VENV_PY" \
     --root-dir "$root_dir" --ready-file "$ready" "${front_args[@]}" </dev/null >"$server_log" 2>&1 &
   SERVER_PID=$!

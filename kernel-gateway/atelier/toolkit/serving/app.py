@@ -12,6 +12,7 @@ as the ``OriginalMessage`` of a ModelError: 4xx for the request, 500 for the mod
 
 from __future__ import annotations
 
+import http
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from .codecs import RequestError
+from .context import request_headers
 
 # SageMaker's limit for a request's body: 6 MB.
 MAX_PAYLOAD = 6 * 1024 * 1024
@@ -95,7 +97,7 @@ def load_handler(config: ServingConfig):
         from .script_mode import ScriptMode, find_script
 
         return ScriptMode(find_script(config.program, config.model_dir, config.base_dir, config.environ),
-                          config.model_dir)
+                          config.model_dir, config.workers)
     from .builtin import MODEL_FILE, BuiltinSklearn
 
     if (config.model_dir / MODEL_FILE).is_file():
@@ -147,7 +149,7 @@ class ModelServer:
             headers.append(("Allow", route[0]))
         else:
             status, headers, body = route[1](environ)
-        start_response(_STATUS_LINES.get(status, f"{status} Status"), headers)
+        start_response(_STATUS_LINES.get(status) or f"{status} {_reason(status)}", headers)
         return [] if method == "HEAD" else [body]
 
     def ping(self, environ: dict):
@@ -173,14 +175,16 @@ class ModelServer:
         if self.failure:
             return _text(500, self.failure)
         try:
-            answer, content_type = self.handler.invoke(body, environ.get("CONTENT_TYPE"), environ.get("HTTP_ACCEPT"))
+            answer = self.handler.invoke(body, environ.get("CONTENT_TYPE"), environ.get("HTTP_ACCEPT"),
+                                         request_headers(environ))
         except RequestError as e:
             return _text(e.status, e.message)
         except Exception as e:  # noqa: BLE001 - the model's or the script's error, for the caller
             log("invocation failed:\n" + traceback.format_exc().rstrip())
             lines = traceback.format_exception_only(type(e), e)
             return _text(500, f"the model failed on this request: {lines[-1].strip()}")
-        return 200, [("Content-Type", content_type), ("Content-Length", str(len(answer)))], answer
+        return answer.status, [("Content-Type", answer.content_type), ("Content-Length", str(len(answer.body))),
+                               *answer.headers], answer.body
 
 
 def read_body(environ: dict, limit: int) -> bytes:
@@ -214,6 +218,13 @@ def read_body(environ: dict, limit: int) -> bytes:
 _STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 404: "404 Not Found", 405: "405 Method Not Allowed",
                  406: "406 Not Acceptable", 413: "413 Payload Too Large", 415: "415 Unsupported Media Type",
                  500: "500 Internal Server Error", 503: "503 Service Unavailable"}
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Status"
 
 
 def _text(status: int, message: str):

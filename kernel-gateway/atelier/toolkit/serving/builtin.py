@@ -19,6 +19,7 @@ from typing import Any
 
 from . import codecs
 from .codecs import RequestError
+from .context import Answer, RequestHeaders
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
@@ -119,7 +120,8 @@ class BuiltinSklearn:
 
     # -- an invocation -----------------------------------------------------------------------
 
-    def invoke(self, body: bytes, content_type: str, accept: str | None) -> tuple[bytes, str]:
+    def invoke(self, body: bytes, content_type: str, accept: str | None,
+               headers: RequestHeaders | None = None) -> Answer:
         answer_type = codecs.negotiate(accept)
         data = self.frame(self.rows(body, codecs.request_content_type(content_type)))
         try:
@@ -127,8 +129,8 @@ class BuiltinSklearn:
         except (ValueError, TypeError) as e:
             raise RequestError(400, f"the model cannot predict on these rows: {e}") from None
         if answer_type == codecs.JSON:
-            return json.dumps({"predictions": codecs.plain(predictions)}).encode(), answer_type
-        return codecs.encode(predictions, answer_type), answer_type
+            return Answer(json.dumps({"predictions": codecs.plain(predictions)}).encode(), answer_type)
+        return Answer(codecs.encode(predictions, answer_type), answer_type)
 
 
 def _missing(value: Any) -> bool:

@@ -10,6 +10,9 @@ with the functions of the sagemaker framework containers, each optional:
   by default JSON (the plain list), CSV or ``.npy`` as ``Accept`` asks (406 for another);
 - ``transform_fn(model, request_body, content_type, accept)``: instead of the three above.
 
+Each of them may take one parameter more, the request context (:mod:`.context`): the request's
+headers, ``X-Amzn-SageMaker-Custom-Attributes`` among them, and the answer's headers and status.
+
 The script is looked for in this order: ``<model dir>/code/`` (the sagemaker SDK packs it there),
 ``$SAGEMAKER_SUBMIT_DIRECTORY`` when it is a local folder (``file://`` or a path), then the
 source folder the server stages for an ``s3://`` one: ``$SM_MODULE_DIR`` when it is a local
@@ -27,8 +30,11 @@ from typing import Any, Callable, Mapping
 
 from . import codecs
 from .codecs import RequestError
+from .context import Answer, Context, RequestHeaders, answer_from, takes_context
 
 FUNCTIONS = ("model_fn", "input_fn", "predict_fn", "output_fn", "transform_fn")
+# How many arguments each takes before the optional context.
+ARGUMENTS = {"model_fn": 1, "input_fn": 2, "predict_fn": 2, "output_fn": 2, "transform_fn": 4}
 
 
 def source_dirs(model_dir: Path, base_dir: Path, environ: Mapping[str, str]) -> list[Path]:
@@ -95,20 +101,32 @@ def default_output_fn(prediction: Any, accept: str):
 class ScriptMode:
     """The user's functions (or the defaults) around the model their ``model_fn`` loaded."""
 
-    def __init__(self, script: Path, model_dir: Path):
+    def __init__(self, script: Path, model_dir: Path, workers: int = 1):
         self.script = script
+        self.model_dir = str(model_dir)
+        self.workers = workers
         module = import_script(script)
         found = {name: getattr(module, name) for name in FUNCTIONS if callable(getattr(module, name, None))}
+        # Which of the script's functions take the request context: decided once, from their signatures.
+        self.with_context = {name: takes_context(function, ARGUMENTS[name]) for name, function in found.items()}
         self.model_fn: Callable = found.get("model_fn", default_model_fn)
         self.input_fn: Callable = found.get("input_fn", default_input_fn)
         self.predict_fn: Callable = found.get("predict_fn", default_predict_fn)
         self.output_fn: Callable = found.get("output_fn", default_output_fn)
         self.transform_fn: Callable | None = found.get("transform_fn")
-        self.model = self.model_fn(str(model_dir))
-        given = ", ".join(found) or "no function (the defaults)"
-        self.description = f"script mode: {script} ({given})"
+        self.model = self._call("model_fn", self.model_fn, Context(self.model_dir, workers), self.model_dir)
+        given = ", ".join(f"{name} (with context)" if self.with_context[name] else name for name in found)
+        self.description = f"script mode: {script} ({given or 'no function (the defaults)'})"
 
-    def invoke(self, body: bytes, content_type: str | None, accept: str | None) -> tuple[bytes, str]:
+    def _call(self, name: str, function: Callable, context: Context, *arguments: Any) -> Any:
+        if self.with_context.get(name):  # the defaults are in no script: called as usual
+            return function(*arguments, context)
+        return function(*arguments)
+
+    def invoke(self, body: bytes, content_type: str | None, accept: str | None,
+               headers: RequestHeaders | None = None) -> Answer:
+        context = Context(self.model_dir, self.workers, headers if headers is not None else RequestHeaders(
+            {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}))
         content_type = codecs.request_content_type(content_type)
         # As the framework containers: the user's functions get Accept as sent (the default for
         # none or */*); only the defaults refuse what they cannot produce.
@@ -116,14 +134,16 @@ class ScriptMode:
         if not wanted or wanted in ("*/*", "*"):
             wanted = codecs.default_accept()
         if self.transform_fn is not None:
-            result = self.transform_fn(self.model, body, content_type, wanted)
+            result = self._call("transform_fn", self.transform_fn, context, self.model, body, content_type, wanted)
         else:
             if self.output_fn is default_output_fn:
                 wanted = codecs.negotiate(accept)
-            data = self.input_fn(body, content_type)
-            prediction = self.predict_fn(data, self.model)
-            result = self.output_fn(prediction, wanted)
-        return _response(result, wanted)
+            data = self._call("input_fn", self.input_fn, context, body, content_type)
+            prediction = self._call("predict_fn", self.predict_fn, context, data, self.model)
+            result = self._call("output_fn", self.output_fn, context, prediction, wanted)
+        returned_type = isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], str)
+        answer, answer_type = _response(result, wanted)
+        return answer_from(context, answer, answer_type, returned_type)
 
 
 def _response(result: Any, accept: str) -> tuple[bytes, str]:
