@@ -38,7 +38,11 @@ def gunicorn_options(config: ServingConfig) -> dict:
         "bind": f"[{config.bind_address}]:{config.port}" if ":" in config.bind_address
         else f"{config.bind_address}:{config.port}",
         "workers": config.workers,
-        "worker_class": "sync",
+        # gthread with one thread a worker: one request at a time a worker, as sync workers, but
+        # the connection stays open between requests (sync workers close every one), so the
+        # router's pooled connections are reused; the router closes idle ones first (after 4 s).
+        "worker_class": "gthread",
+        "threads": 1,
         "timeout": config.timeout,
         "graceful_timeout": GRACEFUL_TIMEOUT,
         "keepalive": 5,
