@@ -44,7 +44,8 @@ final class Invocation {
   private final InvocationRoutes owner;
   private final RoutingContext ctx;
   private final String endpoint;
-  private final Variant variant;
+  /** The variant drawn for it; drawn again from the current routing when its instance fails. */
+  private Variant variant;
   private final long started;
   private final long length;
   /** When the invocation arrived, for a captured one. */
@@ -163,6 +164,7 @@ final class Invocation {
     if (failedBefore == null) {
       LOG.info("invocation of {}/{}: instance {} (port {}) failed before answering ({}); trying again",
           LogText.of(endpoint), variant.name(), attempt.id(), attempt.port(), LogText.of(describe(e)));
+      redraw(attempt);
       send(attempt);
       return;
     }
@@ -170,6 +172,27 @@ final class Invocation {
         + attempt.id() + " failed (" + describe(e) + ")" + (attempt.equals(failedBefore) ? " twice"
             : ", and so did instance " + failedBefore.id() + " before it")
         + "; the endpoint's instances may be restarting, try again in a moment");
+  }
+
+  /**
+   * Before the one retry: the variant again from the endpoint's routing now, which may have moved
+   * on since the invocation arrived (a fleet stopped after a blue/green swap, an instance taken out),
+   * so that the retry does not go back to what is gone. Kept when the routing has nothing better.
+   */
+  private void redraw(Instance failed) {
+    Routes.Route now = owner.routes().route(endpoint);
+    if (now == null) {
+      return;
+    }
+    try {
+      Variant again = Balancer.variant(now, ctx.request().getHeader(InvocationRoutes.TARGET_VARIANT),
+          ThreadLocalRandom.current());
+      if (again.instances().stream().anyMatch(i -> !i.equals(failed))) {
+        variant = again;
+      }
+    } catch (dev.atelier.http.ApiException e) {
+      // No variant can take it now: the retry goes to what was drawn first, and says so if it fails.
+    }
   }
 
   private void answered(Instance attempt, HttpClientResponse response) {

@@ -97,6 +97,11 @@ public final class InvocationRoutes {
     client.close();
   }
 
+  /** The live routing of endpoints. */
+  Routes routes() {
+    return routes;
+  }
+
   /** For tests: requests in flight per instance are tracked only while there are some. */
   Balancer balancer() {
     return balancer;
