@@ -37,9 +37,16 @@ export function isTransitional(status: string | null | undefined): boolean {
   return !!status && MOVING.has(status);
 }
 
-/** Only an InService endpoint takes invocations and weight changes. */
+/** Only an InService endpoint takes weight changes and updates. */
 export function canInvoke(status: string | null | undefined): boolean {
   return status === 'InService';
+}
+
+/** The server answers invocations while InService and during an update or its rollback. */
+export function takesInvocations(status: string | null | undefined): boolean {
+  return (
+    status === 'InService' || status === 'Updating' || status === 'RollingBack'
+  );
 }
 
 /** Endpoints newest first, then by name. */

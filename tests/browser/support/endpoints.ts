@@ -72,6 +72,69 @@ export class EndpointsApi {
     await post('/atelier/api/endpoints', { EndpointName: name, EndpointConfigName: name });
   }
 
+  private async post(path: string, data: unknown): Promise<void> {
+    const response = await this.request.post(`${this.lab.base}${path}`, { headers: this.headers(), data });
+    expect(response.status(), `POST ${path}: ${await response.text()}`).toBe(201);
+  }
+
+  /** A script-mode model on the `local` image (one model server worker) of this model data. */
+  async createLocalModel(name: string, modelDataUrl: string): Promise<void> {
+    await this.post('/atelier/api/models', {
+      ModelName: name,
+      PrimaryContainer: {
+        Image: 'local',
+        ModelDataUrl: modelDataUrl,
+        Environment: { SAGEMAKER_PROGRAM: 'inference.py', SAGEMAKER_MODEL_SERVER_WORKERS: '1' }
+      }
+    });
+  }
+
+  /** An endpoint config of one variant of one instance of this model; `extra` adds fields (DataCaptureConfig). */
+  async createConfig(
+    name: string,
+    variant: string,
+    model: string,
+    instanceType: string,
+    extra: Record<string, unknown> = {}
+  ): Promise<void> {
+    await this.post('/atelier/api/endpoint-configs', {
+      EndpointConfigName: name,
+      ProductionVariants: [
+        { VariantName: variant, ModelName: model, InstanceType: instanceType, InitialInstanceCount: 1, InitialVariantWeight: 1 }
+      ],
+      ...extra
+    });
+  }
+
+  /** CreateEndpoint of this config. */
+  async createEndpoint(name: string, config: string): Promise<void> {
+    await this.post('/atelier/api/endpoints', { EndpointName: name, EndpointConfigName: config });
+  }
+
+  /** One invocation through the front door: its status and the variant that answered. */
+  async invoke(name: string, body: string): Promise<{ status: number; variant: string | null }> {
+    const path = `/atelier/api/endpoints/${encodeURIComponent(name)}/invocations`;
+    const response = await this.request.post(`${this.lab.base}${path}`, {
+      headers: { ...this.headers(), 'Content-Type': 'text/csv', Accept: 'application/json' },
+      data: body
+    });
+    return { status: response.status(), variant: response.headers()['x-amzn-invoked-production-variant'] ?? null };
+  }
+
+  /** Deletes these endpoint configs and models, each may be missing (the endpoint gone first). */
+  async removeConfigsAndModels(configs: string[], models: string[]): Promise<void> {
+    const del = async (path: string): Promise<void> => {
+      const response = await this.request.delete(`${this.lab.base}${path}`, { headers: this.headers() });
+      expect([204, 404, 409], `DELETE ${path}: ${await response.text()}`).toContain(response.status());
+    };
+    for (const c of configs) {
+      await del(`/atelier/api/endpoint-configs/${encodeURIComponent(c)}`);
+    }
+    for (const m of models) {
+      await del(`/atelier/api/models/${encodeURIComponent(m)}`);
+    }
+  }
+
   /** A variant's scaling policy, or null when it has none. */
   async scaling(name: string, variant: string): Promise<Record<string, any> | null> {
     const path = `/atelier/api/endpoints/${encodeURIComponent(name)}/variants/${encodeURIComponent(variant)}/scaling`;

@@ -120,7 +120,7 @@ describe('RolloutProgress', () => {
     expect(section.dataset.phase).toBe('RollingBack');
     expect(section.classList.contains('jp-mod-rollingBack')).toBe(true);
     expect(container.querySelector('h3')?.textContent).toBe(
-      'Rolling back to v2'
+      'Rolling back the update to v2'
     );
     expect(container.querySelector('[role="alert"]')?.textContent).toMatch(
       /all traffic goes back to the old fleet/

@@ -1,5 +1,6 @@
 import {
   canInvoke,
+  takesInvocations,
   currentDesired,
   endpointBadge,
   formatMillis,
@@ -37,6 +38,9 @@ describe('endpoint format', () => {
     expect(isTransitional('InService')).toBe(false);
     expect(canInvoke('InService')).toBe(true);
     expect(canInvoke('Updating')).toBe(false);
+    expect(takesInvocations('Updating')).toBe(true);
+    expect(takesInvocations('RollingBack')).toBe(true);
+    expect(takesInvocations('Creating')).toBe(false);
   });
 
   it('says current and desired, health and traffic', () => {

@@ -4,7 +4,7 @@ import { DetailLoading, RefreshError } from '../../components/DetailStates';
 import { FailureBox } from '../../components/FailureBox';
 import { formatTime } from '../../jobs/format';
 import { EndpointDetailModel } from '../detailModel';
-import { canInvoke } from '../format';
+import { canInvoke, takesInvocations } from '../format';
 import { withLatestUsage } from '../metrics';
 import { describeDeploymentConfig } from '../progress';
 import {
@@ -155,8 +155,8 @@ export function EndpointDetailView(
       <VariantsTable variants={variants} now={now} />
       <InvokeBox
         variants={names}
-        enabled={live}
-        disabledReason={why}
+        enabled={takesInvocations(status)}
+        disabledReason={`The endpoint is ${status}: it takes invocations once it is InService.`}
         invoke={props.invoke}
       />
       <EndpointCharts

@@ -66,8 +66,9 @@ export function RolloutProgress(
       data-phase={view.phase}
     >
       <h3>
-        {view.rollingBack ? 'Rolling back' : 'Updating'}
-        {view.targetConfig ? ` to ${view.targetConfig}` : ''}
+        {view.rollingBack
+          ? `Rolling back${view.targetConfig ? ` the update to ${view.targetConfig}` : ''}`
+          : `Updating${view.targetConfig ? ` to ${view.targetConfig}` : ''}`}
       </h3>
       {view.rollingBack && (
         <p role="alert" className="jp-AtelierEndpoints-rollbackNote">
