@@ -101,7 +101,11 @@ suite_e2e() {
   if [[ ! -d tests/e2e ]]; then record e2e absent - "tests/e2e not found"; return; fi
   if ! venv_has pytest; then failed_now e2e "pytest is not installed in $VENV (add it to tests/requirements.txt)"; return; fi
   local timing; mapfile -t timing < <(pytest_timing e2e)
-  run_suite e2e pytest --reports "$LOG_DIR/e2e.xml" "$VENV_PY" -m pytest tests/e2e -v -rs "${timing[@]}"
+  # Most of its time is spent waiting on kernels, containers and jobs, so two processes share the
+  # machine's cores (tests/e2e/conftest.py keeps each backend's tests, and each module's own, in one).
+  local procs=${ATELIER_E2E_PROCESSES:-2} dist=()
+  (( procs > 1 )) && dist=(-n "$procs" --dist loadgroup)
+  run_suite e2e pytest --reports "$LOG_DIR/e2e.xml" "$VENV_PY" -m pytest tests/e2e -v -rs "${dist[@]}" "${timing[@]}"
 }
 
 suite_extension() {

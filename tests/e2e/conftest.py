@@ -10,7 +10,8 @@ Every test runs once per backend:
   built by ``images/build.sh``) instead of a local process.
 
 ``ATELIER_E2E_BACKENDS=local`` (or ``atelier``, or ``local,atelier``) restricts the run.
-Processes are started once per backend (session scope; pytest groups the tests by backend).
+Processes are started once per backend (session scope; pytest groups the tests by backend), in
+each test process when the suite runs in several (``-n 2``, see ``pytest_collection_modifyitems``).
 """
 
 from __future__ import annotations
@@ -229,6 +230,18 @@ def notebook_factory(backend, request):
     yield make
     for k in opened:
         close_notebook(k)
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ``-n N`` (pytest-xdist, ``--dist loadgroup``) the suite runs in N processes. Tests are
+    handed out in groups that keep what they share in one process: a backend's tests together
+    (its servers start once there), and a module's other tests with their module's fixtures. A
+    process runs its groups one after another, so no two tests of a group ever overlap."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("backend") if callspec is not None else None
+        group = f"backend-{backend}" if backend else f"module-{item.module.__name__}"
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.hookimpl(hookwrapper=True)
