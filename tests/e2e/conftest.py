@@ -232,6 +232,7 @@ def notebook_factory(backend, request):
         close_notebook(k)
 
 
+@pytest.hookimpl(tryfirst=True)   # before pytest-xdist reads the groups off the markers
 def pytest_collection_modifyitems(config, items):
     """With ``-n N`` (pytest-xdist, ``--dist loadgroup``) the suite runs in N processes. Tests are
     handed out in groups that keep what they share in one process: a backend's tests together
