@@ -5,7 +5,7 @@ import { formatCost, formatPrice } from '../running/instanceFormat';
 export interface IUsageRow {
   instanceType: string;
   hours: number;
-  /** "0.0125 h", "3.25 h". */
+  /** "45 s", "12 min", "3.25 h". */
   hoursLabel: string;
   /** "$0.05/h". */
   priceLabel: string;
@@ -30,13 +30,22 @@ function finite(value: unknown): number {
 }
 
 /**
- * Instance hours: four decimals below one hour (a few seconds of a running
- * instance still show), two up to a thousand, then whole hours.
+ * Instance time as people read it: seconds below a minute, minutes (one
+ * decimal below ten) below an hour, then hours with two decimals up to a
+ * thousand, then whole hours.
  */
 export function formatHours(hours: number): string {
   const value = finite(hours);
-  if (value < 1) {
-    return `${value.toFixed(4)} h`;
+  const seconds = value * 3600;
+  if (seconds < 59.5) {
+    return `${Math.round(seconds)} s`;
+  }
+  const minutes = seconds / 60;
+  if (minutes < 9.95) {
+    return `${minutes.toFixed(1)} min`;
+  }
+  if (minutes < 59.5) {
+    return `${Math.round(minutes)} min`;
   }
   if (value < 1000) {
     return `${value.toFixed(2)} h`;

@@ -27,8 +27,9 @@ test('shows usage per instance type and sets an idle rule for ml.t3.medium in th
     await expect(row).toHaveCount(1);
     await expect.poll(async () => Number(await row.getAttribute('data-hours')), { message: 'hours of ml.t3.medium' }).toBeGreaterThan(0);
     expect(Number(await row.getAttribute('data-cost'))).toBeGreaterThan(0);
-    await expect(row.locator('.jp-AtelierUsage-hours')).toHaveText(/^\d+\.\d+ h$/);
-    await expect(row.locator('.jp-AtelierUsage-hours')).not.toHaveText('0.0000 h');
+    // Time in the unit that reads: seconds, minutes, then hours.
+    await expect(row.locator('.jp-AtelierUsage-hours')).toHaveText(/^(\d+ s|\d+(\.\d)? min|\d+\.\d\d h|\d+ h)$/);
+    await expect(row.locator('.jp-AtelierUsage-hours')).not.toHaveText('0 s');
     await expect(row.locator('.jp-AtelierUsage-cost')).toHaveText(/^\$\d+\.\d{4}$/);
     await expect(table.getByRole('row', { name: /^Total / })).toContainText(/\$\d+\.\d{4}$/);
     await usage.scrollIntoViewIfNeeded();

@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import { IInstanceRow } from '../tokens';
 import { formatPrice, instanceLabel } from '../instanceFormat';
+import { BreakableText } from '../../components/BreakableText';
 
 export interface IInstanceItemProps {
   row: IInstanceRow;
@@ -49,7 +50,7 @@ export function InstanceItem(props: IInstanceItemProps): JSX.Element {
       <dl className="jp-AtelierRunning-details">
         <dt>Image</dt>
         <dd className="jp-AtelierRunning-image" title={row.runtime}>
-          {row.image}
+          <BreakableText text={row.image} />
         </dd>
         <dt>Size</dt>
         <dd>

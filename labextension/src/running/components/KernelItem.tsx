@@ -3,6 +3,7 @@ import * as React from 'react';
 import { IKernelRow } from '../tokens';
 import { parseTimestamp, restartsLabel } from '../format';
 import { StateBadge } from './StateBadge';
+import { BreakableText } from '../../components/BreakableText';
 
 export interface IKernelItemProps {
   row: IKernelRow;
@@ -72,9 +73,13 @@ export function KernelItem(props: IKernelItemProps): JSX.Element {
           <>
             <dt>Instance</dt>
             <dd className="jp-AtelierRunning-kernelInstance">
-              {row.image
-                ? `${row.instanceType} · ${row.image}`
-                : row.instanceType}
+              <BreakableText
+                text={
+                  row.image
+                    ? `${row.instanceType} · ${row.image}`
+                    : row.instanceType
+                }
+              />
             </dd>
           </>
         )}

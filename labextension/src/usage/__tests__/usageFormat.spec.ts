@@ -1,16 +1,20 @@
 import { formatHours, instancesKey, toUsageTable } from '../usageFormat';
 
 describe('formatHours', () => {
-  it('shows seconds of use below an hour, then fewer decimals', () => {
-    expect(formatHours(0)).toBe('0.0000 h');
-    expect(formatHours(5 / 3600)).toBe('0.0014 h');
+  it('shows seconds, then minutes, then hours', () => {
+    expect(formatHours(0)).toBe('0 s');
+    expect(formatHours(5 / 3600)).toBe('5 s');
+    expect(formatHours(59 / 3600)).toBe('59 s');
+    expect(formatHours(0.2068 / 2.5)).toBe('5.0 min');
+    expect(formatHours(0.2068)).toBe('12 min');
+    expect(formatHours(59 / 60)).toBe('59 min');
     expect(formatHours(3.256)).toBe('3.26 h');
     expect(formatHours(1234.6)).toBe('1235 h');
   });
 
   it('reads negative and unknown hours as zero', () => {
-    expect(formatHours(-1)).toBe('0.0000 h');
-    expect(formatHours(NaN)).toBe('0.0000 h');
+    expect(formatHours(-1)).toBe('0 s');
+    expect(formatHours(NaN)).toBe('0 s');
   });
 });
 

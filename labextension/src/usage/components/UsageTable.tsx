@@ -34,7 +34,7 @@ export function UsageTable(props: IUsageTableProps): JSX.Element {
         <tr>
           <th scope="col">Instance type</th>
           <th scope="col" className="jp-AtelierUsage-number">
-            Hours
+            Time used
           </th>
           <th scope="col" className="jp-AtelierUsage-number">
             Cost
