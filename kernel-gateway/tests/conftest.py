@@ -271,3 +271,39 @@ def agent(tmp_path_factory):
     running = Agent(tmp_path_factory.mktemp("agent"))
     yield running
     running.stop()
+
+
+# `serve` in script mode (test_toolkit_serve_script*.py): a test module sets INFERENCE (its
+# inference.py), and may set CODE_FILES (more files beside it, by name) and SERVE_WORKERS.
+
+
+@pytest.fixture(scope="module")
+def model_dir(request, tmp_path_factory):
+    """A fitted LogisticRegression (label = first feature > 0) as classifier.pkl, the module's script in code/."""
+    import joblib
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    folder = tmp_path_factory.mktemp("script-model") / "model"
+    (folder / "code").mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 2))
+    joblib.dump(LogisticRegression().fit(x, (x[:, 0] > 0).astype(int)), folder / "classifier.pkl")
+    (folder / "code" / "inference.py").write_text(request.module.INFERENCE)
+    for name, text in getattr(request.module, "CODE_FILES", {}).items():
+        (folder / "code" / name).write_text(text)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def served(request, model_dir, tmp_path_factory):
+    """Real gunicorn serving model_dir with SAGEMAKER_PROGRAM=inference.py, once it answers /ping."""
+    from serve_helpers import Served
+
+    server = Served(model_dir, tmp_path_factory.mktemp("serve") / "serve.log",
+                    workers=getattr(request.module, "SERVE_WORKERS", 1), SAGEMAKER_PROGRAM="inference.py")
+    try:
+        server.wait_ping()
+        yield server
+    finally:
+        server.stop()

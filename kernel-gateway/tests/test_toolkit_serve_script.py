@@ -8,10 +8,7 @@ import textwrap
 import threading
 import time
 
-import joblib
 import numpy as np
-import pytest
-from sklearn.linear_model import LogisticRegression
 
 from serve_helpers import Served
 
@@ -39,28 +36,9 @@ INFERENCE = textwrap.dedent("""
 """)
 
 
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    """A fitted LogisticRegression (label = first feature > 0) and the script in code/."""
-    folder = tmp_path_factory.mktemp("script-model") / "model"
-    (folder / "code").mkdir(parents=True)
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(200, 2))
-    joblib.dump(LogisticRegression().fit(x, (x[:, 0] > 0).astype(int)), folder / "classifier.pkl")
-    (folder / "code" / "inference.py").write_text(INFERENCE)
-    (folder / "code" / "helper.py").write_text("NAME = 'inference.py'\n")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def served(model_dir, tmp_path_factory):
-    server = Served(model_dir, tmp_path_factory.mktemp("serve") / "serve.log", workers=2,
-                    SAGEMAKER_PROGRAM="inference.py")
-    try:
-        server.wait_ping()
-        yield server
-    finally:
-        server.stop()
+#: A module beside the script, which it imports.
+CODE_FILES = {"helper.py": "NAME = 'inference.py'\n"}
+SERVE_WORKERS = 2
 
 
 def test_the_scripts_functions_answer(served):

@@ -6,10 +6,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-import joblib
-import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
 
 from atelier.toolkit.serving.context import RequestHeaders, takes_context
 from serve_helpers import Served
@@ -61,28 +58,6 @@ TRANSFORM = textwrap.dedent("""
         context.set_custom_attributes("echo=" + attributes)
         return request_body.upper()   # no content type of its own: the one set on the context
 """)
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("context-model") / "model"
-    (folder / "code").mkdir(parents=True)
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(200, 2))
-    joblib.dump(LogisticRegression().fit(x, (x[:, 0] > 0).astype(int)), folder / "classifier.pkl")
-    (folder / "code" / "inference.py").write_text(INFERENCE)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def served(model_dir, tmp_path_factory):
-    server = Served(model_dir, tmp_path_factory.mktemp("serve") / "serve.log", workers=1,
-                    SAGEMAKER_PROGRAM="inference.py")
-    try:
-        server.wait_ping()
-        yield server
-    finally:
-        server.stop()
 
 
 def invoke(server: Served, attributes: str | None = None, **extra: str):

@@ -2,7 +2,10 @@ import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 
-import { RolloutProgress } from '../components/RolloutProgress';
+import {
+  RolloutProgress,
+  showsRollbackReason
+} from '../components/RolloutProgress';
 import { IEndpointDescription } from '../tokens';
 
 // React 18 warns unless it knows the test drives act().
@@ -147,5 +150,30 @@ describe('RolloutProgress', () => {
       FailureReason: 'old'
     });
     expect(container.innerHTML).toBe('');
+  });
+
+  it('says a rollback reason in its section only once the rollback is over', () => {
+    const rolled: IEndpointDescription = {
+      EndpointName: 'ep',
+      EndpointStatus: 'InService',
+      FailureReason: 'the update to v2 was rolled back: alarm fired'
+    };
+    expect(showsRollbackReason(rolled, true)).toBe(true);
+    expect(showsRollbackReason(rolled, false)).toBe(false);
+    expect(
+      showsRollbackReason({ ...rolled, EndpointStatus: 'RollingBack' }, true)
+    ).toBe(false);
+    expect(
+      showsRollbackReason({ ...rolled, FailureReason: undefined }, true)
+    ).toBe(false);
+    expect(showsRollbackReason(updating(), true)).toBe(false);
+  });
+
+  it('marks each new instance healthy or starting', () => {
+    render(updating());
+    const badges = Array.from(
+      container.querySelectorAll('[data-testid="endpoint-instance-health"]')
+    ).map(b => b.textContent);
+    expect(badges).toEqual(['healthy', 'starting']);
   });
 });

@@ -17,7 +17,7 @@ import { EndpointBadge } from './EndpointBadge';
 import { CaptureSection } from './CaptureSection';
 import { EndpointCharts } from './EndpointCharts';
 import { InvokeBox } from './InvokeBox';
-import { RolloutProgress } from './RolloutProgress';
+import { RolloutProgress, showsRollbackReason } from './RolloutProgress';
 import { ScalingSection } from './ScalingEditor';
 import { VariantsTable } from './VariantsTable';
 import { WeightsEditor } from './WeightsEditor';
@@ -141,8 +141,13 @@ export function EndpointDetailView(
             {endpoint.EndpointArn || '—'}
           </dd>
         </dl>
+        {/* After a rollback the rollout section below says why: once is enough. */}
         <FailureBox
-          reason={endpoint.FailureReason}
+          reason={
+            showsRollbackReason(endpoint, model.rolledBack)
+              ? null
+              : endpoint.FailureReason
+          }
           testId="endpoint-failure-reason"
         />
       </header>

@@ -12,12 +12,29 @@ import {
   rolloutView
 } from '../progress';
 import { IEndpointDescription } from '../tokens';
+import { InstanceHealth } from './InstanceHealth';
 
 export interface IRolloutProgressProps {
   endpoint: IEndpointDescription;
   /** True when this update (or the last one) was seen rolling back. */
   rolledBack: boolean;
   now: number;
+}
+
+/**
+ * Whether the section says why the last update was rolled back (then the
+ * endpoint's header does not say it again).
+ */
+export function showsRollbackReason(
+  endpoint: IEndpointDescription,
+  rolledBack: boolean
+): boolean {
+  return (
+    rolledBack &&
+    !isRollingOut(endpoint) &&
+    endpoint.EndpointStatus !== 'RollingBack' &&
+    !!endpoint.FailureReason
+  );
 }
 
 /**
@@ -30,11 +47,7 @@ export function RolloutProgress(
 ): JSX.Element | null {
   const { endpoint, now } = props;
   if (!isRollingOut(endpoint)) {
-    if (
-      props.rolledBack &&
-      endpoint.EndpointStatus !== 'RollingBack' &&
-      endpoint.FailureReason
-    ) {
+    if (showsRollbackReason(endpoint, props.rolledBack)) {
       return (
         <section
           className="jp-AtelierJobs-section jp-AtelierEndpoints-rollout jp-mod-rolledBack"
@@ -158,14 +171,9 @@ function NewFleet(props: {
           <ul className="jp-AtelierEndpoints-instances">
             {(v.Instances ?? []).map(i => (
               <li key={i.Id} data-instance-id={i.Id}>
-                <ToneBadge
-                  badge={
-                    i.Healthy
-                      ? { tone: 'success', label: 'healthy' }
-                      : { tone: 'warning', label: 'starting' }
-                  }
-                  status={i.Healthy ? 'healthy' : 'unhealthy'}
-                  testId="endpoint-instance-health"
+                <InstanceHealth
+                  healthy={i.Healthy}
+                  notHealthyLabel="starting"
                 />{' '}
                 <span className="jp-AtelierJobs-mono">{i.Id}</span>
               </li>

@@ -1,6 +1,5 @@
 import * as React from 'react';
 
-import { ToneBadge } from '../../components/ToneBadge';
 import { formatTime } from '../../jobs/format';
 import {
   currentDesired,
@@ -9,6 +8,7 @@ import {
   trafficShare
 } from '../format';
 import { IVariantSummary } from '../tokens';
+import { InstanceHealth } from './InstanceHealth';
 
 export interface IVariantsTableProps {
   variants: ReadonlyArray<IVariantSummary>;
@@ -84,15 +84,7 @@ function InstanceList(props: {
     >
       {instances.map(i => (
         <li key={i.Id} data-instance-id={i.Id} data-healthy={String(i.Healthy)}>
-          <ToneBadge
-            badge={
-              i.Healthy
-                ? { tone: 'success', label: 'healthy' }
-                : { tone: 'warning', label: 'not ready' }
-            }
-            status={i.Healthy ? 'healthy' : 'unhealthy'}
-            testId="endpoint-instance-health"
-          />{' '}
+          <InstanceHealth healthy={i.Healthy} notHealthyLabel="not ready" />{' '}
           <span className="jp-AtelierJobs-mono">{i.Id}</span>
           {i.StartedAt && (
             <span className="jp-AtelierJobs-secondary">

@@ -4,21 +4,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.endpoints.Deployment.Variant;
 import dev.atelier.endpoints.bluegreen.Alarm;
 import dev.atelier.endpoints.bluegreen.DeploymentPolicy;
+import dev.atelier.endpoints.bluegreen.Drain;
 import dev.atelier.endpoints.bluegreen.ShiftSchedule;
 import dev.atelier.endpoints.bluegreen.ShiftSchedule.Phase;
 import dev.atelier.endpoints.router.FleetWindow;
+import dev.atelier.endpoints.router.Routes;
+import dev.atelier.runtime.ServiceRuntime.Replica;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * UpdateEndpoint as a blue/green deployment, on the update's (virtual) thread: the new fleet is provisioned beside the old one, traffic moves to it as the
  * {@link ShiftSchedule} says while its alarms are read every second, the old fleet stays up idle
- * through the termination wait and then stops. An alarm that fires, or the update running past
+ * through the termination wait, and stops once the router has no request in flight to it (see
+ * {@link Drain}). An alarm that fires, or the update running past
  * MaximumExecutionTimeoutInSeconds, rolls it back: RollingBack, all traffic to the old fleet at
  * once, the new fleet stopped, InService again saying why.
  *
@@ -31,18 +36,18 @@ final class BlueGreenUpdate {
   private static final Logger LOG = LoggerFactory.getLogger(BlueGreenUpdate.class);
   /** How often the alarms are read. */
   private static final Duration TICK = Duration.ofSeconds(1);
-  /**
-   * How long a fleet that no longer gets traffic keeps its instances before they stop: the router
-   * reads the routing per invocation, so this covers the invocations already sent to it.
-   */
-  private static final Duration DRAIN = Duration.ofSeconds(1);
 
   private final Rollout rollout;
   private final Clock clock;
+  /** The router's requests in flight to an instance. */
+  private final ToIntFunction<Routes.Instance> inFlight;
+  private final Drain drain;
 
-  BlueGreenUpdate(Rollout rollout, Clock clock) {
+  BlueGreenUpdate(Rollout rollout, Clock clock, ToIntFunction<Routes.Instance> inFlight, Drain drain) {
     this.rollout = rollout;
     this.clock = clock;
+    this.inFlight = inFlight;
+    this.drain = drain;
   }
 
   /**
@@ -57,7 +62,7 @@ final class BlueGreenUpdate {
     ShiftSchedule schedule = ShiftSchedule.of(policy, instances(next));
     shift.steps = schedule.steps();
     dep.shift = shift;
-    rollout.changed(dep);
+    rollout.save(dep); // stored with it: a server that restarts meanwhile knows what to stop and say
     String problem = rollout.provision(dep, next);
     if (problem != null || dep.deleting) {
       dep.shift = null;
@@ -127,9 +132,28 @@ final class BlueGreenUpdate {
     } finally {
       dep.lock.unlock();
     }
-    pause(DRAIN);
+    drained(dep, old, "its previous fleet");
     rollout.stop(old, rollout.stopGrace(), dep.name);
     return null;
+  }
+
+  /** Waits until the router has no request in flight to {@code fleet} (at most the drain's limit). */
+  private void drained(Deployment dep, List<Variant> fleet, String what) {
+    int left = drain.await(() -> inFlight(fleet), () -> dep.deleting);
+    if (left > 0 && !dep.deleting) {
+      LOG.warn("endpoint {}: {} still had {} invocation(s) in flight after {} s; stopping it all the same", dep.name,
+          what, left, drain.limit().toSeconds());
+    }
+  }
+
+  private int inFlight(List<Variant> fleet) {
+    int n = 0;
+    for (Variant v : fleet) {
+      for (Replica r : v.replicas()) {
+        n += inFlight.applyAsInt(new Routes.Instance(r.id(), r.port()));
+      }
+    }
+    return n;
   }
 
   /** Reads every alarm on the new fleet's window; what the first one in ALARM saw, or null. */
@@ -155,9 +179,10 @@ final class BlueGreenUpdate {
     shift.share = 0;
     shift.phase = Phase.RollingBack;
     shift.phaseEndsAt = null;
+    shift.rollbackReason = reason;
     dep.status("RollingBack", null, clock.instant());
     rollout.save(dep);
-    pause(DRAIN);
+    drained(dep, shift.next, "the new fleet");
     shift.routed = false;
     rollout.changed(dep);
     rollout.stop(shift.next, rollout.stopGrace(), dep.name);

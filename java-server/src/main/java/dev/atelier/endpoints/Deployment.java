@@ -63,6 +63,15 @@ final class Deployment {
   volatile ObjectNode lastDeploymentConfig;
   /** Set by a delete: a rollout under way gives up at its next look. */
   volatile boolean deleting;
+  /** The thread of the blue/green update under way, or null: a delete waits for it to let go. */
+  volatile Thread update;
+  /**
+   * What a server stored of a blue/green update it did not finish (its config, start, policy and
+   * new fleet's plans), as read back by a restarted server; null otherwise.
+   */
+  volatile ObjectNode interruptedUpdate;
+  /** What the router reads, rebuilt at every change (see {@link #refresh}). */
+  private volatile Routes.Route route;
 
   Deployment(String name, String arn, String configName, String status, String createdBy, Instant createdAt,
       Instant modifiedAt, ObjectNode dataCapture) {
@@ -88,6 +97,7 @@ final class Deployment {
     status = s;
     failureReason = reason;
     modifiedAt = now;
+    refresh();
   }
 
   void touched(Instant now) {
@@ -100,15 +110,27 @@ final class Deployment {
 
   /**
    * What the router reads: current weights and the healthy replicas only; during a blue/green
-   * update, once the new fleet is up, its variants and its share of the traffic too.
+   * update, once the new fleet is up, its variants and its share of the traffic too. A snapshot,
+   * read without a lock on every invocation; {@link #refresh} makes a new one.
    */
   Routes.Route route() {
+    Routes.Route r = route;
+    return r != null ? r : refresh();
+  }
+
+  /**
+   * Rebuilds the routing snapshot from the endpoint as it is now. Whoever changes what the router
+   * reads (a replica's health, a weight, the fleet, the shift, the status) calls it, through
+   * {@link #status} or the change listeners; synchronized, so that a later snapshot is never
+   * replaced by one built before it.
+   */
+  synchronized Routes.Route refresh() {
     List<Routes.Variant> serving = routes(variants, null);
     TrafficShift t = shift;
-    if (t == null || !t.routed) {
-      return new Routes.Route(name, status, serving);
-    }
-    return new Routes.Route(name, status, serving, routes(t.next, t.window), t.share);
+    Routes.Route r = t == null || !t.routed ? new Routes.Route(name, status, serving)
+        : new Routes.Route(name, status, serving, routes(t.next, t.window), t.share);
+    route = r;
+    return r;
   }
 
   private static List<Routes.Variant> routes(List<Variant> variants, FleetWindow window) {
@@ -175,6 +197,9 @@ final class Deployment {
     return n;
   }
 
+  /** In the stored description only: the blue/green update under way, for a restarted server to end. */
+  static final String UPDATE_UNDER_WAY = "UpdateUnderWay";
+
   /** The stored description: what a restarted server shows before it looks at the replicas. */
   ObjectNode stored() {
     ObjectNode n = summary();
@@ -186,6 +211,10 @@ final class Deployment {
     }
     if (lastDeploymentConfig != null) {
       n.set("LastDeploymentConfig", lastDeploymentConfig);
+    }
+    TrafficShift t = shift;
+    if (t != null) {
+      n.set(UPDATE_UNDER_WAY, t.stored());
     }
     return n;
   }
@@ -206,6 +235,7 @@ final class Deployment {
     dep.failureReason = d.path("FailureReason").asText(null);
     dep.lastDeploymentConfig = d.path("LastDeploymentConfig").isObject() ? (ObjectNode) d.get("LastDeploymentConfig")
         : null;
+    dep.interruptedUpdate = d.path(UPDATE_UNDER_WAY).isObject() ? (ObjectNode) d.get(UPDATE_UNDER_WAY) : null;
     List<Variant> variants = new ArrayList<>();
     for (var v : row.plan().path("Variants")) {
       VariantPlan p = VariantPlan.fromJson(v);

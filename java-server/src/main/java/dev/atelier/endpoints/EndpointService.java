@@ -7,6 +7,7 @@ import dev.atelier.endpoints.EndpointRequests.Desired;
 import dev.atelier.endpoints.EndpointRequests.EndpointRequest;
 import dev.atelier.endpoints.EndpointStore.Kind;
 import dev.atelier.endpoints.bluegreen.DeploymentPolicy;
+import dev.atelier.endpoints.bluegreen.Drain;
 import dev.atelier.endpoints.router.Routes;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
@@ -18,14 +19,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointService implements Routes, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointService.class);
+  /** How long a delete waits for the blue/green update under way to stop its new fleet. */
+  private static final Duration UPDATE_LETS_GO = Duration.ofMinutes(2);
 
   private final EndpointStore store;
   private final ModelsAndConfigs definitions;
@@ -47,6 +49,9 @@ public final class EndpointService implements Routes, AutoCloseable {
   private final Rollout rollout;
   private final BlueGreenUpdate blueGreen;
   private final HealthMonitor monitor;
+  private final Adoption adoption;
+  /** The router's requests in flight to an instance; none until {@link #countInFlight} is told the router's. */
+  private volatile ToIntFunction<Routes.Instance> inFlight = i -> 0;
   private final Map<String, Deployment> live = new ConcurrentHashMap<>();
   private final List<Consumer<ObjectNode>> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> deletions = new CopyOnWriteArrayList<>();
@@ -61,8 +66,14 @@ public final class EndpointService implements Routes, AutoCloseable {
     this.clock = clock;
     this.user = user;
     this.rollout = new Rollout(store, objects, python, clock, readyTimeout, stopGrace, this::changed);
-    this.blueGreen = new BlueGreenUpdate(rollout, clock);
+    this.blueGreen = new BlueGreenUpdate(rollout, clock, i -> inFlight.applyAsInt(i), Drain.standard());
     this.monitor = new HealthMonitor(live::values, monitorInterval, this::changed);
+    this.adoption = new Adoption(store, this.runtimes, rollout, clock);
+  }
+
+  /** Where a fleet leaving the routing learns the router's requests in flight to its instances. */
+  void countInFlight(ToIntFunction<Routes.Instance> counts) {
+    this.inFlight = counts;
   }
 
   ModelsAndConfigs definitions() {
@@ -80,6 +91,7 @@ public final class EndpointService implements Routes, AutoCloseable {
   }
 
   private void changed(Deployment dep) {
+    dep.refresh();
     ObjectNode d = dep.describe();
     listeners.forEach(l -> l.accept(d));
   }
@@ -96,73 +108,12 @@ public final class EndpointService implements Routes, AutoCloseable {
   }
 
   /**
-   * Loads every stored endpoint, takes over the replicas of those in service (starting the ended
-   * ones again), finishes deletes and rollouts a stopped server left, stops services no endpoint
-   * owns, and starts the health monitor.
+   * Loads every stored endpoint and takes over what an earlier server left running (see {@link
+   * Adoption}), then starts the health monitor.
    */
   void adopt() {
-    Set<String> owned = new HashSet<>();
-    for (EndpointStore.Endpoint row : store.endpoints()) {
-      Deployment dep = Deployment.of(row, runtimes);
-      live.put(dep.name, dep);
-      dep.variants.forEach(v -> owned.add(v.plan.service()));
-      String status = dep.status();
-      if ("Failed".equals(status)) {
-        continue;
-      }
-      try {
-        rollout.adopt(dep);
-      } catch (RuntimeException e) {
-        LOG.warn("endpoint {}: its instances could not be adopted: {}", dep.name, RuntimeFailure.rootMessage(e));
-      }
-      LOG.info("endpoint {} ({}) was running when the server stopped: picked up again", dep.name, status);
-      if ("Deleting".equals(status)) {
-        dep.deleting = true;
-        Thread.ofVirtual().name("endpoint-delete-" + dep.name).start(() -> finishDelete(dep));
-      } else {
-        if (!"Creating".equals(status)) {
-          dep.status("Updating", null, clock.instant());
-        }
-        Thread.ofVirtual().name("endpoint-adopt-" + dep.name).start(() -> settle(dep));
-      }
-    }
-    for (ServiceRuntime rt : new HashSet<>(runtimes.values())) {
-      try {
-        rollout.stopOrphans(rt, owned);
-      } catch (RuntimeException e) {
-        LOG.warn("the {} runtime's services could not be listed: {}", rt.name(), RuntimeFailure.rootMessage(e));
-      }
-    }
+    adoption.adopt(live, this::finishDelete);
     monitor.start();
-  }
-
-  /** After adoption: InService once every replica answers again, else Failed naming what it saw. */
-  private void settle(Deployment dep) {
-    dep.lock.lock();
-    try {
-      String problem = null;
-      Instant deadline = clock.instant().plus(Duration.ofMinutes(4));
-      for (Deployment.Variant v : dep.variants) {
-        if (v.runtime == null) {
-          problem = "variant " + v.plan.variant() + ": the " + v.plan.runtime() + " runtime is not available";
-        } else if (v.service != null) {
-          problem = rollout.awaitHealthy(dep, v, Rollout.indexes(0, v.plan.instanceCount()), deadline);
-        }
-        if (problem != null) {
-          break;
-        }
-      }
-      if (dep.deleting) {
-        return;
-      }
-      dep.status(problem == null ? "InService" : "Failed", problem, clock.instant());
-      if (problem != null) {
-        rollout.stopAll(dep, Duration.ZERO);
-      }
-      rollout.save(dep);
-    } finally {
-      dep.lock.unlock();
-    }
   }
 
   /** CreateEndpoint: stores it Creating and starts bringing it up; returns its ARN. */
@@ -229,8 +180,26 @@ public final class EndpointService implements Routes, AutoCloseable {
   }
 
   private void finishDelete(Deployment dep) {
+    Thread update = dep.update;
+    if (update != null) {
+      // A blue/green update sees the delete at its next look and stops its new fleet.
+      try {
+        if (!update.join(UPDATE_LETS_GO)) {
+          LOG.warn("endpoint {}: the update under way did not end within {} s of the delete", dep.name,
+              UPDATE_LETS_GO.toSeconds());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     dep.lock.lock();
     try {
+      TrafficShift shift = dep.shift;
+      if (shift != null) {
+        shift.routed = false;
+        dep.shift = null;
+        rollout.stop(shift.next, Duration.ZERO, dep.name);
+      }
       rollout.stopAll(dep, rollout.stopGrace());
       store.deleteEndpoint(dep.name);
       live.remove(dep.name, dep);
@@ -355,7 +324,7 @@ public final class EndpointService implements Routes, AutoCloseable {
     } finally {
       dep.lock.unlock();
     }
-    Thread.ofVirtual().name("endpoint-update-" + dep.name).start(() -> {
+    Thread update = Thread.ofVirtual().name("endpoint-update-" + dep.name).unstarted(() -> {
       String reason;
       try {
         reason = blueGreen.run(dep, next, configName, capture, policy);
@@ -372,9 +341,12 @@ public final class EndpointService implements Routes, AutoCloseable {
           rollout.save(dep);
         }
       } finally {
+        dep.update = null;
         dep.lock.unlock();
       }
     });
+    dep.update = update;
+    update.start();
   }
 
   /** Stops the monitor; the replicas keep running for the next server to adopt. */

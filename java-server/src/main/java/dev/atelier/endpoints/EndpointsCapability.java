@@ -80,6 +80,7 @@ public final class EndpointsCapability implements Capability {
     this.routes = new EndpointRoutes(vertx, service, invocations, usage, objects.keys());
     this.scaling = new ScalingAndCapture(vertx, service, capture, AutoscaleScheduler.InvocationCounts.of(metrics),
         new ScalingStore(db), user, Clock.systemUTC());
+    service.countInFlight(invocations::inFlight);
     service.onDeleted(invocations::forget);
     service.onDeleted(usage::forget);
     capture.start();

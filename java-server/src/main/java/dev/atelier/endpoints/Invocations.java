@@ -26,6 +26,9 @@ interface Invocations {
   /** Drops what is kept about a deleted endpoint. */
   void forget(String endpoint);
 
+  /** The router's requests in flight to the instance now. */
+  int inFlight(dev.atelier.endpoints.router.Routes.Instance instance);
+
   /**
    * Invocations passed by the router to the live routing of {@code routes}, counted per minute in
    * {@code metrics}, each offered to {@code capture}.
@@ -59,6 +62,11 @@ interface Invocations {
       public void forget(String endpoint) {
         metrics.forget(endpoint);
       }
+
+      @Override
+      public int inFlight(dev.atelier.endpoints.router.Routes.Instance instance) {
+        return router.inFlight(instance);
+      }
     };
   }
 
@@ -85,6 +93,11 @@ interface Invocations {
 
       @Override
       public void forget(String endpoint) {}
+
+      @Override
+      public int inFlight(dev.atelier.endpoints.router.Routes.Instance instance) {
+        return 0;
+      }
     };
   }
 }

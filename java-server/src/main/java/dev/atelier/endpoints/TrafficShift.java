@@ -32,6 +32,8 @@ final class TrafficShift {
   volatile int steps;
   volatile Instant phaseEndsAt;
   volatile List<Alarm.Reading> readings;
+  /** Why it is being rolled back, once it is; null before. */
+  volatile String rollbackReason;
 
   TrafficShift(String configName, DeploymentPolicy policy, List<Variant> next, Instant startedAt, FleetWindow window) {
     this.configName = configName;
@@ -41,6 +43,23 @@ final class TrafficShift {
     this.window = window;
     this.readings = policy.alarms().stream().map(a -> new Alarm.Reading(Alarm.State.INSUFFICIENT_DATA, null))
         .toList();
+  }
+
+  /**
+   * What is stored of it while it runs: enough for a server that restarts meanwhile to stop the new
+   * fleet and say which update did not finish, and why it was being rolled back if it was.
+   */
+  ObjectNode stored() {
+    ObjectNode n = dev.atelier.http.Json.mapper().createObjectNode();
+    n.put("EndpointConfigName", configName);
+    n.put("StartTime", startedAt.toString());
+    n.set("DeploymentConfig", policy.toJson());
+    ArrayNode plans = n.putArray("Variants");
+    next.forEach(v -> plans.add(v.plan.toJson()));
+    if (rollbackReason != null) {
+      n.put("RollbackReason", rollbackReason);
+    }
+    return n;
   }
 
   /** Adds SageMaker's PendingDeploymentSummary and Atelier's TrafficShift to a description. */

@@ -4,6 +4,8 @@ import static dev.atelier.endpoints.Api.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atelier.endpoints.SteadyLoad.Answer;
+import dev.atelier.runtime.ServiceRuntime;
+import dev.atelier.runtime.process.ProcessServiceRuntime;
 import dev.atelier.support.TestServer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -32,19 +34,13 @@ import org.junit.jupiter.api.Timeout;
  * environment) of a scikit-learn model the test fits: a weight change, then a CANARY blue/green
  * update, each without a failed invocation; then an update to a model that answers 500 on every
  * invocation, rolled back by its {@code Invocation5XXErrorRate} alarm onto the fleet it replaced.
- * Then a LINEAR update back, the old fleet idle through the termination wait. The tests run in
- * order on one endpoint.
+ * Then a LINEAR update back, the old fleet idle through the termination wait; a server restart
+ * during a canary, which ends the update on the old fleet saying why; and a delete during a canary,
+ * which leaves nothing running. The tests run in order on one endpoint.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BlueGreenIT {
-  private static final String FIT = String.join("\n",
-      "import sys, joblib",
-      "from sklearn.datasets import load_iris",
-      "from sklearn.linear_model import LogisticRegression",
-      "x, y = load_iris(return_X_y=True)",
-      "joblib.dump(LogisticRegression(max_iter=500).fit(x, y), sys.argv[1] + '/model.joblib')",
-      "");
   /** An inference script whose model loads (so /ping answers) but fails on every invocation. */
   private static final String BROKEN = "def predict_fn(input_data, model):\n"
       + "    raise RuntimeError('this model fails on every invocation')\n";
@@ -57,18 +53,16 @@ class BlueGreenIT {
   private static final String GREEN = "bg-green-" + SUFFIX;
   private static final String RED = "bg-red-" + SUFFIX;
 
+  private static Path data;
   private static TestServer server;
   private static Api api;
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start(Map.of("dataDir", Files.createTempDirectory("atelier-bluegreen-it").toString()));
+    data = Files.createTempDirectory("atelier-bluegreen-it");
+    server = TestServer.start(Map.of("dataDir", data.toString()));
     api = new Api(server);
-    Path dir = Files.createTempDirectory("atelier-bluegreen-model");
-    Process fit = new ProcessBuilder(TestServer.python(), "-c", FIT, dir.toString()).redirectErrorStream(true).start();
-    String out = new String(fit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(fit.waitFor(120, TimeUnit.SECONDS) && fit.exitValue() == 0).as("fitting the model: %s", out).isTrue();
-    byte[] joblib = Files.readAllBytes(dir.resolve("model.joblib"));
+    byte[] joblib = EndpointChecks.fit();
     String good = "s3://atelier/bluegreen-it/" + SUFFIX + "/model.tar.gz";
     String broken = "s3://atelier/bluegreen-it/" + SUFFIX + "/broken.tar.gz";
     api.put(good, ModelStagingTest.tarGz(Map.of("model.joblib", joblib)));
@@ -271,5 +265,72 @@ class BlueGreenIT {
       assertThat(variants(waiting)).as("during the termination wait").doesNotContain("green");
       assertThat(variants(load.sentAfter(doneAt))).containsExactlyInAnyOrder("blue-a", "blue-b");
     }
+  }
+
+  @Test
+  @Order(5)
+  void aServerRestartDuringACanaryEndsTheUpdateOnTheOldFleetSayingWhy() throws Exception {
+    Set<String> blue = instanceIds(api.describe(EP).getJsonArray("ProductionVariants"));
+    assertThat(blue).hasSize(2);
+    api.expect(200, HttpMethod.POST, "endpoints/" + EP + "/update", new JsonObject()
+        .put("EndpointConfigName", GREEN).put("DeploymentConfig", canary(20, 300)));
+    JsonObject shifting = api.waitFor(EP, d -> "Shifting".equals(d.getJsonObject("TrafficShift", new JsonObject())
+        .getString("Phase")), READY, "the canary");
+    Set<String> green = instanceIds(shifting.getJsonObject("PendingDeploymentSummary")
+        .getJsonArray("ProductionVariants"));
+    assertThat(green).hasSize(1);
+    assertThat(running()).as("both fleets during the canary").containsAll(blue).containsAll(green);
+
+    server.close();
+    server = TestServer.start(Map.of("dataDir", data.toString()));
+    api = new Api(server);
+    JsonObject d = inServiceOn(BLUE);
+    assertThat(d.getString("FailureReason")).as(d.encode())
+        .startsWith("the update to " + GREEN + " (started ")
+        .contains("was cut short by a server restart: the endpoint serves on its previous config " + BLUE);
+    assertThat(d.containsKey("TrafficShift")).isFalse();
+    JsonObject routing = d.getJsonObject("LastDeploymentConfig").getJsonObject("BlueGreenUpdatePolicy")
+        .getJsonObject("TrafficRoutingConfiguration");
+    assertThat(routing.getString("Type")).as("the interrupted update's policy").isEqualTo("CANARY");
+    assertThat(routing.getInteger("WaitIntervalInSeconds")).isEqualTo(300);
+    assertThat(instanceIds(d.getJsonArray("ProductionVariants"))).as("the old fleet, adopted").isEqualTo(blue);
+    assertThat(running()).as("what runs: the old fleet only").isEqualTo(blue);
+    var answer = api.call(HttpMethod.POST, "endpoints/" + EP + "/invocations", new JsonObject(BODY));
+    assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200);
+    assertThat(answer.getHeader("X-Amzn-Invoked-Production-Variant")).isIn("blue-a", "blue-b");
+  }
+
+  @Test
+  @Order(6)
+  void aDeleteDuringAnUpdateStopsBothFleetsAndLeavesNothingRunning() throws Exception {
+    api.expect(200, HttpMethod.POST, "endpoints/" + EP + "/update", new JsonObject()
+        .put("EndpointConfigName", GREEN).put("DeploymentConfig", canary(20, 300)));
+    JsonObject shifting = api.waitFor(EP, d -> "Shifting".equals(d.getJsonObject("TrafficShift", new JsonObject())
+        .getString("Phase")), READY, "the canary");
+    Set<String> both = new java.util.HashSet<>(instanceIds(shifting.getJsonArray("ProductionVariants")));
+    both.addAll(instanceIds(shifting.getJsonObject("PendingDeploymentSummary").getJsonArray("ProductionVariants")));
+    assertThat(both).hasSize(3);
+    assertThat(running()).containsAll(both);
+    assertThat(api.expect(202, HttpMethod.DELETE, "endpoints/" + EP, null).getString("EndpointStatus"))
+        .isEqualTo("Deleting");
+    api.awaitGone(EP, Duration.ofSeconds(120));
+    assertThat(api.expect(200, HttpMethod.GET, "endpoints", null).getJsonArray("Endpoints")).isEmpty();
+    assertThat(runtime().list()).as("the process runtime's services once the endpoint is gone").isEmpty();
+  }
+
+  private static Set<String> instanceIds(JsonArray variants) {
+    return variants.stream().map(JsonObject.class::cast)
+        .flatMap(v -> v.getJsonArray("Instances").stream().map(JsonObject.class::cast))
+        .map(i -> i.getString("Id")).collect(Collectors.toSet());
+  }
+
+  /** The local replicas' records, as the server's process runtime keeps them in its data directory. */
+  private static ProcessServiceRuntime runtime() {
+    return new ProcessServiceRuntime(data.resolve("endpoints").resolve("process"));
+  }
+
+  private static Set<String> running() {
+    return runtime().list().stream().filter(ServiceRuntime.Found::running).map(f -> f.replica().id())
+        .collect(Collectors.toSet());
   }
 }

@@ -32,11 +32,16 @@ final class EndpointChecks {
 
   /** Fits the model and stores it as model.tar.gz at {@code url}, as atelier/sklearn's training writes it. */
   static void fittedModel(Api api, String url) throws Exception {
+    api.put(url, ModelStagingTest.tarGz(Map.of("model.joblib", fit())));
+  }
+
+  /** Fits the model; its model.joblib. */
+  static byte[] fit() throws Exception {
     Path dir = Files.createTempDirectory("atelier-endpoints-model");
     Process fit = new ProcessBuilder(TestServer.python(), "-c", FIT, dir.toString()).redirectErrorStream(true).start();
     String out = new String(fit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(fit.waitFor(120, TimeUnit.SECONDS) && fit.exitValue() == 0).as("fitting the model: %s", out).isTrue();
-    api.put(url, ModelStagingTest.tarGz(Map.of("model.joblib", Files.readAllBytes(dir.resolve("model.joblib")))));
+    return Files.readAllBytes(dir.resolve("model.joblib"));
   }
 
   /**

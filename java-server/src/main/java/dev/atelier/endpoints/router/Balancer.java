@@ -69,6 +69,24 @@ final class Balancer {
             + " X-Amzn-SageMaker-Target-Variant (" + names(variants) + ")");
   }
 
+  /**
+   * The variant for the one retry of an invocation whose instance {@code failed}: drawn again from
+   * the endpoint's routing {@code now} (null once it is gone), which may have moved on since the
+   * invocation arrived (a fleet stopped after a blue/green swap, an instance taken out), so that the
+   * retry does not go back to what is gone. {@code drawn} when the routing has nothing better.
+   */
+  static Variant redraw(Route now, String target, Variant drawn, Instance failed, RandomGenerator random) {
+    if (now == null) {
+      return drawn;
+    }
+    try {
+      Variant again = variant(now, target, random);
+      return again.instances().stream().anyMatch(i -> !i.equals(failed)) ? again : drawn;
+    } catch (ApiException e) {
+      return drawn; // no variant can take it now: the retry says so if it fails
+    }
+  }
+
   private static Variant named(List<Variant> variants, String name) {
     for (Variant v : variants) {
       if (v.name().equals(name)) {

@@ -14,10 +14,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +35,6 @@ final class Invocation {
       "X-Amzn-SageMaker-Custom-Attributes", "X-Amzn-SageMaker-Inference-Id");
   static final String CUSTOM_ATTRIBUTES = "X-Amzn-SageMaker-Custom-Attributes";
   static final String INVOKED_VARIANT = "X-Amzn-Invoked-Production-Variant";
-  /** How much of a failing container's answer is kept for OriginalMessage. */
-  private static final int MESSAGE_LIMIT = 64 * 1024;
 
   private final InvocationRoutes owner;
   private final RoutingContext ctx;
@@ -81,6 +76,7 @@ final class Invocation {
     }
     body = Buffer.buffer(length >= 0 ? (int) length : 4096);
     ctx.response().closeHandler(v -> abandon());
+    ctx.response().exceptionHandler(e -> abandon()); // a caller gone mid-answer: expected, not an error
     if (request.isEnded()) {
       send(null);
       return;
@@ -174,28 +170,15 @@ final class Invocation {
         + "; the endpoint's instances may be restarting, try again in a moment");
   }
 
-  /**
-   * Before the one retry: the variant again from the endpoint's routing now, which may have moved
-   * on since the invocation arrived (a fleet stopped after a blue/green swap, an instance taken out),
-   * so that the retry does not go back to what is gone. Kept when the routing has nothing better.
-   */
+  /** Before the one retry: the variant again from the endpoint's routing now (see {@link Balancer#redraw}). */
   private void redraw(Instance failed) {
-    Routes.Route now = owner.routes().route(endpoint);
-    if (now == null) {
-      return;
-    }
-    try {
-      Variant again = Balancer.variant(now, ctx.request().getHeader(InvocationRoutes.TARGET_VARIANT),
-          ThreadLocalRandom.current());
-      if (again.instances().stream().anyMatch(i -> !i.equals(failed))) {
-        variant = again;
-      }
-    } catch (dev.atelier.http.ApiException e) {
-      // No variant can take it now: the retry goes to what was drawn first, and says so if it fails.
-    }
+    variant = Balancer.redraw(owner.routes().route(endpoint), ctx.request().getHeader(InvocationRoutes.TARGET_VARIANT),
+        variant, failed, ThreadLocalRandom.current());
   }
 
   private void answered(Instance attempt, HttpClientResponse response) {
+    // The reset that ends an abandoned exchange reaches the answer as an exception: ours, expected.
+    quiet(response);
     if (done) {
       ended(attempt);
       resetOutgoing();
@@ -229,8 +212,17 @@ final class Invocation {
     // Not ended on a failure: a broken-off answer must not reach the caller as a complete one.
     source.pipe().endOnFailure(false).to(out).onComplete(ar -> {
       ended(attempt);
+      if (ar.failed()) {
+        quiet(response); // the pipe has let go of the answer; the reset below reaches it
+      }
       if (ar.failed() && !done) {
-        // The caller went away, or the container broke off its answer: neither can be told more.
+        if (out.closed()) {
+          abandon(); // the caller went away mid-answer
+          return;
+        }
+        // The container broke off its answer: the caller cannot be told more.
+        LOG.info("invocation of {}/{}: instance {} broke off its answer: {}", LogText.of(endpoint), variant.name(),
+            attempt.id(), LogText.of(describe(ar.cause())));
         done = true;
         resetOutgoing();
         out.reset();
@@ -274,30 +266,19 @@ final class Invocation {
   /** A non-2xx answer: ModelError with what the container said. */
   private void modelFailed(Instance attempt, HttpClientResponse response) {
     int status = response.statusCode();
-    Buffer message = Buffer.buffer();
-    response.handler(chunk -> {
-      int room = MESSAGE_LIMIT - message.length();
-      if (room > 0) {
-        message.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
-      }
-    });
-    Runnable complete = () -> {
+    ModelError.read(response, original -> {
       answeredAt = System.nanoTime();
       ended(attempt);
       if (done) {
         return;
       }
-      String original = message.toString(StandardCharsets.UTF_8);
       String kind = status >= 400 && status < 500 ? "client" : "server";
       LOG.info("invocation of {}/{}: instance {} answered {}", LogText.of(endpoint), variant.name(), attempt.id(), status);
-      answerModelError(424, status, original, "Received " + kind + " error (" + status + ") from variant '"
-          + variant.name() + "' (instance " + attempt.id() + ") with message \"" + original
+      ModelError.answer(ctx, 424, variant.name(), status, original, "Received " + kind + " error (" + status
+          + ") from variant '" + variant.name() + "' (instance " + attempt.id() + ") with message \"" + original
           + "\". See the instance's log for more information.");
       finish(status >= 400 && status < 500 ? Outcome.CLIENT_ERROR : Outcome.SERVER_ERROR);
-    };
-    // A container that breaks off its error answer: what it said so far is the message.
-    response.exceptionHandler(e -> complete.run());
-    response.endHandler(v -> complete.run());
+    });
   }
 
   private void timeout() {
@@ -318,21 +299,10 @@ final class Invocation {
       return;
     }
     ctx.response().headers().clear(); // the container's, if its answer's head came but no byte of it
-    answerModelError(408, 0, "", "Your invocation timed out while waiting for a response from variant '"
+    ModelError.answer(ctx, 408, variant.name(), 0, "", "Your invocation timed out while waiting for a response from variant '"
         + variant.name() + "'" + (slow == null ? "" : " (instance " + slow.id() + ")") + ": the model must"
         + " answer within " + owner.timeoutMillis() / 1000.0 + " s. Check the instance's log and its latency metrics.");
     record(Outcome.SERVER_ERROR, -1, 0);
-  }
-
-  /** SageMaker's ModelError body, with the code botocore reads from {@code x-amzn-ErrorType}. */
-  private void answerModelError(int status, int originalStatus, String originalMessage, String message) {
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("ErrorCode", "ModelError");
-    error.put("OriginalStatusCode", originalStatus);
-    error.put("OriginalMessage", originalMessage);
-    error.put("message", message);
-    ctx.response().putHeader(InvocationRoutes.ERROR_TYPE, "ModelError").putHeader(INVOKED_VARIANT, variant.name());
-    dev.atelier.http.Routes.json(ctx, status, error);
   }
 
   private void unavailable(String message) {
@@ -364,14 +334,33 @@ final class Invocation {
     record(outcome, model, Math.max(0, total - model));
   }
 
-  /** The caller went away before its answer: stop the exchange with the instance. */
+  /**
+   * The caller went away before its answer (a client's timeout, a closed notebook): an everyday
+   * event, not counted as an error. The exchange with the instance stops.
+   */
   private void abandon() {
     if (done) {
       return;
     }
     done = true;
     cancelTimer();
+    LOG.debug("invocation of {}/{}: the caller went away before its answer", LogText.of(endpoint), variant.name());
     resetOutgoing();
+  }
+
+  /** Handles the answer's exceptions from now on, unless it has been read to its end already. */
+  private void quiet(HttpClientResponse response) {
+    try {
+      response.exceptionHandler(this::resetSeen);
+    } catch (IllegalStateException ended) {
+      // Read to its end: nothing more can fail on it.
+    }
+  }
+
+  /** The container's answer failed once the exchange had ended on this side (our own reset). */
+  private void resetSeen(Throwable e) {
+    LOG.debug("invocation of {}/{}: the answer ended after the exchange: {}", LogText.of(endpoint), variant.name(),
+        LogText.of(describe(e)));
   }
 
   private void resetOutgoing() {

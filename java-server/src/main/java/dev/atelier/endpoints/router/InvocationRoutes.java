@@ -107,6 +107,11 @@ public final class InvocationRoutes {
     return balancer;
   }
 
+  /** Requests in flight from this server to the instance now (a fleet that leaves the routing waits for 0). */
+  public int inFlight(Routes.Instance instance) {
+    return balancer.outstanding(instance);
+  }
+
   private void invoke(RoutingContext ctx) {
     long started = System.nanoTime();
     String name = ctx.pathParam("name");

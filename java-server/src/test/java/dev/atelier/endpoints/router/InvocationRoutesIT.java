@@ -75,6 +75,7 @@ class InvocationRoutesIT {
     add(new Route("down", "InService", List.of(new Variant("v", 1, List.of(dead)))));
     add(new Route("counted", "InService", List.of(new Variant("v", 1, List.of(new Instance("i-c", counting.port()))))));
     add(new Route("metered", "InService", List.of(new Variant("v", 1, List.of(live)))));
+    add(new Route("left", "InService", List.of(new Variant("v", 1, List.of(new Instance("i-left", other.port()))))));
     metrics = new VariantMetrics();
     invocations = new InvocationRoutes(vertx, ROUTES::get, metrics);
     InvocationRoutes impatient = new InvocationRoutes(vertx, ROUTES::get, metrics, Duration.ofMillis(500));
@@ -280,6 +281,39 @@ class InvocationRoutesIT {
     assertThat(r.getHeader("Content-Type")).isEqualTo("application/octet-stream");
     await(done.future());
     assertThat(received.get()).isEqualTo(size);
+  }
+
+  @Test
+  void aCallerThatGoesAwayMidAnswerIsAnExpectedEventNotAnError() throws Exception {
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream err = System.err;
+    System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      other.firstChunkSeen = Promise.promise();
+      AtomicLong received = new AtomicLong();
+      Promise<Void> some = Promise.promise();
+      HttpClientResponse r = await(raw.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+          .setPort(server.actualPort()).setURI("/endpoints/left/invocations")
+          .putHeader(CUSTOM, "mode=large:" + (200L * 1024 * 1024)))
+          .compose(req -> req.send(Buffer.buffer("x")))
+          .onSuccess(response -> {
+            response.exceptionHandler(e -> {});
+            response.handler(chunk -> {
+              other.firstChunkSeen.tryComplete();
+              if (received.addAndGet(chunk.length()) > 1024 * 1024) {
+                some.tryComplete();
+              }
+            });
+          }));
+      assertThat(r.statusCode()).isEqualTo(200);
+      await(some.future());
+      await(r.request().connection().close());
+      assertThat(eventually(() -> invocations.balancer().tracked() == 0)).as("nothing left in flight").isTrue();
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).as("the server's log")
+        .doesNotContain("ERROR").doesNotContain("Stream reset");
   }
 
   @Test
