@@ -81,6 +81,7 @@ public final class AtelierServer extends VerticleBase {
   public Future<?> start() {
     capabilities.forEach(Capability::start);
     Router router = Router.router(vertx);
+    capabilities.forEach(c -> c.mountSigned(router));
     router.route().handler(new TokenAuth(config.token(), scoped));
     // Behind jupyter-server-proxy (gateway mode) a browser's request arrives with Atelier's token
     // in place of its own Authorization header, and jupyter-server-proxy leaves the XSRF check to

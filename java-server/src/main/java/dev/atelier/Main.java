@@ -24,6 +24,7 @@ import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.instances.InstancePool;
 import dev.atelier.instances.UsageMeter;
 import dev.atelier.runtime.process.Cgroups;
+import dev.atelier.sagemaker.SageMakerCapability;
 import dev.atelier.runtime.BatchRuntime;
 import dev.atelier.runtime.docker.DockerEngine;
 import dev.atelier.runtime.docker.DockerRuntime;
@@ -272,6 +273,9 @@ public final class Main implements Callable<Integer> {
     jobs.adopt();
     capabilities.add(resources.add("endpoints", new EndpointsCapability(vertx, config, db, objects, images, types, jobs,
         engine, owner(config), DockerRuntime.hostUser(), System.getProperty("user.name", "user"), events)));
+
+    capabilities.add(resources.add("sagemaker", new SageMakerCapability(vertx, config, db, jobs,
+        System.getProperty("user.name", "user"), apiUrl::get)));
 
     AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set, scoped);
     String deployment = vertx.deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -56,6 +56,7 @@ import java.time.Duration;
  * @param jobDownloadRetry how long a job keeps retrying the download of its input data
  * @param jobUploadRetry how long a job keeps retrying the upload of its model and output
  * @param captureUpload how old a data capture spool file gets before it is uploaded
+ * @param awsAccountId the 12-digit account id in the ARNs of the SageMaker-compatible API
  */
 public record AtelierConfig(
     String host,
@@ -101,7 +102,8 @@ public record AtelierConfig(
     Duration jobStopGrace,
     Duration jobDownloadRetry,
     Duration jobUploadRetry,
-    Duration captureUpload) {
+    Duration captureUpload,
+    String awsAccountId) {
 
   /** Whether the server also serves the front door. */
   public boolean frontDoorEnabled() {

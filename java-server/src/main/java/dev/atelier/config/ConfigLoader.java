@@ -67,6 +67,7 @@ public final class ConfigLoader {
     DEFAULTS.put("jobDownloadRetrySeconds", "120");
     DEFAULTS.put("jobUploadRetrySeconds", "600");
     DEFAULTS.put("captureUploadSeconds", "30");
+    DEFAULTS.put("awsAccountId", "000000000000");
   }
 
   private ConfigLoader() {}
@@ -180,7 +181,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(intValue(v, "jobStopGraceSeconds", 0, 86_400)),
         Duration.ofSeconds(intValue(v, "jobDownloadRetrySeconds", 0, 86_400)),
         Duration.ofSeconds(intValue(v, "jobUploadRetrySeconds", 0, 86_400)),
-        Duration.ofSeconds(intValue(v, "captureUploadSeconds", 1, 3600)));
+        Duration.ofSeconds(intValue(v, "captureUploadSeconds", 1, 3600)),
+        awsAccountId(v.get("awsAccountId")));
   }
 
   private static String token(Map<String, String> v, Path dataDir) {
@@ -203,6 +205,14 @@ public final class ConfigLoader {
     byte[] b = new byte[24];
     new SecureRandom().nextBytes(b);
     return HexFormat.of().formatHex(b);
+  }
+
+  private static String awsAccountId(String s) {
+    String id = s.trim();
+    if (!id.matches("\\d{12}")) {
+      throw new ConfigException("awsAccountId: '" + id + "' must be 12 digits, as an AWS account id (default 000000000000)");
+    }
+    return id;
   }
 
   private static java.net.URI jupyterUrl(String s) {

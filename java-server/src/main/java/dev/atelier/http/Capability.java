@@ -20,6 +20,13 @@ public interface Capability extends AutoCloseable {
    */
   void mount(Router router, String baseUrl);
 
+  /**
+   * Routes that authenticate every request themselves (AWS-signed APIs) and carry no server token:
+   * mounted on the API listener before the token check, so each must end or pass on every request
+   * it matches. Called once.
+   */
+  default void mountSigned(Router router) {}
+
   /** Routes only the API listener serves, at its root (the Jupyter kernel gateway API). */
   default void mountRoot(Router router) {}
 

@@ -275,6 +275,7 @@ public final class JobService implements AutoCloseable {
     s.put("Image", image);
     s.put("CreatedBy", createdBy);
     s.put("CreationTime", Instant.ofEpochMilli(createdAt).toString());
+    s.put("LastModifiedTime", d.path("LastModifiedTime").asText(null));
     String start = d.path(kind.startField()).asText(null);
     String end = d.path(kind.endField()).asText(null);
     s.put("StartTime", start);
