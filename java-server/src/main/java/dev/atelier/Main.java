@@ -230,7 +230,9 @@ public final class Main implements Callable<Integer> {
     InstancePool pool = new InstancePool(runtimes, meter, config.instanceStopGrace());
     LocalEnvironment local = new LocalEnvironment(process, config.rootDir());
     ImageCatalog images = new ImageCatalog(docker, local::kernelspecNames, config.defaultImage());
-    EventStream events = new EventStream(vertx);
+    // Every caller the token check lets through is the server's user (its one token).
+    String user = System.getProperty("user.name", "user");
+    EventStream events = new EventStream(vertx, ctx -> user);
     List<Capability> capabilities = new ArrayList<>();
 
     // Known once the server listens; kernels started before then get no API address.
@@ -260,7 +262,7 @@ public final class Main implements Callable<Integer> {
     // first under atelier/mlflow/, before the artifact routes it also serves.
     ScopedTokens scoped = new ScopedTokens(config.token());
     ExperimentsCapability experiments = new ExperimentsCapability(vertx, config, db, objects,
-        System.getProperty("user.name", "user"), events, scoped);
+        user, events, scoped);
     capabilities.add(resources.add("experiments", experiments));
 
     BatchRuntime containers = engine == null ? null : new JobContainers(engine);

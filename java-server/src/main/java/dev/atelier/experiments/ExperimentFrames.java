@@ -94,7 +94,7 @@ final class ExperimentFrames {
       ObjectNode frame = Json.mapper().createObjectNode();
       frame.put("type", "run");
       frame.set("run", MlflowJson.run(run));
-      events.publish("run", frame);
+      events.publish("run", frame, run.info().owner());
     } catch (RuntimeException e) {
       LOG.debug("no frame for run {}: {}", id, e.toString());
     }
@@ -107,7 +107,7 @@ final class ExperimentFrames {
       frame.put("type", "experiment");
       frame.set("experiment", MlflowJson.experiment(e));
       frame.put("run_count", service.runCount(id));
-      events.publish("experiment", frame);
+      events.publish("experiment", frame, e.owner());
     } catch (RuntimeException e) {
       LOG.debug("no frame for experiment {}: {}", id, e.toString());
     }

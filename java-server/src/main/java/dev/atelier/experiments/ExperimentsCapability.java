@@ -43,9 +43,9 @@ public final class ExperimentsCapability implements Capability {
       EventStream events, ScopedTokens tokens) {
     this.vertx = vertx;
     this.service = new ExperimentService(db, owner, Clock.systemUTC());
-    this.routes = new MlflowRoutes(vertx, service);
-    this.artifacts = new ArtifactRoutes(vertx, objects, config.defaultBucket(), config.maxUploadBytes());
     this.models = LoggedModelRoutes.over(vertx, db, owner, Clock.systemUTC());
+    this.routes = new MlflowRoutes(vertx, service, models::source);
+    this.artifacts = new ArtifactRoutes(vertx, objects, config.defaultBucket(), config.maxUploadBytes());
     this.frames = new ExperimentFrames(vertx, service, events);
     this.tokens = tokens;
     this.tracked = new TrackedRuns(service, tokens);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.experiments.ExperimentService.Page;
 import dev.atelier.experiments.Model.Experiment;
+import dev.atelier.experiments.artifacts.LoggedModelRoutes.Source;
 import dev.atelier.http.Routes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -25,20 +26,23 @@ public final class MlflowRoutes {
   private final Vertx vertx;
   private final ExperimentService service;
   private final RunRoutes runs;
+  private final ScopeCheck scopes;
 
-  public MlflowRoutes(Vertx vertx, ExperimentService service) {
+  /** @param models where a logged model came from, for the check of run tokens; called on a worker */
+  public MlflowRoutes(Vertx vertx, ExperimentService service, Function<String, Source> models) {
     this.vertx = vertx;
     this.service = service;
     this.runs = new RunRoutes(this, service);
+    this.scopes = new ScopeCheck(vertx, models);
   }
 
   public void mount(Router router, String baseUrl) {
-    ScopeCheck.mountBefore(router, baseUrl);
+    scopes.mountBefore(router, baseUrl);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY);
     for (String api : new String[] {"api", "ajax-api"}) {
       String p = baseUrl + "atelier/mlflow/" + api + "/2.0/mlflow/";
       router.route(p + "*").handler(body);
-      ScopeCheck.mountAfterBody(router, p);
+      scopes.mountAfterBody(router, p);
       post(router, p + "experiments/create", this::createExperiment);
       read(router, p + "experiments/get", r -> one(service.experiment(r.required("experiment_id"))));
       read(router, p + "experiments/get-by-name", r -> one(service.experimentByName(r.required("experiment_name"))));

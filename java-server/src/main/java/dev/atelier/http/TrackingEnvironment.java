@@ -25,7 +25,9 @@ public final class TrackingEnvironment {
 
   /**
    * {@code MLFLOW_TRACKING_URI} and {@code MLFLOW_TRACKING_TOKEN} (which the client sends as
-   * {@code Authorization: Bearer}); empty while the server does not listen yet ({@code apiUrl} null).
+   * {@code Authorization: Bearer}), and {@code MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT}: the client
+   * prints a link to the MLflow UI's page of each run it ends, and Atelier has no MLflow UI (its
+   * runs are in the Experiments panel); empty while the server does not listen yet ({@code apiUrl} null).
    *
    * @param token today the server's own token, as kernels get it in {@code ATELIER_TOKEN}; once
    *     users have their own (the hub), each kernel and job gets one scoped to its user
@@ -35,6 +37,7 @@ public final class TrackingEnvironment {
     if (apiUrl != null) {
       env.put("MLFLOW_TRACKING_URI", trackingUri(apiUrl));
       env.put("MLFLOW_TRACKING_TOKEN", token);
+      env.put("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true");
     }
     return env;
   }

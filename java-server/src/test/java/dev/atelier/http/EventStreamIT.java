@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The event stream on a real Vert.x server and WebSocket: a new socket gets each capability's
  * current state first, then every frame any thread publishes, with the fields in the order the
- * publisher built them; a socket that goes away stops being a subscriber.
+ * publisher built them; a frame published for an owner reaches that owner's sockets only; a socket
+ * that goes away stops being a subscriber.
  */
 class EventStreamIT {
   private Vertx vertx;
@@ -33,7 +34,8 @@ class EventStreamIT {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    events = new EventStream(vertx);
+    // Who a socket is from: named in the request here, where no token check runs.
+    events = new EventStream(vertx, ctx -> ctx.request().getParam("as", "alice"));
     events.greet("kernels", () -> {
       ObjectNode state = Json.mapper().createObjectNode();
       state.putArray("kernels").addObject().put("id", "k1").put("execution_state", "idle");
@@ -53,8 +55,12 @@ class EventStreamIT {
   }
 
   private WebSocket connect(BlockingQueue<String> frames) throws Exception {
+    return connect(frames, "alice");
+  }
+
+  private WebSocket connect(BlockingQueue<String> frames, String caller) throws Exception {
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.actualPort())
-        .setURI("/base/atelier/api/events");
+        .setURI("/base/atelier/api/events?as=" + caller);
     return client.connect(o).onSuccess(ws -> ws.textMessageHandler(frames::add))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
@@ -93,5 +99,23 @@ class EventStreamIT {
     events.publish("kernel_death", Json.mapper().createObjectNode().put("type", "kernel_death").put("action", "dead"));
     assertThat(a.poll(30, TimeUnit.SECONDS)).isEqualTo("{\"type\":\"kernel_death\",\"action\":\"dead\"}");
     assertThat(b.poll(30, TimeUnit.SECONDS)).isEqualTo("{\"type\":\"kernel_death\",\"action\":\"dead\"}");
+  }
+
+  @Test
+  void aFrameForAnOwnerReachesOnlyThatOwnersSockets() throws Exception {
+    BlockingQueue<String> alice = new LinkedBlockingQueue<>();
+    BlockingQueue<String> bob = new LinkedBlockingQueue<>();
+    connect(alice, "alice");
+    connect(bob, "bob");
+    assertThat(alice.poll(30, TimeUnit.SECONDS)).contains("\"type\":\"kernels\"");
+    assertThat(bob.poll(30, TimeUnit.SECONDS)).contains("\"type\":\"kernels\"");
+    events.publish("run", Json.mapper().createObjectNode().put("id", "r-alice"), "alice");
+    events.publish("run", Json.mapper().createObjectNode().put("id", "r-bob"), "bob");
+    // Frames of one publisher arrive in order: each socket's next frame after the owned ones is this one.
+    events.publish("job", Json.mapper().createObjectNode().put("id", "shared"));
+    assertThat(alice.poll(30, TimeUnit.SECONDS)).isEqualTo("{\"id\":\"r-alice\",\"type\":\"run\"}");
+    assertThat(alice.poll(30, TimeUnit.SECONDS)).isEqualTo("{\"id\":\"shared\",\"type\":\"job\"}");
+    assertThat(bob.poll(30, TimeUnit.SECONDS)).isEqualTo("{\"id\":\"r-bob\",\"type\":\"run\"}");
+    assertThat(bob.poll(30, TimeUnit.SECONDS)).isEqualTo("{\"id\":\"shared\",\"type\":\"job\"}");
   }
 }

@@ -70,7 +70,8 @@ class JobTrackingEnvironmentTest {
     Map<String, String> env = training(TrainingJobSpecTest.valid(), () -> API, true);
     assertThat(env).containsEntry("MLFLOW_TRACKING_URI", "http://127.0.0.1:8890/atelier/mlflow")
         .containsEntry("MLFLOW_TRACKING_TOKEN", "token-of-7-r1").containsEntry("MLFLOW_RUN_ID", "r1")
-        .containsEntry("MLFLOW_EXPERIMENT_ID", "7").containsEntry("MY_FLAG", "1");
+        .containsEntry("MLFLOW_EXPERIMENT_ID", "7").containsEntry("MY_FLAG", "1")
+        .containsEntry("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true");
   }
 
   @Test

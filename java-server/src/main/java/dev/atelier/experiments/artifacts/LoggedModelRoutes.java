@@ -27,6 +27,9 @@ public final class LoggedModelRoutes {
   /** The filters the client itself sends (a run's model by name); MLflow's grammar has more. */
   private static final Pattern NAME_FILTER = Pattern.compile("\\s*name\\s*=\\s*(?:'([^']*)'|\"([^\"]*)\")\\s*");
 
+  /** Where a logged model came from: its experiment and the run that logged it (null when none did). */
+  public record Source(String experimentId, String runId) {}
+
   private final Vertx vertx;
   private final LoggedModelStore store;
   private final Clock clock;
@@ -40,6 +43,12 @@ public final class LoggedModelRoutes {
   /** The routes over the logged models in {@code db}; those created here belong to {@code owner}. */
   public static LoggedModelRoutes over(Vertx vertx, dev.atelier.storage.Database db, String owner, Clock clock) {
     return new LoggedModelRoutes(vertx, new LoggedModelStore(db, owner), clock);
+  }
+
+  /** Where the model {@code modelId} came from, or null when there is no such model; blocks (the database). */
+  public Source source(String modelId) {
+    String[] s = store.source(modelId);
+    return s == null ? null : new Source(s[0], s[1]);
   }
 
   public void mount(Router router, String baseUrl) {

@@ -67,6 +67,19 @@ final class LoggedModelStore {
     return db.tx(c -> get(c, modelId));
   }
 
+  /** The model's experiment id and source run id (null when it has none), or null when there is no such model. */
+  String[] source(String modelId) {
+    return db.tx(c -> {
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT experiment_id, source_run_id FROM logged_models WHERE model_id = ?")) {
+        q.setString(1, modelId);
+        try (ResultSet rs = q.executeQuery()) {
+          return rs.next() ? new String[] {Long.toString(rs.getLong(1)), rs.getString(2)} : null;
+        }
+      }
+    });
+  }
+
   LoggedModel finalize(String modelId, String status, long now) {
     return db.tx(c -> {
       get(c, modelId);
