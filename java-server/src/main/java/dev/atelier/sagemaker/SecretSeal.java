@@ -1,12 +1,10 @@
 package dev.atelier.sagemaker;
 
+import dev.atelier.storage.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -40,20 +38,9 @@ final class SecretSeal {
       }
       byte[] k = new byte[32];
       RANDOM.nextBytes(k);
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.deleteIfExists(tmp);
-      if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        throw new IllegalStateException("cannot keep the access key seal owner-only in " + file
-            + ": its file system has no POSIX permissions; put the data directory on one that has");
-      }
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tmp, Base64.getEncoder().encodeToString(k) + "\n", StandardCharsets.US_ASCII);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException e) {
+      byte[] text = (Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII);
+      if (!OwnerOnlyFile.createOnce(file, text, "the access key seal")) {
         // Another server on the same data directory made it first.
-        Files.deleteIfExists(tmp);
         return open(file);
       }
       return new SecretSeal(k);

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -116,21 +113,9 @@ public final class EmbeddedS3 implements AutoCloseable {
     body.put("access_key", fresh.accessKey());
     body.put("secret_key", fresh.secretKey());
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.deleteIfExists(tmp);
-      if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        throw new ObjectStoreException("cannot keep the embedded S3 server's credentials owner-only in " + file
-            + ": its file system has no POSIX permissions; put the data directory on one that has");
-      }
-      // Created owner-only before the secret is written into it.
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException e) {
+      if (!OwnerOnlyFile.createOnce(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body),
+          "the embedded S3 server's credentials")) {
         // Another server started on the same data directory first: use its credentials.
-        Files.deleteIfExists(tmp);
         return loadOrCreateCredentials(file);
       }
       return fresh;

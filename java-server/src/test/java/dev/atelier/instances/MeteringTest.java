@@ -9,13 +9,12 @@ import dev.atelier.runtime.AgentClient;
 import dev.atelier.runtime.InstanceRuntime;
 import dev.atelier.runtime.InstanceSpec;
 import dev.atelier.storage.Database;
+import dev.atelier.support.HandClock;
 import dev.atelier.support.StoreBackend;
 import dev.atelier.support.StoreTest;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,28 +34,6 @@ class MeteringTest {
   static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
 
   /** A clock the test moves. */
-  static final class HandClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
 
   /** Starts instances at once and remembers them; stopping one terminates it. */
   static final class FakeRuntime implements InstanceRuntime {
@@ -108,7 +85,7 @@ class MeteringTest {
 
   @StoreTest
   void sageMakersDocumentedExampleBillsThreeHoursOfT3MediumAndOneOfM5Large(StoreBackend backend) {
-    HandClock clock = new HandClock();
+    HandClock clock = new HandClock(T0);
     FakeRuntime runtime = new FakeRuntime();
     InstanceCatalog catalog = InstanceCatalog.load(null, null, 0);
     try (Database db = backend.open()) {
@@ -142,7 +119,7 @@ class MeteringTest {
 
   @StoreTest
   void usageSurvivesARestartAndAPeriodCutsIntervals(StoreBackend backend) {
-    HandClock clock = new HandClock();
+    HandClock clock = new HandClock(T0);
     FakeRuntime runtime = new FakeRuntime();
     InstanceCatalog catalog = InstanceCatalog.load(null, null, 0);
     try (Database db = backend.open()) {

@@ -2,10 +2,9 @@ package dev.atelier.endpoints.bluegreen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.atelier.support.HandClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,27 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /** The wait for a fleet's requests in flight, on a clock that moves only when the drain sleeps. */
 class DrainTest {
-  private Instant now = Instant.parse("2026-01-01T00:00:00Z");
   private final List<Duration> sleeps = new ArrayList<>();
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+  private final HandClock clock = new HandClock("2026-01-01T00:00:00Z");
   private final Drain drain = new Drain(clock, d -> {
     sleeps.add(d);
-    now = now.plus(d);
+    clock.advance(d);
   }, Duration.ofSeconds(30), Duration.ofMillis(50));
 
   /** Reads the counts in order, the last one for ever after. */
@@ -58,9 +41,9 @@ class DrainTest {
 
   @Test
   void aRequestThatNeverEndsHoldsTheFleetOnlyUntilTheLimit() {
-    Instant start = now;
+    Instant start = clock.instant();
     assertThat(drain.await(counts(2), () -> false)).isEqualTo(2);
-    assertThat(Duration.between(start, now)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Duration.between(start, clock.instant())).isEqualTo(Duration.ofSeconds(30));
     assertThat(sleeps).hasSize(600);
   }
 
@@ -68,12 +51,12 @@ class DrainTest {
   void theLastSleepEndsAtTheLimitNotAfterIt() {
     Drain odd = new Drain(clock, d -> {
       sleeps.add(d);
-      now = now.plus(d);
+      clock.advance(d);
     }, Duration.ofMillis(120), Duration.ofMillis(50));
-    Instant start = now;
+    Instant start = clock.instant();
     assertThat(odd.await(counts(1), () -> false)).isEqualTo(1);
     assertThat(sleeps).containsExactly(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(20));
-    assertThat(Duration.between(start, now)).isEqualTo(Duration.ofMillis(120));
+    assertThat(Duration.between(start, clock.instant())).isEqualTo(Duration.ofMillis(120));
   }
 
   @Test

@@ -8,10 +8,9 @@ import dev.atelier.endpoints.scaling.Autoscaler.Decision;
 import dev.atelier.endpoints.scaling.Autoscaler.History;
 import dev.atelier.http.ApiException;
 import dev.atelier.http.Json;
-import java.time.Clock;
+import dev.atelier.support.HandClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -125,32 +124,10 @@ class AutoscalerTest {
   }
 
   /** A clock the test moves. */
-  static final class FakeClock extends Clock {
-    final AtomicLong millis = new AtomicLong(T0.toEpochMilli());
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 
   @Test
   void theSchedulerScalesAVariantOutThenInThroughCapacity() {
-    FakeClock clock = new FakeClock();
+    HandClock clock = new HandClock(T0);
     // invocations a minute from the minute they start at, as the router's metrics would keep them
     java.util.TreeMap<Long, Long> rates = new java.util.TreeMap<>(Map.of(0L, 0L));
     java.util.function.LongSupplier minute = () -> Math.floorDiv(clock.millis(), 60_000L);
