@@ -2,6 +2,7 @@ package dev.atelier.kernels;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
@@ -10,12 +11,28 @@ import org.zeromq.ZMQ;
  * stdin and control sockets (shell and stdin share one ZMQ identity, or {@code input()} replies
  * never reach the kernel), and, while the client is away, the messages it missed, replayed in
  * order when it reconnects with the same {@code session_id}. Used only on the kernel's I/O thread.
+ *
+ * <p>Shell requests wait until the stdin connection has finished its handshake: the kernel sends
+ * {@code input_request} to the shell's identity on its stdin ROUTER, which silently drops a message
+ * for an identity it has not met yet, so an {@code input()} in a client's first cell would
+ * otherwise wait for ever whenever stdin connects a moment after shell.
  */
 final class ClientSession {
+  /**
+   * How long shell requests wait for stdin at most: long enough to cover a kernel whose instance
+   * is still starting (the handshake comes once it listens), and a bound for a peer that never
+   * reports one, whose requests then go anyway.
+   */
+  private static final long STDIN_WAIT_MILLIS = 30_000;
   private final String sessionId;
   private final ZMQ.Socket shell;
   private final ZMQ.Socket control;
   private final ZMQ.Socket stdin;
+  private final ZMQ.Socket stdinEvents;
+  private final ArrayDeque<List<byte[]>> heldForStdin = new ArrayDeque<>();
+  private final KernelConnection kernel;
+  private boolean stdinUp;
+  private int stdinAttempt;
   private final ArrayDeque<WireMessage> missed = new ArrayDeque<>();
   private final long replayLimit;
   private long missedBytes;
@@ -26,6 +43,7 @@ final class ClientSession {
   ClientSession(KernelConnection kernel, String sessionId, long replayLimit) {
     this.sessionId = sessionId;
     this.replayLimit = replayLimit;
+    this.kernel = kernel;
     byte[] identity = (sessionId + "-" + java.util.UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
     var ctx = kernel.loop().context();
     ConnectionInfo c = kernel.info();
@@ -39,6 +57,12 @@ final class ClientSession {
     }
     shell.setIdentity(identity);
     stdin.setIdentity(identity);
+    String events = "inproc://atelier-stdin-" + java.util.UUID.randomUUID();
+    stdin.monitor(events, ZMQ.EVENT_HANDSHAKE_PROTOCOL);
+    stdinEvents = ctx.createSocket(SocketType.PAIR);
+    stdinEvents.connect(events);
+    kernel.loop().register(stdinEvents, f -> stdinUp());
+    awaitStdin();
     shell.connect(c.endpoint(c.shellPort()));
     stdin.connect(c.endpoint(c.stdinPort()));
     control.connect(c.endpoint(c.controlPort()));
@@ -95,7 +119,34 @@ final class ClientSession {
     }
   }
 
-  ZMQ.Socket socketFor(String channel) {
+  /** Sends a client's signed message on this session's socket for {@code channel}. */
+  void send(String channel, List<byte[]> frames) {
+    if ("shell".equals(channel) && !stdinUp) {
+      heldForStdin.add(frames);
+      return;
+    }
+    KernelConnection.sendFrames(socketFor(channel), frames);
+  }
+
+  /** Holds shell requests until stdin's next handshake, or {@link #STDIN_WAIT_MILLIS} at most. */
+  private void awaitStdin() {
+    stdinUp = false;
+    int attempt = ++stdinAttempt;
+    kernel.loop().schedule(STDIN_WAIT_MILLIS, () -> {
+      if (attempt == stdinAttempt && !stdinUp) {
+        stdinUp();
+      }
+    });
+  }
+
+  private void stdinUp() {
+    stdinUp = true;
+    while (!heldForStdin.isEmpty()) {
+      KernelConnection.sendFrames(shell, heldForStdin.poll());
+    }
+  }
+
+  private ZMQ.Socket socketFor(String channel) {
     return switch (channel) {
       case "shell" -> shell;
       case "stdin" -> stdin;
@@ -106,6 +157,7 @@ final class ClientSession {
 
   /** The kernel now listens elsewhere (started again on another instance). */
   void retarget(ConnectionInfo from, ConnectionInfo to) {
+    awaitStdin();
     KernelConnection.move(shell, from.endpoint(from.shellPort()), to.endpoint(to.shellPort()));
     KernelConnection.move(stdin, from.endpoint(from.stdinPort()), to.endpoint(to.stdinPort()));
     KernelConnection.move(control, from.endpoint(from.controlPort()), to.endpoint(to.controlPort()));
@@ -118,7 +170,9 @@ final class ClientSession {
     }
     kernel.loop().closeSocket(shell);
     kernel.loop().closeSocket(stdin);
+    kernel.loop().closeSocket(stdinEvents);
     kernel.loop().closeSocket(control);
     missed.clear();
+    heldForStdin.clear();
   }
 }

@@ -143,7 +143,7 @@ public final class KernelConnection implements AutoCloseable {
     relay = Relay.OPEN;
     held.drain((session, m) -> {
       if (sessions.containsValue(session)) {
-        sendFrames(session.socketFor(m.channel()), m.toFrames(signer));
+        session.send(m.channel(), m.toFrames(signer));
       }
     });
   }
@@ -285,7 +285,7 @@ public final class KernelConnection implements AutoCloseable {
           listener.onActivity(Instant.now());
         }
         switch (relay) {
-          case OPEN -> sendFrames(session.socketFor(m.channel()), m.toFrames(signer));
+          case OPEN -> session.send(m.channel(), m.toFrames(signer));
           case HOLD -> held.add(session, m);
           case DROP -> LOG.debug("kernel {} is dead: dropped a client's {}", kernelId, m.msgType());
         }
@@ -366,7 +366,7 @@ public final class KernelConnection implements AutoCloseable {
     loop.schedule(60_000, this::expireDetachedSessions);
   }
 
-  private static void sendFrames(ZMQ.Socket socket, List<byte[]> frames) {
+  static void sendFrames(ZMQ.Socket socket, List<byte[]> frames) {
     for (int i = 0; i < frames.size() - 1; i++) {
       socket.sendMore(frames.get(i));
     }
