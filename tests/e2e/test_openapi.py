@@ -125,7 +125,8 @@ def test_every_answer_is_described_by_the_document(server, tmp_path):
             "--checks", CHECKS, "--phases", "examples,coverage,fuzzing", "--report", "junit",
             "--report-junit-path", str(tmp_path / "junit.xml")]
     started = time.monotonic()
-    run = subprocess.run(argv, capture_output=True, text=True, timeout=MAX_SECONDS + 150, cwd=tmp_path)
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name("schemathesis_hooks.py"))}
+    run = subprocess.run(argv, capture_output=True, text=True, timeout=MAX_SECONDS + 150, cwd=tmp_path, env=env)
     took = time.monotonic() - started
     out = run.stdout + run.stderr
     assert run.returncode == 0, (
