@@ -114,6 +114,8 @@ class Trial:
         self._workers: set[str] = set()
         self._end_seen = False
         self.loaded_all_steps = False
+        #: Queries look for new steps first; the rule runner turns this off and refreshes itself.
+        self.auto_refresh = True
         self.refresh()
 
     def __repr__(self) -> str:
@@ -140,6 +142,10 @@ class Trial:
             self.loaded_all_steps = True
         return len(new)
 
+    def _auto_refresh(self) -> None:
+        if self.auto_refresh:
+            self.refresh()
+
     def wait_for_steps(self, steps: Iterable[int], timeout: float = 60.0, mode: str | None = None) -> bool:
         """Waits until every one of ``steps`` is there (or training ended); False on timeout."""
         wanted = set(steps)
@@ -160,7 +166,7 @@ class Trial:
 
     def steps(self, mode: str | None = None, refresh: bool = True) -> list[int]:
         if refresh:
-            self.refresh()
+            self._auto_refresh()
         if mode is None or str(mode).upper() == "GLOBAL" and "GLOBAL" not in self._mode_steps:
             return sorted(self._steps)
         return sorted(self._mode_steps.get(str(mode).upper(), {}))
@@ -185,7 +191,7 @@ class Trial:
 
     def tensor_names(self, collection: str | None = None, regex: str | list[str] | None = None,
                      mode: str | None = None) -> list[str]:
-        self.refresh()
+        self._auto_refresh()
         patterns = [re.compile(r) for r in ([regex] if isinstance(regex, str) else regex or [])]
         out = []
         for name, by_step in self._entries.items():
@@ -200,7 +206,7 @@ class Trial:
         return sorted(out)
 
     def collections(self) -> dict[str, list[str]]:
-        self.refresh()
+        self._auto_refresh()
         found: dict[str, set[str]] = {}
         for name, by_step in self._entries.items():
             for t, _ in by_step.values():
@@ -209,12 +215,12 @@ class Trial:
         return {c: sorted(n) for c, n in sorted(found.items())}
 
     def has_tensor(self, name: str) -> bool:
-        self.refresh()
+        self._auto_refresh()
         return name in self._entries
 
     def tensor(self, name: str) -> "Tensor":
         if name not in self._entries:
-            self.refresh()
+            self._auto_refresh()
         if name not in self._entries:
             raise TensorUnavailable(f"no tensor {name!r} in {self.path} (tensors: {', '.join(sorted(self._entries)[:20])})")
         return Tensor(self, name)
@@ -254,7 +260,7 @@ class Tensor:
         return f"Tensor({self.name!r})"
 
     def steps(self, mode: str | None = None) -> list[int]:
-        self.trial.refresh()
+        self.trial._auto_refresh()
         entries = self.trial._entries.get(self.name, {})
         if mode is None or str(mode).upper() == "GLOBAL":
             return sorted({key[0] for key in entries})
