@@ -19,7 +19,7 @@ import importlib
 _EXPORTS = {
     "Hook": "hook", "get_hook": "hook", "set_hook": "hook",
     "TRAIN": "config", "EVAL": "config", "PREDICT": "config", "GLOBAL": "config", "ConfigError": "config",
-    "trial": "trial", "Trial": "trial", "Tensor": "trial", "TensorUnavailable": "trial",
+    "trial": "trials", "Trial": "trials", "Tensor": "trials", "TensorUnavailable": "trials",
     "TensorSaveError": "storage",
     "Rule": "rules.base", "Issue": "rules.base",
 }

@@ -98,7 +98,7 @@ class Runner:
         cls = load_rule_class(self.name, config.get("SourcePath"))
         rule_params = {k: v for k, v in params.items() if k not in RESERVED}
         self.profiler = issubclass(cls, ProfilerRule)
-        from .trial import Trial
+        from .trials import Trial
 
         trial = Trial(self.tensors_path) if (not self.profiler or os.path.isdir(self.tensors_path)) else None
         if trial is not None:
