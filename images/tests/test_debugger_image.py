@@ -60,7 +60,7 @@ def image_present():
         pytest.fail(f"the image {IMAGE} is missing: build it with `bash images/build.sh`", pytrace=False)
 
 
-def train(base: Path, script: str, hook_config: dict) -> subprocess.CompletedProcess:
+def train(base: Path, script: str, hook_config: dict, *extra: str) -> subprocess.CompletedProcess:
     """A script-mode job as the server runs it, with the DebugHookConfig file and the tensors folder."""
     for folder in ("input/config", "code", "model", "output/data", "output/tensors"):
         (base / folder).mkdir(parents=True, exist_ok=True)
@@ -68,7 +68,7 @@ def train(base: Path, script: str, hook_config: dict) -> subprocess.CompletedPro
     (base / "input/config/debughookconfig.json").write_text(json.dumps(hook_config))
     (base / "code/train.py").write_text(script)
     return docker("run", "--rm", "--user", f"{os.getuid()}:{os.getgid()}", "-e", "HOME=/tmp", "-v", f"{base}:/opt/ml",
-                  "-e", "TRAINING_JOB_NAME=debugger-test", "--memory", "2g", IMAGE, "train")
+                  "-e", "TRAINING_JOB_NAME=debugger-test", "--memory", "2g", *extra, IMAGE, "train")
 
 
 def test_keras_job_saves_tensors_with_the_script_unchanged(tmp_path):
@@ -122,3 +122,14 @@ def test_vanishing_gradient_rule_in_a_container_reports_issues_found(tmp_path):
     assert lines[0]["status"] == "InProgress"
     assert lines[-1]["status"] == "IssuesFound" and lines[-1]["step"] == 0
     assert lines[-1]["tensor"].startswith("gradients/")
+
+
+def test_a_full_disk_fails_the_job_loudly(tmp_path):
+    script = KERAS_SCRIPT.replace("Dense(8,", "Dense(4096,")
+    # The tensors folder on a 64 KiB tmpfs: the first step's weights (64 KiB of kernel) do not fit.
+    result = train(tmp_path, script, {"LocalPath": "/opt/ml/output/tensors", "HookParameters": {"save_interval": "1"},
+                                      "CollectionConfigurations": [{"CollectionName": "weights"}]},
+                   "--mount", "type=tmpfs,destination=/opt/ml/output/tensors,tmpfs-size=65536,tmpfs-mode=1777")
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "atelier.debugger: ERROR: could not save the tensors of step 0" in result.stderr
+    assert "No space left on device" in (tmp_path / "output" / "failure").read_text()

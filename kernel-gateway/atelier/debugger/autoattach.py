@@ -13,11 +13,8 @@ nothing but that one check. ``ATELIER_DEBUGGER=off`` turns it off.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
 import os
 import sys
-import sysconfig
 
 PTH_NAME = "atelier-debugger.pth"
 PTH_LINE = "import atelier.debugger.autoattach\n"
@@ -44,7 +41,10 @@ def _install_torch(module) -> None:
 PATCHES = {"keras": _install_keras, "xgboost": _install_xgboost, "torch": _install_torch}
 
 
-class _Loader(importlib.abc.Loader):
+class _Loader:
+    """Runs the real loader, then the patch. (Plain classes: importing importlib.abc at every
+    Python start would cost more than everything else here.)"""
+
     def __init__(self, loader, patch):
         self._loader = loader
         self._patch = patch
@@ -64,7 +64,7 @@ class _Loader(importlib.abc.Loader):
         return getattr(self._loader, name)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
     def __init__(self):
         self._busy: set[str] = set()
 
@@ -72,6 +72,8 @@ class _Finder(importlib.abc.MetaPathFinder):
         patch = PATCHES.get(fullname)
         if patch is None or fullname in self._busy:
             return None
+        import importlib.util
+
         self._busy.add(fullname)
         try:
             spec = importlib.util.find_spec(fullname)
@@ -85,11 +87,12 @@ class _Finder(importlib.abc.MetaPathFinder):
 
 def activate() -> bool:
     """Adds the import hook when the job has a hook configuration; True when it did."""
-    if os.environ.get("ATELIER_DEBUGGER", "").lower() in ("off", "0", "false"):
+    env = os.environ
+    if env.get("ATELIER_DEBUGGER", "").lower() in ("off", "0", "false"):
         return False
-    from .config import config_path
-
-    if not config_path().is_file():
+    # As config.config_path(), without importing it: this runs at every Python start.
+    folder = env.get("SM_INPUT_CONFIG_DIR") or os.path.join(env.get("SM_BASE_DIR") or "/opt/ml", "input", "config")
+    if not os.path.isfile(os.path.join(folder, "debughookconfig.json")):
         return False
     if any(isinstance(f, _Finder) for f in sys.meta_path):
         return True
@@ -102,6 +105,8 @@ def activate() -> bool:
 
 def install_pth(site_packages: str | None = None) -> str:
     """Writes ``atelier-debugger.pth`` into site-packages (the images' build does it); its path."""
+    import sysconfig
+
     folder = site_packages or sysconfig.get_paths()["purelib"]
     path = os.path.join(folder, PTH_NAME)
     with open(path, "w") as f:

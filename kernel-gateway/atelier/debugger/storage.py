@@ -41,6 +41,9 @@ TMP_SUFFIX = ".tmp"
 class TensorSaveError(OSError):
     """Tensors could not be written (a full disk, a read-only folder): training must not go on silently."""
 
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
+
 
 def step_dir(step: int) -> str:
     return f"{step:012d}"
@@ -141,7 +144,7 @@ def write_step(root: str, step: int, worker: str, tensors: list[PendingTensor], 
         reason = os.strerror(e.errno) if e.errno else str(e)
         hint = " (the disk is full: free space or save less, e.g. a larger save_interval or reductions)" \
             if e.errno in (errno.ENOSPC, errno.EDQUOT) else ""
-        raise TensorSaveError(e.errno or 0, f"atelier.debugger: could not save the tensors of step {step} "
+        raise TensorSaveError(e.errno or 0, f"could not save the tensors of step {step} "
                                             f"under {root}: {reason}{hint}") from e
     return written
 
