@@ -120,3 +120,48 @@ def test_errors_unknown_rule_bad_parameter_and_a_rule_that_crashes(tmp_path):
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert statuses(out)[-1]["status"] == "Error" and "RuntimeError: boom" in statuses(out)[-1]["details"]
+
+
+def write_samples(folder, cpu):
+    (folder / "system").mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps({"ts": 1000.0 + i * 0.5, "cpu": [c], "cpu_total": c, "memory_bytes": 1 << 20,
+                         "memory_limit_bytes": 1 << 30, "disk_read_bytes": 0, "disk_write_bytes": 0,
+                         "net_rx_bytes": 0, "net_tx_bytes": 0, "gpu": []}) for i, c in enumerate(cpu)]
+    with open(folder / "system" / "2026120714.jsonl", "a") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def test_a_profiler_rule_evaluates_samples_and_ends_at_the_marker_in_the_profiler_folder(tmp_path):
+    write_samples(tmp_path / "profiler", [97.0] * 30)
+    (tmp_path / "profiler" / "training_job_end.ts").write_text("1000\n")
+    cfg = config(tmp_path, rule_to_invoke="CPUBottleneck")
+    cfg["Kind"] = "profiler"
+    proc = start(cfg, tmp_path)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    last = statuses(out)[-1]
+    assert last["status"] == "IssuesFound" and last["step"] is None and "CPU" in last["details"]
+
+
+def test_sigterm_ends_the_runner_with_its_final_status(tmp_path):
+    write_samples(tmp_path / "profiler", [30.0] * 4)
+    report = tmp_path / "report"
+    cfg = config(tmp_path, rule_to_invoke="ProfilerReport")
+    env = dict(os.environ, ATELIER_RULE_CONFIG=json.dumps(cfg), ATELIER_RULE_POLL_SECONDS="0.1",
+               ATELIER_PROFILER_REPORT_DIR=str(report))
+    proc = subprocess.Popen([sys.executable, "-m", "atelier.debugger.rule_runner"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        assert json.loads(proc.stdout.readline()[len(PREFIX):])["status"] == "InProgress"
+        write_samples(tmp_path / "profiler", [35.0] * 4)  # more samples while it runs
+        time.sleep(0.5)
+        proc.terminate()
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    # 30-35% CPU: under-used (LowCPUUtilization), which the report's status says.
+    last = statuses(out)[-1]
+    assert last["status"] == "IssuesFound" and "under-used" in last["details"]
+    page = (report / "profiler-report.html").read_text()
+    assert "<th>samples</th><td>8</td>" in page and "LowCPUUtilization</td><td>IssuesFound" in page
