@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,7 @@ DOCKER = shutil.which("docker")
 
 KERAS_SCRIPT = """
 import numpy as np, keras
+keras.utils.set_random_seed(0)
 rng = np.random.default_rng(0)
 x = rng.random((128, 4)).astype("float32"); y = (x.sum(1) > 2).astype("float32")
 model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu", name="hidden"),
@@ -90,6 +92,18 @@ def test_keras_job_saves_tensors_with_the_script_unchanged(tmp_path):
     norm = t.tensor("gradients/hidden/kernel").reduction_value(0, "norm")
     assert norm > 0
     assert 0 < t.tensor("losses/loss").value(0, mode="TRAIN") < 5
+
+    # A healthy job: the rules that watch these tensors find nothing (one container runs them all).
+    rules = ["VanishingGradient", "ExplodingTensor", "DeadRelu", "LossNotDecreasing"]
+    loop = " ".join(
+        "ATELIER_RULE_CONFIG=" + shlex.quote(json.dumps({"RuleConfigurationName": r, "RuleParameters": {"rule_to_invoke": r},
+                                                         "TensorsPath": "/opt/ml/processing/input/tensors", "Kind": "debugger"}))
+        + " python -m atelier.debugger.rule_runner | tail -n 1;" for r in rules)
+    run = docker("run", "--rm", "--user", f"{os.getuid()}:{os.getgid()}", "-e", "HOME=/tmp",
+                 "-v", f"{tmp_path / 'output/tensors'}:/opt/ml/processing/input/tensors:ro",
+                 "--entrypoint", "sh", IMAGE, "-c", loop)
+    finals = [json.loads(l.split(" ", 1)[1]) for l in run.stdout.splitlines() if l.startswith("ATELIER_RULE_STATUS ")]
+    assert [f["status"] for f in finals] == ["NoIssuesFound"] * len(rules), run.stdout + run.stderr
 
 
 def test_xgboost_job_saves_tree_depth_and_feature_importance(tmp_path):
