@@ -112,6 +112,7 @@ class Trial:
         self._steps: dict[int, dict[str, Any]] = {}  # global step -> {"mode":..., "mode_step":..., "wall_time":...}
         self._mode_steps: dict[str, dict[int, int]] = {}  # mode -> mode step -> global step
         self._workers: set[str] = set()
+        self._by_step: dict[int, dict[str, set[str]]] = {}  # global step -> tensor name -> collections
         self._end_seen = False
         self.loaded_all_steps = False
         #: Queries look for new steps first; the rule runner turns this off and refreshes itself.
@@ -135,6 +136,7 @@ class Trial:
             info = self._steps.setdefault(step, {"wall_time": index.get("wall_time"), "modes": {}})
             for t in index.get("tensors", []):
                 self._entries.setdefault(t["name"], {})[(step, worker, t["mode"])] = (t, index)
+                self._by_step.setdefault(step, {}).setdefault(t["name"], set()).update(t.get("collections", []))
                 info["modes"][t["mode"]] = t["mode_step"]
                 self._mode_steps.setdefault(t["mode"], {})[int(t["mode_step"])] = step
         if end_before:
@@ -204,6 +206,10 @@ class Trial:
                 continue
             out.append(name)
         return sorted(out)
+
+    def tensors_at(self, step: int) -> dict[str, set[str]]:
+        """The tensors saved at global ``step``, each with its collections (no refresh: cheap)."""
+        return self._by_step.get(step, {})
 
     def collections(self) -> dict[str, list[str]]:
         self._auto_refresh()

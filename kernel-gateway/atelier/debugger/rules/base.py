@@ -125,15 +125,13 @@ class Rule:
 
     def tensors_at(self, step: int, collections: list[str] | None = None, regexes: list[re.Pattern] | None = None,
                    prefix: str | None = None) -> list[str]:
-        """Names of the tensors saved at global ``step`` in any of ``collections`` or matching any of
-        ``regexes`` (all tensors when neither is given), or beginning with ``prefix``."""
+        """Names of the tensors saved at global ``step`` in any of ``collections``, matching any of
+        ``regexes`` or beginning with ``prefix`` (all of that step's tensors when none is given)."""
         names = []
-        for name in self.base_trial.tensor_names():
-            t = self.base_trial.tensor(name)
-            in_collection = bool(collections) and any(c in t.collections for c in collections)
-            matched = bool(regexes) and any(r.search(name) for r in regexes)
-            by_prefix = prefix is not None and name.startswith(prefix)
-            if not (collections or regexes or prefix is not None) or in_collection or matched or by_prefix:
-                if step in t.steps():
-                    names.append(name)
+        for name, in_collections in sorted(self.base_trial.tensors_at(step).items()):
+            if not (collections or regexes or prefix is not None) \
+                    or (collections and any(c in in_collections for c in collections)) \
+                    or (regexes and any(r.search(name) for r in regexes)) \
+                    or (prefix is not None and name.startswith(prefix)):
+                names.append(name)
         return names

@@ -7,21 +7,13 @@ from .base import Rule, as_bool, as_list, as_mode, as_regex_list
 
 
 class _LossRule(Rule):
-    def _loss_names(self, regexes=None, use_collection: bool = True, collections=None) -> list[str]:
-        trial = self.base_trial
-        names = []
-        for name in trial.tensor_names():
-            t = trial.tensor(name)
-            if (use_collection and "losses" in t.collections) or (collections and any(c in t.collections for c in collections)) \
-                    or (regexes and any(r.search(name) for r in regexes)):
-                names.append(name)
-        return names
+    def _loss_names(self, step: int, regexes=None, use_collection: bool = True, collections=None) -> list[str]:
+        """The losses saved at global ``step``."""
+        wanted = (["losses"] if use_collection else []) + list(collections or [])
+        return self.tensors_at(step, collections=wanted, regexes=regexes) if (wanted or regexes) else []
 
-    def _loss_at(self, name: str, step: int) -> float | None:
-        t = self.base_trial.tensor(name)
-        if step not in t.steps():
-            return None
-        return t.reduction_value(step, "mean")
+    def _loss_at(self, name: str, step: int) -> float:
+        return self.base_trial.tensor(name).reduction_value(step, "mean")
 
 
 class LossNotDecreasing(_LossRule):
@@ -50,10 +42,8 @@ class LossNotDecreasing(_LossRule):
         if mode != "GLOBAL" and trial.mode(step) != mode:
             return None
         at = trial.mode_step(step) if mode != "GLOBAL" else step
-        for name in self._loss_names(self.tensor_regex, self.use_losses_collection, self.collection_names):
+        for name in self._loss_names(step, self.tensor_regex, self.use_losses_collection, self.collection_names):
             loss = self._loss_at(name, step)
-            if loss is None:
-                continue
             lowest = self._lowest.get(name)
             self._lowest[name] = loss if lowest is None else min(lowest, loss)
             if lowest is not None and lowest > 0 and loss > lowest * (1 + self.increase_threshold_percent / 100):
@@ -89,10 +79,8 @@ class Overfit(_LossRule):
     def invoke_at_step(self, step):
         trial = self.base_trial
         mode = trial.mode(step)
-        for name in self._loss_names(self.tensor_regex, use_collection=not self.tensor_regex):
+        for name in self._loss_names(step, self.tensor_regex, use_collection=not self.tensor_regex):
             loss = self._loss_at(name, step)
-            if loss is None:
-                continue
             if mode == "TRAIN":
                 self._train[name] = loss
             elif mode == "EVAL" and step >= self.start_step and self._train.get(name):
@@ -122,10 +110,8 @@ class Overtraining(_LossRule):
         if mode not in ("TRAIN", "EVAL"):
             return None
         patience = self.patience_train if mode == "TRAIN" else self.patience_validation
-        for name in self._loss_names():
+        for name in self._loss_names(step):
             loss = self._loss_at(name, step)
-            if loss is None:
-                continue
             key = (name, mode)
             best = self._best.get(key)
             if best is None or loss < best - self.delta:
