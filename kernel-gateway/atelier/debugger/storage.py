@@ -103,10 +103,10 @@ def _write_atomically(root: str, relative: str, payload: bytes) -> int:
     folder = os.path.dirname(final)
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, TMP_PREFIX + os.path.basename(final) + TMP_SUFFIX)
+    # No fsync: the rename alone makes readers see whole files, and a step's cost stays small
+    # (surviving a power cut is not needed); a full disk still fails in write() or close().
     with open(tmp, "wb") as f:
         f.write(payload)
-        f.flush()
-        os.fsync(f.fileno())
     os.replace(tmp, final)
     return len(payload)
 
