@@ -14,13 +14,13 @@ from atelier.debugger import config as hook_config
 from sdk_fake import env, fake  # noqa: F401 - fixtures
 
 
-def upload(fake, root, prefix):
+def upload(server, root, prefix):
     """What the server's live upload does: every file under root, event files before index entries."""
     files = sorted((os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs
                     if not f.startswith(".")), key=lambda p: p.startswith("index/"))
     for rel in files:
         with open(os.path.join(root, rel), "rb") as f:
-            fake.objects[f"{prefix}{rel}"] = f.read()
+            server.objects[f"{prefix}{rel}"] = f.read()
 
 
 def test_trial_reads_an_s3_prefix_and_new_steps_as_they_are_uploaded(env, tmp_path):
