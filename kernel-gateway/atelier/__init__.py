@@ -12,7 +12,7 @@
 - the container toolkit (``atelier.toolkit``): the ``train`` command of a training job's container,
   and ``serve``, the model server of an endpoint's;
 - the debugger (``atelier.debugger``): the hook that saves tensors in a training job, ``trial()``
-  that reads them back, and the rules and their runner.
+  that reads them back, and the rules and their runner (``import atelier.debugger``).
 
 The SDK's names are imported on first use, so ``import atelier`` stays cheap for the agent.
 """
@@ -44,7 +44,7 @@ _EXPORTS = {
     "list_jobs": "job",
 }
 
-_SUBMODULES = ("experiments", "serializers", "deserializers", "debugger")
+_SUBMODULES = ("experiments", "serializers", "deserializers")
 
 __all__ = sorted(_EXPORTS) + [*_SUBMODULES, "upload_data", "download", "list_objects", "load_ipython_extension"]
 
