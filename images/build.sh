@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Build Atelier's instance images with the local Docker engine (see images/README.md).
 #
-#   bash images/build.sh [--only base|datascience|sklearn] [--force] [--base IMAGE] [--mirror URI] [-q]
+#   bash images/build.sh [--only base|datascience|sklearn|deeplearning] [--force] [--base IMAGE] [--mirror URI] [-q]
 #
 #   atelier/base-os:bookworm   Debian minbase, debootstrapped and imported (only without --base)
 #   atelier/base:latest        Python, ipykernel and the kernel agent (images/base)
 #   atelier/datascience:latest atelier/base plus NumPy, pandas, scikit-learn... (images/datascience)
 #   atelier/sklearn:latest     the built-in scikit-learn training algorithm (images/sklearn)
+#   atelier/deeplearning:latest atelier/datascience plus Keras 3 (JAX), XGBoost (images/deeplearning)
 #
 # An image is rebuilt only when the hash of its inputs (recorded in its label
 # dev.atelier.inputs-hash) changed: its build context, and the image it is built on.
@@ -48,8 +49,8 @@ elapsed_since() {
 
 while (( $# )); do
   case $1 in
-    --only) [[ ${2:-} == @(base|datascience|sklearn) ]] || die "--only takes base, datascience or sklearn"; ONLY=$2; shift 2 ;;
-    --only=*) ONLY=${1#--only=}; [[ $ONLY == @(base|datascience|sklearn) ]] || die "--only takes base, datascience or sklearn"; shift ;;
+    --only) [[ ${2:-} == @(base|datascience|sklearn|deeplearning) ]] || die "--only takes base, datascience, sklearn or deeplearning"; ONLY=$2; shift 2 ;;
+    --only=*) ONLY=${1#--only=}; [[ $ONLY == @(base|datascience|sklearn|deeplearning) ]] || die "--only takes base, datascience, sklearn or deeplearning"; shift ;;
     --force) FORCE=1; shift ;;
     --base) [[ -n ${2:-} ]] || die "--base takes an image name"; BASE=$2; shift 2 ;;
     --base=*) BASE=${1#--base=}; shift ;;
@@ -324,12 +325,18 @@ sklearn_image() {
   build_image sklearn "$(stage sklearn)" atelier/datascience:latest 0
 }
 
+deeplearning_image() {
+  # Its build stage is not kept either (like datascience's).
+  build_image deeplearning "$(stage deeplearning)" atelier/datascience:latest 0
+}
+
 T0=$(now_ms)
 case $ONLY in
   base) base_image ;;
   datascience) datascience_image ;;
   sklearn) sklearn_image ;;
-  "") base_image; datascience_image; sklearn_image ;;
+  deeplearning) deeplearning_image ;;
+  "") base_image; datascience_image; sklearn_image; deeplearning_image ;;
 esac
 forget_all
 say "done in $(elapsed_since "$T0")"

@@ -10,7 +10,9 @@
   (``magics``); experiments on the stock mlflow client (``experiments``: ``%%atelier_run``, the
   display of runs, ``open``);
 - the container toolkit (``atelier.toolkit``): the ``train`` command of a training job's container,
-  and ``serve``, the model server of an endpoint's.
+  and ``serve``, the model server of an endpoint's;
+- the debugger (``atelier.debugger``): the hook that saves tensors in a training job, ``trial()``
+  that reads them back, and the rules and their runner (``import atelier.debugger``).
 
 The SDK's names are imported on first use, so ``import atelier`` stays cheap for the agent.
 """

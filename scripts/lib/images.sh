@@ -6,8 +6,8 @@
 #
 #   base  atelier/base-os and atelier/base: the kernels on Docker (the java suite's Docker tests,
 #         the e2e suite's docker backend)
-#   all   the rest on top: atelier/datascience and atelier/sklearn (training and processing jobs:
-#         the images, e2e and browser suites)
+#   all   the rest on top: atelier/datascience, atelier/sklearn and atelier/deeplearning (training
+#         and processing jobs, the debugger: the images, e2e and browser suites)
 #
 # Each step's output goes to a log; its exit status to a file beside it. A suite that needs a step
 # waits for it; a step that failed is reported with its log and fails the run, once.
