@@ -247,6 +247,11 @@ public final class RunStore {
     }
   }
 
+  /** See {@link MetricSummaries#read}. */
+  public Map<String, List<Model.MetricStats>> summaries(List<String> runIds, List<String> keys) {
+    return db.tx(c -> MetricSummaries.read(c, runIds, keys));
+  }
+
   /** A metric's points in step, then timestamp, order: {@code limit} of them from {@code offset}. */
   public List<Point> history(long runPk, String key, int offset, int limit) {
     return db.tx(c -> {
