@@ -74,11 +74,16 @@ public final class RunStore {
   }
 
   static RunInfo info(Connection c, String runId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT * FROM runs WHERE run_id = ?")) {
-      q.setString(1, runId);
-      try (ResultSet rs = q.executeQuery()) {
-        return rs.next() ? info(rs) : null;
-      }
+    try (Statements st = new Statements(c)) {
+      return info(st, runId);
+    }
+  }
+
+  static RunInfo info(Statements st, String runId) throws SQLException {
+    PreparedStatement q = st.get("SELECT * FROM runs WHERE run_id = ?");
+    q.setString(1, runId);
+    try (ResultSet rs = q.executeQuery()) {
+      return rs.next() ? info(rs) : null;
     }
   }
 
