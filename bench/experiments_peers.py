@@ -79,14 +79,20 @@ def ensure_mlflow() -> Path:
     return exe
 
 
-def start_server(peer: str, tmp: Path):
-    """Starts ``peer`` in ``tmp``; returns (proc, MLflow tracking base URL, token)."""
+# The JVM options `scripts/atelier start` runs the server with (a java launcher argument file).
+JVM_OPTIONS = BENCH.parent / "scripts" / "lib" / "server-jvm.options"
+
+
+def start_server(peer: str, tmp: Path, jvm: list[str] | None = None, port: int = 0):
+    """Starts ``peer`` in ``tmp``; returns (proc, MLflow tracking base URL, token). Atelier runs with
+    ``jvm`` as its JVM options, by default those of ``scripts/atelier start``."""
     tmp.mkdir(parents=True, exist_ok=True)
     if peer == "atelier":
         token = secrets.token_hex(24)
         ready = tmp / "server.json"
         ready.unlink(missing_ok=True)
-        argv = [find_java(21), "-jar", str(JAR), "--host", "127.0.0.1", "--port", "0",
+        jvm = [f"@{JVM_OPTIONS}"] if jvm is None else jvm
+        argv = [find_java(21), *jvm, "-jar", str(JAR), "--host", "127.0.0.1", "--port", str(port),
                 "--token-file", str(write_secret(tmp / "token", token)), "--data-dir", str(tmp / "data"),
                 "--python", str(MAIN_BIN / "python"), "--root-dir", str(tmp), "--ready-file", str(ready)]
         proc = spawn("atelier", argv, tmp / "server.log", child_env(tmp / "env", MAIN_BIN), tmp)

@@ -180,10 +180,9 @@ cmd_start() {
   fi
   # Run a copy of the jar: a rebuild while the server runs would otherwise swap classes under it.
   cp "$SERVER_JAR" "$RUN_DIR/atelier-server.jar"
-  # G1 by name: on fewer than 2 CPUs or 1792 MB the JVM would pick the serial collector, whose
-  # young pauses (as the parallel one's) hold every invocation the router has in flight for tens of
-  # milliseconds (bench/README.md, "Endpoints"). $ATELIER_JAVA_OPTS comes after, and can change it.
-  local java_opts=(-XX:+UseG1GC) extra_java_opts=()
+  # The JVM options (the collector, the heap's bounds: see the file) from one file that the
+  # benchmarks use too. $ATELIER_JAVA_OPTS comes after, and can change them.
+  local java_opts=("@$ATELIER_REPO/scripts/lib/server-jvm.options") extra_java_opts=()
   read -r -a extra_java_opts <<<"${ATELIER_JAVA_OPTS:-}"
   java_opts+=("${extra_java_opts[@]}")
   setsid "$JAVA" "${java_opts[@]}" -jar "$RUN_DIR/atelier-server.jar" --host 127.0.0.1 --port "$atelier_port" \

@@ -2,11 +2,13 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { errorMessage } from '../handler';
+import { IMetricSummary, summaryOf } from './detail/series';
 import {
   IExperiment,
   IListArtifactsResponse,
   IMetric,
   IMetricHistoryResponse,
+  IMetricSummariesResponse,
   IRun,
   ISearchExperimentsResponse,
   ISearchRunsResponse
@@ -14,6 +16,12 @@ import {
 
 /** Path of MLflow's REST API below the Jupyter server's base URL. */
 export const MLFLOW_NAMESPACE = 'atelier/mlflow/api/2.0/mlflow';
+
+/** Path of Atelier's own experiment routes below the Jupyter server's base URL. */
+export const ATELIER_EXPERIMENTS = 'atelier/api/experiments';
+
+/** The most runs one metric-summaries request names. */
+export const SUMMARY_RUNS = 1000;
 
 /** The largest page MLflow's runs search returns. */
 export const SEARCH_PAGE = 50_000;
@@ -25,6 +33,14 @@ export interface IExperimentsClient {
   runs(experimentId: string, filter: string): Promise<IRun[]>;
   run(runId: string): Promise<IRun>;
   history(runId: string, key: string): Promise<IMetric[]>;
+  /**
+   * Each run's metric summaries, computed by the server, by run id (only the
+   * metrics `keys` names, when given), each run's by metric key.
+   */
+  summaries(
+    runIds: ReadonlyArray<string>,
+    keys?: ReadonlyArray<string>
+  ): Promise<Map<string, Map<string, IMetricSummary>>>;
   /** The artifacts directly under `path` (relative to the run's artifact root). */
   artifacts(
     experimentId: string,
@@ -134,7 +150,7 @@ export function createExperimentsClient(
       const body = await call<{ run_counts?: Record<string, number> }>(
         'run-counts',
         {},
-        'atelier/api/experiments'
+        ATELIER_EXPERIMENTS
       );
       return body?.run_counts ?? {};
     },
@@ -143,6 +159,31 @@ export function createExperimentsClient(
         `runs/get?run_id=${encodeURIComponent(runId)}`
       );
       return body.run;
+    },
+    summaries: async (runIds, keys = []) => {
+      const out = new Map<string, Map<string, IMetricSummary>>();
+      for (let i = 0; i < runIds.length; i += SUMMARY_RUNS) {
+        const body = await call<IMetricSummariesResponse>(
+          'metric-summaries',
+          {
+            method: 'POST',
+            body: JSON.stringify({
+              run_ids: runIds.slice(i, i + SUMMARY_RUNS),
+              metric_keys: keys.length ? keys : undefined
+            }),
+            headers: { 'Content-Type': 'application/json' }
+          },
+          ATELIER_EXPERIMENTS
+        );
+        for (const run of body?.runs ?? []) {
+          const byKey = new Map<string, IMetricSummary>();
+          for (const m of run.metrics ?? []) {
+            byKey.set(m.key, summaryOf(m));
+          }
+          out.set(run.run_id, byKey);
+        }
+      }
+      return out;
     },
     history: async (runId, key) => {
       const out: IMetric[] = [];

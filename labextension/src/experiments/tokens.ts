@@ -104,6 +104,26 @@ export interface IListArtifactsResponse {
   next_page_token?: string;
 }
 
+/**
+ * A metric's summary as Atelier's `atelier/api/experiments/metric-summaries`
+ * sends it (computed by the server; numbers as MLflow's API writes them).
+ */
+export interface IMetricSummaryJson {
+  key: string;
+  last: number | string;
+  last_step: number;
+  last_timestamp: number;
+  min: number | string | null;
+  max: number | string | null;
+  count: number;
+  avg: number | string | null;
+  stddev: number | string | null;
+}
+
+export interface IMetricSummariesResponse {
+  runs?: Array<{ run_id: string; metrics?: IMetricSummaryJson[] }>;
+}
+
 export interface IMetricHistoryResponse {
   metrics?: IMetric[];
   next_page_token?: string;

@@ -73,6 +73,12 @@ test('compares runs: overlaid histories with zoom, a scatter and parallel coordi
   await expect(root).toHaveAttribute('data-range', `0,${STEPS - 1}`);
   // Few points per run: nothing to reduce, every point drawn.
   await expect(root).toHaveAttribute('data-drawn-points', String(STEPS));
+  // The overlaid metric's summaries as the server computed them, a row per run.
+  const summaries = view.getByTestId('compare-metric-summaries');
+  await expect(summaries.locator('tbody tr')).toHaveCount(RUNS);
+  const first = summaries.getByRole('row', { name: /trial-0/ }).locator('td');
+  await expect(first.nth(2)).toHaveText('1'); // Max: exp(0) + 0
+  await expect(first.nth(5)).toHaveText(String(STEPS)); // Count
 
   // Wheel zooms around the pointer; a double click shows everything again.
   const over = plot.locator('.u-over');

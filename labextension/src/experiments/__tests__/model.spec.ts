@@ -65,6 +65,7 @@ function client(
     },
     run: async () => runs[0],
     history: async () => [],
+    summaries: async () => new Map(),
     artifacts: async () => ({ files: [] }),
     artifactUrl: () => ''
   };

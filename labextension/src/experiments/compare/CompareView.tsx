@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { SUMMARY_COLUMNS, SummaryCells } from '../detail/SummaryCells';
 import { FieldId, fieldLabel } from './axes';
 import { CompareModel } from './model';
 import { OverlayChart } from './OverlayChart';
@@ -80,6 +81,29 @@ export function CompareView(props: { model: CompareModel }): JSX.Element {
                 version={model.version}
               />
             )}
+            <table
+              className="jp-AtelierRunDetail-table"
+              data-testid="compare-metric-summaries"
+              aria-label={`Summaries of ${model.metric}`}
+            >
+              <thead>
+                <tr>
+                  {['Run', ...SUMMARY_COLUMNS].map(h => (
+                    <th key={h} scope="col">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {model.runs.map(run => (
+                  <tr key={run.id} data-run={run.id}>
+                    <th scope="row">{run.name}</th>
+                    <SummaryCells summary={model.summaries.get(run.id)} />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </>
         )}
       </section>

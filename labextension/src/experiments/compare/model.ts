@@ -2,6 +2,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { IExperimentsClient } from '../client';
 import { eachLimited, RELOAD_MS } from '../detail/model';
+import { IMetricSummary } from '../detail/series';
 import { IRunRow, toRow } from '../table';
 import { IMetric, IRun } from '../tokens';
 import { FieldId, fieldsOf } from './axes';
@@ -11,9 +12,11 @@ const PARALLEL = 6;
 
 /**
  * What the compare view shows: the compared runs, the metric whose
- * histories are overlaid (loaded for every run), and the fields of the
- * scatter and of parallel coordinates. Run frames update the runs, and
- * reload the overlaid history of a run that logged (at most once a second).
+ * histories are overlaid (loaded for every run) with each run's summary of
+ * it (computed by the server, one request for all runs), and the fields of
+ * the scatter and of parallel coordinates. Run frames update the runs, and
+ * reload the overlaid history and summary of a run that logged (at most
+ * once a second).
  */
 export class CompareModel {
   constructor(client: IExperimentsClient, runs: ReadonlyArray<IRunRow>) {
@@ -35,6 +38,8 @@ export class CompareModel {
   parallel: FieldId[];
   /** Histories of the overlaid metric by run id; a run missing has not loaded yet. */
   histories = new Map<string, IMetric[]>();
+  /** Each run's summary of the overlaid metric, by run id (absent: none yet, or no such metric). */
+  summaries = new Map<string, IMetricSummary>();
   loading = false;
   error: string | null = null;
   /** How long the last load of the overlaid histories took, in ms. */
@@ -62,25 +67,39 @@ export class CompareModel {
     this._changed.emit();
   }
 
-  /** Load the overlaid metric's history of every run. */
+  /** Load the overlaid metric's history and summary of every run. */
   async load(): Promise<void> {
     const key = this.metric;
     const request = ++this._request;
     this.histories = new Map();
+    this.summaries = new Map();
     this.loading = true;
     this.version++;
     this._changed.emit();
     const t0 = performance.now();
+    const withMetric = this.runs.filter(r => r.metrics[key] !== undefined);
     try {
-      await eachLimited(this.runs, PARALLEL, async run => {
-        const history =
-          run.metrics[key] === undefined
-            ? []
-            : await this.client.history(run.id, key);
-        if (request === this._request) {
-          this.histories.set(run.id, history);
-        }
-      });
+      const summaries = withMetric.length
+        ? this.client.summaries(
+            withMetric.map(r => r.id),
+            [key]
+          )
+        : Promise.resolve(new Map<string, Map<string, IMetricSummary>>());
+      const [byRun] = await Promise.all([
+        summaries,
+        eachLimited(this.runs, PARALLEL, async run => {
+          const history =
+            run.metrics[key] === undefined
+              ? []
+              : await this.client.history(run.id, key);
+          if (request === this._request) {
+            this.histories.set(run.id, history);
+          }
+        })
+      ]);
+      if (request === this._request) {
+        this.summaries = pick(byRun, key);
+      }
       this.error = null;
       this.loadMs = performance.now() - t0;
     } catch (error) {
@@ -129,11 +148,17 @@ export class CompareModel {
       runId,
       setTimeout(() => {
         this._timers.delete(runId);
-        this.client
-          .history(runId, key)
-          .then(history => {
+        Promise.all([
+          this.client.history(runId, key),
+          this.client.summaries([runId], [key])
+        ])
+          .then(([history, byRun]) => {
             if (request === this._request) {
               this.histories.set(runId, history);
+              const s = byRun.get(runId)?.get(key);
+              if (s) {
+                this.summaries.set(runId, s);
+              }
               this.version++;
               this._changed.emit();
             }
@@ -146,4 +171,19 @@ export class CompareModel {
   private _request = 0;
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
   private _changed = new Signal<this, void>(this);
+}
+
+/** The summary of `key` of each run that has one. */
+function pick(
+  byRun: Map<string, Map<string, IMetricSummary>>,
+  key: string
+): Map<string, IMetricSummary> {
+  const out = new Map<string, IMetricSummary>();
+  byRun.forEach((byKey, runId) => {
+    const s = byKey.get(key);
+    if (s) {
+      out.set(runId, s);
+    }
+  });
+  return out;
 }

@@ -3,7 +3,7 @@ import * as React from 'react';
 import { ArtifactBrowser } from './ArtifactBrowser';
 import { RunMetricChart } from './MetricChart';
 import { RunDetailModel } from './model';
-import { formatNumber } from './series';
+import { SUMMARY_COLUMNS, SummaryCells } from './SummaryCells';
 import { RunSource, runSource } from './source';
 
 export interface IRunDetailViewProps {
@@ -146,30 +146,20 @@ export function RunDetailView(props: IRunDetailViewProps): JSX.Element {
           >
             <thead>
               <tr>
-                {['Metric', 'Last', 'Min', 'Max', 'Avg', 'StdDev', 'Count'].map(
-                  h => (
-                    <th key={h} scope="col">
-                      {h}
-                    </th>
-                  )
-                )}
+                {['Metric', ...SUMMARY_COLUMNS].map(h => (
+                  <th key={h} scope="col">
+                    {h}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
-              {keys.map(key => {
-                const s = model.summary(key);
-                return (
-                  <tr key={key} data-metric={key}>
-                    <th scope="row">{key}</th>
-                    <td>{formatNumber(s?.last)}</td>
-                    <td>{formatNumber(s?.min)}</td>
-                    <td>{formatNumber(s?.max)}</td>
-                    <td>{formatNumber(s?.avg)}</td>
-                    <td>{formatNumber(s?.stddev)}</td>
-                    <td>{s ? s.count.toLocaleString('en-US') : '—'}</td>
-                  </tr>
-                );
-              })}
+              {keys.map(key => (
+                <tr key={key} data-metric={key}>
+                  <th scope="row">{key}</th>
+                  <SummaryCells summary={model.summary(key)} />
+                </tr>
+              ))}
             </tbody>
           </table>
         )}

@@ -2,7 +2,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { IExperimentsClient } from '../client';
 import { IMetric, IRun } from '../tokens';
-import { IMetricSummary, metricValue, summarize } from './series';
+import { IMetricSummary, movedSince } from './series';
 
 /** How many metric histories load at once. */
 const PARALLEL = 4;
@@ -29,9 +29,10 @@ export async function eachLimited<T>(
 
 /**
  * What a run's detail shows: the run (params, tags, status, latest metric
- * values) and each metric's whole history, with its summary. A run frame of
- * the event stream replaces the run and reloads the histories whose latest
- * point moved (at most once a second each).
+ * values), each metric's summary as the server computes it, and each
+ * metric's whole history (for its chart). A run frame of the event stream
+ * replaces the run and reloads the summaries and the histories whose latest
+ * point moved (each at most once a second).
  */
 export class RunDetailModel {
   constructor(client: IExperimentsClient, runId: string) {
@@ -57,24 +58,22 @@ export class RunDetailModel {
       .sort((a, b) => a.localeCompare(b));
   }
 
-  /** A metric's summary over its loaded history. */
+  /** A metric's summary, as the server last reported it. */
   summary(key: string): IMetricSummary | null {
-    let s = this._summaries.get(key);
-    if (s === undefined) {
-      s = summarize(key, this.histories.get(key) ?? []);
-      this._summaries.set(key, s);
-    }
-    return s;
+    return this._summaries.get(key) ?? null;
   }
 
-  /** Load the run and every metric's history. */
+  /** Load the run, its metric summaries and every metric's history. */
   async load(): Promise<void> {
     this.loading = true;
     this._changed.emit();
     try {
       this.run = await this.client.run(this.runId);
       this.error = null;
-      await eachLimited(this.metricKeys, PARALLEL, key => this._history(key));
+      await Promise.all([
+        this._loadSummaries(),
+        eachLimited(this.metricKeys, PARALLEL, key => this._history(key))
+      ]);
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     } finally {
@@ -89,16 +88,15 @@ export class RunDetailModel {
       return;
     }
     this.run = run;
+    let moved = false;
     for (const m of run.data?.metrics ?? []) {
-      const known = this.summary(m.key);
-      if (
-        !known ||
-        known.lastStep !== (m.step ?? 0) ||
-        !Object.is(known.last, metricValue(m.value)) ||
-        known.points === 0
-      ) {
-        this._schedule(m.key);
+      if (movedSince(this._summaries.get(m.key), m)) {
+        moved = true;
+        this._schedule(`history:${m.key}`, () => this._history(m.key));
       }
+    }
+    if (moved) {
+      this._schedule('summaries', () => this._loadSummaries());
     }
     this._changed.emit();
   }
@@ -111,19 +109,20 @@ export class RunDetailModel {
     this._disposed = true;
   }
 
-  private _schedule(key: string): void {
-    if (this._timers.has(key) || this._disposed) {
+  /** Run `work` once, at least RELOAD_MS after it last loaded (`_loadedAt` by `id`). */
+  private _schedule(id: string, work: () => Promise<void>): void {
+    if (this._timers.has(id) || this._disposed) {
       return;
     }
     const wait = Math.max(
       0,
-      (this._loadedAt.get(key) ?? 0) + RELOAD_MS - Date.now()
+      (this._loadedAt.get(id) ?? 0) + RELOAD_MS - Date.now()
     );
     this._timers.set(
-      key,
+      id,
       setTimeout(() => {
-        this._timers.delete(key);
-        void this._history(key)
+        this._timers.delete(id);
+        void work()
           .then(() => this._changed.emit())
           .catch(() => undefined);
       }, wait)
@@ -131,16 +130,22 @@ export class RunDetailModel {
   }
 
   private async _history(key: string): Promise<void> {
-    this._loadedAt.set(key, Date.now());
+    this._loadedAt.set(`history:${key}`, Date.now());
     const points = await this.client.history(this.runId, key);
-    if (this._disposed) {
-      return;
+    if (!this._disposed) {
+      this.histories.set(key, points);
     }
-    this.histories.set(key, points);
-    this._summaries.delete(key);
   }
 
-  private _summaries = new Map<string, IMetricSummary | null>();
+  private async _loadSummaries(): Promise<void> {
+    this._loadedAt.set('summaries', Date.now());
+    const all = await this.client.summaries([this.runId]);
+    if (!this._disposed) {
+      this._summaries = all.get(this.runId) ?? new Map();
+    }
+  }
+
+  private _summaries = new Map<string, IMetricSummary>();
   private _timers = new Map<string, ReturnType<typeof setTimeout>>();
   private _loadedAt = new Map<string, number>();
   private _disposed = false;

@@ -1,22 +1,21 @@
-import { IMetric } from '../tokens';
+import { IMetric, IMetricSummaryJson } from '../tokens';
 
 /**
- * A metric's summary over its points, as the server keeps it and SageMaker
- * reports it: the latest point (greatest step, then timestamp, then value)
- * and min, max, count, mean and population standard deviation of the
- * points that are not NaN.
+ * A metric's summary as the server computes it and SageMaker reports it:
+ * the latest point (greatest step, then timestamp, then value) and min,
+ * max, count, mean and population standard deviation of the points that are
+ * not NaN (null when there are none).
  */
 export interface IMetricSummary {
   key: string;
   last: number;
   lastStep: number;
+  lastTimestamp: number;
   min: number | null;
   max: number | null;
   count: number;
   avg: number | null;
   stddev: number | null;
-  /** Every point, NaN included. */
-  points: number;
 }
 
 /** A metric value as the MLflow API sends it: a number, or "NaN", "Infinity", "-Infinity". */
@@ -36,69 +35,35 @@ export function metricValue(value: number | string | null | undefined): number {
   return Number(value);
 }
 
-/** True when `a` is later than `b` by MLflow's rule for a metric's latest value. */
-function later(a: IMetric, av: number, b: IMetric, bv: number): boolean {
-  const as = a.step ?? 0;
-  const bs = b.step ?? 0;
-  if (as !== bs) {
-    return as > bs;
-  }
-  const at = a.timestamp ?? 0;
-  const bt = b.timestamp ?? 0;
-  if (at !== bt) {
-    return at > bt;
-  }
-  // Java's Double.compare: NaN is the greatest.
-  if (Number.isNaN(av)) {
-    return !Number.isNaN(bv);
-  }
-  return !Number.isNaN(bv) && av > bv;
+const optional = (v: number | string | null | undefined): number | null =>
+  v === null || v === undefined ? null : metricValue(v);
+
+/** A summary as the server sent it. */
+export function summaryOf(json: IMetricSummaryJson): IMetricSummary {
+  return {
+    key: json.key,
+    last: metricValue(json.last),
+    lastStep: json.last_step ?? 0,
+    lastTimestamp: json.last_timestamp ?? 0,
+    min: optional(json.min),
+    max: optional(json.max),
+    count: json.count ?? 0,
+    avg: optional(json.avg),
+    stddev: optional(json.stddev)
+  };
 }
 
-/** The summary of a metric's history (null when it has no points). */
-export function summarize(
-  key: string,
-  history: ReadonlyArray<IMetric>
-): IMetricSummary | null {
-  if (history.length === 0) {
-    return null;
-  }
-  let latest = history[0];
-  let latestValue = metricValue(latest.value);
-  let min: number | null = null;
-  let max: number | null = null;
-  let count = 0;
-  let sum = 0;
-  let squares = 0;
-  for (const point of history) {
-    const v = metricValue(point.value);
-    if (point !== latest && later(point, v, latest, latestValue)) {
-      latest = point;
-      latestValue = v;
-    }
-    if (Number.isNaN(v)) {
-      continue;
-    }
-    min = min === null ? v : Math.min(min, v);
-    max = max === null ? v : Math.max(max, v);
-    count++;
-    sum += v;
-    squares += v * v;
-  }
-  const avg = count ? sum / count : null;
-  const stddev =
-    avg === null ? null : Math.sqrt(Math.max(0, squares / count - avg * avg));
-  return {
-    key,
-    last: latestValue,
-    lastStep: latest.step ?? 0,
-    min,
-    max,
-    count,
-    avg,
-    stddev: Number.isNaN(stddev) ? null : stddev,
-    points: history.length
-  };
+/** True when the run's latest value of a metric is no longer the one `known` has. */
+export function movedSince(
+  known: IMetricSummary | null | undefined,
+  latest: IMetric
+): boolean {
+  return (
+    !known ||
+    known.lastStep !== (latest.step ?? 0) ||
+    known.lastTimestamp !== (latest.timestamp ?? 0) ||
+    !Object.is(known.last, metricValue(latest.value))
+  );
 }
 
 /** What a metric chart's x axis shows. */

@@ -4,7 +4,8 @@ import {
   formatNumber,
   historyData,
   metricValue,
-  summarize
+  movedSince,
+  summaryOf
 } from '../series';
 
 const p = (
@@ -28,45 +29,58 @@ describe('metricValue', () => {
   });
 });
 
-describe('summarize', () => {
-  it('computes last, min, max, count, mean and population stddev', () => {
-    const s = summarize('loss', [p(4, 0), p(2, 1), p(6, 2), p(8, 3)])!;
-    expect(s.last).toBe(8);
-    expect(s.lastStep).toBe(3);
-    expect(s.min).toBe(2);
-    expect(s.max).toBe(8);
-    expect(s.count).toBe(4);
-    expect(s.avg).toBe(5);
-    expect(s.stddev).toBeCloseTo(Math.sqrt(5), 12);
+describe('summaryOf', () => {
+  it('reads the server summary, non-finite values and missing aggregates included', () => {
+    expect(
+      summaryOf({
+        key: 'loss',
+        last: 'NaN',
+        last_step: 3,
+        last_timestamp: 1003,
+        min: 1,
+        max: 'Infinity',
+        count: 2,
+        avg: 2.5,
+        stddev: null
+      })
+    ).toEqual({
+      key: 'loss',
+      last: NaN,
+      lastStep: 3,
+      lastTimestamp: 1003,
+      min: 1,
+      max: Infinity,
+      count: 2,
+      avg: 2.5,
+      stddev: null
+    });
+  });
+});
+
+describe('movedSince', () => {
+  const known = summaryOf({
+    key: 'loss',
+    last: 0.5,
+    last_step: 2,
+    last_timestamp: 1002,
+    min: 0.5,
+    max: 1,
+    count: 3,
+    avg: 0.7,
+    stddev: 0.2
   });
 
-  it('takes the latest by step, then timestamp, whatever the order', () => {
-    const s = summarize('loss', [
-      p(1, 5, 10),
-      p(9, 2, 99),
-      p(3, 5, 20),
-      p(7, 5, 15)
-    ])!;
-    expect(s.last).toBe(3);
-    expect(s.lastStep).toBe(5);
+  it('is false only for the same latest point', () => {
+    expect(movedSince(known, p(0.5, 2))).toBe(false);
+    expect(movedSince(known, p(0.4, 2))).toBe(true);
+    expect(movedSince(known, p(0.5, 3, 1002))).toBe(true);
+    expect(movedSince(known, p(0.5, 2, 1005))).toBe(true);
+    expect(movedSince(null, p(0.5, 2))).toBe(true);
   });
 
-  it('leaves NaN out of the aggregates but can report it as the last value', () => {
-    const s = summarize('loss', [p(1, 0), p(3, 1), p('NaN', 2)])!;
-    expect(s.last).toBeNaN();
-    expect(s.count).toBe(2);
-    expect(s.points).toBe(3);
-    expect(s.avg).toBe(2);
-    expect(s.min).toBe(1);
-  });
-
-  it('has no aggregates for a metric of NaN only, and nothing for no points', () => {
-    const s = summarize('loss', [p('NaN', 0)])!;
-    expect(s.count).toBe(0);
-    expect(s.avg).toBeNull();
-    expect(s.stddev).toBeNull();
-    expect(s.min).toBeNull();
-    expect(summarize('loss', [])).toBeNull();
+  it('takes NaN as the same NaN', () => {
+    const nan = { ...known, last: NaN };
+    expect(movedSince(nan, p('NaN', 2))).toBe(false);
   });
 });
 

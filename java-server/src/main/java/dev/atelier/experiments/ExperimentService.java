@@ -289,6 +289,20 @@ public final class ExperimentService implements AutoCloseable {
     return page(runs.history(r.pk(), key, (int) offset, limit + 1), limit, offset);
   }
 
+  /**
+   * Each run's metric summaries, computed by the database (only the metrics {@code keys} names,
+   * when it is not empty), by run id in the order asked; a run that does not exist is a 404.
+   */
+  public Map<String, List<Model.MetricStats>> metricSummaries(List<String> runIds, List<String> keys) {
+    Map<String, List<Model.MetricStats>> found = runs.summaries(runIds, keys);
+    for (String id : runIds) {
+      if (!found.containsKey(id)) {
+        throw MlflowErrors.noRun(id);
+      }
+    }
+    return found;
+  }
+
   /** Each run's points of {@code key} with steps in [start, end]; runs that do not exist are an error. */
   public Map<String, List<Point>> historyBetween(List<String> runIds, String key, long start, long end, int limit) {
     Map<String, List<Point>> out = new java.util.LinkedHashMap<>();

@@ -1,13 +1,10 @@
 package dev.atelier.experiments;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.experiments.artifacts.ArtifactRoutes;
 import dev.atelier.experiments.artifacts.LoggedModelRoutes;
 import dev.atelier.http.Capability;
 import dev.atelier.http.EventStream;
-import dev.atelier.http.Json;
-import dev.atelier.http.Routes;
 import dev.atelier.http.RunTracker;
 import dev.atelier.http.ScopedTokens;
 import dev.atelier.storage.Database;
@@ -21,8 +18,9 @@ import java.time.Clock;
  * store, served through MLflow's tracking REST API under {@code {base}atelier/mlflow/}, with MLflow's
  * proxied artifact routes and MLflow 3's logged models over the object store (which the objects
  * capability owns and closes); {@code run} and {@code experiment} frames on the event stream as
- * they change; and the active run count of every experiment at
- * {@code {base}atelier/api/experiments/run-counts} (MLflow's API has none). Run tokens
+ * they change; and under {@code {base}atelier/api/experiments/} what MLflow's API has no
+ * route for: every experiment's active run count and runs' metric summaries
+ * ({@link ExperimentApiRoutes}). Run tokens
  * ({@link RunScope}) are admitted under {@code atelier/mlflow/} and only there.
  */
 public final class ExperimentsCapability implements Capability {
@@ -34,6 +32,7 @@ public final class ExperimentsCapability implements Capability {
   private final ExperimentFrames frames;
   private final ScopedTokens tokens;
   private final TrackedRuns tracked;
+  private final ExperimentApiRoutes api;
 
   /**
    * @param owner who what this server stores belongs to (the server's user)
@@ -49,6 +48,7 @@ public final class ExperimentsCapability implements Capability {
     this.frames = new ExperimentFrames(vertx, service, events);
     this.tokens = tokens;
     this.tracked = new TrackedRuns(service, tokens);
+    this.api = new ExperimentApiRoutes(vertx, service);
   }
 
   /** Records work Atelier runs (jobs) as runs of this store. */
@@ -73,12 +73,7 @@ public final class ExperimentsCapability implements Capability {
     routes.mount(router, baseUrl);
     artifacts.mount(router, baseUrl);
     models.mount(router, baseUrl);
-    router.get(baseUrl + "atelier/api/experiments/run-counts").handler(ctx -> vertx.executeBlocking(() -> {
-      ObjectNode body = Json.mapper().createObjectNode();
-      ObjectNode counts = body.putObject("run_counts");
-      service.runCounts().forEach((id, n) -> counts.put(Long.toString(id), n));
-      return body;
-    }, false).onSuccess(b -> Routes.json(ctx, 200, b)).onFailure(ctx::fail));
+    api.mount(router, baseUrl);
   }
 
   /** Writes what is queued before the database closes. */

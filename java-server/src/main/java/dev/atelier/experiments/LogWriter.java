@@ -93,18 +93,9 @@ public final class LogWriter implements AutoCloseable {
   private void write(List<Pending> group) {
     RuntimeException[] failures = new RuntimeException[group.size()];
     db.tx(c -> {
-      for (int i = 0; i < group.size(); i++) {
-        Savepoint sp = c.setSavepoint();
-        try {
-          apply(c, group.get(i).batch());
-          c.releaseSavepoint(sp);
-        } catch (ApiException e) {
-          c.rollback(sp);
-          failures[i] = e;
-        } catch (SQLException e) {
-          c.rollback(sp);
-          failures[i] = new IllegalStateException("database error: " + e.getMessage(), e);
-        }
+      // One set of statements for the group: each is compiled once, not once per batch.
+      try (Statements st = new Statements(c)) {
+        applyAll(c, st, group, failures);
       }
       return null;
     });
@@ -117,8 +108,25 @@ public final class LogWriter implements AutoCloseable {
     }
   }
 
-  private void apply(Connection c, Batch b) throws SQLException {
-    Model.RunInfo run = RunStore.info(c, b.runId());
+  private void applyAll(Connection c, Statements st, List<Pending> group, RuntimeException[] failures)
+      throws SQLException {
+    for (int i = 0; i < group.size(); i++) {
+      Savepoint sp = c.setSavepoint();
+      try {
+        apply(st, group.get(i).batch());
+        c.releaseSavepoint(sp);
+      } catch (ApiException e) {
+        c.rollback(sp);
+        failures[i] = e;
+      } catch (SQLException e) {
+        c.rollback(sp);
+        failures[i] = new IllegalStateException("database error: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void apply(Statements st, Batch b) throws SQLException {
+    Model.RunInfo run = RunStore.info(st, b.runId());
     if (run == null) {
       throw MlflowErrors.noRun(b.runId());
     }
@@ -128,25 +136,27 @@ public final class LogWriter implements AutoCloseable {
     }
     long pk = run.pk();
     if (!b.params().isEmpty()) {
-      RunWrites.params(c, pk, b.runId(), b.params(), b.owner());
+      RunWrites.params(st, pk, b.runId(), b.params(), b.owner());
     }
     if (!b.tags().isEmpty()) {
-      upsertTags(c, pk, b.tags(), b.owner());
+      RunWrites.tags(st, pk, b.tags(), b.owner());
     }
     for (String key : b.deleteTags()) {
-      RunWrites.deleteTag(c, pk, b.runId(), key);
+      RunWrites.deleteTag(st, pk, b.runId(), key);
     }
     if (!b.metrics().isEmpty()) {
-      RunWrites.points(c, pk, b.metrics(), b.owner(), seq);
+      RunWrites.points(st, pk, b.metrics(), b.owner(), seq);
     }
     if (!b.inputs().isEmpty()) {
-      RunWrites.inputs(c, pk, b.inputs(), b.owner());
+      RunWrites.inputs(st, pk, b.inputs(), b.owner());
     }
   }
 
   /** Sets tags (a new mlflow.runName renames the run, as MLflow keeps the two the same). */
   static void upsertTags(Connection c, long pk, Map<String, String> tags, String owner) throws SQLException {
-    RunWrites.tags(c, pk, tags, owner);
+    try (Statements st = new Statements(c)) {
+      RunWrites.tags(st, pk, tags, owner);
+    }
   }
 
   /** Writes what is queued, then stops; later submissions fail with 503. */

@@ -28,21 +28,6 @@ public final class Model {
    */
   public record Summary(String key, double last, long lastStep, long lastTimestamp, Double min, Double max,
       long count, Double sum, Double sumSquares) {
-    /** The mean of the points that are not NaN, or null when there are none. */
-    public Double avg() {
-      return count == 0 || sum == null ? null : sum / count;
-    }
-
-    /** The population standard deviation of the points that are not NaN. */
-    public Double stddev() {
-      Double mean = avg();
-      if (mean == null || sumSquares == null) {
-        return null;
-      }
-      double var = sumSquares / count - mean * mean;
-      return Math.sqrt(Math.max(0, var));
-    }
-
     /** This summary with {@code p} added. */
     public Summary plus(Point p) {
       boolean later = p.step() > lastStep || (p.step() == lastStep && (p.timestamp() > lastTimestamp
@@ -67,6 +52,15 @@ public final class Model {
           nan ? 0 : 1, nan ? null : p.value(), nan ? null : p.value() * p.value());
     }
   }
+
+  /**
+   * A metric's summary as the panel and SageMaker report it: the latest point, and min, max,
+   * count, mean and population standard deviation of the points that are not NaN (the mean and
+   * deviation null when there are none, or when infinities make them undefined). The database
+   * computes the mean and deviation from the stored sums ({@link MetricSummaries}).
+   */
+  public record MetricStats(String key, double last, long lastStep, long lastTimestamp, Double min, Double max,
+      long count, Double avg, Double stddev) {}
 
   /** A dataset a run used, with the input's tags ({@code mlflow.data.context}, ...). */
   public record DatasetInput(String name, String digest, String sourceType, String source, String schema,

@@ -74,11 +74,16 @@ public final class RunStore {
   }
 
   static RunInfo info(Connection c, String runId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT * FROM runs WHERE run_id = ?")) {
-      q.setString(1, runId);
-      try (ResultSet rs = q.executeQuery()) {
-        return rs.next() ? info(rs) : null;
-      }
+    try (Statements st = new Statements(c)) {
+      return info(st, runId);
+    }
+  }
+
+  static RunInfo info(Statements st, String runId) throws SQLException {
+    PreparedStatement q = st.get("SELECT * FROM runs WHERE run_id = ?");
+    q.setString(1, runId);
+    try (ResultSet rs = q.executeQuery()) {
+      return rs.next() ? info(rs) : null;
     }
   }
 
@@ -245,6 +250,11 @@ public final class RunStore {
     } catch (java.io.IOException e) {
       return Map.of();
     }
+  }
+
+  /** See {@link MetricSummaries#read}. */
+  public Map<String, List<Model.MetricStats>> summaries(List<String> runIds, List<String> keys) {
+    return db.tx(c -> MetricSummaries.read(c, runIds, keys));
   }
 
   /** A metric's points in step, then timestamp, order: {@code limit} of them from {@code offset}. */

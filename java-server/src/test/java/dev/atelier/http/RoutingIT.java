@@ -44,6 +44,7 @@ class RoutingIT {
       Map.entry("/atelier/api/kernels", List.of("GET")),
       Map.entry("/atelier/api/events", List.of("GET")),
       Map.entry("/atelier/api/experiments/run-counts", List.of("GET")),
+      Map.entry("/atelier/api/experiments/metric-summaries", List.of("POST")),
       Map.entry("/atelier/api/instance-types", List.of("GET")),
       Map.entry("/atelier/api/images", List.of("GET")),
       Map.entry("/atelier/api/instances", List.of("GET")),
