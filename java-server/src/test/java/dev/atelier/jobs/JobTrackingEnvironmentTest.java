@@ -49,7 +49,7 @@ class JobTrackingEnvironmentTest {
     JobTracking tracking = new JobTracking();
     tracking.use(TOKENS);
     return new JobContext(null, null, null, dir, "owner", "0:0", "us-east-1", Duration.ofSeconds(1),
-        Duration.ofSeconds(1), Duration.ofSeconds(1), apiUrl, tracking);
+        Duration.ofSeconds(1), Duration.ofSeconds(1), apiUrl, tracking, new java.util.concurrent.atomic.AtomicReference<>());
   }
 
   private Job job(JobKind<?> kind, String name, boolean withRun) {
