@@ -167,12 +167,13 @@ record DebugConfig(ObjectNode hook, String localPath, S3Uri tensorsUri, List<Rul
     return null;
   }
 
-  private static final Set<String> REDUCTIONS = Set.of("min", "max", "mean", "std", "variance", "sum", "prod",
-      "l1", "l2", "norm", "histogram");
+  /** The hook's reductions (l2 is norm's other name). */
+  private static final Set<String> REDUCTIONS = Set.of("mean", "norm", "min", "max", "std", "variance",
+      "abs_mean", "abs_norm", "abs_min", "abs_max", "abs_std", "abs_variance", "histogram", "l2");
 
   private static String reductions(String v) {
     for (String s : v.split(",")) {
-      String x = s.strip();
+      String x = s.strip().toLowerCase(java.util.Locale.ROOT);
       if (!x.isEmpty() && !REDUCTIONS.contains(x)) {
         return "'" + x + "' is not a reduction (known: " + String.join(", ", new java.util.TreeSet<>(REDUCTIONS)) + ")";
       }

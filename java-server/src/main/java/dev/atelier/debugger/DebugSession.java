@@ -43,6 +43,7 @@ final class DebugSession implements TrainingCompanion.Session, RuleContainer.Ses
   private final TensorUploader samples;
   private final ProfilerSampler sampler;
   private volatile boolean started;
+  private volatile boolean exited;
   private volatile boolean finished;
   private volatile boolean detached;
   private volatile boolean dirty;
@@ -152,18 +153,26 @@ final class DebugSession implements TrainingCompanion.Session, RuleContainer.Ses
 
   @Override
   public void exited() {
-    if (!started || detached) {
-      return;
+    synchronized (this) {
+      if (!started || detached || exited) {
+        return;
+      }
+      exited = true;
     }
     if (sampler != null) {
       sampler.close();
     }
-    if (tensorsDir != null && !Files.exists(tensorsDir.resolve(TensorUploader.END_MARKER))) {
-      try {
-        Files.writeString(tensorsDir.resolve(TensorUploader.END_MARKER),
-            Long.toString(Instant.now().getEpochSecond()), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        job.note("Debugger: the end marker could not be written: " + e.getMessage());
+    // Rules stop waiting for more when they see the marker: in the tensors, and in the profiler's folder
+    // for profiler rules of a job that saves no tensors. The hook may have written it already.
+    for (Path dir : new Path[] {tensorsDir, profilerDir}) {
+      if (dir != null && !Files.exists(dir.resolve(TensorUploader.END_MARKER))) {
+        try {
+          Path tmp = dir.resolve("." + TensorUploader.END_MARKER + ".tmp");
+          Files.writeString(tmp, String.format("%.3f%n", Instant.now().toEpochMilli() / 1000.0), StandardCharsets.UTF_8);
+          Files.move(tmp, dir.resolve(TensorUploader.END_MARKER), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          job.note("Debugger: the end marker could not be written in " + dir + ": " + e.getMessage());
+        }
       }
     }
     upload(true);
@@ -239,7 +248,10 @@ final class DebugSession implements TrainingCompanion.Session, RuleContainer.Ses
 
   @Override
   public void ended() {
-    if (!started) {
+    if (started) {
+      // The job ended another way than through its container's exit (a failure while following it).
+      exited();
+    } else {
       for (RuleContainer r : rules) {
         r.status().neverStarted("Stopped: the training job ended before its container ran", Instant.now());
       }

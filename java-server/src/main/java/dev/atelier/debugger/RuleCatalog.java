@@ -16,7 +16,8 @@ final class RuleCatalog {
     INT("a whole number such as 10"),
     FLOAT("a number such as 0.1"),
     BOOL("True or False"),
-    REGEX("a regular expression"),
+    REGEX("regular expressions separated by commas"),
+    MODE("a mode (TRAIN, EVAL, PREDICT or GLOBAL)"),
     STRING("a string"),
     JSON("a JSON object");
 
@@ -27,21 +28,23 @@ final class RuleCatalog {
     }
   }
 
-  /** What every rule takes, built-in or not. */
+  /** What every rule takes, built-in or not (the runner's own parameters). */
   static final Map<String, Type> COMMON = params(
       "rule_to_invoke", Type.STRING, "action_json", Type.JSON, "stop_training_on_fire", Type.BOOL,
-      "start_step", Type.INT, "end_step", Type.INT);
+      "source_s3_uri", Type.STRING, "training_job_name_prefix", Type.STRING);
 
   static final Map<String, Map<String, Type>> DEBUGGER = new LinkedHashMap<>();
   static final Map<String, Map<String, Type>> PROFILER = new LinkedHashMap<>();
+  /** The report takes {@code <rule>_<parameter>} for each profiler rule it runs. */
+  static final String REPORT = "ProfilerReport";
 
   static {
     DEBUGGER.put("VanishingGradient", params("threshold", Type.FLOAT));
     DEBUGGER.put("ExplodingTensor", params("collection_names", Type.STRING, "tensor_regex", Type.REGEX,
         "only_nan", Type.BOOL));
-    DEBUGGER.put("LossNotDecreasing", params("tensor_regex", Type.REGEX, "use_losses_collection", Type.BOOL,
-        "num_steps", Type.INT, "diff_percent", Type.FLOAT, "increase_threshold_percent", Type.FLOAT,
-        "mode", Type.STRING));
+    DEBUGGER.put("LossNotDecreasing", params("collection_names", Type.STRING, "tensor_regex", Type.REGEX,
+        "use_losses_collection", Type.BOOL, "num_steps", Type.INT, "diff_percent", Type.FLOAT,
+        "increase_threshold_percent", Type.FLOAT, "mode", Type.MODE));
     DEBUGGER.put("Overfit", params("tensor_regex", Type.REGEX, "start_step", Type.INT, "patience", Type.INT,
         "ratio_threshold", Type.FLOAT));
     DEBUGGER.put("Overtraining", params("patience_train", Type.INT, "patience_validation", Type.INT,
@@ -49,13 +52,13 @@ final class RuleCatalog {
     DEBUGGER.put("PoorWeightInitialization", params("activation_inputs_regex", Type.REGEX, "threshold", Type.FLOAT,
         "distribution_range", Type.FLOAT, "patience", Type.INT, "steps", Type.INT));
     DEBUGGER.put("SaturatedActivation", params("collection_names", Type.STRING, "tensor_regex", Type.REGEX,
-        "threshold_tanh", Type.FLOAT, "threshold_sigmoid", Type.FLOAT, "patience", Type.INT,
-        "ratio_threshold", Type.FLOAT));
+        "threshold_tanh_min", Type.FLOAT, "threshold_tanh_max", Type.FLOAT, "threshold_sigmoid_min", Type.FLOAT,
+        "threshold_sigmoid_max", Type.FLOAT, "threshold_inactivity", Type.FLOAT, "threshold_layer", Type.FLOAT));
     DEBUGGER.put("DeadRelu", params("tensor_regex", Type.REGEX, "threshold_inactivity", Type.FLOAT,
         "threshold_layer", Type.FLOAT));
     DEBUGGER.put("ClassImbalance", params("threshold_imbalance", Type.FLOAT, "threshold_misprediction", Type.FLOAT,
         "samples", Type.INT, "argmax", Type.BOOL, "labels_regex", Type.REGEX, "predictions_regex", Type.REGEX));
-    DEBUGGER.put("TreeDepth", params("depth", Type.INT));
+    DEBUGGER.put("TreeDepth", params("depth", Type.FLOAT));
     PROFILER.put("LowCPUUtilization", params("threshold_p95", Type.FLOAT, "threshold_p5", Type.FLOAT,
         "window", Type.INT, "patience", Type.INT, "scan_interval_us", Type.INT));
     PROFILER.put("CPUBottleneck", params("threshold", Type.FLOAT, "gpu_threshold", Type.FLOAT,
@@ -63,7 +66,24 @@ final class RuleCatalog {
     PROFILER.put("IOBottleneck", params("threshold", Type.FLOAT, "gpu_threshold", Type.FLOAT,
         "io_threshold", Type.FLOAT, "patience", Type.INT, "scan_interval_us", Type.INT));
     PROFILER.put("MaxInitializationTime", params("threshold", Type.FLOAT, "scan_interval_us", Type.INT));
-    PROFILER.put("ProfilerReport", params("scan_interval_us", Type.INT));
+    PROFILER.put(REPORT, Map.of());
+  }
+
+  /**
+   * The type of a ProfilerReport parameter ({@code CPUBottleneck_threshold}: the rule's own
+   * parameter), or null when it names no profiler rule's parameter.
+   */
+  static Type reportParameter(String key) {
+    int us = key.indexOf('_');
+    if (us < 1) {
+      return null;
+    }
+    for (Map.Entry<String, Map<String, Type>> e : PROFILER.entrySet()) {
+      if (!e.getKey().equals(REPORT) && e.getKey().equalsIgnoreCase(key.substring(0, us))) {
+        return e.getValue().get(key.substring(us + 1));
+      }
+    }
+    return null;
   }
 
   private RuleCatalog() {}
@@ -97,11 +117,22 @@ final class RuleCatalog {
         }
       }
       case BOOL -> {
-        return v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false") ? null
-            : "'" + value + "' is not " + type.says;
+        return java.util.Set.of("true", "false", "1", "0", "yes", "no").contains(v.toLowerCase(java.util.Locale.ROOT))
+            ? null : "'" + value + "' is not " + type.says;
       }
       case REGEX -> {
-        return regexProblem(value);
+        // The rules read a list: each comma-separated part is one expression.
+        for (String part : value.split(",")) {
+          String problem = part.isBlank() ? null : regexProblem(part.strip());
+          if (problem != null) {
+            return problem;
+          }
+        }
+        return null;
+      }
+      case MODE -> {
+        return v.isEmpty() || v.equals("None") || java.util.Set.of("TRAIN", "EVAL", "PREDICT", "GLOBAL")
+            .contains(v.toUpperCase(java.util.Locale.ROOT)) ? null : "'" + value + "' is not " + type.says;
       }
       case JSON -> {
         try {

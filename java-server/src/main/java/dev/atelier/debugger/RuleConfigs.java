@@ -148,12 +148,17 @@ final class RuleConfigs {
               + " rule: put it in " + (kind.equals("profiler") ? "DebugRuleConfigurations" : "ProfilerRuleConfigurations")
               + ")" : "") + "; built-in " + kind + " rules: " + String.join(", ", catalog.keySet()));
     }
+    boolean report = invoke.equals(RuleCatalog.REPORT);
     for (Map.Entry<String, String> e : params.entrySet()) {
       RuleCatalog.Type type = own.containsKey(e.getKey()) ? own.get(e.getKey()) : RuleCatalog.COMMON.get(e.getKey());
+      if (type == null && report) {
+        type = RuleCatalog.reportParameter(e.getKey());
+      }
       if (type == null) {
-        throw bad(pp + "." + e.getKey(), "is not a parameter of " + invoke + " (its parameters: "
-            + String.join(", ", own.keySet()) + "; any rule also takes " + String.join(", ", RuleCatalog.COMMON.keySet())
-            + ")");
+        throw bad(pp + "." + e.getKey(), "is not a parameter of " + invoke + (report
+            ? " (it takes <rule>_<parameter> for the profiler rules, such as CPUBottleneck_threshold"
+            : " (its parameters: " + String.join(", ", own.keySet())) + "; any rule also takes "
+            + String.join(", ", RuleCatalog.COMMON.keySet()) + ")");
       }
       String problem = RuleCatalog.problem(type, e.getValue());
       if (problem != null) {

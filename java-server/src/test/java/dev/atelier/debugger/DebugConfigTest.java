@@ -107,7 +107,6 @@ class DebugConfigTest {
   @CsvSource(delimiter = '|', value = {
       "threshold|small|'small' is not a number",
       "threshold|NaN|'NaN' is not a number",
-      "start_step|1.5|'1.5' is not a whole number",
       "stop_training_on_fire|yes|'yes' is not True or False",
       "action_json|[1|is not a JSON object",
       "num_steps|10|is not a parameter of VanishingGradient"})
@@ -115,6 +114,32 @@ class DebugConfigTest {
     ObjectNode b = body();
     at(b, "/DebugRuleConfigurations/0/RuleParameters").put(key, value);
     assertThat(refusal(b)).startsWith("DebugRuleConfigurations[0].RuleParameters." + key + ": ").contains(says);
+  }
+
+  @Test
+  void eachRulesOwnParametersHaveTheirTypes() throws Exception {
+    ObjectNode b = body();
+    ObjectNode p = at(b, "/DebugRuleConfigurations/0/RuleParameters");
+    p.removeAll();
+    p.put("rule_to_invoke", "LossNotDecreasing").put("num_steps", "1.5");
+    assertThat(refusal(b)).startsWith("DebugRuleConfigurations[0].RuleParameters.num_steps: '1.5' is not a whole number");
+    p.put("num_steps", "10").put("mode", "TRAINING");
+    assertThat(refusal(b)).startsWith("DebugRuleConfigurations[0].RuleParameters.mode: 'TRAINING' is not a mode");
+    p.put("mode", "EVAL").put("tensor_regex", "loss.*,val_(");
+    assertThat(refusal(b)).startsWith("DebugRuleConfigurations[0].RuleParameters.tensor_regex: 'val_(' is not a valid");
+    p.put("tensor_regex", "loss.*,val_loss");
+    assertThat(parse(b).rules()).hasSize(1);
+
+    ObjectNode r = at(b, "/ProfilerRuleConfigurations/0/RuleParameters");
+    r.removeAll();
+    r.put("rule_to_invoke", "ProfilerReport").put("CPUBottleneck_threshold", "60").put("lowcpuutilization_window", "5");
+    assertThat(parse(b).profilerRules()).hasSize(1);
+    r.put("CPUBottleneck_threshold", "high");
+    assertThat(refusal(b)).startsWith("ProfilerRuleConfigurations[0].RuleParameters.CPUBottleneck_threshold: 'high'");
+    r.remove("CPUBottleneck_threshold");
+    r.put("Nothing_threshold", "1");
+    assertThat(refusal(b)).startsWith("ProfilerRuleConfigurations[0].RuleParameters.Nothing_threshold: is not a"
+        + " parameter of ProfilerReport");
   }
 
   @Test
