@@ -141,7 +141,9 @@ final class RuleContainer {
     BatchRuntime rt = session.runtime();
     try (BatchRuntime.Follow f = rt.follow(id, null, (ts, err, text) -> {
       boolean stop = status.onOutput(text, Instant.now());
-      session.changed(this, stop);
+      if (stop || RuleStatus.parse(text) != null) {
+        session.changed(this, stop);
+      }
     })) {
       BatchRuntime.Exit exit = rt.await(id);
       f.awaitEnd(Duration.ofSeconds(10));

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * A job container's engine statistics as {@link Reading}s: the engine's stats stream (one reading
  * about a second), each reading carrying the CPU counters of the one before ({@code precpu_stats}),
- * so its CPU figures are its own interval's. Per-core CPU comes from {@code percpu_usage}, which
+ * so its CPU figures are its own interval's (the stream's first reading, with none before it, is
+ * left out). Per-core CPU comes from {@code percpu_usage}, which
  * cgroup v1 engines give and cgroup v2 engines leave out (then the list is empty).
  */
 final class EngineReadings {
@@ -58,6 +59,11 @@ final class EngineReadings {
   static Reading reading(Statistics s, Instant fallback) {
     MemoryStatsConfig m = s.getMemoryStats();
     if (m == null || m.getUsage() == null || m.getUsage() == 0) {
+      return null;
+    }
+    CpuStatsConfig pre = s.getPreCpuStats();
+    if (pre == null || pre.getSystemCpuUsage() == null || pre.getSystemCpuUsage() == 0) {
+      // The stream's first reading has no earlier one to measure CPU against.
       return null;
     }
     Instant at = fallback;

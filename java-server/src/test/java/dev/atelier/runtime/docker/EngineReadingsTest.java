@@ -70,6 +70,13 @@ class EngineReadingsTest {
   }
 
   @Test
+  void theStreamsFirstReadingWithNothingBeforeItIsNone() throws Exception {
+    String first = V2.replace("\"system_cpu_usage\": 100000000000", "\"system_cpu_usage\": 0");
+    assertThat(first).isNotEqualTo(V2);
+    assertThat(EngineReadings.reading(parse(first), Instant.EPOCH)).isNull();
+  }
+
+  @Test
   void aReadingOfAnEndedContainerIsNone() throws Exception {
     assertThat(EngineReadings.reading(parse("{\"read\": \"0001-01-01T00:00:00Z\", \"memory_stats\": {}}"),
         Instant.EPOCH)).isNull();
