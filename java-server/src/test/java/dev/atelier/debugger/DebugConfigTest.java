@@ -107,7 +107,7 @@ class DebugConfigTest {
   @CsvSource(delimiter = '|', value = {
       "threshold|small|'small' is not a number",
       "threshold|NaN|'NaN' is not a number",
-      "stop_training_on_fire|yes|'yes' is not True or False",
+      "stop_training_on_fire|maybe|'maybe' is not True or False",
       "action_json|[1|is not a JSON object",
       "num_steps|10|is not a parameter of VanishingGradient"})
   void aRuleParameterOfTheWrongTypeNamesTheParameter(String key, String value, String says) throws Exception {
