@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 600, timeUnit = TimeUnit.SECONDS)
 class DebuggerIT {
   private static final String RULE_IMAGE = "atelier/debugger-it-rule:latest";
-  private static final String TRAIN_IMAGE = "atelier/base:latest";
+  /** Runs script mode's {@code train} (the SageMaker training toolkit's contract). */
+  private static final String TRAIN_IMAGE = "atelier/datascience:latest";
   private static WebClient http;
 
   /** Saves a tensor file and its index entry every half second of busy CPU, as the hook's layout has them. */
@@ -119,8 +120,9 @@ class DebuggerIT {
     return new JsonObject()
         .put("TrainingJobName", name)
         .put("AlgorithmSpecification", new JsonObject().put("TrainingImage", TRAIN_IMAGE)
-            .put("TrainingInputMode", "File")
-            .put("ContainerEntrypoint", new JsonArray().add("python").add("-c").add(TRAIN)))
+            .put("TrainingInputMode", "File"))
+        .put("ScriptMode", new JsonObject().put("EntryPoint", "train.py")
+            .put("Files", new JsonObject().put("train.py", TRAIN)))
         .put("OutputDataConfig", new JsonObject().put("S3OutputPath", "s3://atelier/debugger-it"))
         .put("ResourceConfig", new JsonObject().put("InstanceType", "ml.m5.large").put("InstanceCount", 1))
         .put("StoppingCondition", new JsonObject().put("MaxRuntimeInSeconds", 300))
@@ -235,11 +237,21 @@ class DebuggerIT {
       assertThat(s.getLong("memory_bytes")).isPositive();
       assertThat(s.getLong("memory_limit_bytes")).isGreaterThanOrEqualTo(s.getLong("memory_bytes"));
       assertThat(s.getDouble("cpu_total")).isBetween(0.0, 100.0);
-      s.getJsonArray("cpu").forEach(c -> assertThat(((Number) c).doubleValue()).isBetween(0.0, 100.0));
+      JsonArray cores = s.getJsonArray("cpu");
+      double sum = 0;
+      for (Object c : cores) {
+        assertThat(((Number) c).doubleValue()).isBetween(0.0, 100.0);
+        sum += ((Number) c).doubleValue();
+      }
+      if (!cores.isEmpty()) {
+        // The total is the cores' mean (percent of the whole machine), up to rounding.
+        assertThat(s.getDouble("cpu_total")).isCloseTo(sum / cores.size(), org.assertj.core.api.Assertions.within(0.1));
+      }
       busiest = Math.max(busiest, s.getDouble("cpu_total"));
     }
-    // One busy thread on the host's cores: well above idle whatever else the machine does.
-    assertThat(busiest).as(samples.encode()).isGreaterThan(15.0);
+    // One thread kept busy: clearly above an idle container's fraction of a percent, even on a machine
+    // whose other work leaves the job a small share of a core.
+    assertThat(busiest).as(samples.encode()).isGreaterThan(2.0);
     double after = samples.getJsonObject(0).getDouble("ts");
     JsonArray later = get("/atelier/api/training-jobs/" + name + "/debugger/profiler?after=" + after)
         .getJsonArray("samples");
