@@ -10,7 +10,6 @@ import dev.atelier.storage.ObjectStore;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
-import java.util.Map;
 
 /**
  * The debugger (SageMaker Debugger's promise on one's own machines): a training job's tensors
@@ -51,10 +50,5 @@ public final class DebuggerCapability implements Capability {
   @Override
   public void mount(Router router, String baseUrl) {
     routes.mount(router, baseUrl);
-  }
-
-  @Override
-  public void health(Map<String, Object> body) {
-    body.put("debugger_rule_image", debugger.builtInImage());
   }
 }
