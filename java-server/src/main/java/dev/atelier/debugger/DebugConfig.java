@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * @param hook the DebugHookConfig the container is given ({@code debughookconfig.json}), defaults
  *     filled in; null when the job saves no tensors
  * @param localPath where the container writes tensors
- * @param tensorsUri where they are uploaded (the hook's S3OutputPath)
+ * @param tensorsUri where they are uploaded: {@code <S3OutputPath>/<job>/debug-output}, as SageMaker
+ *     keeps them (the sagemaker SDK's {@code latest_job_debugger_artifacts_path()})
  * @param profiler the profiler's settings, null when it is off
  */
 record DebugConfig(ObjectNode hook, String localPath, S3Uri tensorsUri, List<RuleConfigs.Rule> rules,
@@ -74,12 +75,15 @@ record DebugConfig(ObjectNode hook, String localPath, S3Uri tensorsUri, List<Rul
       hook = h == null ? Json.mapper().createObjectNode() : ((ObjectNode) h).deepCopy();
       String p = "DebugHookConfig";
       Fields.onlyKnown(hook, p, Set.of("S3OutputPath", "LocalPath", "HookParameters", "CollectionConfigurations"));
+      S3Uri base;
       if (h != null) {
-        tensors = output(hook, "S3OutputPath", p, true, r.keys(), buckets);
+        base = output(hook, "S3OutputPath", p, true, r.keys(), buckets);
       } else {
-        tensors = new S3Uri(defaultBucket, r.jobName() + "/debug-output");
-        hook.put("S3OutputPath", tensors.toString());
+        base = r.outputPath();
+        hook.put("S3OutputPath", base.toString());
       }
+      tensors = tensorsUri(base, r.jobName());
+      Fields.below(tensors, "index/000000000000/000000000000_worker_0.json", p + ".S3OutputPath", r.keys());
       String lp = Fields.string(hook, "LocalPath", p, false, 4096);
       if (lp != null && !lp.isEmpty()) {
         localPath = localPath(lp, p + ".LocalPath");
@@ -126,6 +130,11 @@ record DebugConfig(ObjectNode hook, String localPath, S3Uri tensorsUri, List<Rul
     long ms = interval == null ? 500 : interval;
     config.put("ProfilingIntervalInMilliseconds", ms);
     return new Profiler(ms, base, config);
+  }
+
+  /** Where a job's tensors are below the hook's S3OutputPath. */
+  static S3Uri tensorsUri(S3Uri hookOutput, String jobName) {
+    return hookOutput.child(jobName + "/debug-output");
   }
 
   /** Known hook parameters must read as their type; the others go to the hook as they are. */

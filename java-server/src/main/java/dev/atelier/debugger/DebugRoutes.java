@@ -192,7 +192,7 @@ final class DebugRoutes {
 
   static S3Uri tensors(ObjectNode d) {
     String uri = d.path("DebugHookConfig").path("S3OutputPath").asText(null);
-    return uri == null ? null : S3Uri.parse(uri);
+    return uri == null ? null : DebugConfig.tensorsUri(S3Uri.parse(uri), d.path("TrainingJobName").asText());
   }
 
   static S3Uri samples(ObjectNode d) {

@@ -242,7 +242,7 @@ final class DebugSession implements TrainingCompanion.Session, RuleContainer.Ses
       return rule.outputUri();
     }
     S3Uri base = config.profiler() != null ? config.profiler().base()
-        : config.tensorsUri();
+        : S3Uri.parse(config.hook().path("S3OutputPath").asText());
     return base.child(job.name() + "/rule-output/" + rule.name());
   }
 

@@ -60,7 +60,8 @@ class DebugConfigTest {
   @Test
   void aCompleteRequestIsReadWithSageMakersShapes() throws Exception {
     DebugConfig c = parse(body());
-    assertThat(c.tensorsUri().toString()).isEqualTo("s3://models/dbg-1/tensors");
+    assertThat(c.tensorsUri().toString()).as("SageMaker's place below the hook's S3OutputPath")
+        .isEqualTo("s3://models/dbg-1/tensors/dbg-1/debug-output");
     assertThat(c.localPath()).isEqualTo("/opt/ml/output/tensors");
     assertThat(c.rules()).singleElement().satisfies(r -> {
       assertThat(r.name()).isEqualTo("VanishingGradient");
@@ -80,7 +81,8 @@ class DebugConfigTest {
     b.remove("ProfilerConfig");
     b.remove("ProfilerRuleConfigurations");
     DebugConfig c = parse(b);
-    assertThat(c.hook().path("S3OutputPath").asText()).isEqualTo("s3://atelier/dbg-1/debug-output");
+    assertThat(c.hook().path("S3OutputPath").asText()).as("the job's output path").isEqualTo("s3://models/jobs");
+    assertThat(c.tensorsUri().toString()).isEqualTo("s3://models/jobs/dbg-1/debug-output");
     assertThat(c.hook().path("LocalPath").asText()).isEqualTo(DebugConfig.DEFAULT_LOCAL_PATH);
     assertThat(c.profiler()).isNull();
     b.remove("DebugRuleConfigurations");

@@ -202,7 +202,8 @@ class DebuggerIT {
     JsonObject step4 = get("/atelier/api/training-jobs/" + name + "/debugger/steps/4");
     assertThat(step4.getJsonArray("index").getJsonObject(0).getJsonObject("entry").getLong("step")).isEqualTo(4);
     JsonObject overview = get("/atelier/api/training-jobs/" + name + "/debugger");
-    assertThat(overview.getString("TensorsS3Uri")).isEqualTo("s3://atelier/debugger-it/" + name + "/tensors");
+    assertThat(overview.getString("TensorsS3Uri")).as("SageMaker's <S3OutputPath>/<job>/debug-output")
+        .isEqualTo("s3://atelier/debugger-it/" + name + "/tensors/" + name + "/debug-output");
     assertThat(overview.getJsonArray("DebugRuleEvaluationStatuses").getJsonObject(0).getString("RuleEvaluationStatus"))
         .isEqualTo("IssuesFound");
   }
