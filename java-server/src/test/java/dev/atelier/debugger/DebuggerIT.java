@@ -7,6 +7,8 @@ import dev.atelier.runtime.docker.TestImages;
 import dev.atelier.support.SharedServer;
 import dev.atelier.support.TestServer;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -15,6 +17,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,8 +99,11 @@ class DebuggerIT {
           time.sleep(0.2)
       """;
 
+  private static TestServer server;
+
   @BeforeAll
   static void start(TestServer shared) throws Exception {
+    server = shared;
     http = shared.http();
     TestImages.build(RULE_IMAGE, Map.of("rule.py", RULE, "Dockerfile",
         "FROM atelier/base:latest\nCOPY rule.py /opt/rule.py\nENTRYPOINT [\"python\", \"/opt/rule.py\"]\nCMD []\n"));
@@ -177,6 +184,10 @@ class DebuggerIT {
     String name = "dbg-it-stop-" + Long.toHexString(System.nanoTime());
     JsonObject body = job(name, 240).put("DebugRuleConfigurations", new JsonArray()
         .add(rule("GradientWatch", Map.of("behaviour", "fire", "step", "4"))));
+    BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    WebSocket events = await(server.clientVertx().createWebSocketClient().connect(new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(server.port()).setURI("/atelier/api/events")
+        .addHeader("Authorization", "token " + TestServer.TOKEN)).onSuccess(ws -> ws.textMessageHandler(frames::add)));
     HttpResponse<Buffer> created = create(body);
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     JsonObject first = get("/atelier/api/training-jobs/" + name);
@@ -206,6 +217,20 @@ class DebuggerIT {
         .isEqualTo("s3://atelier/debugger-it/" + name + "/tensors/" + name + "/debug-output");
     assertThat(overview.getJsonArray("DebugRuleEvaluationStatuses").getJsonObject(0).getString("RuleEvaluationStatus"))
         .isEqualTo("IssuesFound");
+
+    // The statuses went out live, as debugger frames of this job.
+    boolean issuesFrame = false;
+    while (!issuesFrame) {
+      JsonObject f = new JsonObject(frames.take());
+      issuesFrame = "debugger".equals(f.getString("type")) && name.equals(f.getString("TrainingJobName"))
+          && f.getJsonArray("DebugRuleEvaluationStatuses").getJsonObject(0).getString("RuleEvaluationStatus")
+              .equals("IssuesFound");
+    }
+    await(events.close());
+    // The rule's container is removed once its outputs are uploaded.
+    while (TestImages.containersLabelled("dev.atelier.rule-of", "training/" + name) > 0) {
+      Thread.sleep(500);
+    }
   }
 
   @Test

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-/** Small images the integration tests build on the base image, with the legacy builder (no registry). */
+/**
+ * Small images the integration tests build on the base image, with the legacy builder (no
+ * registry), and what they ask the engine about containers.
+ */
 public final class TestImages {
   private TestImages() {}
 
@@ -18,5 +21,11 @@ public final class TestImages {
     }
     DockerTestEngine.require().client().buildImageCmd(dir.toFile()).withTags(Set.of(tag)).withPull(false)
         .start().awaitImageId();
+  }
+
+  /** How many containers, running or not, carry {@code label=value}. */
+  public static int containersLabelled(String label, String value) {
+    return DockerTestEngine.require().client().listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(label, value)).exec().size();
   }
 }
