@@ -10,6 +10,7 @@ import dev.atelier.http.ScopedTokens;
 import dev.atelier.experiments.ExperimentsCapability;
 import dev.atelier.instances.InstancesCapability;
 import dev.atelier.endpoints.EndpointsCapability;
+import dev.atelier.debugger.DebuggerCapability;
 import dev.atelier.jobs.JobsCapability;
 import dev.atelier.kernels.IdleEnforcement;
 import dev.atelier.kernels.KernelsCapability;
@@ -272,6 +273,10 @@ public final class Main implements Callable<Integer> {
         DockerRuntime.hostUser(), System.getProperty("user.name", "user"), Clock.systemUTC(), dockerProblem, apiUrl::get);
     capabilities.add(resources.add("jobs", new JobsCapability(vertx, jobs, events)));
     jobs.trackRunsWith(experiments.tracker());
+    DebuggerCapability debugger = new DebuggerCapability(vertx, jobs, containers, objects, types,
+        config.defaultBucket(), config.s3Region(), events);
+    capabilities.add(resources.add("debugger", debugger));
+    jobs.superviseTrainingWith(debugger.companion());
     jobs.adopt();
     capabilities.add(resources.add("endpoints", new EndpointsCapability(vertx, config, db, objects, images, types, jobs,
         engine, owner(config), DockerRuntime.hostUser(), System.getProperty("user.name", "user"), events)));

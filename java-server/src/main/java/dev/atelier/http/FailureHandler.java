@@ -36,6 +36,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
       status = http.getStatusCode();
       reason = reasonPhrase(status);
       message = http.getPayload() != null ? http.getPayload() : defaultMessage(status);
+    } else if (failure != null && failure.getClass().getName().startsWith("io.netty.handler.codec.http.multipart.")) {
+      // The body was sent as a form (a Content-Type such as multipart/form-data) that the body handler
+      // could not decode: the caller's request, not a server fault. The API reads JSON bodies.
+      status = 400;
+      reason = reasonPhrase(status);
+      message = "the request body could not be read as the form its Content-Type says it is: send JSON"
+          + " (Content-Type: application/json)";
     } else if (failure == null) {
       status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       reason = reasonPhrase(status);

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param apiUrl where containers reach Atelier's API ({@code http://127.0.0.1:PORT/atelier/api/}), null
  *     before the server listens
  * @param tracking each job's run: what its container gets to log to it
+ * @param companion what runs beside training jobs (the debugger), once given one
  */
 record JobContext(
     JobStore store,
@@ -30,7 +31,8 @@ record JobContext(
     Duration downloadRetry,
     Duration uploadRetry,
     java.util.function.Supplier<String> apiUrl,
-    JobTracking tracking) {
+    JobTracking tracking,
+    java.util.concurrent.atomic.AtomicReference<TrainingCompanion> companion) {
   /** Not the instances' owner label: a restarted server adopts or removes instance containers by that one. */
   static final String LABEL_OWNER = "dev.atelier.job-owner";
   /** {@code kind/name} of the job a container runs. */

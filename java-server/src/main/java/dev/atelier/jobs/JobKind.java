@@ -25,8 +25,12 @@ public interface JobKind<S extends JobKind.Request> {
     InstanceType instanceType();
   }
 
-  /** What parsing a request may consult. */
-  record Parsing(InstanceCatalog types, Path rootDir, KeyPolicy keys) {}
+  /**
+   * What parsing a request may consult.
+   *
+   * @param companion what runs beside training jobs and checks its part of their requests (null: none)
+   */
+  record Parsing(InstanceCatalog types, Path rootDir, KeyPolicy keys, TrainingCompanion companion) {}
 
   /** What is stored and run for an accepted request. */
   record Accepted<S>(S spec, ObjectNode request) {}
@@ -61,6 +65,11 @@ public interface JobKind<S extends JobKind.Request> {
 
   /** Adds the kind's own fields to a new job's description. */
   default void describeNew(ObjectNode description, S spec, JsonNode body) {}
+
+  /** {@link #describeNew(ObjectNode, Request, JsonNode)} with what parsing consulted; called once, at creation. */
+  default void describeNew(ObjectNode description, S spec, JsonNode body, Parsing parsing) {
+    describeNew(description, spec, body);
+  }
 
   /**
    * What the job's experiment run records of it: source ({@code TRAINING_JOB}), default experiment

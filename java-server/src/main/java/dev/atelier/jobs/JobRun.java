@@ -53,6 +53,8 @@ abstract class JobRun implements Runnable {
   private volatile boolean maxRuntimeExceeded;
   private volatile boolean closing;
   private volatile Thread thread;
+  /** Why the job is being stopped when something other than a caller's request stops it (a rule's action). */
+  private volatile String stopReason;
 
   JobRun(Job job, JobContext ctx) {
     this.job = job;
@@ -71,6 +73,18 @@ abstract class JobRun implements Runnable {
 
   /** Called about once a second while the container runs, and at its end. */
   void tick() {}
+
+  /** The container runs (just started, or found running after a server restart). */
+  void containerRunning(String id) {}
+
+  /** The container has exited; called before its outputs are collected. */
+  void containerExited() {}
+
+  /** The job has ended, however it did; not called when the server detaches from it. */
+  void ended() {}
+
+  /** The server is stopping and leaves the job to the next one. */
+  void detached() {}
 
   /** Max runtime from the container's start, or null for none. */
   abstract Duration maxRuntime();
@@ -115,11 +129,14 @@ abstract class JobRun implements Runnable {
       } else if (ctx.containers().running(job.containerId()).isEmpty()) {
         throw new JobFailure("InternalServerError: the job's container " + shortId(job.containerId())
             + " was removed from the Docker engine before its outputs were collected");
+      } else {
+        containerRunning(job.containerId());
       }
       BatchRuntime.Exit exit = followAndWait();
       if (closing) {
         return;
       }
+      containerExited();
       conclude(exit);
     } catch (StopRequested e) {
       job.finish("Stopped", "Stopped", "Stopped before the container started", null);
@@ -136,7 +153,24 @@ abstract class JobRun implements Runnable {
       }
       LOG.error("job {} failed unexpectedly", job.name(), e);
       fail("InternalServerError: " + e);
+    } finally {
+      if (!closing) {
+        ended();
+      }
     }
+  }
+
+  /** Stops the job for {@code reason} (a rule's action), as a stop request does; nothing once it has ended. */
+  void stopBecause(String reason) {
+    synchronized (this) {
+      if (stopRequested || !"InProgress".equals(job.status())) {
+        return;
+      }
+      stopReason = reason;
+    }
+    job.status("Stopping");
+    job.transition("Stopping", reason);
+    requestStop();
   }
 
   /** Asks the job to stop; its container gets SIGTERM, then SIGKILL after the grace period. */
@@ -151,6 +185,7 @@ abstract class JobRun implements Runnable {
   /** The server is stopping: leave the job (and its container) for the next server to adopt. */
   void detach() {
     closing = true;
+    detached();
     Thread t = thread;
     if (t != null) {
       t.interrupt();
@@ -188,6 +223,7 @@ abstract class JobRun implements Runnable {
       throw new JobFailure("ClientError: the container could not be started: " + rootMessage(e));
     }
     job.started(job.now(), runningStatus(), runningMessage());
+    containerRunning(id);
   }
 
   private BatchRuntime.Exit followAndWait() throws Exception {
@@ -229,8 +265,9 @@ abstract class JobRun implements Runnable {
       String secondary = maxRuntimeExceeded ? "MaxRuntimeExceeded" : "Stopped";
       job.transition("Uploading", "Uploading what the stopped job wrote");
       upload(false);
-      job.finish("Stopped", secondary, maxRuntimeExceeded ? "Stopped: MaxRuntimeInSeconds reached" : "Stopped by request",
-          null);
+      String reason = stopReason;
+      job.finish("Stopped", secondary, maxRuntimeExceeded ? "Stopped: MaxRuntimeInSeconds reached"
+          : reason != null ? reason : "Stopped by request", maxRuntimeExceeded ? null : reason);
     } else if (exit.code() == 0) {
       job.transition("Uploading", uploadingMessage());
       upload(true);

@@ -62,7 +62,8 @@ public final class JobService implements AutoCloseable {
       java.util.function.Supplier<String> dockerProblem, java.util.function.Supplier<String> apiUrl) {
     this.kinds = kinds;
     this.ctx = new JobContext(store, objects, containers, config.dataDir(), owner, containerUser, config.s3Region(),
-        config.jobStopGrace(), config.jobDownloadRetry(), config.jobUploadRetry(), apiUrl, tracking);
+        config.jobStopGrace(), config.jobDownloadRetry(), config.jobUploadRetry(), apiUrl, tracking,
+        new java.util.concurrent.atomic.AtomicReference<>());
     this.types = types;
     this.rootDir = config.rootDir();
     this.user = user;
@@ -76,6 +77,14 @@ public final class JobService implements AutoCloseable {
    */
   public void trackRunsWith(dev.atelier.http.RunTracker tracker) {
     tracking.use(tracker);
+  }
+
+  /**
+   * Gives every training job created or picked up from now on the companion's work beside it (the
+   * debugger's rules and profiler) when its request asks for it; call before {@link #adopt}.
+   */
+  public void superviseTrainingWith(TrainingCompanion companion) {
+    ctx.companion().set(companion);
   }
 
   /** Told a job's summary whenever it changes. */
@@ -115,7 +124,7 @@ public final class JobService implements AutoCloseable {
   }
 
   private JobKind.Parsing parsing() {
-    return new JobKind.Parsing(types, rootDir, ctx.objects().keys());
+    return new JobKind.Parsing(types, rootDir, ctx.objects().keys(), ctx.companion().get());
   }
 
   /**
@@ -143,7 +152,7 @@ public final class JobService implements AutoCloseable {
     d.put("CreationTime", now.toString());
     d.put("LastModifiedTime", now.toString());
     d.withObject("CreatedBy").put("UserProfileName", user);
-    kind.describeNew(d, run, body);
+    kind.describeNew(d, run, body, parsing());
     d.putArray("SecondaryStatusTransitions").addObject()
         .put("Status", "Starting").put("StartTime", now.toString())
         .put("StatusMessage", kind.startingMessage());

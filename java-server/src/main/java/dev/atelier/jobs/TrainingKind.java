@@ -47,7 +47,23 @@ final class TrainingKind implements JobKind<TrainingJobSpec> {
 
   @Override
   public TrainingJobSpec parse(JsonNode body, Parsing parsing) {
-    return TrainingJobSpec.parse(body, parsing.types(), parsing.rootDir(), parsing.keys());
+    TrainingJobSpec spec = TrainingJobSpec.parse(body, parsing.types(), parsing.rootDir(), parsing.keys());
+    if (parsing.companion() != null) {
+      parsing.companion().check(companionRequest(body, spec, parsing));
+    }
+    return spec;
+  }
+
+  private static TrainingCompanion.Request companionRequest(JsonNode body, TrainingJobSpec spec, Parsing parsing) {
+    return new TrainingCompanion.Request(body, spec.name(), spec.outputPath(), parsing.keys(), parsing.types());
+  }
+
+  @Override
+  public void describeNew(ObjectNode d, TrainingJobSpec spec, JsonNode body, Parsing parsing) {
+    describeNew(d, spec, body);
+    if (parsing.companion() != null) {
+      parsing.companion().accept(companionRequest(body, spec, parsing), d);
+    }
   }
 
   /**
@@ -100,7 +116,7 @@ final class TrainingKind implements JobKind<TrainingJobSpec> {
 
   @Override
   public JobRun run(Job job, JobContext ctx, TrainingJobSpec spec, ObjectNode request) {
-    return new TrainingRun(job, ctx, spec);
+    return new TrainingRun(job, ctx, spec, request);
   }
 
   @Override

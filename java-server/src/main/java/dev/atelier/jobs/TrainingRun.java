@@ -30,9 +30,42 @@ final class TrainingRun extends JobRun {
   /** Each metric's next step (the order its samples were parsed in), once known. */
   private Map<String, Long> steps;
 
-  TrainingRun(Job job, JobContext ctx, TrainingJobSpec spec) {
+  /** The companion's work beside this job (the debugger), or null when its request asks for none. */
+  private final TrainingCompanion.Session companion;
+
+  TrainingRun(Job job, JobContext ctx, TrainingJobSpec spec, ObjectNode request) {
     super(job, ctx);
     this.spec = spec;
+    TrainingCompanion c = ctx.companion().get();
+    this.companion = c == null ? null : c.open(new CompanionHandle(job, ctx, work, this), request);
+  }
+
+  @Override
+  void containerRunning(String id) {
+    if (companion != null) {
+      companion.started(id);
+    }
+  }
+
+  @Override
+  void containerExited() {
+    if (companion != null) {
+      companion.exited();
+    }
+  }
+
+  @Override
+  void ended() {
+    if (companion != null) {
+      companion.ended();
+    }
+  }
+
+  @Override
+  void detached() {
+    if (companion != null) {
+      companion.detach();
+    }
   }
 
   private Path ml() {
@@ -121,6 +154,9 @@ final class TrainingRun extends JobRun {
     Files.writeString(cfg.resolve("hyperparameters.json"), Json.encode(spec.hyperParameters()));
     Files.writeString(cfg.resolve("inputdataconfig.json"), Json.encode(inputDataConfig()));
     Files.writeString(cfg.resolve("resourceconfig.json"), Json.encode(resourceConfig()));
+    if (companion != null) {
+      companion.prepare(cfg);
+    }
   }
 
   private ObjectNode inputDataConfig() {
@@ -162,6 +198,9 @@ final class TrainingRun extends JobRun {
     }
     if (spec.checkpointUri() != null) {
       binds.put(ml().resolve("checkpoints").toString(), spec.checkpointLocalPath());
+    }
+    if (companion != null) {
+      binds.putAll(companion.binds());
     }
     List<String> command = spec.entrypoint().isEmpty() && spec.arguments().isEmpty() ? List.of("train")
         : spec.arguments();

@@ -20,7 +20,8 @@ public interface BatchRuntime extends AutoCloseable {
    *
    * @param entrypoint replaces the image's entrypoint (null or empty: the image's)
    * @param command replaces the image's command (null or empty: the image's)
-   * @param binds host folder to the path it is mounted at inside
+   * @param binds host folder to the path it is mounted at inside; a path ending in {@code :ro} is
+   *     mounted read-only (at the path without the suffix)
    * @param cpus CPU limit in cores (0: none)
    * @param memoryBytes memory limit (0: none); reaching it ends the container as out of memory
    * @param user {@code uid:gid} to run as (null: the image's)
@@ -46,6 +47,17 @@ public interface BatchRuntime extends AutoCloseable {
    * @param error the engine's own explanation when it could not run the container, or null
    */
   record Exit(long code, boolean oomKilled, String error) {}
+
+  /**
+   * One reading of a running container's engine statistics. CPU figures are over the interval the
+   * engine measured this reading against; byte counters are cumulative since the container started.
+   *
+   * @param cpuPerCore percent of each host core (0-100 each); empty when the engine gives no per-core figures
+   * @param cpuTotal percent of all online cores together (100 = every core busy)
+   * @param netRxBytes received bytes, 0 on the host's network (a container there has no interfaces of its own)
+   */
+  record Reading(java.time.Instant at, List<Double> cpuPerCore, double cpuTotal, long memoryBytes,
+      long memoryLimitBytes, long diskReadBytes, long diskWriteBytes, long netRxBytes, long netTxBytes) {}
 
   /** Told each whole line of output with the engine's timestamp (RFC 3339 with nanoseconds). */
   @FunctionalInterface
@@ -94,6 +106,15 @@ public interface BatchRuntime extends AutoCloseable {
 
   /** Removes the container and what it wrote outside its mounts. Gone already is fine. */
   void remove(String id);
+
+  /**
+   * Streams the engine's statistics of a running container to {@code sink}, one reading each time
+   * the engine takes one (about once a second on Docker), until the container ends or the stream
+   * is closed. A runtime without engine statistics returns a stream that never reads.
+   */
+  default Closeable stats(String id, java.util.function.Consumer<Reading> sink) {
+    return () -> {};
+  }
 
   /** Releases the runtime; containers keep running for the next server to adopt. */
   @Override

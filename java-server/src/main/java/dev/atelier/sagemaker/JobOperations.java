@@ -89,6 +89,16 @@ final class JobOperations {
       if (!out.path("StoppingCondition").isObject()) {
         out.putObject("StoppingCondition").put("MaxRuntimeInSeconds", 86_400);
       }
+      // Rule evaluations are named like processing jobs; their ARNs take the caller's region as the job's do.
+      for (String list : List.of("DebugRuleEvaluationStatuses", "ProfilerRuleEvaluationStatuses")) {
+        for (JsonNode s : out.path(list)) {
+          String ruleArn = s.path("RuleEvaluationJobArn").asText("");
+          if (s instanceof ObjectNode o && ruleArn.contains("/")) {
+            o.put("RuleEvaluationJobArn", Shapes.arn(caller.region(), account, "processing-job",
+                ruleArn.substring(ruleArn.lastIndexOf('/') + 1)));
+          }
+        }
+      }
     }
     return out;
   }

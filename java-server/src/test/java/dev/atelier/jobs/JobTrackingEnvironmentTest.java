@@ -49,7 +49,8 @@ class JobTrackingEnvironmentTest {
     JobTracking tracking = new JobTracking();
     tracking.use(TOKENS);
     return new JobContext(null, null, null, dir, "owner", "0:0", "us-east-1", Duration.ofSeconds(1),
-        Duration.ofSeconds(1), Duration.ofSeconds(1), apiUrl, tracking);
+        Duration.ofSeconds(1), Duration.ofSeconds(1), apiUrl, tracking,
+        new java.util.concurrent.atomic.AtomicReference<>());
   }
 
   private Job job(JobKind<?> kind, String name, boolean withRun) {
@@ -62,7 +63,8 @@ class JobTrackingEnvironmentTest {
 
   private Map<String, String> training(ObjectNode body, Supplier<String> apiUrl, boolean withRun) {
     TrainingJobSpec spec = TrainingJobSpec.parse(body, TrainingJobSpecTest.TYPES, dir, KeyPolicy.FILESYSTEM);
-    return new TrainingRun(job(new TrainingKind(), spec.name(), withRun), context(apiUrl), spec).container().env();
+    return new TrainingRun(job(new TrainingKind(), spec.name(), withRun), context(apiUrl), spec, body)
+        .container().env();
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
@@ -52,7 +53,9 @@ public final class JobContainers implements BatchRuntime {
   @Override
   public String create(Spec spec) {
     List<Bind> binds = new ArrayList<>();
-    spec.binds().forEach((host, inside) -> binds.add(new Bind(host, new Volume(inside))));
+    spec.binds().forEach((host, inside) -> binds.add(inside.endsWith(":ro")
+        ? new Bind(host, new Volume(inside.substring(0, inside.length() - 3)), AccessMode.ro)
+        : new Bind(host, new Volume(inside))));
     // On the host's network, as instances are: the server listens on 127.0.0.1 only, and a job
     // reaches its API there (MLFLOW_TRACKING_URI). A bridge network would need the API published
     // on the bridge's address, reachable by every container on the engine.
@@ -171,6 +174,15 @@ public final class JobContainers implements BatchRuntime {
     long exit = code != null ? code : (s.getExitCodeLong() == null ? -1 : s.getExitCodeLong());
     String error = s.getError() == null || s.getError().isBlank() ? null : s.getError();
     return new Exit(exit, Boolean.TRUE.equals(s.getOOMKilled()), error);
+  }
+
+  @Override
+  public java.io.Closeable stats(String id, java.util.function.Consumer<Reading> sink) {
+    try {
+      return EngineReadings.follow(docker, id, sink);
+    } catch (NotFoundException e) {
+      return () -> {};
+    }
   }
 
   @Override
