@@ -111,6 +111,7 @@ def test_estimator_fit_in_script_mode_streams_its_log_and_leaves_the_model_in_s3
 
 @pytest.mark.timeout(300)
 def test_script_processor_and_processor_run_with_inputs_outputs_and_logs(sdk, tmp_path, capsys):
+    sdk.session.default_bucket()   # made now: the data goes in before the SDK's first job would make it
     raw = sdk.session.upload_string_as_file_body("n\n1\n2\n3\n", bucket=sdk.bucket, key="raw/a.csv")
     assert raw == f"s3://{sdk.bucket}/raw/a.csv"
     code = tmp_path / "prep.py"

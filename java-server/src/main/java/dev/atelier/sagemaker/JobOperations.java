@@ -100,6 +100,10 @@ final class JobOperations {
       if (!out.path("ModelArtifacts").isObject()) {
         out.putObject("ModelArtifacts").put("S3ModelArtifacts", "");
       }
+      // AWS answers an empty KmsKeyId when none was given; Estimator.attach indexes it.
+      if (out.path("OutputDataConfig").isObject() && !out.path("OutputDataConfig").has("KmsKeyId")) {
+        ((ObjectNode) out.get("OutputDataConfig")).put("KmsKeyId", "");
+      }
       if (!out.path("StoppingCondition").isObject()) {
         out.putObject("StoppingCondition").put("MaxRuntimeInSeconds", 86_400);
       }

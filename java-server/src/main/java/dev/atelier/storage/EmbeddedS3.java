@@ -80,7 +80,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     } catch (IOException e) {
       throw new ObjectStoreException("cannot create the embedded S3 server's directory " + root + ": " + e.getMessage(), e);
     }
-    BlobStore store = new FilesystemNio2BlobStore(root.toAbsolutePath().toString());
+    BlobStore store = new SseAcceptingStore(new FilesystemNio2BlobStore(root.toAbsolutePath().toString()));
     S3Proxy proxy = S3Proxy.builder()
         .blobStore(store)
         .endpoint(URI.create("http://127.0.0.1:" + port))
