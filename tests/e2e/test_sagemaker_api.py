@@ -267,8 +267,9 @@ def test_each_key_acts_as_its_owner_and_sees_only_its_own_jobs(sm):
     name = unique("owned")
     sm.put_object(f"s3://atelier/sm-data/{name}/train.csv", classification_csv())
     theirs.create_training_job(**training(name, f"s3://atelier/sm-data/{name}/"))
-    d = theirs.describe_training_job(TrainingJobName=name)
-    assert d["CreatedBy"]["UserProfileName"] == other, d.get("CreatedBy")
+    assert theirs.describe_training_job(TrainingJobName=name)["TrainingJobName"] == name
+    # The server's own API (the Jobs panel) shows the job with its owner.
+    assert sm.rest.get(f"/atelier/api/training-jobs/{name}").json()["CreatedBy"]["UserProfileName"] == other
     assert [s["TrainingJobName"] for s in theirs.list_training_jobs(NameContains=name)["TrainingJobSummaries"]] == [name]
 
     # Another owner's key finds nothing by that name, as AWS answers for another account's job.
@@ -301,9 +302,6 @@ def test_each_key_acts_as_its_owner_and_sees_only_its_own_jobs(sm):
         assert theirs.describe_training_job(TrainingJobName=name)["TrainingJobStatus"] in ("Completed", "Failed")
     theirs.get_waiter("training_job_completed_or_stopped").wait(TrainingJobName=name, WaiterConfig=FAST)
     assert theirs.describe_training_job(TrainingJobName=name)["TrainingJobStatus"] in ("Stopped", "Completed")
-    # The server's own API (the Jobs panel) shows the job with its owner.
-    rest = sm.rest.get(f"/atelier/api/training-jobs/{name}").json()
-    assert rest["CreatedBy"]["UserProfileName"] == other
 
 
 def stop_quietly(client, name: str) -> None:
