@@ -236,12 +236,16 @@ def notebook_factory(backend, request):
 def pytest_collection_modifyitems(config, items):
     """With ``-n N`` (pytest-xdist, ``--dist loadgroup``) the suite runs in N processes. Tests are
     handed out in groups that keep what they share in one process: a backend's tests together
-    (its servers start once there), and a module's other tests with their module's fixtures. A
+    (its servers start once there), and a module's other tests with their module's fixtures (the
+    ``test_sagemaker*`` modules as one). A
     process runs its groups one after another, so no two tests of a group ever overlap."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         backend = callspec.params.get("backend") if callspec is not None else None
-        group = f"backend-{backend}" if backend else f"module-{item.module.__name__}"
+        module = item.module.__name__
+        # The SageMaker-compatible API's modules share one group, so one process runs them all.
+        module = "sagemaker" if module.startswith("test_sagemaker") else module
+        group = f"backend-{backend}" if backend else f"module-{module}"
         item.add_marker(pytest.mark.xdist_group(group))
 
 

@@ -248,3 +248,108 @@ def test_rotating_the_access_key_retires_the_old_one(sm):
     sm.key = new
     assert "TrainingJobSummaries" in sm.client().list_training_jobs(MaxResults=1)
     assert sm.rest.get("/atelier/api/sagemaker/access-key").json()["AccessKeyId"] == new["AccessKeyId"]
+
+
+@pytest.mark.timeout(300)
+def test_each_key_acts_as_its_owner_and_sees_only_its_own_jobs(sm):
+    other = f"user-{uuid.uuid4().hex[:6]}"
+    r = sm.rest.get(f"/atelier/api/sagemaker/access-keys/{other}")
+    assert r.status_code == 200, r.text
+    theirs_key = r.json()
+    assert theirs_key["Owner"] == other and theirs_key["AccessKeyId"] != sm.key["AccessKeyId"]
+    assert sm.rest.get(f"/atelier/api/sagemaker/access-keys/{other}").json()["AccessKeyId"] == \
+        theirs_key["AccessKeyId"], "a key is issued once and then shown"
+    bad = sm.rest.get("/atelier/api/sagemaker/access-keys/-nope")
+    assert bad.status_code == 400 and "owner" in bad.text, bad.text
+
+    theirs = sm.client(key_id=theirs_key["AccessKeyId"], secret=theirs_key["SecretAccessKey"])
+    mine = sm.client()
+    name = unique("owned")
+    sm.put_object(f"s3://atelier/sm-data/{name}/train.csv", classification_csv())
+    theirs.create_training_job(**training(name, f"s3://atelier/sm-data/{name}/"))
+    assert theirs.describe_training_job(TrainingJobName=name)["TrainingJobName"] == name
+    # The server's own API (the Jobs panel) shows the job with its owner.
+    assert sm.rest.get(f"/atelier/api/training-jobs/{name}").json()["CreatedBy"]["UserProfileName"] == other
+    assert [s["TrainingJobName"] for s in theirs.list_training_jobs(NameContains=name)["TrainingJobSummaries"]] == [name]
+
+    # Another owner's key finds nothing by that name, as AWS answers for another account's job.
+    for call in (lambda: mine.describe_training_job(TrainingJobName=name),
+                 lambda: mine.stop_training_job(TrainingJobName=name)):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert code(e) == "ValidationException" and e.value.response["Error"]["Message"] == \
+            "Requested resource not found."
+    assert mine.list_training_jobs(NameContains=name)["TrainingJobSummaries"] == []
+    mine_logs, their_logs = sm.client("logs"), sm.client("logs", key_id=theirs_key["AccessKeyId"],
+                                                          secret=theirs_key["SecretAccessKey"])
+    assert mine_logs.describe_log_streams(logGroupName="/aws/sagemaker/TrainingJobs",
+                                          logStreamNamePrefix=f"{name}/")["logStreams"] == []
+    stream = their_logs.describe_log_streams(logGroupName="/aws/sagemaker/TrainingJobs",
+                                             logStreamNamePrefix=f"{name}/")["logStreams"][0]["logStreamName"]
+    with pytest.raises(ClientError) as e:
+        mine_logs.get_log_events(logGroupName="/aws/sagemaker/TrainingJobs", logStreamName=stream)
+    assert code(e) == "ResourceNotFoundException"
+
+    # The name stays taken for everyone: job names are unique on the server.
+    with pytest.raises(ClientError) as e:
+        mine.create_training_job(**training(name, f"s3://atelier/sm-data/{name}/"))
+    assert code(e) == "ResourceInUse"
+
+    try:
+        theirs.stop_training_job(TrainingJobName=name)
+    except ClientError as e:   # it ended first: stopping an ended job is refused so
+        assert e.response["Error"]["Code"] == "ValidationException"
+        assert theirs.describe_training_job(TrainingJobName=name)["TrainingJobStatus"] in ("Completed", "Failed")
+    theirs.get_waiter("training_job_completed_or_stopped").wait(TrainingJobName=name, WaiterConfig=FAST)
+    assert theirs.describe_training_job(TrainingJobName=name)["TrainingJobStatus"] in ("Stopped", "Completed")
+
+
+def stop_quietly(client, name: str) -> None:
+    """Stops a job the test does not need to run; one that already ended is refused so."""
+    try:
+        client.stop_training_job(TrainingJobName=name)
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == "ValidationException", e.response
+
+
+@pytest.mark.timeout(180)
+def test_tags_of_a_job_are_added_listed_and_deleted_by_its_owner_only(sm):
+    sagemaker = sm.client()
+    name = unique("tagged")
+    sm.put_object(f"s3://atelier/sm-data/{name}/train.csv", classification_csv())
+    arn = sagemaker.create_training_job(**training(name, f"s3://atelier/sm-data/{name}/",
+                                                   Tags=[{"Key": "team", "Value": "ml"}]))["TrainingJobArn"]
+    stop_quietly(sagemaker, name)
+    assert sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
+    added = sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": "stage", "Value": "dev"},
+                                                      {"Key": "team", "Value": "research"}])
+    assert added["Tags"] == [{"Key": "stage", "Value": "dev"}, {"Key": "team", "Value": "research"}]
+    # The job's ARN as signed for another region names the same job.
+    elsewhere = arn.replace(f":{REGION}:", ":us-east-1:")
+    assert sagemaker.list_tags(ResourceArn=elsewhere)["Tags"] == added["Tags"]
+    sagemaker.delete_tags(ResourceArn=arn, TagKeys=["stage", "not-there"])
+    assert sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "research"}]
+
+    with pytest.raises(ClientError) as e:
+        sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": "aws:owner", "Value": "x"}])
+    assert code(e) == "ValidationException" and "aws:" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)])
+    assert code(e) == "ResourceLimitExceeded"
+    assert len(sagemaker.list_tags(ResourceArn=arn)["Tags"]) == 1, "a refused AddTags changes nothing"
+    with pytest.raises(ClientError) as e:
+        sagemaker.list_tags(ResourceArn=arn.replace(name, unique("missing")))
+    assert code(e) == "ValidationException"
+    with pytest.raises(ClientError) as e:
+        sagemaker.list_tags(ResourceArn="not-an-arn")
+    assert code(e) == "ValidationException" and "resourceArn" in e.value.response["Error"]["Message"]
+
+    other = sm.rest.get(f"/atelier/api/sagemaker/access-keys/tags-{uuid.uuid4().hex[:6]}").json()
+    theirs = sm.client(key_id=other["AccessKeyId"], secret=other["SecretAccessKey"])
+    for call in (lambda: theirs.list_tags(ResourceArn=arn),
+                 lambda: theirs.add_tags(ResourceArn=arn, Tags=[{"Key": "x", "Value": "y"}]),
+                 lambda: theirs.delete_tags(ResourceArn=arn, TagKeys=["team"])):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert code(e) == "ValidationException"
+    assert sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "research"}]

@@ -281,7 +281,7 @@ public final class Main implements Callable<Integer> {
     capabilities.add(resources.add("endpoints", new EndpointsCapability(vertx, config, db, objects, images, types, jobs,
         engine, owner(config), DockerRuntime.hostUser(), System.getProperty("user.name", "user"), events)));
 
-    capabilities.add(resources.add("sagemaker", new SageMakerCapability(vertx, config, db, jobs,
+    capabilities.add(resources.add("sagemaker", new SageMakerCapability(vertx, config, db, objects, jobs,
         System.getProperty("user.name", "user"), apiUrl::get)));
 
     AtelierServer server = new AtelierServer(config, capabilities, events, apiUrl::set, scoped);

@@ -133,6 +133,14 @@ public final class JobService implements AutoCloseable {
    * @param body the request as sent, kept as the job's request and echoed in its description
    */
   public <S extends JobKind.Request> String create(JobKind<S> kind, S spec, ObjectNode body) {
+    return create(kind, spec, body, user);
+  }
+
+  /**
+   * Stores a validated job of {@code kind} owned by {@code owner} (its CreatedBy) and starts it;
+   * returns its ARN. Job names are unique across owners, as the store keys jobs by kind and name.
+   */
+  public <S extends JobKind.Request> String create(JobKind<S> kind, S spec, ObjectNode body, String owner) {
     requireDocker(spec.image(), kind.imageField());
     if (ctx.store().get(kind.name(), spec.name()) != null) {
       throw ApiException.conflict("a " + kind.name() + " job named '" + spec.name()
@@ -151,16 +159,16 @@ public final class JobService implements AutoCloseable {
     d.put("SecondaryStatus", "Starting");
     d.put("CreationTime", now.toString());
     d.put("LastModifiedTime", now.toString());
-    d.withObject("CreatedBy").put("UserProfileName", user);
+    d.withObject("CreatedBy").put("UserProfileName", owner);
     kind.describeNew(d, run, body, parsing());
     d.putArray("SecondaryStatusTransitions").addObject()
         .put("Status", "Starting").put("StartTime", now.toString())
         .put("StatusMessage", kind.startingMessage());
     JobStore.Row row = new JobStore.Row(kind.name(), run.name(), "InProgress", "Starting",
-        run.instanceType().name(), run.image(), user, now.toEpochMilli(), now.toEpochMilli(), null, request, d);
+        run.instanceType().name(), run.image(), owner, now.toEpochMilli(), now.toEpochMilli(), null, request, d);
     ctx.store().insert(row);
     Job job = open(row);
-    job.log().note("job created by " + user + " on " + run.instanceType().name() + " with " + run.image());
+    job.log().note("job created by " + owner + " on " + run.instanceType().name() + " with " + run.image());
     tracking.start(job, kind.tracking(run), ExperimentConfig.parse(request));
     launch(job, kind.run(job, ctx, run, request));
     return d.get(kind.arnField()).asText();
@@ -229,6 +237,41 @@ public final class JobService implements AutoCloseable {
       throw ApiException.notFound("no " + kind + " job named '" + name + "'");
     }
     return r.description();
+  }
+
+  /**
+   * The description of a job {@code owner} created; a 404 for another owner's job, as for one
+   * that does not exist, so that callers cannot tell them apart.
+   */
+  public ObjectNode describe(String kind, String name, String owner) {
+    requireOwned(kind, name, owner);
+    return describe(kind, name);
+  }
+
+  /** Stops a job {@code owner} created; a 404 for another owner's, a 409 when it has ended. */
+  public void stop(String kind, String name, String owner) {
+    requireOwned(kind, name, owner);
+    stop(kind, name);
+  }
+
+  /** The log of a job {@code owner} created; a 404 for another owner's. */
+  public JobLog.Page logs(String kind, String name, long offset, int limit, String owner) {
+    requireOwned(kind, name, owner);
+    return logs(kind, name, offset, limit);
+  }
+
+  private void requireOwned(String kind, String name, String owner) {
+    Job j = live.get(key(kind, name));
+    String createdBy;
+    if (j != null) {
+      createdBy = j.createdBy();
+    } else {
+      JobStore.Row r = ctx.store().get(kind, name);
+      createdBy = r == null ? null : r.createdBy();
+    }
+    if (createdBy == null || !createdBy.equals(owner)) {
+      throw ApiException.notFound("no " + kind + " job named '" + name + "'");
+    }
   }
 
   /** Asks a running job to stop; a 409 when it has ended. */

@@ -23,7 +23,7 @@ final class AccessKeys implements SigV4.Keys {
   static final String ID_PREFIX = "AKAT";
 
   /** An issued key as its owner sees it. */
-  record Issued(String accessKeyId, String secretAccessKey, Instant createdAt) {}
+  record Issued(String owner, String accessKeyId, String secretAccessKey, Instant createdAt) {}
 
   private final Database db;
   private final SecretSeal seal;
@@ -41,7 +41,7 @@ final class AccessKeys implements SigV4.Keys {
     if (existing != null) {
       return existing;
     }
-    Issued fresh = fresh();
+    Issued fresh = fresh(owner);
     db.tx(c -> {
       try (PreparedStatement q = c.prepareStatement("INSERT INTO access_keys (owner, access_key_id, sealed_secret,"
           + " created_at) VALUES (?, ?, ?, ?) ON CONFLICT (owner) DO NOTHING")) {
@@ -55,7 +55,7 @@ final class AccessKeys implements SigV4.Keys {
 
   /** Replaces the owner's key with a new one. */
   Issued rotate(String owner) {
-    Issued fresh = fresh();
+    Issued fresh = fresh(owner);
     db.tx(c -> {
       try (PreparedStatement q = c.prepareStatement("INSERT INTO access_keys (owner, access_key_id, sealed_secret,"
           + " created_at) VALUES (?, ?, ?, ?) ON CONFLICT (owner) DO UPDATE SET access_key_id = excluded.access_key_id,"
@@ -103,7 +103,7 @@ final class AccessKeys implements SigV4.Keys {
             throw new IllegalStateException("the stored access key secret of " + owner
                 + " does not open with this data directory's seal; rotate the key");
           }
-          return new Issued(rs.getString(1), secret, Instant.ofEpochMilli(rs.getLong(3)));
+          return new Issued(owner, rs.getString(1), secret, Instant.ofEpochMilli(rs.getLong(3)));
         }
       }
     });
@@ -116,8 +116,8 @@ final class AccessKeys implements SigV4.Keys {
     q.setLong(4, key.createdAt().toEpochMilli());
   }
 
-  private Issued fresh() {
-    return new Issued(ID_PREFIX + random(16, ID_CHARS), random(40, SECRET_CHARS), clock.instant());
+  private Issued fresh(String owner) {
+    return new Issued(owner, ID_PREFIX + random(16, ID_CHARS), random(40, SECRET_CHARS), clock.instant());
   }
 
   private static String random(int n, String alphabet) {

@@ -28,10 +28,22 @@ final class JobOperations {
 
   private final JobService jobs;
   private final String account;
+  private final TagOperations tags;
 
-  JobOperations(JobService jobs, String account) {
+  JobOperations(JobService jobs, String account, TagOperations tags) {
     this.jobs = jobs;
     this.account = account;
+    this.tags = tags;
+  }
+
+  /** Whether {@code owner} has a job of this ARN type ({@code training-job}) and lower-cased name. */
+  static boolean exists(JobService jobs, String owner, String arnType, String lowerName) {
+    String kind = arnType.substring(0, arnType.length() - "-job".length());
+    if (!Input.NAME.matcher(lowerName).matches()) {
+      return false;
+    }
+    return jobs.list(new JobStore.Filter(kind, null, lowerName, null, owner, 10_000)).stream()
+        .anyMatch(s -> s.path("Name").asText().equalsIgnoreCase(lowerName));
   }
 
   /** Create, Describe, List and Stop for training and processing jobs, by operation name. */
@@ -40,19 +52,20 @@ final class JobOperations {
         "CreateTrainingJob", (c, in) -> create("training", c, in),
         "DescribeTrainingJob", (c, in) -> describe("training", c, in),
         "ListTrainingJobs", (c, in) -> list("training", c, in),
-        "StopTrainingJob", (c, in) -> stop("training", in),
+        "StopTrainingJob", (c, in) -> stop("training", c, in),
         "CreateProcessingJob", (c, in) -> create("processing", c, in),
         "DescribeProcessingJob", (c, in) -> describe("processing", c, in),
         "ListProcessingJobs", (c, in) -> list("processing", c, in),
-        "StopProcessingJob", (c, in) -> stop("processing", in));
+        "StopProcessingJob", (c, in) -> stop("processing", c, in));
   }
 
   private JsonNode create(String kindName, Operation.Caller caller, JsonNode in) {
     JobKind<?> kind = jobs.kinds().of(kindName);
     // Checked first, so that a bad name is refused in SageMaker's wording before anything else.
     String name = nameOf(in, kind.nameField());
+    Map<String, String> tagged = TagOperations.parse(in.get("Tags"), "tags");
     try {
-      createAs(kind, (ObjectNode) in);
+      createAs(kind, (ObjectNode) in, caller.owner());
     } catch (ApiException e) {
       if (e.status() == 409) {
         throw new AwsException(400, "ResourceInUse", kind.noun() + " job names must be unique within an AWS account"
@@ -62,12 +75,13 @@ final class JobOperations {
       // What the request names and is missing (an image, an object) is the request's fault here.
       throw e.status() == 404 ? AwsException.validation(e.getMessage()) : translate(e);
     }
+    tags.created(caller, kind.name() + "-job", name, tagged);
     return Json.mapper().createObjectNode().put(kind.arnField(), arn(caller, kind, name));
   }
 
-  private <S extends JobKind.Request> void createAs(JobKind<S> kind, ObjectNode body) {
+  private <S extends JobKind.Request> void createAs(JobKind<S> kind, ObjectNode body, String owner) {
     S spec = jobs.parse(kind, body);
-    jobs.create(kind, spec, body);
+    jobs.create(kind, spec, body, owner);
   }
 
   private JsonNode describe(String kindName, Operation.Caller caller, JsonNode in) {
@@ -75,7 +89,7 @@ final class JobOperations {
     String name = Input.of("Describe" + kind.noun() + "Job", in, Set.of(kind.nameField())).name(kind.nameField());
     ObjectNode d;
     try {
-      d = jobs.describe(kindName, name);
+      d = jobs.describe(kindName, name, caller.owner());
     } catch (ApiException e) {
       throw translate(e);
     }
@@ -85,6 +99,10 @@ final class JobOperations {
       // Required members of the output: clients index them even while the job runs.
       if (!out.path("ModelArtifacts").isObject()) {
         out.putObject("ModelArtifacts").put("S3ModelArtifacts", "");
+      }
+      // AWS answers an empty KmsKeyId when none was given; Estimator.attach indexes it.
+      if (out.path("OutputDataConfig").isObject() && !out.path("OutputDataConfig").has("KmsKeyId")) {
+        ((ObjectNode) out.get("OutputDataConfig")).put("KmsKeyId", "");
       }
       if (!out.path("StoppingCondition").isObject()) {
         out.putObject("StoppingCondition").put("MaxRuntimeInSeconds", 86_400);
@@ -103,11 +121,11 @@ final class JobOperations {
     return out;
   }
 
-  private JsonNode stop(String kindName, JsonNode in) {
+  private JsonNode stop(String kindName, Operation.Caller caller, JsonNode in) {
     JobKind<?> kind = jobs.kinds().of(kindName);
     String name = Input.of("Stop" + kind.noun() + "Job", in, Set.of(kind.nameField())).name(kind.nameField());
     try {
-      jobs.stop(kindName, name);
+      jobs.stop(kindName, name, caller.owner());
     } catch (ApiException e) {
       throw translate(e);
     }
@@ -138,7 +156,7 @@ final class JobOperations {
 
     List<ObjectNode> found = new ArrayList<>();
     if (!none) {
-      for (ObjectNode s : jobs.list(new JobStore.Filter(kindName, status, contains, null, null, 10_000))) {
+      for (ObjectNode s : jobs.list(new JobStore.Filter(kindName, status, contains, null, caller.owner(), 10_000))) {
         Instant created = Shapes.instant(s.path("CreationTime").asText(null));
         Instant modified = Shapes.instant(s.path("LastModifiedTime").asText(null));
         modified = modified == null ? created : modified;

@@ -61,11 +61,11 @@ final class LogOperations {
     if (slash > 0) {
       names.add(prefix.substring(0, slash));
     } else {
-      jobs.list(new JobStore.Filter(kind, null, null, null, null, 1000)).forEach(s -> names.add(s.get("Name").asText()));
+      jobs.list(new JobStore.Filter(kind, null, null, null, caller.owner(), 1000)).forEach(s -> names.add(s.get("Name").asText()));
     }
     List<ObjectNode> streams = new ArrayList<>();
     for (String name : names) {
-      ObjectNode d = describeOrNull(kind, name);
+      ObjectNode d = describeOrNull(caller, kind, name);
       if (d == null) {
         continue;
       }
@@ -108,7 +108,7 @@ final class LogOperations {
     q.bool("unmask", false);
     String token = q.string("nextToken", false, 1024);
     int slash = stream.indexOf('/');
-    ObjectNode d = slash > 0 ? describeOrNull(kind, stream.substring(0, slash)) : null;
+    ObjectNode d = slash > 0 ? describeOrNull(caller, kind, stream.substring(0, slash)) : null;
     if (d == null || !stream.equals(streamName(stream.substring(0, slash), d))) {
       throw new AwsException(400, "ResourceNotFoundException", "The specified log stream does not exist.");
     }
@@ -120,16 +120,16 @@ final class LogOperations {
       if (!m.matches()) {
         throw invalid("nextToken: '" + SigV4.abbreviate(token) + "' is not a nextForwardToken this stream returned");
       }
-      JobLog.Page page = jobs.logs(kind, name, Long.parseLong(m.group(1)), limit);
+      JobLog.Page page = jobs.logs(kind, name, Long.parseLong(m.group(1)), limit, caller.owner());
       events = page.events();
       next = page.next();
     } else if (fromHead) {
-      JobLog.Page page = jobs.logs(kind, name, 0, limit);
+      JobLog.Page page = jobs.logs(kind, name, 0, limit, caller.owner());
       events = page.events();
       next = page.next();
     } else {
       // The latest events, as CloudWatch answers without a token when not reading from the head.
-      JobLog.Page page = jobs.logs(kind, name, 0, Integer.MAX_VALUE);
+      JobLog.Page page = jobs.logs(kind, name, 0, Integer.MAX_VALUE, caller.owner());
       events = page.events().subList(Math.max(0, page.events().size() - limit), page.events().size());
       next = page.next();
     }
@@ -157,12 +157,12 @@ final class LogOperations {
     return group;
   }
 
-  private ObjectNode describeOrNull(String kind, String name) {
+  private ObjectNode describeOrNull(Operation.Caller caller, String kind, String name) {
     if (!Input.NAME.matcher(name).matches()) {
       return null;
     }
     try {
-      return jobs.describe(kind, name);
+      return jobs.describe(kind, name, caller.owner());
     } catch (ApiException e) {
       if (e.status() == 404) {
         return null;

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import org.gaul.s3proxy.AccessGrant;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
@@ -29,11 +32,35 @@ public final class EmbeddedS3 implements AutoCloseable {
   private final S3Proxy proxy;
   private final URI endpoint;
   private final Credentials credentials;
+  private final BlobStore store;
+  private volatile Function<String, String> otherKeys = id -> null;
 
-  private EmbeddedS3(S3Proxy proxy, URI endpoint, Credentials credentials) {
+  private EmbeddedS3(S3Proxy proxy, URI endpoint, Credentials credentials, BlobStore store) {
     this.proxy = proxy;
     this.endpoint = endpoint;
     this.credentials = credentials;
+    this.store = store;
+    // Each request's key id picks the secret its signature is checked with: the server's own
+    // credentials, or a key the server issued its users (see acceptKeys).
+    proxy.setBlobStoreLocator((identity, container, blob) -> {
+      if (identity == null) {
+        return null;
+      }
+      if (identity.equals(credentials.accessKey())) {
+        return new AccessGrant(credentials.secretKey(), store);
+      }
+      String secret = otherKeys.apply(identity);
+      return secret == null ? null : new AccessGrant(secret, store);
+    });
+  }
+
+  /**
+   * Also accepts requests signed with the keys {@code secrets} knows (a key id to its secret, null
+   * for a key it does not know), such as the access keys of the SageMaker-compatible API: the
+   * sagemaker SDK signs its uploads with the same key as its API calls.
+   */
+  public void acceptKeys(Function<String, String> secrets) {
+    this.otherKeys = secrets == null ? id -> null : secrets;
   }
 
   /**
@@ -50,8 +77,9 @@ public final class EmbeddedS3 implements AutoCloseable {
     } catch (IOException e) {
       throw new ObjectStoreException("cannot create the embedded S3 server's directory " + root + ": " + e.getMessage(), e);
     }
+    BlobStore store = new SseAcceptingStore(new FilesystemNio2BlobStore(root.toAbsolutePath().toString()));
     S3Proxy proxy = S3Proxy.builder()
-        .blobStore(new FilesystemNio2BlobStore(root.toAbsolutePath().toString()))
+        .blobStore(store)
         .endpoint(URI.create("http://127.0.0.1:" + port))
         .awsAuthentication(AuthenticationType.AWS_V4, credentials.accessKey(), credentials.secretKey())
         .jettyMaxThreads(32)
@@ -74,7 +102,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
     URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
     LOG.info("embedded S3 server on {} with its objects in {}", endpoint, root.toAbsolutePath());
-    return new EmbeddedS3(proxy, endpoint, credentials);
+    return new EmbeddedS3(proxy, endpoint, credentials, store);
   }
 
   /** Where clients reach it, such as {@code http://127.0.0.1:41235}. */

@@ -71,6 +71,15 @@ public final class MinioObjectStore implements ObjectStore {
   }
 
   @Override
+  public boolean acceptKeys(java.util.function.Function<String, String> secrets) {
+    if (server instanceof EmbeddedS3 embedded) {
+      embedded.acceptKeys(secrets);
+      return true;
+    }
+    return false;
+  }
+
+  @Override
   public KeyPolicy keys() {
     return keys;
   }

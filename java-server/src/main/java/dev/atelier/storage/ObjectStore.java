@@ -118,6 +118,15 @@ public interface ObjectStore extends AutoCloseable {
   String endpoint();
 
   /**
+   * Has the store also accept requests signed with the keys {@code secrets} knows (key id to
+   * secret, null for one it does not know); false when it cannot (an external store keeps its own
+   * credentials).
+   */
+  default boolean acceptKeys(java.util.function.Function<String, String> secrets) {
+    return false;
+  }
+
+  /**
    * The keys this store holds as themselves. Every call checks its URI by it and refuses others
    * with an {@link InvalidObjectKeyException}; callers check up front with it to name their field.
    */

@@ -66,6 +66,28 @@ class EmbeddedObjectStoreIT extends ObjectStoreContract {
   }
 
   @Test
+  void requestsSignedWithAKeyItWasGivenAreAcceptedAndOthersRefused() throws Exception {
+    S3Uri object = S3Uri.parse("s3://atelier/other-keys/by-issued-key.txt");
+    try (ObjectStore issued = new MinioObjectStore(java.net.URI.create(store.endpoint()), "us-east-1",
+        "AKATTESTKEY000000000", "issued-secret-of-forty-characters-000000", true, "atelier", KeyPolicy.FILESYSTEM,
+        null)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> issued.put(object, new byte[] {1}, "text/plain"))
+          .isInstanceOf(RuntimeException.class);
+      assertThat(store.acceptKeys(id -> id.equals("AKATTESTKEY000000000")
+          ? "issued-secret-of-forty-characters-000000" : null)).isTrue();
+      try {
+        issued.put(object, "signed by the issued key".getBytes(StandardCharsets.UTF_8), "text/plain");
+        assertThat(new String(store.get(object).readAllBytes(), StandardCharsets.UTF_8))
+            .isEqualTo("signed by the issued key");
+      } finally {
+        store.acceptKeys(null);
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> issued.put(object, new byte[] {1}, "text/plain"))
+          .isInstanceOf(RuntimeException.class);
+    }
+  }
+
+  @Test
   void theDefaultBucketExistsAfterOpen() {
     assertThat(store.list(new S3Uri("atelier", ""), 1)).isNotNull();
     assertThat(store.problem()).isNull();
