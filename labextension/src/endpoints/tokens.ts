@@ -225,6 +225,8 @@ export interface IVariantMinute {
   Invocations?: number | null;
   Invocation4XXErrors?: number | null;
   Invocation5XXErrors?: number | null;
+  /** Invocations whose caller went away before the whole answer: not an error of the model. */
+  InvocationsAbandoned?: number | null;
   /** Mean microseconds over the minute. */
   ModelLatency?: number | null;
   OverheadLatency?: number | null;
