@@ -41,6 +41,10 @@ export interface IEndpointInstance {
   /** Percent of the instance type's memory (or of the limit). */
   MemoryUtilization?: number | null;
   MemoryUsedBytes?: number | null;
+  /** False when the instance runs without its type's CPU and memory limits (see LimitsProblem). */
+  LimitsEnforced?: boolean | null;
+  /** Why the host did not apply the limits. */
+  LimitsProblem?: string | null;
 }
 
 /** A variant as DescribeEndpoint reports it. */

@@ -15,6 +15,7 @@ import dev.atelier.jobs.JobService;
 import dev.atelier.runtime.ServiceRuntime;
 import dev.atelier.runtime.docker.DockerEngine;
 import dev.atelier.runtime.docker.DockerServiceRuntime;
+import dev.atelier.runtime.process.Cgroups;
 import dev.atelier.runtime.process.ProcessServiceRuntime;
 import dev.atelier.storage.Database;
 import dev.atelier.storage.ObjectStore;
@@ -60,7 +61,11 @@ public final class EndpointsCapability implements Capability {
       EventStream events) {
     Map<String, ServiceRuntime> runtimes = new HashMap<>();
     Path dir = config.dataDir().resolve("endpoints");
-    runtimes.put("process", new ProcessServiceRuntime(dir.resolve("process")));
+    // An owner of their own, kept at start: local replicas outlive the server, to be adopted.
+    Cgroups cgroups = "none".equals(config.cgroupParent())
+        ? Cgroups.off("cgroupParent is none: local endpoint instances run without their type's CPU and memory limits")
+        : Cgroups.openKeeping(config.cgroupParent(), "endpoints_" + owner);
+    runtimes.put("process", new ProcessServiceRuntime(dir.resolve("process"), cgroups));
     if (engine != null) {
       runtimes.put("docker", new DockerServiceRuntime(engine, owner, containerUser));
     }
