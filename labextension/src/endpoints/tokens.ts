@@ -193,8 +193,14 @@ export interface ICaptureStatus {
   Captured?: number;
   Uploaded?: number;
   UploadedFiles?: number;
+  /** Every record lost: the queue full, the spool full, a failed write. */
   Dropped?: number;
+  /** Those of them refused because the spool held its cap (captureSpoolMaxMib). */
+  DroppedSpoolFull?: number;
   Pending?: number;
+  /** What the spool files of all endpoints hold now, and their cap. */
+  SpoolBytes?: number;
+  SpoolMaxBytes?: number;
   LastUploadTime?: string | null;
   LastError?: string | null;
 }

@@ -77,7 +77,8 @@ public final class EndpointsCapability implements Capability {
     this.events = events;
     CaptureSink.Options o = CaptureSink.Options.DEFAULTS;
     this.capture = new CaptureSink(objects, config.dataDir().resolve("capture"), new CaptureSink.Options(
-        o.queueRecords(), o.queueBytes(), config.captureUpload(), o.fileRecords(), o.retryEvery()),
+        o.queueRecords(), o.queueBytes(), config.captureUpload(), o.fileRecords(), o.retryEvery(),
+        config.captureSpoolMaxBytes()),
         () -> ThreadLocalRandom.current().nextDouble());
     VariantMetrics metrics = new VariantMetrics();
     this.invocations = Invocations.routed(vertx, service, metrics, capture);
