@@ -80,12 +80,13 @@ public final class EndpointsCapability implements Capability {
         o.queueRecords(), o.queueBytes(), config.captureUpload(), o.fileRecords(), o.retryEvery(),
         config.captureSpoolMaxBytes()),
         () -> ThreadLocalRandom.current().nextDouble());
-    VariantMetrics metrics = new VariantMetrics();
+    // endpointMinuteSeconds: 60 s but in tests and benchmarks, for metrics and autoscaling alike.
+    VariantMetrics metrics = new VariantMetrics(Duration.ofHours(24), config.endpointMinute(), System::currentTimeMillis);
     this.invocations = Invocations.routed(vertx, service, metrics, capture);
-    this.usage = new InstanceUsage(service::deployments, USAGE_INTERVAL, Clock.systemUTC());
+    this.usage = new InstanceUsage(service::deployments, USAGE_INTERVAL, config.endpointMinute(), Clock.systemUTC());
     this.routes = new EndpointRoutes(vertx, service, invocations, usage, objects.keys());
     this.scaling = new ScalingAndCapture(vertx, service, capture, AutoscaleScheduler.InvocationCounts.of(metrics),
-        new ScalingStore(db), user, Clock.systemUTC());
+        new ScalingStore(db), user, Clock.systemUTC(), config.endpointMinute());
     service.countInFlight(invocations::inFlight);
     service.onDeleted(invocations::forget);
     service.onDeleted(usage::forget);
