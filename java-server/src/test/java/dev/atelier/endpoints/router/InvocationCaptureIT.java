@@ -239,7 +239,6 @@ class InvocationCaptureIT {
     assertThat(status.path("SpoolMaxBytes").asLong()).isEqualTo(cap);
     assertThat(status.path("SpoolBytes").asLong()).as("the spool's own count").isEqualTo(spooledBytes(spool))
         .isLessThanOrEqualTo(cap);
-    assertThat(status.path("LastError").asText()).contains("the capture spool is full");
 
     EmbeddedS3 back = EmbeddedS3.start(s3, credentialsFile, port);
     closing.add(back);
