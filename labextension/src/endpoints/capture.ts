@@ -41,3 +41,22 @@ export function captureSummary(status: ICaptureStatus | null): string {
     typeof percent === 'number' ? `${percent}% of invocations` : 'invocations';
   return `Capturing ${share} to ${status.DestinationS3Uri ?? 'its destination'}`;
 }
+
+/** Bytes as MiB with one decimal ("12.5 MiB"). */
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** The spool's use against its cap: "12.5 MiB of 1024.0 MiB", "full: …" at the cap. */
+export function spoolUse(status: ICaptureStatus | null): string {
+  if (!status || typeof status.SpoolBytes !== 'number') {
+    return '—';
+  }
+  const cap = status.SpoolMaxBytes;
+  if (typeof cap !== 'number' || cap <= 0) {
+    return mib(status.SpoolBytes);
+  }
+  const use = `${mib(status.SpoolBytes)} of ${mib(cap)}`;
+  // Full once the next record of a typical size would not fit: shown as a warning in words.
+  return status.SpoolBytes >= cap * 0.99 ? `full: ${use}` : use;
+}

@@ -36,6 +36,13 @@ export const ENDPOINT_CHARTS: ReadonlyArray<IChartSpec> = [
     combine: 'sum'
   },
   {
+    title: 'Abandoned (caller left)',
+    unit: 'per minute',
+    field: 'InvocationsAbandoned',
+    scale: 1,
+    combine: 'sum'
+  },
+  {
     title: 'ModelLatency',
     unit: 'ms',
     field: 'ModelLatency',

@@ -41,6 +41,10 @@ export interface IEndpointInstance {
   /** Percent of the instance type's memory (or of the limit). */
   MemoryUtilization?: number | null;
   MemoryUsedBytes?: number | null;
+  /** False when the instance runs without its type's CPU and memory limits (see LimitsProblem). */
+  LimitsEnforced?: boolean | null;
+  /** Why the host did not apply the limits. */
+  LimitsProblem?: string | null;
 }
 
 /** A variant as DescribeEndpoint reports it. */
@@ -189,8 +193,14 @@ export interface ICaptureStatus {
   Captured?: number;
   Uploaded?: number;
   UploadedFiles?: number;
+  /** Every record lost: the queue full, the spool full, a failed write. */
   Dropped?: number;
+  /** Those of them refused because the spool held its cap (captureSpoolMaxMib). */
+  DroppedSpoolFull?: number;
   Pending?: number;
+  /** What the spool files of all endpoints hold now, and their cap. */
+  SpoolBytes?: number;
+  SpoolMaxBytes?: number;
   LastUploadTime?: string | null;
   LastError?: string | null;
 }
@@ -225,6 +235,8 @@ export interface IVariantMinute {
   Invocations?: number | null;
   Invocation4XXErrors?: number | null;
   Invocation5XXErrors?: number | null;
+  /** Invocations whose caller went away before the whole answer: not an error of the model. */
+  InvocationsAbandoned?: number | null;
   /** Mean microseconds over the minute. */
   ModelLatency?: number | null;
   OverheadLatency?: number | null;

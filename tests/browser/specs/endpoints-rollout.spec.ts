@@ -313,6 +313,8 @@ test("an instance's CPU and memory, and the captured invocations of the data cap
     await expect(newest.nth(3)).toHaveText('{"model": "echo", "rows": 3}');
     await expect(records.last().getByRole('cell').nth(2)).toHaveText('1,2');
     await expect(capture.locator('[data-counter="Captured"]')).toHaveText('3');
+    await expect(capture.locator('[data-counter="DroppedSpoolFull"]')).toHaveText('0');
+    await expect(capture.locator('[data-counter="SpoolBytes"]')).toContainText('of 1024.0 MiB');
     await capture.scrollIntoViewIfNeeded();
     await snap(page, testInfo, '02-captured-records');
   } finally {

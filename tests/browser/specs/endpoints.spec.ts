@@ -139,8 +139,11 @@ test('deploys a training job from its detail and invokes the endpoint from the b
     expect(answer.predictions.map(Number)).toEqual([1, 0]);
     await snap(page, testInfo, '03-invoked');
 
-    // The charts: one a metric (CPU and memory too), the invocation counted within a refresh or two.
-    await expect(endpoint.getByTestId('endpoint-chart')).toHaveCount(7);
+    // The charts: one a metric (abandoned invocations, CPU and memory too), the invocation counted
+    // within a refresh or two.
+    await expect(endpoint.getByTestId('endpoint-chart')).toHaveCount(8);
+    const abandoned = endpoint.locator('[data-testid="endpoint-chart"][data-metric="InvocationsAbandoned"]');
+    await expect(abandoned.getByTestId('endpoint-chart-latest')).toHaveText('0', { timeout: 30_000 });
     const invocations = endpoint.locator('[data-testid="endpoint-chart"][data-metric="Invocations"]');
     await expect(invocations.getByTestId('endpoint-chart-latest')).toHaveText('1', { timeout: 30_000 });
     await endpoint.getByTestId('endpoint-metrics').scrollIntoViewIfNeeded();

@@ -1,4 +1,4 @@
-import { capturePreview, captureSummary } from '../capture';
+import { capturePreview, captureSummary, spoolUse } from '../capture';
 import { formatPercent, instanceUsage } from '../format';
 import { ENDPOINT_CHARTS, chartSeries, withLatestUsage } from '../metrics';
 import { IEndpointMetrics } from '../tokens';
@@ -103,5 +103,25 @@ describe('data capture', () => {
         DestinationS3Uri: 's3://atelier/capture'
       })
     ).toBe('Capturing 50% of invocations to s3://atelier/capture');
+  });
+
+  it('shows the spool against its cap, and when it is full', () => {
+    const MiB = 1024 * 1024;
+    expect(spoolUse(null)).toBe('—');
+    expect(spoolUse({ EnableCapture: true })).toBe('—');
+    expect(
+      spoolUse({
+        EnableCapture: true,
+        SpoolBytes: 5 * MiB,
+        SpoolMaxBytes: 1024 * MiB
+      })
+    ).toBe('5.0 MiB of 1024.0 MiB');
+    expect(
+      spoolUse({
+        EnableCapture: true,
+        SpoolBytes: 1024 * MiB,
+        SpoolMaxBytes: 1024 * MiB
+      })
+    ).toBe('full: 1024.0 MiB of 1024.0 MiB');
   });
 });

@@ -1,7 +1,12 @@
 import * as React from 'react';
 
 import { formatTime } from '../../jobs/format';
-import { capturePreview, captureSummary, recordKey } from '../capture';
+import {
+  capturePreview,
+  captureSummary,
+  recordKey,
+  spoolUse
+} from '../capture';
 import { ICaptureRecord, ICaptureStatus } from '../tokens';
 
 export interface ICaptureSectionProps {
@@ -15,7 +20,8 @@ const COUNTERS: Array<{ key: keyof ICaptureStatus; label: string }> = [
   { key: 'Captured', label: 'Captured' },
   { key: 'Uploaded', label: 'Uploaded' },
   { key: 'Pending', label: 'Pending' },
-  { key: 'Dropped', label: 'Dropped' }
+  { key: 'Dropped', label: 'Dropped' },
+  { key: 'DroppedSpoolFull', label: 'Dropped (spool full)' }
 ];
 
 /** The endpoint's data capture: settings, counters and the latest records. */
@@ -46,6 +52,8 @@ export function CaptureSection(props: ICaptureSectionProps): JSX.Element {
               <dd data-counter={c.key}>{String(status[c.key] ?? 0)}</dd>
             </React.Fragment>
           ))}
+          <dt>Spool</dt>
+          <dd data-counter="SpoolBytes">{spoolUse(status)}</dd>
           <dt>Last upload</dt>
           <dd>
             {status.LastUploadTime

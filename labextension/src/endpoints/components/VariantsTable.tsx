@@ -100,6 +100,17 @@ function InstanceList(props: {
           >
             {instanceUsage(i) ?? 'usage not sampled yet'}
           </span>
+          {i.LimitsEnforced === false && (
+            <span
+              className="jp-AtelierEndpoints-noLimits"
+              data-testid="endpoint-instance-no-limits"
+              title={i.LimitsProblem ?? undefined}
+            >
+              {' '}
+              runs without its CPU and memory limits
+              {i.LimitsProblem ? `: ${i.LimitsProblem}` : ''}
+            </span>
+          )}
         </li>
       ))}
     </ul>

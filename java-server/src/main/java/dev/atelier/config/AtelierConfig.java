@@ -56,6 +56,9 @@ import java.time.Duration;
  * @param jobDownloadRetry how long a job keeps retrying the download of its input data
  * @param jobUploadRetry how long a job keeps retrying the upload of its model and output
  * @param captureUpload how old a data capture spool file gets before it is uploaded
+ * @param captureSpoolMaxBytes the most bytes data capture's spool files may hold on disk
+ * @param endpointMinute the length of the "minute" endpoint metrics and autoscaling count in:
+ *     60 s, shorter only for tests and benchmarks (a scaling cycle in seconds)
  * @param awsAccountId the 12-digit account id in the ARNs of the SageMaker-compatible API
  */
 public record AtelierConfig(
@@ -103,6 +106,8 @@ public record AtelierConfig(
     Duration jobDownloadRetry,
     Duration jobUploadRetry,
     Duration captureUpload,
+    long captureSpoolMaxBytes,
+    Duration endpointMinute,
     String awsAccountId) {
 
   /** Whether the server also serves the front door. */

@@ -67,6 +67,8 @@ public final class ConfigLoader {
     DEFAULTS.put("jobDownloadRetrySeconds", "120");
     DEFAULTS.put("jobUploadRetrySeconds", "600");
     DEFAULTS.put("captureUploadSeconds", "30");
+    DEFAULTS.put("captureSpoolMaxMib", "1024");
+    DEFAULTS.put("endpointMinuteSeconds", "60");
     DEFAULTS.put("awsAccountId", "000000000000");
   }
 
@@ -182,6 +184,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(intValue(v, "jobDownloadRetrySeconds", 0, 86_400)),
         Duration.ofSeconds(intValue(v, "jobUploadRetrySeconds", 0, 86_400)),
         Duration.ofSeconds(intValue(v, "captureUploadSeconds", 1, 3600)),
+        (long) intValue(v, "captureSpoolMaxMib", 1, 1 << 24) << 20,
+        Duration.ofSeconds(intValue(v, "endpointMinuteSeconds", 1, 60)),
         awsAccountId(v.get("awsAccountId")));
   }
 

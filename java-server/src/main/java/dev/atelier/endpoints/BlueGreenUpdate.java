@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * {@link ShiftSchedule} says while its alarms are read every second, the old fleet stays up idle
  * through the termination wait, and stops once the router has no request in flight to it (see
  * {@link Drain}). An alarm that fires, or the update running past
- * MaximumExecutionTimeoutInSeconds, rolls it back: RollingBack, all traffic to the old fleet at
- * once, the new fleet stopped, InService again saying why.
+ * MaximumExecutionTimeoutInSeconds (counted from the request, the new fleet's start included),
+ * rolls it back: RollingBack, all traffic to the old fleet at once, the new fleet stopped,
+ * InService again saying why. A new fleet not healthy by the deadline ends the update without
+ * moving any traffic.
  *
  * <p>The endpoint's lock is held only to make the new fleet the endpoint's: the health monitor
  * keeps watching (and repairing) the old fleet while the update provisions and shifts, which can
@@ -63,10 +65,16 @@ final class BlueGreenUpdate {
     shift.steps = schedule.steps();
     dep.shift = shift;
     rollout.save(dep); // stored with it: a server that restarts meanwhile knows what to stop and say
-    String problem = rollout.provision(dep, next);
+    // The new fleet's start counts in the update's time: its health checks end at the deadline too.
+    String problem = rollout.provision(dep, next, deadline);
     if (problem != null || dep.deleting) {
       dep.shift = null;
-      return problem == null ? null : "the update to " + configName + " did not complete: " + problem;
+      if (problem == null) {
+        return null;
+      }
+      return "the update to " + configName + " did not complete" + (clock.instant().isAfter(deadline)
+          ? " within MaximumExecutionTimeoutInSeconds (" + policy.maximumExecutionTimeout().toSeconds() + " s)" : "")
+          + ": " + problem;
     }
     Instant first = clock.instant();
     shift.routed = true;
@@ -80,6 +88,11 @@ final class BlueGreenUpdate {
         return null;
       }
       Instant now = clock.instant();
+      if (now.isAfter(deadline)) {
+        // Before the schedule's end is looked at: an update past its time is rolled back even at its last step.
+        return rollBack(dep, shift, "the update to " + configName + " was rolled back: it did not complete within"
+            + " MaximumExecutionTimeoutInSeconds (" + policy.maximumExecutionTimeout().toSeconds() + " s)");
+      }
       ShiftSchedule.Position p = schedule.at(Duration.between(first, now));
       if (p == null) {
         break;
@@ -99,10 +112,6 @@ final class BlueGreenUpdate {
       if (!shift.readings.equals(last)) {
         last = shift.readings;
         change = true;
-      }
-      if (fired == null && now.isAfter(deadline)) {
-        fired = "it did not complete within MaximumExecutionTimeoutInSeconds ("
-            + policy.maximumExecutionTimeout().toSeconds() + " s)";
       }
       if (fired != null) {
         return rollBack(dep, shift, "the update to " + configName + " was rolled back: " + fired);

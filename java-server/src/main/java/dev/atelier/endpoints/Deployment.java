@@ -180,8 +180,15 @@ final class Deployment {
       o.putArray("DeployedImages").addObject().put("SpecifiedImage", p.image());
       ArrayNode instances = o.putArray("Instances");
       for (Replica r : v.replicas()) {
-        instances.addObject().put("Id", r.id()).put("Healthy", v.healthy.contains(r.id()))
+        ObjectNode i = instances.addObject().put("Id", r.id()).put("Healthy", v.healthy.contains(r.id()))
             .put("StartedAt", r.startedAt().toString());
+        if (v.runtime != null) {
+          ServiceRuntime.Limits limits = v.runtime.limits(r);
+          i.put("LimitsEnforced", limits.enforced());
+          if (!limits.enforced()) {
+            i.put("LimitsProblem", limits.problem());
+          }
+        }
       }
     }
     if (dataCapture != null) {

@@ -15,6 +15,7 @@ import dev.atelier.jobs.JobService;
 import dev.atelier.runtime.ServiceRuntime;
 import dev.atelier.runtime.docker.DockerEngine;
 import dev.atelier.runtime.docker.DockerServiceRuntime;
+import dev.atelier.runtime.process.Cgroups;
 import dev.atelier.runtime.process.ProcessServiceRuntime;
 import dev.atelier.storage.Database;
 import dev.atelier.storage.ObjectStore;
@@ -60,7 +61,11 @@ public final class EndpointsCapability implements Capability {
       EventStream events) {
     Map<String, ServiceRuntime> runtimes = new HashMap<>();
     Path dir = config.dataDir().resolve("endpoints");
-    runtimes.put("process", new ProcessServiceRuntime(dir.resolve("process")));
+    // An owner of their own, kept at start: local replicas outlive the server, to be adopted.
+    Cgroups cgroups = "none".equals(config.cgroupParent())
+        ? Cgroups.off("cgroupParent is none: local endpoint instances run without their type's CPU and memory limits")
+        : Cgroups.openKeeping(config.cgroupParent(), "endpoints_" + owner);
+    runtimes.put("process", new ProcessServiceRuntime(dir.resolve("process"), cgroups));
     if (engine != null) {
       runtimes.put("docker", new DockerServiceRuntime(engine, owner, containerUser));
     }
@@ -72,14 +77,16 @@ public final class EndpointsCapability implements Capability {
     this.events = events;
     CaptureSink.Options o = CaptureSink.Options.DEFAULTS;
     this.capture = new CaptureSink(objects, config.dataDir().resolve("capture"), new CaptureSink.Options(
-        o.queueRecords(), o.queueBytes(), config.captureUpload(), o.fileRecords(), o.retryEvery()),
+        o.queueRecords(), o.queueBytes(), config.captureUpload(), o.fileRecords(), o.retryEvery(),
+        config.captureSpoolMaxBytes()),
         () -> ThreadLocalRandom.current().nextDouble());
-    VariantMetrics metrics = new VariantMetrics();
+    // endpointMinuteSeconds: 60 s but in tests and benchmarks, for metrics and autoscaling alike.
+    VariantMetrics metrics = new VariantMetrics(Duration.ofHours(24), config.endpointMinute(), System::currentTimeMillis);
     this.invocations = Invocations.routed(vertx, service, metrics, capture);
-    this.usage = new InstanceUsage(service::deployments, USAGE_INTERVAL, Clock.systemUTC());
+    this.usage = new InstanceUsage(service::deployments, USAGE_INTERVAL, config.endpointMinute(), Clock.systemUTC());
     this.routes = new EndpointRoutes(vertx, service, invocations, usage, objects.keys());
     this.scaling = new ScalingAndCapture(vertx, service, capture, AutoscaleScheduler.InvocationCounts.of(metrics),
-        new ScalingStore(db), user, Clock.systemUTC());
+        new ScalingStore(db), user, Clock.systemUTC(), config.endpointMinute());
     service.countInFlight(invocations::inFlight);
     service.onDeleted(invocations::forget);
     service.onDeleted(usage::forget);

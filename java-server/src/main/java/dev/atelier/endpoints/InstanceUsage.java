@@ -47,16 +47,23 @@ final class InstanceUsage implements AutoCloseable {
   private final Duration interval;
   private final Clock clock;
   private final int retentionMinutes;
+  /** The metrics' minute (see {@code endpointMinuteSeconds}), so that samples land in the invocations' minutes. */
+  private final long minuteMillis;
   private final Map<String, Map<String, Latest>> latest = new ConcurrentHashMap<>();
   private final Map<String, Map<String, UsageMinutes>> minutes = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean closed;
 
   InstanceUsage(Supplier<Collection<Deployment>> deployments, Duration interval, Clock clock) {
+    this(deployments, interval, Duration.ofMinutes(1), clock);
+  }
+
+  InstanceUsage(Supplier<Collection<Deployment>> deployments, Duration interval, Duration minute, Clock clock) {
     this.deployments = deployments;
     this.interval = interval;
     this.clock = clock;
-    this.retentionMinutes = 24 * 60;
+    this.minuteMillis = Math.max(1000, minute.toMillis());
+    this.retentionMinutes = (int) Math.min(24 * 60, Duration.ofHours(24).toMillis() / minuteMillis);
     this.thread = Thread.ofVirtual().name("endpoint-usage").unstarted(this::loop);
   }
 
@@ -135,8 +142,8 @@ final class InstanceUsage implements AutoCloseable {
     return of > 0 ? used * 100.0 / of : Double.NaN;
   }
 
-  private static long minute(Instant t) {
-    return Math.floorDiv(t.toEpochMilli(), 60_000L);
+  private long minute(Instant t) {
+    return Math.floorDiv(t.toEpochMilli(), minuteMillis);
   }
 
   /** A deleted endpoint: what is kept about it goes. */
@@ -181,8 +188,9 @@ final class InstanceUsage implements AutoCloseable {
       if (!variants.has(variant)) {
         ArrayNode points = variants.putArray(variant);
         for (long m = now - n + 1; m <= now; m++) {
-          points.addObject().put("Timestamp", Instant.ofEpochMilli(m * 60_000L).toString()).put("Invocations", 0)
-              .put("Invocation4XXErrors", 0).put("Invocation5XXErrors", 0).putNull("ModelLatency")
+          points.addObject().put("Timestamp", Instant.ofEpochMilli(m * minuteMillis).toString()).put("Invocations", 0)
+              .put("Invocation4XXErrors", 0).put("Invocation5XXErrors", 0).put("InvocationsAbandoned", 0)
+              .putNull("ModelLatency")
               .putNull("ModelLatencyP99").putNull("OverheadLatency").putNull("OverheadLatencyP99");
         }
       }

@@ -127,6 +127,7 @@ final class Rollout {
    * as it does; the problem (naming the variant and what the check saw), or null.
    */
   String awaitHealthy(Deployment dep, Variant v, List<Integer> indexes, Instant deadline) {
+    long within = Math.max(0, (Duration.between(clock.instant(), deadline).toMillis() + 999) / 1000);
     List<Integer> waiting = new ArrayList<>(indexes);
     Map<Integer, String> seen = new java.util.HashMap<>();
     while (!waiting.isEmpty()) {
@@ -160,7 +161,7 @@ final class Rollout {
       if (clock.instant().isAfter(deadline)) {
         int i = waiting.get(0);
         return "variant " + v.plan.variant() + ": instance " + i + " did not pass the health check within "
-            + readyTimeout.toSeconds() + " s: " + seen.getOrDefault(i, "no answer");
+            + within + " s: " + seen.getOrDefault(i, "no answer");
       }
       sleep(POLL);
     }
@@ -291,10 +292,11 @@ final class Rollout {
   }
 
   /**
-   * Starts {@code next} beside the endpoint's variants and waits until every new replica answers.
-   * The problem, or null; on a problem (or a delete meanwhile) the new ones are stopped.
+   * Starts {@code next} beside the endpoint's variants and waits until every new replica answers,
+   * for the ready timeout but not past {@code by} (the update's deadline). The problem, or null; on
+   * a problem (or a delete meanwhile) the new ones are stopped.
    */
-  String provision(Deployment dep, List<Variant> next) {
+  String provision(Deployment dep, List<Variant> next, Instant by) {
     String problem = null;
     for (Variant v : next) {
       problem = start(dep, v);
@@ -302,7 +304,8 @@ final class Rollout {
         break;
       }
     }
-    Instant deadline = clock.instant().plus(readyTimeout);
+    Instant ready = clock.instant().plus(readyTimeout);
+    Instant deadline = by != null && by.isBefore(ready) ? by : ready;
     for (Variant v : next) {
       if (problem != null || dep.deleting) {
         break;

@@ -43,16 +43,20 @@ final class ScalingAndCapture implements Capacity {
   private final String user;
   private final java.time.Clock clock;
 
-  /** @param user who puts policies here (CreatedBy) */
+  /**
+   * @param user who puts policies here (CreatedBy)
+   * @param minute the metrics' minute the counts are per (60 s but in tests and benchmarks)
+   */
   ScalingAndCapture(Vertx vertx, EndpointService endpoints, CaptureSink sink,
-      AutoscaleScheduler.InvocationCounts counts, ScalingStore store, String user, java.time.Clock clock) {
+      AutoscaleScheduler.InvocationCounts counts, ScalingStore store, String user, java.time.Clock clock,
+      java.time.Duration minute) {
     this.vertx = vertx;
     this.endpoints = endpoints;
     this.sink = sink;
     this.store = store;
     this.user = user;
     this.clock = clock;
-    this.scheduler = new AutoscaleScheduler(counts, this::currentCount, this, clock);
+    this.scheduler = new AutoscaleScheduler(counts, this::currentCount, this, clock, minute);
     for (ScalingStore.Policy p : store.all()) {
       try {
         scheduler.put(p.endpoint(), p.variant(), ScalingPolicy.parse(p.policy()));

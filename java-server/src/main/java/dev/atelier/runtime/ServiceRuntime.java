@@ -168,6 +168,19 @@ public interface ServiceRuntime extends AutoCloseable {
    */
   Usage usage(Service service, Replica replica);
 
+  /**
+   * Whether the replica runs under its spec's CPU and memory limits.
+   *
+   * @param enforced false when the host refused them (then {@code problem} says why)
+   * @param where what holds the limits: {@code container}, or the replica's cgroup directories
+   */
+  record Limits(boolean enforced, String problem, String where) {}
+
+  /** The replica's limits as applied when it started; containers always get theirs. */
+  default Limits limits(Replica replica) {
+    return new Limits(true, null, "container");
+  }
+
   /** Releases the runtime; services keep running for the next server to adopt. */
   @Override
   void close();

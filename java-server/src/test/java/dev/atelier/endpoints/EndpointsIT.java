@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Endpoints through the API of a real server, serving a scikit-learn model the test fits (as
  * atelier/sklearn's training writes it, model.joblib in model.tar.gz): bad requests refused naming
  * the field; an endpoint whose model cannot be staged Failed with a reason naming its variant; a
- * local endpoint (processes of the project's environment) InService, its captured records read back,
+ * local endpoint (processes of the project's environment, in a cgroup with their type's limits)
+ * InService, its captured records read back,
  * its instance's CPU and memory reported, and deleted; and an endpoint of
  * real atelier/sklearn containers brought InService, resized in place, its killed container
  * replaced, adopted by a restarted server, moved to another config, and deleted; and a model made
@@ -199,6 +200,10 @@ class EndpointsIT {
     assertThat(instance.getString("Id")).startsWith("pid-");
     assertThat(instance.getBoolean("Healthy")).isTrue();
     long pid = Long.parseLong(instance.getString("Id").substring(4));
+    // Under its type's limits, in a cgroup of its own (as process instances are; CI runs as root).
+    assertThat(instance.getBoolean("LimitsEnforced")).as(instance.encode()).isTrue();
+    assertThat(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).as("the model server's cgroups")
+        .contains("/endpoints_");
     EndpointChecks.captured(api, m, dest);
     EndpointChecks.reportsUsage(api, m, "only");
     EndpointChecks.scalingPolicy(api, m);

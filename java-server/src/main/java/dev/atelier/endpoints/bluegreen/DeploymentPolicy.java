@@ -91,10 +91,24 @@ public record DeploymentPolicy(Type type, Duration waitInterval, Size size, Dura
   }
 
   /**
-   * Checks the sizes given in instances against the new fleet's {@code instances}: a canary of at
-   * most half of them, a linear step of 10% to 50% of them.
+   * Checks the policy against the new fleet's {@code instances}: the sizes given in instances (a
+   * canary of at most half of them, a linear step of 10% to 50% of them), and that the update's
+   * waits (every WaitIntervalInSeconds of its steps and the TerminationWaitInSeconds) fit within
+   * MaximumExecutionTimeoutInSeconds, as SageMaker asks: an update that cannot end in time would
+   * always be rolled back at its end.
    */
   public void checkAgainst(int instances) {
+    checkSizes(instances);
+    Duration waits = ShiftSchedule.of(this, instances).length();
+    if (waits.compareTo(maximumExecutionTimeout) >= 0) {
+      throw Fields.bad(PATH + ".BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds",
+          maximumExecutionTimeout.toSeconds() + " s is not more than the update's waits, " + waits.toSeconds()
+              + " s (WaitIntervalInSeconds of each of its " + ShiftSchedule.of(this, instances).steps()
+              + " step(s) and TerminationWaitInSeconds); it must be larger, with room to start the new fleet");
+    }
+  }
+
+  private void checkSizes(int instances) {
     if (size == null || !size.instanceCount) {
       return;
     }

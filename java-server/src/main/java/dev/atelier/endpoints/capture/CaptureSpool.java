@@ -22,7 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,12 +35,20 @@ import org.slf4j.LoggerFactory;
  * is closed when it is old or full enough, or its hour is over. An uploader thread sends each closed
  * file to that key and deletes it; when the store fails it keeps the files and tries again after a
  * while, oldest first. Files an earlier run left are uploaded on start.
+ *
+ * <p>The spool's files together hold at most {@link CaptureSink.Options#spoolBytes}: while they are
+ * at that cap (the store has been down a long while), new records are refused, not written, and
+ * counted as dropped (DroppedSpoolFull), so that capture never fills the disk; what is spooled
+ * already is kept and uploaded first once the store answers, and records are written again as
+ * soon as uploads have freed room. Refusing the new rather than deleting the old keeps every
+ * record already on disk; the counts say how many were lost and when.
  */
 final class CaptureSpool {
   private static final Logger LOG = LoggerFactory.getLogger(CaptureSpool.class);
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("mm-ss-SSS").withZone(ZoneOffset.UTC);
   private static final String PART = ".part";
+  private static final long ROTATE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** A closed file waiting for its upload. */
   private record Ready(Path file, long records, Counters counters) {}
@@ -69,6 +76,10 @@ final class CaptureSpool {
   private final Map<String, Open> open = new HashMap<>();
   private final LinkedBlockingQueue<Ready> closed = new LinkedBlockingQueue<>();
   private final Set<String> buckets = new HashSet<>();
+  /** What the spool files hold now, in bytes (the open ones as written so far). */
+  private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+  /** Whether the spool was at its cap at the last record (only the writer thread reads and writes it). */
+  private boolean full;
   private volatile boolean running;
   private Thread writer;
   private Thread uploader;
@@ -128,6 +139,7 @@ final class CaptureSpool {
         try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
           records = lines.filter(l -> !l.isBlank()).count();
         }
+        bytes.addAndGet(Files.size(file));
         Counters n = sink.counters(rel.getNameCount() >= 8 ? rel.getName(rel.getNameCount() - 7).toString() : "");
         n.pending.addAndGet(records);
         closed.add(new Ready(file, records, n));
@@ -156,10 +168,11 @@ final class CaptureSpool {
   }
 
   private void write() {
+    long rotated = System.nanoTime();
     while (true) {
       Entry e;
       try {
-        e = sink.poll(200);
+        e = sink.poll(100);
       } catch (InterruptedException ie) {
         e = null;
         running = false;
@@ -169,7 +182,12 @@ final class CaptureSpool {
       } else if (!running) {
         break;
       }
-      rotate(false);
+      // Not after every record: a file's age is checked a few times a second, when idle at once.
+      long now = System.nanoTime();
+      if (e == null || now - rotated >= ROTATE_EVERY_NANOS) {
+        rotate(false);
+        rotated = now;
+      }
     }
     rotate(true);
   }
@@ -184,10 +202,17 @@ final class CaptureSpool {
       finish(key, f);
       f = null;
     }
+    long counted = 0;
     try {
+      String line = CaptureRecord.line(c, config, CaptureRecord.randomId());
+      long size = utf8Length(line) + 1;
+      if (!room(size, e.counters())) {
+        return; // before a file is opened for it: a full spool makes no empty files
+      }
+      counted = size;
       if (f == null) {
         S3Uri target = config.destination().child(c.endpoint() + "/" + c.variant() + "/" + hour + "/"
-            + NAME.format(c.time()) + "-" + UUID.randomUUID() + ".jsonl");
+            + NAME.format(c.time()) + "-" + CaptureRecord.randomId() + ".jsonl");
         Path file = root.resolve(target.bucket()).resolve(target.key() + PART).normalize();
         if (!file.startsWith(root)) {
           throw new IOException("the destination's key leaves the spool directory");
@@ -198,7 +223,6 @@ final class CaptureSpool {
         f = new Open(file, hour, out, e.counters());
         open.put(key, f);
       }
-      String line = CaptureRecord.line(c, config, UUID.randomUUID());
       sink.written(c.endpoint(), c.variant(), line);
       f.out.write(line);
       f.out.write('\n');
@@ -207,11 +231,62 @@ final class CaptureSpool {
         finish(key, f);
       }
     } catch (IOException | RuntimeException ex) {
+      bytes.addAndGet(-counted);
       e.counters().pending.decrementAndGet();
       e.counters().dropped.incrementAndGet();
       e.counters().lastError = "cannot spool a record: " + ex.getMessage();
       LOG.warn("data capture of {}: cannot spool a record: {}", c.endpoint(), ex.getMessage());
     }
+  }
+
+  /** The bytes the spool's files hold now. */
+  long bytes() {
+    return bytes.get();
+  }
+
+  /**
+   * Whether a line of {@code size} bytes fits under the spool's cap; counted in if so, else the
+   * record is dropped and counted, and the first refusal of a full spool logged.
+   */
+  private boolean room(long size, Counters counters) {
+    long cap = options.spoolBytes();
+    if (bytes.get() + size <= cap) {
+      if (full) {
+        full = false;
+        LOG.info("data capture: the spool has room again ({} of {} bytes); records are spooled again", bytes.get(), cap);
+      }
+      bytes.addAndGet(size);
+      return true;
+    }
+    counters.pending.decrementAndGet();
+    counters.dropped.incrementAndGet();
+    counters.droppedSpoolFull.incrementAndGet();
+    counters.lastError = "the capture spool is full (" + bytes.get() + " of " + cap + " bytes, captureSpoolMaxMib):"
+        + " new records are dropped until uploads to the store free room";
+    if (!full) {
+      full = true;
+      LOG.warn("data capture: {}", counters.lastError);
+    }
+    return false;
+  }
+
+  /** The UTF-8 length of {@code s}, without encoding it. */
+  static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch < 0x80) {
+        n++;
+      } else if (ch < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   /** Closes the files that are old enough (all of them with {@code all}). */
@@ -283,8 +358,10 @@ final class CaptureSpool {
           throw e;
         }
       }
+      long size = Files.size(r.file());
       store.uploadFile(r.file(), target, ObjectStore.Progress.NONE);
       Files.deleteIfExists(r.file());
+      bytes.addAndGet(-size);
       r.counters().uploaded.addAndGet(r.records());
       r.counters().uploadedFiles.incrementAndGet();
       r.counters().pending.addAndGet(-r.records());

@@ -5,34 +5,47 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A container's answer as it streams to the caller, keeping a copy of its bytes for data capture
- * up to a limit; an answer beyond the limit is still streamed whole, but its copy is dropped.
+ * A container's answer as it streams to the caller. It tells whether the container's side failed
+ * (its connection reset or closed mid-answer), so that a pipe that fails is put down to the side
+ * that broke it: the caller leaving is not the model's error. With a limit, it also keeps a copy of
+ * the bytes for data capture; an answer beyond the limit is still streamed whole, its copy dropped.
  */
 final class CopyingStream implements ReadStream<Buffer> {
   private final ReadStream<Buffer> source;
   private final long limit;
-  private Buffer copy = Buffer.buffer();
+  private Buffer copy;
+  private boolean sourceFailed;
 
+  /** @param limit the most bytes copied, or -1 to copy nothing */
   CopyingStream(ReadStream<Buffer> source, long limit) {
     this.source = source;
     this.limit = limit;
+    this.copy = limit >= 0 ? Buffer.buffer() : null;
   }
 
-  /** The bytes seen, or null when the answer was longer than the limit. */
+  /** The bytes seen, or null when the answer was longer than the limit (or nothing was copied). */
   byte[] copy() {
     return copy == null ? null : copy.getBytes();
   }
 
+  /** Whether the answer's own stream failed (the container's connection), rather than the caller's. */
+  boolean sourceFailed() {
+    return sourceFailed;
+  }
+
   @Override
   public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-    source.exceptionHandler(handler);
+    source.exceptionHandler(handler == null ? null : e -> {
+      sourceFailed = true;
+      handler.handle(e);
+    });
     return this;
   }
 
   @Override
   public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-    if (handler == null) {
-      source.handler(null);
+    if (handler == null || copy == null) {
+      source.handler(handler); // nothing to copy: the chunks go straight through
       return this;
     }
     source.handler(chunk -> {

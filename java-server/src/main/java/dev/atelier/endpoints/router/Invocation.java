@@ -203,11 +203,8 @@ final class Invocation {
       out.setChunked(true);
     }
     response.end().onComplete(ar -> answeredAt = System.nanoTime());
-    io.vertx.core.streams.ReadStream<Buffer> source = response;
-    if (capturing) {
-      copying = new CopyingStream(response, InvocationRoutes.MAX_BODY);
-      source = copying;
-    }
+    CopyingStream source = new CopyingStream(response, capturing ? InvocationRoutes.MAX_BODY : -1);
+    copying = capturing ? source : null;
     String responseType = response.getHeader("Content-Type");
     // Not ended on a failure: a broken-off answer must not reach the caller as a complete one.
     source.pipe().endOnFailure(false).to(out).onComplete(ar -> {
@@ -216,7 +213,9 @@ final class Invocation {
         quiet(response); // the pipe has let go of the answer; the reset below reaches it
       }
       if (ar.failed() && !done) {
-        if (out.closed()) {
+        // A write to a caller that reset its connection can fail before the response knows it is
+        // closed: the side that failed is the one whose stream did, not whether the response is closed.
+        if (!source.sourceFailed() || out.closed()) {
           abandon(); // the caller went away mid-answer
           return;
         }
@@ -335,8 +334,8 @@ final class Invocation {
   }
 
   /**
-   * The caller went away before its answer (a client's timeout, a closed notebook): an everyday
-   * event, not counted as an error. The exchange with the instance stops.
+   * The caller went away before its whole answer (a client's timeout, a closed notebook): an
+   * everyday event, counted as abandoned, not as an error. The exchange with the instance stops.
    */
   private void abandon() {
     if (done) {
@@ -346,6 +345,7 @@ final class Invocation {
     cancelTimer();
     LOG.debug("invocation of {}/{}: the caller went away before its answer", LogText.of(endpoint), variant.name());
     resetOutgoing();
+    record(Outcome.ABANDONED, -1, 0);
   }
 
   /** Handles the answer's exceptions from now on, unless it has been read to its end already. */

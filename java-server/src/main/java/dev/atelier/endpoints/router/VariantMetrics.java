@@ -22,15 +22,23 @@ import java.util.function.LongSupplier;
  *
  * <p>An invocation counts as a 4XX error when the model answered 4xx or the caller's request was
  * refused after the variant was chosen (a body over 6 MB), as a 5XX error when the model answered
- * 5xx, did not answer in time or could not be reached.
+ * 5xx, did not answer in time, could not be reached or broke off its answer (reset its connection
+ * mid-answer). A caller that leaves first (mid-answer or before it) counts in Invocations and in
+ * InvocationsAbandoned, in neither error count.
  */
 public final class VariantMetrics {
-  /** How one invocation ended, for the error counts. */
-  public enum Outcome { OK, CLIENT_ERROR, SERVER_ERROR }
+  /**
+   * How one invocation ended, for the error counts. ABANDONED: the caller went away (closed or
+   * reset its connection) before it had the whole answer, as nginx's 499: not the model's fault,
+   * so not a 5XX error, but counted apart so that callers giving up show.
+   */
+  public enum Outcome { OK, CLIENT_ERROR, SERVER_ERROR, ABANDONED }
 
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, VariantSeries>> endpoints = new ConcurrentHashMap<>();
   private final LongSupplier clock;
   private final int retentionMinutes;
+  /** A minute's length: 60 s, shorter only for tests and benchmarks ({@code endpointMinuteSeconds}). */
+  private final long minuteMillis;
 
   /** 24 hours of minutes, on the system clock. */
   public VariantMetrics() {
@@ -39,8 +47,22 @@ public final class VariantMetrics {
 
   /** @param clock milliseconds since the epoch */
   public VariantMetrics(Duration retention, LongSupplier clock) {
-    this.retentionMinutes = (int) Math.max(2, Math.min(retention.toMinutes(), 31L * 24 * 60));
+    this(retention, Duration.ofMinutes(1), clock);
+  }
+
+  /**
+   * @param minute the length of a "minute" (the Period of the points): 60 s, or shorter so that a
+   *     test or a benchmark sees a scaling cycle in seconds
+   */
+  public VariantMetrics(Duration retention, Duration minute, LongSupplier clock) {
+    this.minuteMillis = Math.max(1000, minute.toMillis());
+    this.retentionMinutes = (int) Math.max(2, Math.min(retention.toMillis() / minuteMillis, 31L * 24 * 60));
     this.clock = clock;
+  }
+
+  /** The length of a minute here, in seconds (60 but in tests and benchmarks). */
+  public int periodSeconds() {
+    return (int) (minuteMillis / 1000);
   }
 
   /**
@@ -50,7 +72,7 @@ public final class VariantMetrics {
    * @param overheadMicros the rest of the invocation's time
    */
   public void record(String endpoint, String variant, Outcome outcome, long modelMicros, long overheadMicros) {
-    long minute = Math.floorDiv(clock.getAsLong(), 60_000L);
+    long minute = Math.floorDiv(clock.getAsLong(), minuteMillis);
     VariantSeries series = endpoints.computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>())
         .computeIfAbsent(variant, v -> new VariantSeries(retentionMinutes));
     series.record(minute, outcome, modelMicros, overheadMicros);
@@ -59,15 +81,15 @@ public final class VariantMetrics {
   /**
    * The endpoint's last {@code minutes} minutes, oldest first, for every variant it recorded:
    * {@code {Period: 60, Variants: {<variant>: [{Timestamp, Invocations, Invocation4XXErrors,
-   * Invocation5XXErrors, ModelLatency, ModelLatencyP99, OverheadLatency, OverheadLatencyP99}]}}}.
+   * Invocation5XXErrors, InvocationsAbandoned, ModelLatency, ModelLatencyP99, OverheadLatency, OverheadLatencyP99}]}}}.
    * Every minute is listed; the latencies are null in a minute without an answer from the model.
    * {@code minutes} is clamped to 1 .. the retention period.
    */
   public ObjectNode minutes(String endpoint, int minutes) {
-    long now = Math.floorDiv(clock.getAsLong(), 60_000L);
+    long now = Math.floorDiv(clock.getAsLong(), minuteMillis);
     sweep(now);
     int n = Math.max(1, Math.min(minutes, retentionMinutes));
-    ObjectNode out = Json.mapper().createObjectNode().put("Period", 60);
+    ObjectNode out = Json.mapper().createObjectNode().put("Period", periodSeconds());
     ObjectNode variants = out.putObject("Variants");
     Map<String, VariantSeries> series = endpoints.get(endpoint);
     if (series == null) {
@@ -77,10 +99,11 @@ public final class VariantMetrics {
       ArrayNode points = variants.putArray(e.getKey());
       for (MinuteSummary s : e.getValue().window(now - n + 1, now)) {
         ObjectNode p = points.addObject();
-        p.put("Timestamp", Instant.ofEpochMilli(s.minute() * 60_000L).toString());
+        p.put("Timestamp", Instant.ofEpochMilli(s.minute() * minuteMillis).toString());
         p.put("Invocations", s.invocations());
         p.put("Invocation4XXErrors", s.clientErrors());
         p.put("Invocation5XXErrors", s.serverErrors());
+        p.put("InvocationsAbandoned", s.abandoned());
         putMicros(p, "ModelLatency", s.modelMean());
         putMicros(p, "ModelLatencyP99", s.modelP99());
         putMicros(p, "OverheadLatency", s.overheadMean());
@@ -101,13 +124,14 @@ public final class VariantMetrics {
   /**
    * Every variant's totals since this server started, in Prometheus' text exposition format
    * (version 0.0.4): {@code atelier_endpoint_invocations_total}, {@code
-   * atelier_endpoint_invocation_4xx_errors_total}, {@code atelier_endpoint_invocation_5xx_errors_total}
-   * (counters), {@code atelier_endpoint_model_latency_seconds} and {@code
+   * atelier_endpoint_invocation_4xx_errors_total}, {@code atelier_endpoint_invocation_5xx_errors_total},
+   * {@code atelier_endpoint_invocations_abandoned_total} (counters), {@code
+   * atelier_endpoint_model_latency_seconds} and {@code
    * atelier_endpoint_overhead_latency_seconds} (summaries: sum and count since the start, the 0.5 and
    * 0.99 quantiles of the last full minute), each labelled {@code endpoint} and {@code variant}.
    */
   public String prometheus() {
-    long now = Math.floorDiv(clock.getAsLong(), 60_000L);
+    long now = Math.floorDiv(clock.getAsLong(), minuteMillis);
     sweep(now);
     Map<String, VariantSeries> all = new TreeMap<>();
     endpoints.forEach((endpoint, variants) -> variants.forEach((variant, s) ->
@@ -120,6 +144,9 @@ public final class VariantMetrics {
     counter(out, "atelier_endpoint_invocation_5xx_errors_total",
         "Invocations the model answered with a 5xx status, did not answer in time, or could not be reached.",
         all, s -> s.totals().serverErrors());
+    counter(out, "atelier_endpoint_invocations_abandoned_total",
+        "Invocations whose caller went away before the whole answer (not an error of the model).", all,
+        s -> s.totals().abandoned());
     summary(out, "atelier_endpoint_model_latency_seconds",
         "The time the model's container took to answer (SageMaker's ModelLatency).", all, now, true);
     summary(out, "atelier_endpoint_overhead_latency_seconds",

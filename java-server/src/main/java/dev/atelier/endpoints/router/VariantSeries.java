@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class VariantSeries {
   /** Totals since the start, for Prometheus' counters. */
-  record Totals(long invocations, long clientErrors, long serverErrors, long modelSum, long modelCount,
-      long overheadSum, long overheadCount) {}
+  record Totals(long invocations, long clientErrors, long serverErrors, long abandoned, long modelSum,
+      long modelCount, long overheadSum, long overheadCount) {}
 
   private final MinuteSummary[] ring;
   private volatile LiveMinute current;
@@ -23,6 +23,7 @@ final class VariantSeries {
   private final LongAdder invocations = new LongAdder();
   private final LongAdder clientErrors = new LongAdder();
   private final LongAdder serverErrors = new LongAdder();
+  private final LongAdder abandoned = new LongAdder();
   private final LongAdder modelSum = new LongAdder();
   private final LongAdder modelCount = new LongAdder();
   private final LongAdder overheadSum = new LongAdder();
@@ -45,6 +46,9 @@ final class VariantSeries {
     } else if (outcome == Outcome.SERVER_ERROR) {
       live.serverErrors.increment();
       serverErrors.increment();
+    } else if (outcome == Outcome.ABANDONED) {
+      live.abandoned.increment();
+      abandoned.increment();
     }
     if (modelMicros >= 0) {
       live.model.record(modelMicros);
@@ -110,7 +114,8 @@ final class VariantSeries {
   }
 
   Totals totals() {
-    return new Totals(invocations.sum(), clientErrors.sum(), serverErrors.sum(), modelSum.sum(), modelCount.sum(),
+    return new Totals(invocations.sum(), clientErrors.sum(), serverErrors.sum(), abandoned.sum(), modelSum.sum(),
+        modelCount.sum(),
         overheadSum.sum(), overheadCount.sum());
   }
 
@@ -120,6 +125,7 @@ final class VariantSeries {
     final LongAdder invocations = new LongAdder();
     final LongAdder clientErrors = new LongAdder();
     final LongAdder serverErrors = new LongAdder();
+    final LongAdder abandoned = new LongAdder();
     final LatencyHistogram model = new LatencyHistogram();
     final LatencyHistogram overhead = new LatencyHistogram();
 
@@ -128,7 +134,7 @@ final class VariantSeries {
     }
 
     MinuteSummary summary() {
-      return new MinuteSummary(minute, invocations.sum(), clientErrors.sum(), serverErrors.sum(),
+      return new MinuteSummary(minute, invocations.sum(), clientErrors.sum(), serverErrors.sum(), abandoned.sum(),
           model.mean(), model.quantile(0.5), model.quantile(0.99),
           overhead.mean(), overhead.quantile(0.5), overhead.quantile(0.99));
     }

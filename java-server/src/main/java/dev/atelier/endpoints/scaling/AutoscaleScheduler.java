@@ -57,6 +57,8 @@ public final class AutoscaleScheduler implements AutoCloseable {
   private final ToIntBiFunction<String, String> currentCount;
   private final Capacity capacity;
   private final Clock clock;
+  /** The metrics' minute: 60 s, shorter only for tests and benchmarks ({@code endpointMinuteSeconds}). */
+  private final Duration minute;
   private ScheduledExecutorService timer;
 
   /**
@@ -65,15 +67,29 @@ public final class AutoscaleScheduler implements AutoCloseable {
    */
   public AutoscaleScheduler(InvocationCounts counts, ToIntBiFunction<String, String> currentCount, Capacity capacity,
       Clock clock) {
+    this(counts, currentCount, capacity, clock, Duration.ofMinutes(1));
+  }
+
+  /** @param minute the metrics' minute, which the counts are per and which cooldowns do not scale with */
+  public AutoscaleScheduler(InvocationCounts counts, ToIntBiFunction<String, String> currentCount, Capacity capacity,
+      Clock clock, Duration minute) {
     this.counts = counts;
     this.currentCount = currentCount;
     this.capacity = capacity;
     this.clock = clock;
+    this.minute = minute;
   }
 
-  /** Runs {@link #tick} every {@code period}, held to 15 .. 60 s. */
+  /**
+   * Runs {@link #tick} every {@code period}, held to a quarter of a minute .. a minute (15 .. 60 s;
+   * with a shorter minute for tests, a period of that minute's proportion).
+   */
   public synchronized AutoscaleScheduler start(Duration period) {
-    Duration p = period.compareTo(MIN_PERIOD) < 0 ? MIN_PERIOD : period.compareTo(MAX_PERIOD) > 0 ? MAX_PERIOD : period;
+    double scale = minute.toMillis() / 60_000.0;
+    Duration min = Duration.ofMillis(Math.round(MIN_PERIOD.toMillis() * scale));
+    Duration max = Duration.ofMillis(Math.round(MAX_PERIOD.toMillis() * scale));
+    Duration scaled = Duration.ofMillis(Math.round(period.toMillis() * scale));
+    Duration p = scaled.compareTo(min) < 0 ? min : scaled.compareTo(max) > 0 ? max : scaled;
     if (timer == null) {
       timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("autoscaler").factory());
       timer.scheduleWithFixedDelay(this::tickSafely, p.toMillis(), p.toMillis(), TimeUnit.MILLISECONDS);
@@ -135,7 +151,8 @@ public final class AutoscaleScheduler implements AutoCloseable {
         continue;
       }
       // full minutes since the policy was put, at most the window the autoscaler reads
-      long full = Math.floorDiv(now.toEpochMilli(), 60_000L) - Math.floorDiv(t.since().toEpochMilli(), 60_000L) - 1;
+      long m = minute.toMillis();
+      long full = Math.floorDiv(now.toEpochMilli(), m) - Math.floorDiv(t.since().toEpochMilli(), m) - 1;
       int window = (int) Math.max(0, Math.min(Autoscaler.SCALE_IN_MINUTES, full));
       long[] minutes = window == 0 ? new long[0] : counts.lastMinutes(parts[0], parts[1], window);
       Decision d = Autoscaler.decide(t.policy(), minutes, current, now, t.history());

@@ -14,16 +14,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Services as local processes (the {@code local} image): each replica runs the spec's command
- * line with the port to listen on in {@code PORT} and {@code BIND_ADDRESS=127.0.0.1}; limits are
- * not enforced, and there are no mounts. Each replica runs in its own session, its output in a
- * log file, so it outlives the server; a record beside it (pid, port, start time) is what a
+ * line with the port to listen on in {@code PORT} and {@code BIND_ADDRESS=127.0.0.1}, in a cgroup
+ * of its own with the spec's CPU and memory limits where the host allows it ({@link
+ * ReplicaCgroups}; {@link #limits} says when not, and why); there are no mounts. Each replica runs
+ * in its own session, its output in a log file, so it outlives the server; a record beside it (pid, port, start time) is what a
  * restarted server adopts it by, and the start time tells a reused pid from the replica.
  */
 public final class ProcessServiceRuntime implements ServiceRuntime {
@@ -32,10 +35,22 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
 
   private final Path stateDir;
   private final ProcessUsage usage = new ProcessUsage();
+  private final ReplicaCgroups cgroups;
+  private final Map<String, Limits> limits = new ConcurrentHashMap<>();
 
-  /** @param stateDir where replicas' records and logs live, one folder per service */
+  /** Without limits (a host or a test with no cgroups to use). */
   public ProcessServiceRuntime(Path stateDir) {
+    this(stateDir, Cgroups.off("this server runs local endpoint instances without cgroups"));
+  }
+
+  /**
+   * @param stateDir where replicas' records and logs live, one folder per service
+   * @param cgroups where replicas get their limits: {@link Cgroups#openKeeping}, with an owner of
+   *     its own (replicas outlive the server, so an earlier server's are kept), or {@link Cgroups#off}
+   */
+  public ProcessServiceRuntime(Path stateDir, Cgroups cgroups) {
     this.stateDir = stateDir;
+    this.cgroups = new ReplicaCgroups(cgroups);
   }
 
   @Override
@@ -71,8 +86,10 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
     if (new File(SETSID).canExecute()) {
       command.add(SETSID); // its own session: a Ctrl-C meant for the server does not reach it
     }
-    command.addAll(spec.entrypoint());
-    command.addAll(spec.command());
+    List<String> line = new ArrayList<>(spec.entrypoint());
+    line.addAll(spec.command());
+    ReplicaCgroups.Prepared prepared = cgroups.prepare(spec.name(), index, spec.cpus(), spec.memoryBytes());
+    command.addAll(ReplicaCgroups.command(prepared, line));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(spec.env());
     pb.environment().put(PORT_VARIABLE, Integer.toString(port));
@@ -85,16 +102,23 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
       // Not pipes: a replica writing to the pipe of a server that has gone would die of SIGPIPE.
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
       pb.redirectErrorStream(true);
-      pb.redirectInput(new File("/dev/null"));
+      // A gated replica reads one line from the server, once it is in its cgroup (see ReplicaCgroups).
+      pb.redirectInput(prepared.gated() ? ProcessBuilder.Redirect.PIPE
+          : ProcessBuilder.Redirect.from(new File("/dev/null")));
       process = pb.start();
     } catch (IOException e) {
+      if (prepared.cgroup() != null) {
+        prepared.cgroup().remove();
+      }
       throw RuntimeFailure.failed("service " + spec.name() + " replica " + index + " could not start '"
-          + command.get(command.size() - spec.entrypoint().size() - spec.command().size()) + "': " + e.getMessage(), e);
+          + line.get(0) + "': " + e.getMessage(), e);
     }
+    Limits applied = ReplicaCgroups.join(process, prepared);
     Instant started = process.info().startInstant().orElse(Instant.now());
     Replica replica = new Replica("pid-" + process.pid(), index, port, started);
     ObjectNode record = Json.mapper().createObjectNode();
     record.put("pid", process.pid()).put("index", index).put("port", port).put("started", started.toString());
+    ReplicaCgroups.record(record, prepared, applied);
     try {
       Files.writeString(recordOf(spec.name(), index), Json.encode(record));
     } catch (IOException e) {
@@ -102,7 +126,9 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
       throw RuntimeFailure.failed("service " + spec.name() + ": cannot write its record in " + dir + ": "
           + e.getMessage(), e);
     }
-    LOG.info("service {} replica {} started as pid {} on 127.0.0.1:{}", spec.name(), index, process.pid(), port);
+    limits.put(replica.id(), applied);
+    LOG.info("service {} replica {} started as pid {} on 127.0.0.1:{}{}", spec.name(), index, process.pid(), port,
+        applied.enforced() && applied.where() != null ? " in cgroup " + applied.where() : "");
     return replica;
   }
 
@@ -164,16 +190,19 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
     });
     try {
       Path record = recordOf(service, r.index());
+      Optional<JsonNode> raw = raw(record);
       Optional<Replica> current = read(service, record);
       if (current.isEmpty() || current.get().id().equals(r.id())) {
+        raw.map(ReplicaCgroups::cgroup).ifPresent(InstanceCgroup::remove); // and whatever it left in it
         Files.deleteIfExists(record);
       }
     } catch (IOException e) {
       LOG.warn("service {}: cannot remove the record of replica {}: {}", service, r.index(), e.getMessage());
     }
+    limits.remove(r.id());
   }
 
-  /** The replica's process tree from /proc; local replicas run in no cgroup of their own. */
+  /** The replica's process tree from /proc (its cgroup may hold more: what a worker left behind). */
   @Override
   public Usage usage(Service service, Replica replica) {
     Optional<ProcessHandle> h = handle(replica);
@@ -206,11 +235,27 @@ public final class ProcessServiceRuntime implements ServiceRuntime {
     return out;
   }
 
-  private static Optional<Replica> read(String service, Path record) {
+  private static Optional<JsonNode> raw(Path record) {
+    try {
+      return Optional.of(Json.mapper().readTree(Files.readString(record)));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Limits limits(Replica replica) {
+    Limits l = limits.get(replica.id());
+    return l != null ? l : new Limits(false, "not known: the replica's record is gone", null);
+  }
+
+  private Optional<Replica> read(String service, Path record) {
     try {
       JsonNode n = Json.mapper().readTree(Files.readString(record));
-      return Optional.of(new Replica("pid-" + n.path("pid").asLong(), n.path("index").asInt(), n.path("port").asInt(),
-          Instant.parse(n.path("started").asText())));
+      Replica r = new Replica("pid-" + n.path("pid").asLong(), n.path("index").asInt(), n.path("port").asInt(),
+          Instant.parse(n.path("started").asText()));
+      limits.putIfAbsent(r.id(), ReplicaCgroups.limits(n));
+      return Optional.of(r);
     } catch (IOException | RuntimeException e) {
       if (Files.exists(record)) {
         LOG.warn("service {}: the record {} cannot be read: {}", service, record, e.toString());

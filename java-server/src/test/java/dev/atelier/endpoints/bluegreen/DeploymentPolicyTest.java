@@ -113,6 +113,29 @@ class DeploymentPolicyTest {
   }
 
   @Test
+  void anUpdateWhoseWaitsDoNotFitInItsMaximumExecutionTimeoutIsRefusedNamingTheField() throws Exception {
+    // LINEAR steps of 10%: 9 steps of 60 s, then 60 s of termination wait: 600 s of waits.
+    String linear = "{'BlueGreenUpdatePolicy': {'TrafficRoutingConfiguration': {'Type': 'LINEAR',"
+        + " 'WaitIntervalInSeconds': 60, 'LinearStepSize': {'Type': 'CAPACITY_PERCENT', 'Value': 10}},"
+        + " 'TerminationWaitInSeconds': 60, 'MaximumExecutionTimeoutInSeconds': %d}}";
+    DeploymentPolicy tight = parse(String.format(linear, 600));
+    assertThat(ShiftSchedule.of(tight, 4).length()).isEqualTo(Duration.ofSeconds(600));
+    assertThatThrownBy(() -> tight.checkAgainst(4)).isInstanceOf(ApiException.class)
+        .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(400))
+        .hasMessageStartingWith("DeploymentConfig.BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds: 600 s is not"
+            + " more than the update's waits, 600 s (WaitIntervalInSeconds of each of its 10 step(s)");
+    parse(String.format(linear, 900)).checkAgainst(4);
+    // Steps in instances: the waits grow with the new fleet (here 10 steps of one instance).
+    DeploymentPolicy byInstance = parse("{'BlueGreenUpdatePolicy': {'TrafficRoutingConfiguration': {'Type': 'LINEAR',"
+        + " 'WaitIntervalInSeconds': 100, 'LinearStepSize': {'Type': 'INSTANCE_COUNT', 'Value': 1}},"
+        + " 'MaximumExecutionTimeoutInSeconds': 700}}");
+    byInstance.checkAgainst(2);
+    assertThatThrownBy(() -> byInstance.checkAgainst(10)).hasMessageContaining("MaximumExecutionTimeoutInSeconds: 700 s"
+        + " is not more than the update's waits, 900 s");
+    DeploymentPolicy.DEFAULT.checkAgainst(20);
+  }
+
+  @Test
   void unknownAlarmFormsAreRefusedNamingTheAlarmAndTheAcceptedForms() {
     refused("{'AutoRollbackConfiguration': {'Alarms': [{'AlarmName': 'Invocation5XXErrorRate > 5'},"
         + " {'AlarmName': 'my-cloudwatch-alarm'}]}}",

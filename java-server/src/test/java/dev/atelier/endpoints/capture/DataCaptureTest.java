@@ -136,6 +136,71 @@ class DataCaptureTest {
   }
 
   @Test
+  void theSpoolCountsALineInUtf8BytesAsTheWriterWritesIt() {
+    for (String line : new String[] {"", "{\"a\":1}", "é", "€uro", "\uD83D\uDE00 smile", "mixé€\uD83D\uDE00"}) {
+      assertThat(CaptureSpool.utf8Length(line)).as(line).isEqualTo(line.getBytes(StandardCharsets.UTF_8).length);
+    }
+  }
+
+  @Test
+  void producersOnManyThreadsFillTheBoundedQueueAndTheWriterDrainsItWithoutBeingWoken() throws Exception {
+    CaptureSink sink = new CaptureSink(null, Files.createTempDirectory("capture-lockfree"),
+        new CaptureSink.Options(50, 1 << 20, java.time.Duration.ofSeconds(30), 10, java.time.Duration.ofSeconds(1)),
+        () -> 0);
+    sink.configure("ep", config(OK));
+    Thread[] producers = new Thread[4];
+    for (int t = 0; t < producers.length; t++) {
+      producers[t] = Thread.ofPlatform().start(() -> {
+        for (int n = 0; n < 100; n++) {
+          sink.captured(new Captured("ep", "v", null, "text/csv", new byte[10], "text/csv", new byte[10], Instant.now()));
+        }
+      });
+    }
+    for (Thread t : producers) {
+      t.join();
+    }
+    JsonNode s = sink.status("ep");
+    assertThat(s.path("Captured").asLong()).as("the queue's bound, whatever the interleaving").isEqualTo(50);
+    assertThat(s.path("Dropped").asLong()).isEqualTo(350);
+    int drained = 0;
+    while (sink.poll(0) != null) {
+      drained++;
+    }
+    assertThat(drained).as("every queued record, at once, with no wait").isEqualTo(50);
+    sink.captured(new Captured("ep", "v", null, "text/csv", new byte[10], "text/csv", new byte[10], Instant.now()));
+    assertThat(sink.status("ep").path("Captured").asLong()).as("room again once drained").isEqualTo(51);
+    assertThat(sink.poll(0)).isNotNull();
+    assertThat(sink.poll(0)).isNull();
+  }
+
+  @Test
+  void aQueueFullByBytesDropsWhatWouldGoOver() throws Exception {
+    CaptureSink sink = new CaptureSink(null, Files.createTempDirectory("capture-bytes"),
+        new CaptureSink.Options(100, 100, java.time.Duration.ofSeconds(30), 10, java.time.Duration.ofSeconds(1)),
+        () -> 0);
+    sink.configure("ep", config(OK));
+    for (int n = 0; n < 3; n++) {
+      sink.captured(new Captured("ep", "v", null, "text/csv", new byte[20], "text/csv", new byte[20], Instant.now()));
+    }
+    assertThat(sink.status("ep").path("Captured").asLong()).as("40 bytes each, 100 at most").isEqualTo(2);
+    assertThat(sink.poll(0)).isNotNull();
+    sink.captured(new Captured("ep", "v", null, "text/csv", new byte[20], "text/csv", new byte[20], Instant.now()));
+    assertThat(sink.status("ep").path("Captured").asLong()).isEqualTo(3);
+  }
+
+  @Test
+  void recordIdsAreVersion4UuidsThatDoNotRepeat() {
+    java.util.Set<UUID> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 100_000; i++) {
+      UUID id = CaptureRecord.randomId();
+      assertThat(id.version()).isEqualTo(4);
+      assertThat(id.variant()).isEqualTo(2);
+      seen.add(id);
+    }
+    assertThat(seen).hasSize(100_000);
+  }
+
+  @Test
   void aFullQueueDropsAndCounts() throws Exception {
     CaptureSink sink = new CaptureSink(null, Files.createTempDirectory("capture-full"),
         new CaptureSink.Options(2, 1 << 20, java.time.Duration.ofSeconds(30), 10, java.time.Duration.ofSeconds(1)),
@@ -147,6 +212,8 @@ class DataCaptureTest {
     JsonNode s = sink.status("ep");
     assertThat(s.path("Captured").asLong()).isEqualTo(2);
     assertThat(s.path("Dropped").asLong()).isEqualTo(3);
+    assertThat(s.path("DroppedSpoolFull").asLong()).as("the queue, not the spool").isZero();
+    assertThat(s.path("SpoolMaxBytes").asLong()).isEqualTo(CaptureSink.Options.DEFAULT_SPOOL_BYTES);
     assertThat(s.path("Pending").asLong()).isEqualTo(2);
     assertThat(s.path("CaptureStatus").asText()).isEqualTo("Started");
     assertThat(s.path("CurrentSamplingPercentage").asInt()).isEqualTo(50);

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Data capture behind the real router, to the embedded S3 server: sampled invocations land as
  * SageMaker's JSON Lines at {@code <dest>/<endpoint>/<variant>/yyyy/mm/dd/hh/}; with the store
- * unreachable the invocations are unaffected, the records stay spooled and are uploaded once it is back.
+ * unreachable the invocations are unaffected, the records stay spooled and are uploaded once it is back;
+ * a spool at its cap refuses new records, counted, and takes them again once uploads free room.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class InvocationCaptureIT {
@@ -198,6 +199,83 @@ class InvocationCaptureIT {
           .lines().count();
     }
     assertThat(records).isEqualTo(5);
+  }
+
+  @Test
+  void aFullSpoolRefusesNewRecordsCountsThemAndSpoolsAgainOnceUploadsFreeRoom() throws Exception {
+    Path dataDir = Files.createTempDirectory("atelier-capture-cap");
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path s3 = dataDir.resolve("s3");
+    Path credentialsFile = dataDir.resolve("creds.json");
+    EmbeddedS3 first = EmbeddedS3.start(s3, credentialsFile, port);
+    EmbeddedS3.Credentials credentials = first.credentials();
+    first.close(); // the store is down from now on
+    ObjectStore store = new MinioObjectStore(URI.create("http://127.0.0.1:" + port), "us-east-1",
+        credentials.accessKey(), credentials.secretKey(), true, "atelier", KeyPolicy.FILESYSTEM, null);
+    closing.add(store);
+    long cap = 2000; // a few records of about 500 bytes
+    CaptureSink sink = new CaptureSink(store, dataDir.resolve("capture"),
+        new CaptureSink.Options(1000, 1 << 26, Duration.ofMillis(300), 100, Duration.ofMillis(500), cap), () -> 0)
+        .start();
+    closing.add(sink);
+    serve(sink);
+    int sent = 20;
+    for (int i = 0; i < sent; i++) {
+      assertThat(invoke("cap", "full-" + i, null).statusCode()).isEqualTo(200);
+    }
+    Path spool = dataDir.resolve("capture/capture-bucket/dc/cap/AllTraffic");
+    // Every record is either on disk (in closed files, as the upload keeps failing) or dropped.
+    waitFor(() -> spooledLines(spool) + sink.status("cap").path("Dropped").asLong() == sent,
+        "each record spooled or dropped: " + sink.status("cap"));
+    JsonNode status = sink.status("cap");
+    long dropped = status.path("Dropped").asLong();
+    assertThat(status.path("DroppedSpoolFull").asLong()).as("%s", status).isEqualTo(dropped).isPositive();
+    assertThat(dropped).isLessThan(sent);
+    assertThat(status.path("Captured").asLong()).isEqualTo(sent);
+    assertThat(status.path("Pending").asLong()).isEqualTo(sent - dropped);
+    assertThat(status.path("SpoolMaxBytes").asLong()).isEqualTo(cap);
+    assertThat(status.path("SpoolBytes").asLong()).as("the spool's own count").isEqualTo(spooledBytes(spool))
+        .isLessThanOrEqualTo(cap);
+
+    EmbeddedS3 back = EmbeddedS3.start(s3, credentialsFile, port);
+    closing.add(back);
+    waitFor(() -> sink.status("cap").path("Uploaded").asLong() == sent - dropped
+        && sink.status("cap").path("SpoolBytes").asLong() == 0, "uploaded once the store is back: " + sink.status("cap"));
+    for (int i = 0; i < 3; i++) {
+      assertThat(invoke("cap", "again-" + i, null).statusCode()).isEqualTo(200);
+    }
+    waitFor(() -> sink.status("cap").path("Uploaded").asLong() == sent - dropped + 3,
+        "records spooled and uploaded again once there is room: " + sink.status("cap"));
+    assertThat(sink.status("cap").path("DroppedSpoolFull").asLong()).isEqualTo(dropped);
+  }
+
+  private static long spooledLines(Path dir) {
+    return spooled(dir).stream().mapToLong(p -> {
+      try (Stream<String> lines = Files.lines(p)) {
+        return lines.count();
+      } catch (java.io.IOException e) {
+        return 0; // uploaded and deleted meanwhile
+      }
+    }).sum();
+  }
+
+  private static long spooledBytes(Path dir) {
+    return spooled(dir).stream().mapToLong(p -> p.toFile().length()).sum();
+  }
+
+  /** The closed spool files below {@code dir}. */
+  private static List<Path> spooled(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(p -> p.toString().endsWith(".jsonl")).toList();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return List.of();
+    }
   }
 
   @Test

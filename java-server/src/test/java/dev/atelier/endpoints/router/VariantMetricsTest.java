@@ -36,6 +36,7 @@ class VariantMetricsTest {
     assertThat(p.get("Invocations").asLong()).isEqualTo(102);
     assertThat(p.get("Invocation4XXErrors").asLong()).isEqualTo(1);
     assertThat(p.get("Invocation5XXErrors").asLong()).isEqualTo(1);
+    assertThat(p.get("InvocationsAbandoned").asLong()).isZero();
     // Mean of 1..100 ms and one 2 ms: (5050 + 2) / 101 ms.
     assertThat(p.get("ModelLatency").asLong()).isEqualTo(Math.round(5_052_000 / 101.0));
     assertThat(p.get("ModelLatencyP99").asDouble()).isCloseTo(99_000, org.assertj.core.data.Percentage.withPercentage(3));
@@ -106,6 +107,21 @@ class VariantMetricsTest {
     assertThat(p.get("Invocations").asLong()).isEqualTo(100_000);
     assertThat(p.get("Invocation5XXErrors").asLong()).isEqualTo(10_000);
     assertThat(p.get("ModelLatency").asLong()).isEqualTo(100);
+  }
+
+  @Test
+  void aCallerThatLeftCountsAsAbandonedInvocationNotAsAnError() {
+    metrics.record("ep", "blue", Outcome.OK, 1000, 10);
+    metrics.record("ep", "blue", Outcome.ABANDONED, -1, 0);
+    JsonNode p = metrics.minutes("ep", 1).get("Variants").get("blue").get(0);
+    assertThat(p.get("Invocations").asLong()).isEqualTo(2);
+    assertThat(p.get("InvocationsAbandoned").asLong()).isEqualTo(1);
+    assertThat(p.get("Invocation4XXErrors").asLong()).isZero();
+    assertThat(p.get("Invocation5XXErrors").asLong()).isZero();
+    assertThat(p.get("ModelLatency").asLong()).as("only the answered one's").isEqualTo(1000);
+    assertThat(metrics.prometheus())
+        .contains("atelier_endpoint_invocations_abandoned_total{endpoint=\"ep\",variant=\"blue\"} 1\n")
+        .contains("atelier_endpoint_invocation_5xx_errors_total{endpoint=\"ep\",variant=\"blue\"} 0\n");
   }
 
   @Test

@@ -174,6 +174,35 @@ class AutoscalerTest {
   }
 
   @Test
+  void aShorterMinuteForTestsMakesMetricsAndTheSchedulerCountInIt() {
+    FakeClock clock = new FakeClock();
+    VariantMetrics m = new VariantMetrics(Duration.ofHours(1), Duration.ofSeconds(2), clock::millis);
+    assertThat(m.minutes("ep", 1).get("Period").asInt()).isEqualTo(2);
+    AutoscaleScheduler.InvocationCounts counts = AutoscaleScheduler.InvocationCounts.of(m);
+    Map<String, Integer> current = new HashMap<>(Map.of("ep\nv", 1));
+    List<String> calls = new ArrayList<>();
+    AutoscaleScheduler s = new AutoscaleScheduler(counts, (e, v) -> current.getOrDefault(e + "\n" + v, -1),
+        (e, v, n, why) -> {
+          calls.add(e + "/" + v + "=" + n);
+          current.put(e + "\n" + v, n);
+        }, clock, Duration.ofSeconds(2));
+    s.put("ep", "v", new ScalingPolicy(1, 4, 10, 0, 0, false));
+    for (int minute = 0; minute < 2; minute++) {
+      for (int i = 0; i < 30; i++) {
+        m.record("ep", "v", VariantMetrics.Outcome.OK, 10, 1);
+      }
+      clock.advance(Duration.ofSeconds(2));
+      if (minute == 0) {
+        s.tick();
+        assertThat(calls).as("no full 2-second minute since the policy was put yet").isEmpty();
+      }
+    }
+    assertThat(counts.lastMinutes("ep", "v", 2)).containsExactly(30, 30);
+    s.tick();
+    assertThat(calls).as("30 in the last 2-second minute, a target of 10 per instance").containsExactly("ep/v=3");
+  }
+
+  @Test
   void theRoutersMetricsGiveFullMinutesOnly() {
     AtomicLong now = new AtomicLong(T0.toEpochMilli());
     VariantMetrics m = new VariantMetrics(Duration.ofHours(1), now::get);
