@@ -175,7 +175,7 @@ class AutoscalerTest {
 
   @Test
   void aShorterMinuteForTestsMakesMetricsAndTheSchedulerCountInIt() {
-    FakeClock clock = new FakeClock();
+    HandClock clock = new HandClock(T0);
     VariantMetrics m = new VariantMetrics(Duration.ofHours(1), Duration.ofSeconds(2), clock::millis);
     assertThat(m.minutes("ep", 1).get("Period").asInt()).isEqualTo(2);
     AutoscaleScheduler.InvocationCounts counts = AutoscaleScheduler.InvocationCounts.of(m);
