@@ -111,17 +111,30 @@ describe('capability clients', () => {
       expires_at: '2026-12-02T05:24:30Z',
       file_name: 'summary.zip'
     });
+    // The page, as far as a download needs it: a link that is clicked once.
     const clicked: Array<{ href: string; download: string }> = [];
-    const click = jest
-      .spyOn(HTMLAnchorElement.prototype, 'click')
-      .mockImplementation(function (this: HTMLAnchorElement) {
+    const link = {
+      href: '',
+      download: '',
+      rel: '',
+      style: {} as Record<string, string>,
+      click(): void {
         clicked.push({ href: this.href, download: this.download });
-      });
+      },
+      remove: jest.fn()
+    };
+    const page = globalThis as any;
+    page.document = {
+      cookie: '',
+      createElement: () => link,
+      body: { appendChild: jest.fn() }
+    };
     try {
       await createObjectsClient(settings).download({ prefix: 's3://b/out' });
     } finally {
-      click.mockRestore();
+      delete page.document;
     }
+    expect(link.remove).toHaveBeenCalled();
     expect(last()).toBe('POST /base/atelier/api/objects/tickets');
     expect(clicked).toEqual([
       {
