@@ -77,7 +77,11 @@ export function formatMetricValue(value: number | null | undefined): string {
  * `1.000`); any other value reads as {@link formatMetricValue}.
  */
 export function formatFigure(value: number | null | undefined): string {
-  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e15) {
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    Math.abs(value) < 1e15
+  ) {
     return String(value);
   }
   return formatMetricValue(value);

@@ -108,7 +108,11 @@ export interface IMeteredInstance {
 
 /** The instances the server's meter counts: those running (not starting or stopping). */
 export function meteredInstances(
-  rows: ReadonlyArray<{ state?: string; instanceType: string; pricePerHour: number }>
+  rows: ReadonlyArray<{
+    state?: string;
+    instanceType: string;
+    pricePerHour: number;
+  }>
 ): IMeteredInstance[] {
   return rows
     .filter(row => row.state === 'running')
@@ -170,7 +174,8 @@ export function liveUsageTable(
     };
     rows.push(grow(empty, more.hours, more.price));
   }
-  const extraCost = rows.reduce((sum, row) => sum + row.cost, 0) -
+  const extraCost =
+    rows.reduce((sum, row) => sum + row.cost, 0) -
     table.rows.reduce((sum, row) => sum + row.cost, 0);
   return withTotals(rows, table.totalCost + extraCost);
 }

@@ -52,7 +52,9 @@ describe('a job row', () => {
     ]);
     for (const button of buttons) {
       expect(button.querySelector('button, a, input, [tabindex]')).toBeNull();
-      expect(button.parentElement?.closest('button, [role="button"]')).toBeNull();
+      expect(
+        button.parentElement?.closest('button, [role="button"]')
+      ).toBeNull();
     }
     const row = container.querySelector('li')!;
     expect(row.getAttribute('role')).toBeNull();

@@ -20,7 +20,10 @@ export function ClippedName(props: {
     >
       <span className="jp-AtelierJobs-nameHead">{head}</span>
       {tail && (
-        <span className="jp-AtelierJobs-nameTail" data-testid="job-row-name-tail">
+        <span
+          className="jp-AtelierJobs-nameTail"
+          data-testid="job-row-name-tail"
+        >
           {tail}
         </span>
       )}

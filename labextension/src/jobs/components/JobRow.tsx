@@ -32,7 +32,9 @@ export function JobRow(props: IJobRowProps): JSX.Element {
       onOpen={() => onOpen(job)}
       failureReason={job.FailureReason}
       name={<ClippedName name={job.Name} others={props.names ?? []} />}
-      badge={<StatusBadge status={job.Status} secondary={job.SecondaryStatus} />}
+      badge={
+        <StatusBadge status={job.Status} secondary={job.SecondaryStatus} />
+      }
       actions={
         <button
           type="button"

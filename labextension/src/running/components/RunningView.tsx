@@ -11,10 +11,7 @@ import { SectionHeader } from './SectionHeader';
 import { IUsageApi } from '../../usage/api';
 import { IdlePolicySection } from '../../usage/components/IdlePolicySection';
 import { UsageSection } from '../../usage/components/UsageSection';
-import {
-  instancesKey,
-  meteredInstances
-} from '../../usage/usageFormat';
+import { instancesKey, meteredInstances } from '../../usage/usageFormat';
 
 /** What the panel's buttons do; each resolves when the action is over. */
 export interface IRunningActions {

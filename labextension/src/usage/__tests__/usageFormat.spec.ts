@@ -135,7 +135,11 @@ describe('liveUsageTable', () => {
   it('is the answer itself while nothing runs or no time passed', () => {
     expect(liveUsageTable(answer, [], 600)).toBe(answer);
     expect(
-      liveUsageTable(answer, [{ instanceType: 'ml.t3.medium', pricePerHour: 0.05 }], 0)
+      liveUsageTable(
+        answer,
+        [{ instanceType: 'ml.t3.medium', pricePerHour: 0.05 }],
+        0
+      )
     ).toBe(answer);
   });
 });
