@@ -6,3 +6,4 @@ import './experiments-notebook.css';
 import './experiments.css';
 import './experiments-detail.css';
 import './endpoints.css';
+import './rows.css';

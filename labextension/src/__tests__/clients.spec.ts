@@ -90,7 +90,7 @@ describe('capability clients', () => {
     expect(last()).toBe('POST /base/atelier/api/training-jobs');
   });
 
-  it('objects: list, download URL with the token', async () => {
+  it('objects: list, an object URL without the token, download tickets', async () => {
     const { settings, last } = recording({ Contents: [] });
     const client = createObjectsClient(settings);
     await client.listObjects('s3://atelier/data/');
@@ -98,8 +98,51 @@ describe('capability clients', () => {
       'GET /base/atelier/api/objects/list?prefix=s3%3A%2F%2Fatelier%2Fdata%2F'
     );
     expect(client.objectURL('s3://b/k')).toBe(
-      'http://127.0.0.1:8888/base/atelier/api/objects?uri=s3%3A%2F%2Fb%2Fk&token=secret'
+      'http://127.0.0.1:8888/base/atelier/api/objects?uri=s3%3A%2F%2Fb%2Fk'
     );
+    await client.downloadTicket({ prefix: 's3://b/out/' });
+    expect(last()).toBe('POST /base/atelier/api/objects/tickets');
+  });
+
+  it('objects: a download follows a ticket link that carries no token', async () => {
+    const { settings, last } = recording({
+      ticket: 'atls1.abc.sig',
+      url: '/atelier/api/objects/download?ticket=atls1.abc.sig',
+      expires_at: '2026-12-02T05:24:30Z',
+      file_name: 'summary.zip'
+    });
+    // The page, as far as a download needs it: a link that is clicked once.
+    const clicked: Array<{ href: string; download: string }> = [];
+    const link = {
+      href: '',
+      download: '',
+      rel: '',
+      style: {} as Record<string, string>,
+      click(): void {
+        clicked.push({ href: this.href, download: this.download });
+      },
+      remove: jest.fn()
+    };
+    const page = globalThis as any;
+    page.document = {
+      cookie: '',
+      createElement: () => link,
+      body: { appendChild: jest.fn() }
+    };
+    try {
+      await createObjectsClient(settings).download({ prefix: 's3://b/out' });
+    } finally {
+      delete page.document;
+    }
+    expect(link.remove).toHaveBeenCalled();
+    expect(last()).toBe('POST /base/atelier/api/objects/tickets');
+    expect(clicked).toEqual([
+      {
+        href: 'http://127.0.0.1:8888/base/atelier/api/objects/download?ticket=atls1.abc.sig',
+        download: 'summary.zip'
+      }
+    ]);
+    expect(clicked[0].href).not.toContain('secret');
   });
 
   it('endpoints: list, describe, weights, metrics, delete, create', async () => {

@@ -50,39 +50,51 @@ export function SidebarListToolbar(
 
 export interface ISidebarListRowProps {
   testId: string;
-  /** What opening the row does, said as its accessible name and title. */
+  /** What opening the row does, said as its open button's accessible name and title. */
   label: string;
   /** `data-*` attributes of the row (without the prefix). */
   data: Record<string, string | undefined>;
   onOpen: () => void;
+  /** What the open button shows: the item's name. */
+  name: React.ReactNode;
+  /** Shown after the name on the first line, such as a status badge. */
+  badge?: React.ReactNode;
+  /** The row's own buttons (Clone...), siblings of the open button. */
+  actions?: React.ReactNode;
   /** Why the item failed, shown on its last line. */
   failureReason?: string | null;
-  children: React.ReactNode;
+  /** The lines after the first. */
+  children?: React.ReactNode;
 }
 
-/** One item of a sidebar list: Enter, Space or a click opens it. */
+/**
+ * One item of a sidebar list. Its name is a button (Enter or Space opens the
+ * item, Tab moves on to the row's actions); the button's hit area covers the
+ * whole row, so a click anywhere opens it too, while the actions are buttons
+ * of their own beside it, never inside it.
+ */
 export function SidebarListRow(props: ISidebarListRowProps): JSX.Element {
   const data: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(props.data)) {
     data[`data-${key}`] = value;
   }
   return (
-    <li
-      className="jp-AtelierJobs-row"
-      data-testid={props.testId}
-      {...data}
-      tabIndex={0}
-      role="button"
-      aria-label={props.label}
-      title={props.label}
-      onClick={props.onOpen}
-      onKeyDown={event => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          props.onOpen();
-        }
-      }}
-    >
+    <li className="jp-AtelierJobs-row" data-testid={props.testId} {...data}>
+      <div className="jp-AtelierJobs-rowHeader">
+        <button
+          type="button"
+          className="jp-AtelierJobs-rowOpen"
+          aria-label={props.label}
+          title={props.label}
+          onClick={props.onOpen}
+        >
+          {props.name}
+        </button>
+        {props.badge}
+        {props.actions && (
+          <span className="jp-AtelierJobs-rowActions">{props.actions}</span>
+        )}
+      </div>
       {props.children}
       {props.failureReason && (
         <div className="jp-AtelierJobs-rowFailure" title={props.failureReason}>

@@ -151,11 +151,6 @@ export function cloneNotes(kind: JobKind, job: IJobDescription): string[] {
         `Its container arguments (${joinWords(algorithm.ContainerArguments)}) are not part of this form.`
       );
     }
-    if (job.ScriptMode && !job.ScriptMode.SourceDir) {
-      notes.push(
-        'Its script was sent without a source folder: give the folder that holds it.'
-      );
-    }
   }
   return notes;
 }

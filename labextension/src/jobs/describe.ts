@@ -66,14 +66,20 @@ export interface IArtifactLink {
   localPath?: string;
 }
 
+/**
+ * A link of the detail view. `folder` marks a location that is a folder
+ * whatever its spelling (a processing output, the output path): SageMaker
+ * names them without a trailing slash, and no object has their key.
+ */
 const link = (
   label: string,
   uri: string,
-  localPath?: string
+  localPath?: string,
+  folder = false
 ): IArtifactLink => ({
   label,
   uri,
-  prefix: isS3Prefix(uri),
+  prefix: folder || isS3Prefix(uri),
   ...(localPath ? { localPath } : {})
 });
 
@@ -109,21 +115,24 @@ export function outputLinks(job: IJobDescription): IArtifactLink[] {
   const add = (
     label: string,
     uri: string | null | undefined,
-    localPath?: string
+    localPath?: string,
+    folder = false
   ): void => {
     if (uri) {
-      links.push(link(label, uri, localPath));
+      links.push(link(label, uri, localPath, folder));
     }
   };
   add('Model artifacts', job.ModelArtifacts?.S3ModelArtifacts);
   add('Output artifacts', job.OutputArtifacts?.S3OutputArtifacts);
-  add('Output path', job.OutputDataConfig?.S3OutputPath);
-  add('Checkpoints', job.CheckpointConfig?.S3Uri);
+  add('Output path', job.OutputDataConfig?.S3OutputPath, undefined, true);
+  add('Checkpoints', job.CheckpointConfig?.S3Uri, undefined, true);
   for (const output of job.ProcessingOutputConfig?.Outputs ?? []) {
+    // A processing output is the folder its LocalPath is uploaded into.
     add(
       output.OutputName ?? 'output',
       output.S3Output?.S3Uri,
-      output.S3Output?.LocalPath
+      output.S3Output?.LocalPath,
+      true
     );
   }
   return links;

@@ -3,6 +3,7 @@ import { Message } from '@lumino/messaging';
 import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
+import { DownloadTarget } from '../objects/client';
 import { IJobsApi } from './api';
 import { JobDetailView } from './components/JobDetailView';
 import { ObjectListBody } from './components/ObjectListBody';
@@ -61,6 +62,7 @@ export class JobDetailWidget extends ReactWidget {
           }
         }}
         onList={uri => void this.listObjects(uri)}
+        onDownload={target => this.download(target)}
         themeVersion={this._themeVersion}
         runOpener={this._runOpener}
         onDeploy={
@@ -109,12 +111,21 @@ export class JobDetailWidget extends ReactWidget {
           prefix={prefix}
           load={() => this._api.listObjects(prefix)}
           objectURL={this._api.objectURL}
+          onDownload={target => this.download(target)}
         />
       ),
       buttons: [Dialog.okButton({ label: 'Close' })]
     });
     dialog.node.setAttribute('aria-label', `Objects under ${prefix}`);
     await dialog.launch();
+  }
+
+  /** Download an object, or a folder as a zip, through a short-lived ticket. */
+  download(target: DownloadTarget): void {
+    const what = 'uri' in target ? target.uri : `${target.prefix} as a zip`;
+    void this._api
+      .download(target)
+      .catch(error => notifyError(`Could not download ${what}`, error));
   }
 
   dispose(): void {

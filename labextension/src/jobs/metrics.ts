@@ -52,15 +52,65 @@ export function latest(
   return samples.length ? samples[samples.length - 1] : null;
 }
 
-/** A value for the chart header: up to 4 significant decimals. */
+/**
+ * A value for a chart's header: four significant digits with trailing zeros
+ * kept, so that the values of one chart share a precision (`0.2500`, `0.9667`,
+ * `1.000`). Tiny values read in exponent form (`1.234e-5`), large ones as
+ * whole numbers up to a million.
+ */
 export function formatMetricValue(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) {
     return '—';
   }
-  if (value !== 0 && Math.abs(value) < 1e-3) {
-    return value.toExponential(2);
+  const size = Math.abs(value);
+  if (value !== 0 && (size < 1e-3 || size >= 1e6)) {
+    return value.toExponential(3).replace('e+', 'e');
   }
-  return String(Number(value.toPrecision(4)));
+  if (size >= 1e4) {
+    return String(Math.round(value));
+  }
+  return value.toPrecision(4);
+}
+
+/**
+ * A figure that counts (invocations, errors) stays a whole number (`1`, not
+ * `1.000`); any other value reads as {@link formatMetricValue}.
+ */
+export function formatFigure(value: number | null | undefined): string {
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    Math.abs(value) < 1e15
+  ) {
+    return String(value);
+  }
+  return formatMetricValue(value);
+}
+
+/** Share of the value given on each side of a flat series' y axis. */
+export const FLAT_SERIES_MARGIN = 0.05;
+
+/**
+ * The y axis of a flat series (a single point, or all values equal): the
+ * value ±5% (±1 around 0), where uPlot alone would draw 0 to 2 for an
+ * accuracy of 1 and leave the chart mostly empty. Null for a series that
+ * varies: its own range applies.
+ */
+export function flatValueRange(
+  values: ReadonlyArray<number | null | undefined>
+): [number, number] | null {
+  const known = values.filter(
+    (v): v is number => typeof v === 'number' && Number.isFinite(v)
+  );
+  if (known.length === 0) {
+    return null;
+  }
+  const first = known[0];
+  if (known.some(v => v !== first)) {
+    return null;
+  }
+  const margin = first === 0 ? 1 : Math.abs(first) * FLAT_SERIES_MARGIN;
+  return [first - margin, first + margin];
 }
 
 /** Seconds shown on each side of a lone sample (or samples at one time). */

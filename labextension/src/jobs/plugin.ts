@@ -24,6 +24,7 @@ import { NewTrainingJobWidget, NewProcessingJobWidget } from './formWidget';
 import { atelierJobsIcon } from './icons';
 import { JobsFeed } from './listFeed';
 import { JobsListModel } from './listModel';
+import { tabLabel } from './names';
 import { JobsPanel } from './panel';
 import { ATELIER_CATEGORY } from '../category';
 import {
@@ -92,7 +93,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       });
       const widget = new MainAreaWidget({ content });
       widget.id = `atelier-job-${kind}-${name}`;
-      widget.title.label = name;
+      // Short enough for a tab, keeping what tells jobs apart; the caption has the whole name.
+      widget.title.label = tabLabel(name);
       widget.title.caption = `${kind === 'training' ? 'Training' : 'Processing'} job ${name}`;
       widget.title.icon = atelierJobsIcon;
       widget.title.closable = true;

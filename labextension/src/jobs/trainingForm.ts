@@ -336,13 +336,24 @@ export function buildRequest(state: IJobFormState): ICreateTrainingJobRequest {
     request.CheckpointConfig = { S3Uri: state.checkpointUri.trim() };
   }
   if (state.mode === 'script') {
-    const sourceDir = state.sourceDir
-      .trim()
-      .replace(/^\.\/?$/, '')
-      .replace(/\/+$/, '');
+    const sourceDir = sourceDirOf(state.sourceDir);
     request.ScriptMode = sourceDir
       ? { EntryPoint: state.entryPoint.trim(), SourceDir: sourceDir }
       : { EntryPoint: state.entryPoint.trim() };
   }
   return request;
+}
+
+/**
+ * The `ScriptMode.SourceDir` a form sends: the folder as typed, without a
+ * leading `./` or trailing slashes; `.` is the whole notebook root. Empty
+ * sends none: the server then sends the entry point alone, read from the
+ * notebook root, as the sagemaker SDK does without `source_dir`.
+ */
+export function sourceDirOf(typed: string): string {
+  const folder = typed.trim();
+  if (folder === '.' || folder === './') {
+    return '.';
+  }
+  return folder.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
 }

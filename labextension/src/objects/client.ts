@@ -16,8 +16,46 @@ export interface IObjectsClient {
     body: Blob,
     onProgress?: (done: number, total: number) => void
   ): Promise<void>;
-  /** The URL that downloads an object (for links). */
+  /**
+   * The URL of an object (for links): it carries no token, so it serves
+   * callers that send one in a header; a browser's download goes through
+   * {@link download}.
+   */
   objectURL(uri: string): string;
+  /** `POST objects/tickets`: a short-lived download ticket for one object or a folder (a zip). */
+  downloadTicket(target: DownloadTarget): Promise<IDownloadTicket>;
+  /**
+   * Download an object, or a folder as a zip, in the browser: a ticket,
+   * then a link to `objects/download?ticket=`, so that the token never lands
+   * in the download history.
+   */
+  download(target: DownloadTarget): Promise<void>;
+}
+
+/** What a download names: one object, or a folder (an S3 prefix, downloaded as a zip). */
+export type DownloadTarget = { uri: string } | { prefix: string };
+
+/** Body of `POST objects/tickets`. */
+export interface IDownloadTicket {
+  ticket: string;
+  /** The download's path on the server's own listener. */
+  url: string;
+  /** When the ticket stops working (60 s after it was issued). */
+  expires_at: string;
+  /** The name the download is saved as. */
+  file_name: string;
+}
+
+/** Start a download of `url` in the browser, saved as `fileName`. */
+export function followDownload(url: string, fileName: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
 }
 
 /** The `_xsrf` cookie JupyterLab sends back on writes. */
@@ -30,6 +68,12 @@ function xsrfToken(): string | null {
 export function createObjectsClient(
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): IObjectsClient {
+  const downloadTicket = (target: DownloadTarget): Promise<IDownloadTicket> =>
+    requestAPI<IDownloadTicket>(
+      'objects/tickets',
+      { method: 'POST', body: JSON.stringify(target) },
+      settings
+    );
   return {
     health: () => requestAPI<IHealthResponse>('health', {}, settings),
     listObjects: prefix =>
@@ -87,16 +131,22 @@ export function createObjectsClient(
         };
         xhr.send(body);
       }),
-    objectURL: uri => {
-      let url = URLExt.join(
+    objectURL: uri =>
+      URLExt.join(
         settings.baseUrl,
         API_NAMESPACE,
         `objects?uri=${encodeURIComponent(uri)}`
+      ),
+    downloadTicket,
+    download: async target => {
+      const issued = await downloadTicket(target);
+      // The ticket on this page's own base URL (the server's path may be another listener's).
+      const url = URLExt.join(
+        settings.baseUrl,
+        API_NAMESPACE,
+        `objects/download?ticket=${encodeURIComponent(issued.ticket)}`
       );
-      if (settings.token) {
-        url += `&token=${encodeURIComponent(settings.token)}`;
-      }
-      return url;
+      followDownload(url, issued.file_name);
     }
   };
 }

@@ -1,4 +1,5 @@
 import { deathCause, parseLastDeath } from '../kernelDeath/health';
+import { formatDuration } from './duration';
 import { ExecutionState, IKernelInfo, IKernelRow } from './tokens';
 
 /** Shown where a value is unknown. */
@@ -105,6 +106,7 @@ export function toRow(kernel: IKernelInfo, now: number): IKernelRow {
   const state = normalizeState(kernel.execution_state);
   const displayName = kernel.display_name || kernel.name || UNKNOWN;
   const path = kernel.path ? kernel.path : null;
+  const idleShutdownAt = parseTimestamp(kernel.idle_shutdown_at);
   return {
     id: kernel.id,
     name: kernel.name,
@@ -126,8 +128,23 @@ export function toRow(kernel: IKernelInfo, now: number): IKernelRow {
     connections: Number.isFinite(kernel.connections) ? kernel.connections : 0,
     instanceId: kernel.instance_id ?? null,
     instanceType: kernel.instance_type ?? null,
-    image: kernel.image ?? null
+    image: kernel.image ?? null,
+    idleShutdownAt,
+    idleShutdownLabel: kernelIdleLabel(idleShutdownAt, now)
   };
+}
+
+/**
+ * When a kernel's idle rule shuts it down, from now: "in 44 min 59 s", or
+ * "due now" once the time has come (the server stops it on its next check).
+ * Null without a deadline (no rule, or the kernel is busy).
+ */
+export function kernelIdleLabel(at: number | null, now: number): string | null {
+  if (at === null) {
+    return null;
+  }
+  const left = (at - now) / 1000;
+  return left <= 0 ? 'due now' : `in ${formatDuration(Math.ceil(left))}`;
 }
 
 /**

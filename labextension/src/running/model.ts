@@ -1,5 +1,10 @@
 import { FeedStatus, IKernelInfo, IKernelRow, IRunningModel } from './tokens';
-import { compareRows, formatRelativeTime, toRow } from './format';
+import {
+  compareRows,
+  formatRelativeTime,
+  kernelIdleLabel,
+  toRow
+} from './format';
 import { RowList } from './rowList';
 
 /**
@@ -52,17 +57,18 @@ export class RunningModel extends RowList<IKernelRow> implements IRunningModel {
     return this.replace(this.rows.filter(row => row.id !== id));
   }
 
-  /** Recompute the relative "last activity" labels. */
+  /** Recompute the relative "last activity" labels and the idle shutdown countdowns. */
   tick(): boolean {
     const now = this.now();
     let dirty = false;
     const next = this.rows.map(row => {
       const label = formatRelativeTime(row.lastActivity, now);
-      if (label === row.lastActivityLabel) {
+      const idle = kernelIdleLabel(row.idleShutdownAt, now);
+      if (label === row.lastActivityLabel && idle === row.idleShutdownLabel) {
         return row;
       }
       dirty = true;
-      return { ...row, lastActivityLabel: label };
+      return { ...row, lastActivityLabel: label, idleShutdownLabel: idle };
     });
     return dirty && this.replace(next);
   }

@@ -101,6 +101,10 @@ export interface IKernelRow {
   instanceId: string | null;
   instanceType: string | null;
   image: string | null;
+  /** When its type's kernel idle rule shuts it down (epoch ms), or null. */
+  idleShutdownAt: number | null;
+  /** "in 44 min 59 s", "due now", or null without a deadline. */
+  idleShutdownLabel: string | null;
 }
 
 /** How the panel currently receives updates. */

@@ -7,6 +7,8 @@ export interface IUsageRow {
   hours: number;
   /** "45 s", "12 min", "3.25 h". */
   hoursLabel: string;
+  /** US dollars an hour. */
+  pricePerHour: number;
   /** "$0.05/h". */
   priceLabel: string;
   cost: number;
@@ -60,6 +62,7 @@ function toUsageRow(entry: IUsageEntry): IUsageRow {
     instanceType: entry.instance_type,
     hours,
     hoursLabel: formatHours(hours),
+    pricePerHour: finite(entry.price_per_hour),
     priceLabel: formatPrice(entry.price_per_hour),
     cost,
     costLabel: formatCost(cost)
@@ -79,11 +82,15 @@ export function toUsageTable(response: IUsageResponse): IUsageTable {
           numeric: true
         })
     );
-  const totalHours = rows.reduce((sum, row) => sum + row.hours, 0);
   const totalCost =
     typeof response?.total_cost === 'number'
       ? finite(response.total_cost)
       : rows.reduce((sum, row) => sum + row.cost, 0);
+  return withTotals(rows, totalCost);
+}
+
+function withTotals(rows: IUsageRow[], totalCost: number): IUsageTable {
+  const totalHours = rows.reduce((sum, row) => sum + row.hours, 0);
   return {
     rows,
     totalHours,
@@ -91,6 +98,86 @@ export function toUsageTable(response: IUsageResponse): IUsageTable {
     totalCost,
     totalCostLabel: formatCost(totalCost)
   };
+}
+
+/** An instance the meter counts now: its type and hourly price. */
+export interface IMeteredInstance {
+  instanceType: string;
+  pricePerHour: number;
+}
+
+/** The instances the server's meter counts: those running (not starting or stopping). */
+export function meteredInstances(
+  rows: ReadonlyArray<{
+    state?: string;
+    instanceType: string;
+    pricePerHour: number;
+  }>
+): IMeteredInstance[] {
+  return rows
+    .filter(row => row.state === 'running')
+    .map(row => ({
+      instanceType: row.instanceType,
+      pricePerHour: row.pricePerHour
+    }));
+}
+
+/**
+ * The usage as of now: the server's answer counts running instances up to
+ * the moment it answered; each instance still running adds the seconds since
+ * (`elapsedSeconds`, by the browser's clock) to its type's time, at its
+ * type's price, as the server's meter does. Types the answer lacks are added
+ * after the others. The answer itself is returned while nothing runs.
+ */
+export function liveUsageTable(
+  table: IUsageTable,
+  running: ReadonlyArray<IMeteredInstance>,
+  elapsedSeconds: number
+): IUsageTable {
+  const elapsed = finite(elapsedSeconds);
+  if (running.length === 0 || elapsed === 0) {
+    return table;
+  }
+  const added = new Map<string, { hours: number; price: number }>();
+  for (const instance of running) {
+    const known = added.get(instance.instanceType);
+    added.set(instance.instanceType, {
+      hours: (known?.hours ?? 0) + elapsed / 3600,
+      price: finite(instance.pricePerHour)
+    });
+  }
+  const grow = (row: IUsageRow, hours: number, price: number): IUsageRow => {
+    const nextHours = row.hours + hours;
+    const cost = row.cost + hours * price;
+    return {
+      ...row,
+      hours: nextHours,
+      hoursLabel: formatHours(nextHours),
+      cost,
+      costLabel: formatCost(cost)
+    };
+  };
+  const rows = table.rows.map(row => {
+    const more = added.get(row.instanceType);
+    added.delete(row.instanceType);
+    return more ? grow(row, more.hours, more.price) : row;
+  });
+  for (const [instanceType, more] of added) {
+    const empty: IUsageRow = {
+      instanceType,
+      hours: 0,
+      hoursLabel: formatHours(0),
+      pricePerHour: more.price,
+      priceLabel: formatPrice(more.price),
+      cost: 0,
+      costLabel: formatCost(0)
+    };
+    rows.push(grow(empty, more.hours, more.price));
+  }
+  const extraCost =
+    rows.reduce((sum, row) => sum + row.cost, 0) -
+    table.rows.reduce((sum, row) => sum + row.cost, 0);
+  return withTotals(rows, table.totalCost + extraCost);
 }
 
 /** A key that changes when the set of running instances changes. */

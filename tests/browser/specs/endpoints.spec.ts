@@ -119,7 +119,7 @@ test('deploys a training job from its detail and invokes the endpoint from the b
 
     // The panel lists it with its badge.
     const panel = await openEndpointsPanel(page);
-    const row = panel.getByRole('button', { name: `Open endpoint ${job}` });
+    const row = panel.locator(`[data-testid="endpoint-row"][data-endpoint-name="${job}"]`);
     await expect(row).toHaveAttribute('data-status', 'InService');
     await expect(row.getByTestId('endpoint-status-badge')).toHaveText('InService');
     await snap(page, testInfo, '02-in-service');
@@ -279,9 +279,9 @@ test('a Failed endpoint says why, readable in light and dark themes', async ({ p
     await openLab(page, lab, testInfo);
     await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'true');
     const panel = await openEndpointsPanel(page);
-    const row = panel.getByRole('button', { name: `Open endpoint ${name}` });
+    const row = panel.locator(`[data-testid="endpoint-row"][data-endpoint-name="${name}"]`);
     await expect(row).toHaveAttribute('data-status', 'Failed');
-    await row.click();
+    await row.getByRole('button', { name: `Open endpoint ${name}` }).click();
     const detail = page.getByTestId('endpoint-detail');
     await expect(detail).toHaveAttribute('data-status', 'Failed');
     const failure = detail.getByTestId('endpoint-failure-reason');

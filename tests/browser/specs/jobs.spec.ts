@@ -96,18 +96,32 @@ test('trains a classifier from the New training job form and follows it to Compl
   expect(box?.height ?? 0).toBeGreaterThan(50);
   const reported = described.FinalMetricDataList?.find((m: any) => m.MetricName === 'validation:accuracy')?.Value;
   expect(typeof reported).toBe('number');
-  await expect(chart.getByTestId('job-metric-latest')).toHaveText(/^(0(\.\d+)?|1)$/);
+  // Four significant digits, trailing zeros kept: 0.9667, 1.000.
+  await expect(chart.getByTestId('job-metric-latest')).toHaveText(/^(0\.\d{3,4}|1\.000)$/);
   expect(Number(await chart.getByTestId('job-metric-latest').textContent())).toBeCloseTo(reported, 3);
+  // A single sample: its value axis is the value ±5%, not 0 to 2.
+  const plotRoot = chart.locator('.uplot');
+  const yMin = Number(await plotRoot.getAttribute('data-y-min'));
+  const yMax = Number(await plotRoot.getAttribute('data-y-max'));
+  const margin = reported === 0 ? 1 : Math.abs(reported) * 0.05;
+  expect(yMin).toBeCloseTo(reported - margin, 6);
+  expect(yMax).toBeCloseTo(reported + margin, 6);
 
   // The model, a download link through the front door.
   const model = detail.getByTestId('job-outputs').getByRole('link', { name: /model\.tar\.gz$/ });
   await expect(model).toHaveText(described.ModelArtifacts.S3ModelArtifacts);
   const href = (await model.getAttribute('href')) ?? '';
   expect(new URL(href, page.url()).pathname).toBe('/atelier/api/objects');
+  expect(href, 'the link carries no token').not.toContain('token=');
   const downloading = page.waitForEvent('download');
   await model.click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('model.tar.gz');
+  // Downloaded through a short-lived ticket: the token is not in the URL the browser keeps.
+  const downloadUrl = new URL(download.url());
+  expect(downloadUrl.pathname).toBe('/atelier/api/objects/download');
+  expect(downloadUrl.searchParams.get('ticket')).toMatch(/^atls1\./);
+  expect(download.url()).not.toContain(lab.token);
   const saved = fs.readFileSync(await download.path());
   expect(saved.subarray(0, 2).toString('hex'), 'a gzip file').toBe('1f8b');
 

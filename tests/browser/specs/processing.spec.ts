@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+
 import { expect, openJobsPanel, openLab, snap, test } from '../support/fixtures';
+import { unzip } from '../support/zip';
 
 const TYPE = 'ml.t3.medium';
 
@@ -83,6 +86,25 @@ test('runs a script from the notebook folder as a processing job, from the form 
   expect(await lab.objectText(`s3://atelier/jobs/${name}/code/${script}`)).toBe(SCRIPT);
   expect(await lab.objectText(`${outputUri}/summary.txt`)).toBe('rows=40 label=label\n');
   await expect(detail.getByTestId('job-outputs')).toContainText(outputUri);
+
+  // The output is a folder: no download link that would answer 404, but its listing and a zip,
+  // downloaded through a short-lived ticket (no token in the URL the browser keeps).
+  const outputs = detail.getByTestId('job-outputs');
+  await expect(outputs.getByRole('link', { name: outputUri, exact: true })).toHaveCount(0);
+  const downloading = page.waitForEvent('download');
+  await outputs.getByRole('button', { name: `Download ${outputUri} as a zip`, exact: true }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('summary.zip');
+  expect(new URL(download.url()).pathname).toBe('/atelier/api/objects/download');
+  expect(download.url()).not.toContain(lab.token);
+  const entries = unzip(fs.readFileSync(await download.path()));
+  expect([...entries.keys()]).toEqual(['summary.txt']);
+  expect(entries.get('summary.txt')?.toString('utf8')).toBe('rows=40 label=label\n');
+  await outputs.getByRole('button', { name: `List objects under ${outputUri}`, exact: true }).click();
+  const listing = page.getByRole('dialog', { name: `Objects under ${outputUri}` });
+  await expect(listing.getByRole('link', { name: `jobs/${name}/output/summary/summary.txt`, exact: true })).toBeVisible();
+  await snap(page, testInfo, '03-output-folder-listed');
+  await listing.getByRole('button', { name: 'Close' }).click();
 
   // The same name again, with the script changed on disk: refused before the script is sent, so
   // the job's code stays what it ran.

@@ -33,7 +33,7 @@ test('follows light and dark themes live, with readable text in both', async ({ 
     const failure = detail.getByTestId('job-failure-reason');
     await expect(failure).toBeVisible();
     const chart = detail.locator('[data-testid="job-metric-chart"][data-metric="train:loss"]');
-    await expect(chart.getByTestId('job-metric-latest')).toHaveText('0.25', { timeout: 90_000 });
+    await expect(chart.getByTestId('job-metric-latest')).toHaveText('0.2500', { timeout: 90_000 });
     const plot = chart.locator('.uplot');
 
     /** What the chart was last drawn with, and the theme's colours at the chart. */

@@ -22,7 +22,9 @@ test('shows usage per instance type and sets an idle rule for ml.t3.medium in th
     const table = usage.getByRole('table', { name: 'Usage by instance type' });
     await expect(table.getByRole('row', { name: new RegExp(`^${TYPE.replace(/\./g, '\\.')} `) })).toBeVisible();
     await period.selectOption({ label: 'Last 24 hours' });
-    await expect(table.getByRole('caption')).toHaveText('Last 24 hours');
+    // An instance runs, so the table says it is live.
+    await expect(table.getByRole('caption')).toHaveText('Last 24 hours · live');
+    await expect(table).toHaveAttribute('data-live', 'true');
     const row = table.locator(`tbody tr[data-instance-type="${TYPE}"]`);
     await expect(row).toHaveCount(1);
     await expect.poll(async () => Number(await row.getAttribute('data-hours')), { message: 'hours of ml.t3.medium' }).toBeGreaterThan(0);
@@ -32,6 +34,18 @@ test('shows usage per instance type and sets an idle rule for ml.t3.medium in th
     await expect(row.locator('.jp-AtelierUsage-hours')).not.toHaveText('0 s');
     await expect(row.locator('.jp-AtelierUsage-cost')).toHaveText(/^\$\d+\.\d{4}$/);
     await expect(table.getByRole('row', { name: /^Total / })).toContainText(/\$\d+\.\d{4}$/);
+    // Live: the running instance's time moves on in the table without fetching the usage again.
+    let usageRequests = 0;
+    page.on('request', request => {
+      if (request.url().includes('/atelier/api/usage')) {
+        usageRequests++;
+      }
+    });
+    const before = Number(await row.getAttribute('data-hours'));
+    await expect
+      .poll(async () => Number(await row.getAttribute('data-hours')), { message: 'the running instance’s hours move on' })
+      .toBeGreaterThan(before);
+    expect(usageRequests, 'the time moved on without a new usage request').toBe(0);
     await usage.scrollIntoViewIfNeeded();
     await snap(page, testInfo, '01-usage-last-24-hours');
 
@@ -62,6 +76,20 @@ test('shows usage per instance type and sets an idle rule for ml.t3.medium in th
       .getByRole('list', { name: 'Running instances' })
       .getByRole('listitem', { name: `Instance ${TYPE} · local`, exact: true });
     await expect(item.locator('.jp-AtelierRunning-deadline')).toHaveText(/^idle shutdown in /);
+    // And the notebook's kernel card when its own idle rule (45 min) would shut it down.
+    const kernelCard = panel.getByRole('listitem', { name: `Kernel ${name}`, exact: true });
+    await expect(kernelCard.locator('.jp-AtelierRunning-kernelIdle')).toHaveText(/^in \d+ min \d\d s$/);
+    const millis = (iso: string | null | undefined): number => Date.parse((iso ?? '').replace(/(\.\d{3})\d+/, '$1'));
+    await expect
+      .poll(
+        async () => {
+          const shown = millis(await kernelCard.locator('.jp-AtelierRunning-kernelIdle time').getAttribute('datetime'));
+          const served = (await lab.atelierKernels()).find(k => k.path === name) as { idle_shutdown_at?: string } | undefined;
+          return shown - millis(served?.idle_shutdown_at);
+        },
+        { message: 'the kernel card shows the server’s idle shutdown time' }
+      )
+      .toBe(0);
     await rule.scrollIntoViewIfNeeded();
     await snap(page, testInfo, '02-idle-rule-saved');
     // The form wrote the rule into JupyterLab's settings, where it is kept.

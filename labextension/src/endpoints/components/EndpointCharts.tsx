@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 
 import { runColor } from '../../experiments/compare/palette';
 import { UPlotChart, themedAxes } from '../../experiments/detail/chart';
-import { formatMetricValue, timeRange } from '../../jobs/metrics';
+import { formatFigure, timeRange } from '../../jobs/metrics';
 import {
   ENDPOINT_CHARTS,
   IChartSpec,
@@ -93,7 +93,7 @@ function EndpointChart(props: {
           className="jp-AtelierJobs-chartValue"
           data-testid="endpoint-chart-latest"
         >
-          {formatMetricValue(last)}
+          {formatFigure(last)}
         </span>
       </figcaption>
       <UPlotChart

@@ -23,11 +23,9 @@ export function EndpointRow(props: IEndpointRowProps): JSX.Element {
       data={{ 'endpoint-name': name, status: endpoint.EndpointStatus }}
       onOpen={() => onOpen(name)}
       failureReason={endpoint.FailureReason}
+      name={<span className="jp-AtelierJobs-rowName">{name}</span>}
+      badge={<EndpointBadge status={endpoint.EndpointStatus} />}
     >
-      <div className="jp-AtelierJobs-rowHeader">
-        <span className="jp-AtelierJobs-rowName">{name}</span>
-        <EndpointBadge status={endpoint.EndpointStatus} />
-      </div>
       <div className="jp-AtelierJobs-rowLine jp-AtelierJobs-rowMeta">
         <span>
           {variants.length

@@ -82,6 +82,32 @@ describe('describe helpers', () => {
     ]);
   });
 
+  it('reads a processing output as a folder, however it is spelled', () => {
+    const links = outputLinks({
+      ProcessingJobName: 'prep',
+      ProcessingOutputConfig: {
+        Outputs: [
+          {
+            OutputName: 'summary',
+            S3Output: {
+              S3Uri: 's3://atelier/jobs/prep/output/summary',
+              LocalPath: '/opt/ml/processing/output/summary',
+              S3UploadMode: 'EndOfJob'
+            }
+          }
+        ]
+      }
+    } as any);
+    expect(links).toEqual([
+      {
+        label: 'summary',
+        uri: 's3://atelier/jobs/prep/output/summary',
+        prefix: true,
+        localPath: '/opt/ml/processing/output/summary'
+      }
+    ]);
+  });
+
   it("sorts hyperparameters with the SDK's own last", () => {
     expect(hyperParameterRows(training).map(r => r.name)).toEqual([
       'alpha',

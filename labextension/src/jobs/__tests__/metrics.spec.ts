@@ -1,5 +1,7 @@
 import {
   chartData,
+  flatValueRange,
+  formatFigure,
   formatMetricValue,
   latest,
   mergeSeries,
@@ -85,8 +87,65 @@ describe('mergeSeries', () => {
     expect(latest(series['validation:accuracy'])?.value).toBe(0.91234);
     expect(latest([])).toBeNull();
     expect(formatMetricValue(0.91234)).toBe('0.9123');
-    expect(formatMetricValue(0.00001234)).toBe('1.23e-5');
     expect(formatMetricValue(undefined)).toBe('—');
     expect(chartData(series['validation:accuracy'])).toEqual([[2], [0.91234]]);
+  });
+});
+
+describe('formatMetricValue', () => {
+  it('keeps four significant digits with their trailing zeros', () => {
+    expect(formatMetricValue(0.25)).toBe('0.2500');
+    expect(formatMetricValue(1)).toBe('1.000');
+    expect(formatMetricValue(0.9667)).toBe('0.9667');
+    expect(formatMetricValue(0.96666)).toBe('0.9667');
+    expect(formatMetricValue(0)).toBe('0.000');
+    expect(formatMetricValue(-2.5)).toBe('-2.500');
+    expect(formatMetricValue(123.456)).toBe('123.5');
+  });
+
+  it('writes tiny and huge values with an exponent, large ones whole', () => {
+    expect(formatMetricValue(0.00001234)).toBe('1.234e-5');
+    expect(formatMetricValue(12345.6)).toBe('12346');
+    expect(formatMetricValue(2.5e7)).toBe('2.500e7');
+  });
+
+  it('says a dash for no value', () => {
+    expect(formatMetricValue(null)).toBe('—');
+    expect(formatMetricValue(NaN)).toBe('—');
+    expect(formatMetricValue(Infinity)).toBe('—');
+  });
+});
+
+describe('formatFigure', () => {
+  it('keeps whole numbers whole', () => {
+    expect(formatFigure(1)).toBe('1');
+    expect(formatFigure(0)).toBe('0');
+    expect(formatFigure(1500)).toBe('1500');
+  });
+
+  it('reads other values as metric values', () => {
+    expect(formatFigure(0.5)).toBe('0.5000');
+    expect(formatFigure(1234.56)).toBe('1235');
+    expect(formatFigure(undefined)).toBe('—');
+  });
+});
+
+describe('flatValueRange', () => {
+  it('gives a lone value or equal values an axis of the value ±5%', () => {
+    expect(flatValueRange([1])).toEqual([0.95, 1.05]);
+    const [low, high] = flatValueRange([0.5, 0.5, null, 0.5]) ?? [0, 0];
+    expect(low).toBeCloseTo(0.475, 10);
+    expect(high).toBeCloseTo(0.525, 10);
+    expect(flatValueRange([-20])).toEqual([-21, -19]);
+  });
+
+  it('puts ±1 around a flat zero', () => {
+    expect(flatValueRange([0, 0])).toEqual([-1, 1]);
+  });
+
+  it('leaves series that vary, and empty ones, to their own range', () => {
+    expect(flatValueRange([0.5, 0.25])).toBeNull();
+    expect(flatValueRange([])).toBeNull();
+    expect(flatValueRange([null, undefined])).toBeNull();
   });
 });

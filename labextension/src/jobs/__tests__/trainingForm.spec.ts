@@ -9,6 +9,7 @@ import {
   buildRequest,
   defaultMetricsFor,
   initialFormState,
+  sourceDirOf,
   validateForm
 } from '../trainingForm';
 import { defaultOutputPath, isS3Prefix, isS3Uri, uploadUri } from '../s3';
@@ -240,13 +241,22 @@ describe('buildRequest', () => {
     expect(request.CheckpointConfig).toBeUndefined();
   });
 
-  it('sends no SourceDir for the notebook root', () => {
-    expect(buildRequest(valid({ sourceDir: '' })).ScriptMode).toEqual({
-      EntryPoint: 'train.py'
-    });
+  it('sends no SourceDir when the folder is left empty, "." for the whole root', () => {
+    // Without SourceDir the server sends the entry point alone, from the notebook root.
+    for (const typed of ['', '  ']) {
+      expect(buildRequest(valid({ sourceDir: typed })).ScriptMode).toEqual({
+        EntryPoint: 'train.py'
+      });
+    }
+    for (const typed of ['.', './', ' . ']) {
+      expect(
+        buildRequest(valid({ sourceDir: typed })).ScriptMode?.SourceDir
+      ).toBe('.');
+    }
     expect(
       buildRequest(valid({ sourceDir: 'a/b/' })).ScriptMode?.SourceDir
     ).toBe('a/b');
+    expect(sourceDirOf('./projects/iris/')).toBe('projects/iris');
   });
 });
 

@@ -1,6 +1,8 @@
 import * as React from 'react';
 
+import { DownloadTarget } from '../../objects/client';
 import { IArtifactLink } from '../describe';
+import { DownloadLink } from './DownloadLink';
 
 export interface IArtifactLinksProps {
   title: string;
@@ -10,11 +12,16 @@ export interface IArtifactLinksProps {
   objectURL: (uri: string) => string;
   /** Show the objects under a prefix. */
   onList: (uri: string) => void;
+  /** Download an object, or a folder as a zip. */
+  onDownload: (target: DownloadTarget) => void;
 }
 
-/** Inputs or outputs: S3 URIs that download, or list what is under them. */
+/**
+ * Inputs or outputs: S3 URIs that download (an object itself, a folder as a
+ * zip), or list what is under them.
+ */
 export function ArtifactLinks(props: IArtifactLinksProps): JSX.Element {
-  const { title, testId, links, objectURL, onList } = props;
+  const { title, testId, links, objectURL, onList, onDownload } = props;
   return (
     <section className="jp-AtelierJobs-section" aria-label={title}>
       <h3>{title}</h3>
@@ -28,14 +35,25 @@ export function ArtifactLinks(props: IArtifactLinksProps): JSX.Element {
               {link.prefix ? (
                 <span className="jp-AtelierJobs-mono">{link.uri}</span>
               ) : (
-                <a
+                <DownloadLink
                   className="jp-AtelierJobs-mono"
                   href={objectURL(link.uri)}
-                  download
-                  title={`Download ${link.uri}`}
+                  uri={link.uri}
+                  onDownload={onDownload}
                 >
                   {link.uri}
-                </a>
+                </DownloadLink>
+              )}
+              {link.prefix && (
+                <button
+                  type="button"
+                  className="jp-AtelierJobs-linkButton"
+                  aria-label={`Download ${link.uri} as a zip`}
+                  title={`Download the objects under ${link.uri} as a zip`}
+                  onClick={() => onDownload({ prefix: link.uri })}
+                >
+                  zip
+                </button>
               )}
               <button
                 type="button"

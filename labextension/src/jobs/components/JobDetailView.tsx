@@ -1,6 +1,7 @@
 import * as React from 'react';
 
 import { DetailLoading, RefreshError } from '../../components/DetailStates';
+import { DownloadTarget } from '../../objects/client';
 import { IJobsApi } from '../api';
 import { JobDetailModel } from '../detailModel';
 import {
@@ -29,6 +30,8 @@ export interface IJobDetailViewProps {
   onStop: () => void;
   onClone: () => void;
   onList: (uri: string) => void;
+  /** Downloads an object, or a folder as a zip. */
+  onDownload: (target: DownloadTarget) => void;
   /** Changes when JupyterLab's theme changes. */
   themeVersion?: number;
   /** Opens the job's run in the Experiments panel. */
@@ -41,6 +44,7 @@ export interface IJobDetailViewProps {
 export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
   const { model, api, now, logVersion, stopping, onStop, onClone, onList } =
     props;
+  const { onDownload } = props;
   const job = model.description;
   if (!job) {
     return <DetailLoading noun="job" name={model.name} error={model.error} />;
@@ -85,6 +89,7 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
         links={inputLinks(job)}
         objectURL={api.objectURL}
         onList={onList}
+        onDownload={onDownload}
       />
       <ArtifactLinks
         title="Outputs"
@@ -92,6 +97,7 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
         links={outputLinks(job)}
         objectURL={api.objectURL}
         onList={onList}
+        onDownload={onDownload}
       />
     </div>
   );

@@ -3,11 +3,14 @@ import * as React from 'react';
 import { RowTime, SidebarListRow } from '../../components/SidebarList';
 import { formatDuration, formatTime, jobDurationSeconds } from '../format';
 import { IJobSummary } from '../tokens';
+import { ClippedName } from './ClippedName';
 import { StatusBadge } from './StatusBadge';
 
 export interface IJobRowProps {
   job: IJobSummary;
   now: number;
+  /** The names of the list, so that this one shows where it differs from them. */
+  names?: ReadonlyArray<string>;
   onOpen: (job: IJobSummary) => void;
   /** Open a new job's form filled from this one. */
   onClone: (job: IJobSummary) => void;
@@ -28,25 +31,23 @@ export function JobRow(props: IJobRowProps): JSX.Element {
       }}
       onOpen={() => onOpen(job)}
       failureReason={job.FailureReason}
-    >
-      <div className="jp-AtelierJobs-rowHeader">
-        <span className="jp-AtelierJobs-rowName">{job.Name}</span>
+      name={<ClippedName name={job.Name} others={props.names ?? []} />}
+      badge={
         <StatusBadge status={job.Status} secondary={job.SecondaryStatus} />
+      }
+      actions={
         <button
           type="button"
           className="jp-AtelierJobs-linkButton"
           data-testid="job-row-clone"
           aria-label={`Clone ${job.Kind} job ${job.Name}`}
           title={`A new ${job.Kind} job filled from ${job.Name}`}
-          onClick={event => {
-            event.stopPropagation();
-            onClone(job);
-          }}
-          onKeyDown={event => event.stopPropagation()}
+          onClick={() => onClone(job)}
         >
           Clone
         </button>
-      </div>
+      }
+    >
       <div className="jp-AtelierJobs-rowLine">
         <span className="jp-AtelierJobs-kind">{job.Kind}</span>
         {job.SecondaryStatus && (

@@ -22,6 +22,7 @@ export interface IJobsViewProps {
 export function JobsView(props: IJobsViewProps): JSX.Element {
   const { model, instanceTypes, onOpen, onClone, onNewJob, onRefresh } = props;
   const jobs = model.jobs;
+  const names = jobs.map(job => job.Name);
   return (
     <div className="jp-AtelierJobs-view">
       <SidebarListToolbar
@@ -77,6 +78,7 @@ export function JobsView(props: IJobsViewProps): JSX.Element {
               key={`${job.Kind}/${job.Name}`}
               job={job}
               now={model.now}
+              names={names}
               onOpen={onOpen}
               onClone={onClone}
             />

@@ -1,7 +1,13 @@
 import * as React from 'react';
 import uPlot from 'uplot';
 
-import { chartData, formatMetricValue, latest, timeRange } from '../metrics';
+import {
+  chartData,
+  flatValueRange,
+  formatMetricValue,
+  latest,
+  timeRange
+} from '../metrics';
 import { IMetricSample } from '../tokens';
 import {
   FALLBACK_CHART_COLORS,
@@ -49,6 +55,9 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
             u => {
               u.root.dataset.axisStroke = colors.current.axis;
               u.root.dataset.lineStroke = colors.current.line;
+              // And the value axis it was drawn on, for whoever checks its range.
+              u.root.dataset.yMin = String(u.scales.y.min);
+              u.root.dataset.yMax = String(u.scales.y.max);
             }
           ]
         },
@@ -58,6 +67,12 @@ export function MetricChart(props: IMetricChartProps): JSX.Element {
             time: true,
             range: (u, min, max) =>
               timeRange(u.data[0] as ArrayLike<number> as number[], min, max)
+          },
+          // A flat series (one point, or one value) gets its value ±5%, not 0 to 2.
+          y: {
+            range: (u, min, max) =>
+              flatValueRange(u.data[1] as ArrayLike<number> as number[]) ??
+              uPlot.rangeNum(min, max, 0.1, true)
           }
         },
         axes: [axis, { ...axis, size: 50 }],

@@ -214,7 +214,7 @@ export function NewTrainingJobForm(
               id="atelier-job-source-dir"
               testId="job-form-source-dir"
               errors={exact('ScriptMode.SourceDir')}
-              hint="Relative to the notebook root; empty for the root. Packed and sent with the job."
+              hint="Relative to the notebook root, packed and sent with the job; . for the whole root. Empty: the entry point alone is sent, from the notebook root."
               value={state.sourceDir}
               onChange={value => update({ sourceDir: value })}
             />

@@ -1,12 +1,15 @@
 import * as React from 'react';
 
 import { formatBytes, formatTime } from '../format';
+import { DownloadTarget } from '../../objects/client';
 import { IObjectListing } from '../../objects/tokens';
+import { DownloadLink } from './DownloadLink';
 
 export interface IObjectListBodyProps {
   prefix: string;
   load: () => Promise<IObjectListing>;
   objectURL: (uri: string) => string;
+  onDownload: (target: DownloadTarget) => void;
 }
 
 /** The objects under a prefix, each a download link (a dialog's body). */
@@ -48,13 +51,13 @@ export function ObjectListBody(props: IObjectListBodyProps): JSX.Element {
           {listing.objects.map(o => (
             <tr key={o.uri}>
               <td>
-                <a
+                <DownloadLink
                   href={props.objectURL(o.uri)}
-                  download
-                  title={`Download ${o.uri}`}
+                  uri={o.uri}
+                  onDownload={props.onDownload}
                 >
                   {o.key}
-                </a>
+                </DownloadLink>
               </td>
               <td>{formatBytes(o.size)}</td>
               <td>{formatTime(o.last_modified)}</td>

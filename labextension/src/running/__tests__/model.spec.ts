@@ -138,4 +138,23 @@ describe('RunningModel', () => {
     expect(emitted).toBe(0);
     expect(model.isDisposed).toBe(true);
   });
+
+  it('counts down to a kernel idle shutdown on tick', () => {
+    const at = new Date(NOW + 90_000).toISOString();
+    model.update([kernel({ idle_shutdown_at: at })]);
+    expect(model.kernels[0].idleShutdownAt).toBe(NOW + 90_000);
+    expect(model.kernels[0].idleShutdownLabel).toBe('in 1 min 30 s');
+    now = NOW + 30_000;
+    expect(model.tick()).toBe(true);
+    expect(model.kernels[0].idleShutdownLabel).toBe('in 1 min 00 s');
+    now = NOW + 95_000;
+    model.tick();
+    expect(model.kernels[0].idleShutdownLabel).toBe('due now');
+  });
+
+  it('shows no idle shutdown for a kernel without one', () => {
+    model.update([kernel({ idle_shutdown_at: null })]);
+    expect(model.kernels[0].idleShutdownAt).toBeNull();
+    expect(model.kernels[0].idleShutdownLabel).toBeNull();
+  });
 });

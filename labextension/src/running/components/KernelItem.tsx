@@ -83,6 +83,19 @@ export function KernelItem(props: IKernelItemProps): JSX.Element {
             </dd>
           </>
         )}
+        {row.idleShutdownLabel !== null && row.idleShutdownAt !== null && (
+          <>
+            <dt>Idle shutdown</dt>
+            <dd
+              className="jp-AtelierRunning-kernelIdle"
+              title={`The idle rule of ${row.instanceType ?? 'its instance type'} shuts this kernel down at ${new Date(row.idleShutdownAt).toLocaleString()} unless it runs code`}
+            >
+              <time dateTime={new Date(row.idleShutdownAt).toISOString()}>
+                {row.idleShutdownLabel}
+              </time>
+            </dd>
+          </>
+        )}
         <dt>Connections</dt>
         <dd className="jp-AtelierRunning-connections">{row.connections}</dd>
       </dl>

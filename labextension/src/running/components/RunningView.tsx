@@ -11,7 +11,7 @@ import { SectionHeader } from './SectionHeader';
 import { IUsageApi } from '../../usage/api';
 import { IdlePolicySection } from '../../usage/components/IdlePolicySection';
 import { UsageSection } from '../../usage/components/UsageSection';
-import { instancesKey } from '../../usage/usageFormat';
+import { instancesKey, meteredInstances } from '../../usage/usageFormat';
 
 /** What the panel's buttons do; each resolves when the action is over. */
 export interface IRunningActions {
@@ -169,7 +169,11 @@ export function RunningView(props: IRunningViewProps): JSX.Element {
         )}
       </section>
       {usage && (
-        <UsageSection api={usage} instancesKey={instancesKey(instanceRows)} />
+        <UsageSection
+          api={usage}
+          instancesKey={instancesKey(instanceRows)}
+          running={meteredInstances(instanceRows)}
+        />
       )}
       {usage && <IdlePolicySection api={usage} />}
     </div>

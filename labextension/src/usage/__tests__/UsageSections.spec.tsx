@@ -97,6 +97,42 @@ describe('usage and idle shutdown sections', () => {
     expect(api.fetchUsage).toHaveBeenCalledTimes(3);
   });
 
+  it('moves the running instances’ time on every second without fetching again', async () => {
+    jest.useFakeTimers();
+    try {
+      let clock = NOW.getTime();
+      const api = { fetchUsage: jest.fn(async () => usage) };
+      const running = [{ instanceType: 'ml.t3.medium', pricePerHour: 0.05 }];
+      act(() => {
+        root.render(
+          <UsageSection
+            api={api}
+            instancesKey="a"
+            running={running}
+            now={() => new Date(clock)}
+          />
+        );
+      });
+      await flush();
+      const table = byLabel('Usage by instance type')!;
+      expect(table.getAttribute('data-live')).toBe('true');
+      expect(table.querySelector('caption')!.textContent).toBe(
+        'Last 30 days · live'
+      );
+      const row = () => table.querySelector('tbody tr')!;
+      expect(Number(row().getAttribute('data-hours'))).toBe(1);
+      clock += 1800_000;
+      act(() => {
+        jest.advanceTimersByTime(1000);
+      });
+      expect(Number(row().getAttribute('data-hours'))).toBeCloseTo(1.5, 10);
+      expect(row().textContent).toBe('ml.t3.medium1.50 h$0.0750');
+      expect(api.fetchUsage).toHaveBeenCalledTimes(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('shows the server message when the usage cannot load', async () => {
     const api = {
       fetchUsage: jest.fn(async () => {

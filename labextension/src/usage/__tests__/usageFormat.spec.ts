@@ -1,4 +1,9 @@
-import { formatHours, instancesKey, toUsageTable } from '../usageFormat';
+import {
+  formatHours,
+  instancesKey,
+  liveUsageTable,
+  toUsageTable
+} from '../usageFormat';
 
 describe('formatHours', () => {
   it('shows seconds, then minutes, then hours', () => {
@@ -49,6 +54,7 @@ describe('toUsageTable', () => {
       instanceType: 'ml.m5.large',
       hours: 1.591389,
       hoursLabel: '1.59 h',
+      pricePerHour: 0.115,
       priceLabel: '$0.115/h',
       cost: 0.183,
       costLabel: '$0.1830'
@@ -74,5 +80,66 @@ describe('instancesKey', () => {
     expect(instancesKey([a])).not.toBe(
       instancesKey([{ ...a, state: 'stopping' }])
     );
+  });
+});
+
+describe('liveUsageTable', () => {
+  const answer = toUsageTable({
+    from: '2026-04-25T16:52:07Z',
+    to: '2026-05-25T16:52:07Z',
+    total_cost: 0.05,
+    usage: [
+      {
+        instance_type: 'ml.t3.medium',
+        seconds: 3600,
+        hours: 1,
+        price_per_hour: 0.05,
+        cost: 0.05
+      }
+    ]
+  });
+
+  it('adds the seconds since the answer to each running instance’s type, at its price', () => {
+    const live = liveUsageTable(
+      answer,
+      [
+        { instanceType: 'ml.t3.medium', pricePerHour: 0.05 },
+        { instanceType: 'ml.m5.large', pricePerHour: 0.115 }
+      ],
+      1800
+    );
+    expect(live.rows.map(r => [r.instanceType, r.hours])).toEqual([
+      ['ml.t3.medium', 1.5],
+      ['ml.m5.large', 0.5]
+    ]);
+    expect(live.rows[0].cost).toBeCloseTo(0.075, 10);
+    expect(live.rows[0].hoursLabel).toBe('1.50 h');
+    expect(live.rows[1].hoursLabel).toBe('30 min');
+    expect(live.rows[1].costLabel).toBe('$0.0575');
+    expect(live.totalHours).toBeCloseTo(2, 10);
+    expect(live.totalCost).toBeCloseTo(0.05 + 0.025 + 0.0575, 10);
+  });
+
+  it('counts two instances of a type twice', () => {
+    const live = liveUsageTable(
+      answer,
+      [
+        { instanceType: 'ml.t3.medium', pricePerHour: 0.05 },
+        { instanceType: 'ml.t3.medium', pricePerHour: 0.05 }
+      ],
+      360
+    );
+    expect(live.rows[0].hours).toBeCloseTo(1.2, 10);
+  });
+
+  it('is the answer itself while nothing runs or no time passed', () => {
+    expect(liveUsageTable(answer, [], 600)).toBe(answer);
+    expect(
+      liveUsageTable(
+        answer,
+        [{ instanceType: 'ml.t3.medium', pricePerHour: 0.05 }],
+        0
+      )
+    ).toBe(answer);
   });
 });

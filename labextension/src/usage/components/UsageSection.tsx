@@ -10,23 +10,37 @@ import {
   USAGE_PERIODS,
   UsagePeriod
 } from '../period';
-import { IUsageTable, toUsageTable } from '../usageFormat';
+import {
+  IMeteredInstance,
+  IUsageTable,
+  liveUsageTable,
+  toUsageTable
+} from '../usageFormat';
 import { UsageTable } from './UsageTable';
 
 export interface IUsageSectionProps {
   api: Pick<IUsageApi, 'fetchUsage'>;
   /** Changes when instances start or stop: the usage is fetched again. */
   instancesKey: string;
+  /** The instances the meter counts now: their time moves on between answers. */
+  running?: ReadonlyArray<IMeteredInstance>;
   /** The browser's clock (tests pass a fixed one). */
   now?: () => Date;
 }
+
+/** How often the usage of running instances moves on, in ms. */
+export const USAGE_TICK_MS = 1000;
+
+const NOBODY: ReadonlyArray<IMeteredInstance> = [];
 
 const systemNow = (): Date => new Date();
 
 /**
  * The "Usage" section: a period picker and the instance hours and cost per
  * type within it, with the total. Fetched again when the period changes,
- * when instances start or stop, and on "Refresh usage".
+ * when instances start or stop, and on "Refresh usage"; in between, the time
+ * and cost of the instances that run move on every second (as the server's
+ * meter counts them: from its answer, at each type's price).
  */
 export function UsageSection(props: IUsageSectionProps): JSX.Element {
   const { api, instancesKey } = props;
@@ -36,6 +50,10 @@ export function UsageSection(props: IUsageSectionProps): JSX.Element {
   const [error, setError] = React.useState<string | null>(null);
   const [loading, setLoading] = React.useState(false);
   const [reloads, setReloads] = React.useState(0);
+  // The browser's time of the latest answer, and of the latest tick.
+  const [answeredAt, setAnsweredAt] = React.useState(0);
+  const [tickAt, setTickAt] = React.useState(0);
+  const running = props.running ?? NOBODY;
 
   React.useEffect(() => {
     // Only the latest request may update the view.
@@ -46,7 +64,10 @@ export function UsageSection(props: IUsageSectionProps): JSX.Element {
       .then(
         response => {
           if (current) {
+            const at = now().getTime();
             setTable(toUsageTable(response));
+            setAnsweredAt(at);
+            setTickAt(at);
             setError(null);
           }
         },
@@ -66,6 +87,19 @@ export function UsageSection(props: IUsageSectionProps): JSX.Element {
     };
   }, [api, period, instancesKey, reloads]);
 
+  const live = running.length > 0 && table !== null;
+  React.useEffect(() => {
+    if (!live) {
+      return;
+    }
+    const timer = setInterval(() => setTickAt(now().getTime()), USAGE_TICK_MS);
+    return () => clearInterval(timer);
+  }, [live]);
+  const shown =
+    table === null
+      ? null
+      : liveUsageTable(table, running, (tickAt - answeredAt) / 1000);
+
   const label = USAGE_PERIODS.find(p => p.value === period)?.label ?? '';
   return (
     <section
@@ -76,7 +110,7 @@ export function UsageSection(props: IUsageSectionProps): JSX.Element {
       <SectionHeader
         id="atelier-usage-title"
         title="Usage"
-        count={table?.rows.length ?? 0}
+        count={shown?.rows.length ?? 0}
         countLabel="Instance type count"
         actionsLabel="Usage actions"
       >
@@ -112,16 +146,20 @@ export function UsageSection(props: IUsageSectionProps): JSX.Element {
           {error}
         </p>
       )}
-      {table === null ? (
+      {shown === null ? (
         <p className="jp-AtelierRunning-empty">
           {error ? 'No usage to show.' : 'Loading usage…'}
         </p>
-      ) : table.rows.length === 0 ? (
+      ) : shown.rows.length === 0 ? (
         <p className="jp-AtelierRunning-empty">
           No instance ran in this period ({label.toLowerCase()}).
         </p>
       ) : (
-        <UsageTable table={table} caption={label} />
+        <UsageTable
+          table={shown}
+          caption={live ? `${label} · live` : label}
+          live={live}
+        />
       )}
     </section>
   );

@@ -6,6 +6,8 @@ export interface IUsageTableProps {
   table: IUsageTable;
   /** The period, e.g. "Last 30 days". */
   caption: string;
+  /** True while running instances' time moves on in the table. */
+  live?: boolean;
 }
 
 /** A type name that may wrap after its dots only: "ml.t3.<wbr>medium". */
@@ -28,6 +30,7 @@ export function UsageTable(props: IUsageTableProps): JSX.Element {
     <table
       className="jp-AtelierUsage-table"
       aria-label="Usage by instance type"
+      data-live={props.live ? 'true' : 'false'}
     >
       <caption className="jp-AtelierUsage-caption">{caption}</caption>
       <thead>

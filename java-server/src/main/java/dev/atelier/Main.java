@@ -257,11 +257,12 @@ public final class Main implements Callable<Integer> {
     capabilities.add(resources.add("instances",
         new InstancesCapability(vertx, pool, types, images, meter, idleRules, idle)));
 
+    // Scoped tokens: download tickets of the objects, run tokens of the experiments.
+    ScopedTokens scoped = new ScopedTokens(config.token());
     ObjectStore objects = ObjectStores.open(config);
-    capabilities.add(resources.add("objects", new ObjectsCapability(vertx, config, objects)));
+    capabilities.add(resources.add("objects", new ObjectsCapability(vertx, config, objects, scoped)));
     // Mounted before the jobs, which record their runs through it; its check of run tokens comes
     // first under atelier/mlflow/, before the artifact routes it also serves.
-    ScopedTokens scoped = new ScopedTokens(config.token());
     ExperimentsCapability experiments = new ExperimentsCapability(vertx, config, db, objects,
         user, events, scoped);
     capabilities.add(resources.add("experiments", experiments));

@@ -10,7 +10,8 @@ import java.security.MessageDigest;
  * {@code Bearer <t>}), or a {@code token} query parameter for browser WebSockets. The comparison
  * runs in constant time. A {@linkplain ScopedTokens scoped token} passes only on the paths admitted
  * for its audience (403 {@code PERMISSION_DENIED} elsewhere), its scope kept on the request for the
- * capability to check.
+ * capability to check. A {@code ticket} query parameter (download links, which must not carry the
+ * server's token) is accepted as a scoped token only.
  */
 public final class TokenAuth implements Handler<RoutingContext> {
   private final byte[] token;
@@ -32,6 +33,13 @@ public final class TokenAuth implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String presented = presentedToken(ctx);
+    if (presented == null && ctx.request().getHeader("Authorization") == null) {
+      String ticket = ctx.request().getParam("ticket");
+      if (ticket != null) {
+        ticket(ctx, ticket);
+        return;
+      }
+    }
     if (presented == null) {
       ctx.fail(new ApiException(401, "Unauthorized",
           "a token is required: send 'Authorization: token <token>'"));
@@ -52,6 +60,26 @@ public final class TokenAuth implements Handler<RoutingContext> {
       ctx.fail(new ApiException(401, "Unauthorized", "the token is not valid for this server"));
       return;
     }
+    ctx.next();
+  }
+
+  /**
+   * A {@code ticket} query parameter (a download link's): only ever a scoped token, never the
+   * server's own, and only on the paths its audience is admitted to.
+   */
+  private void ticket(RoutingContext ctx, String ticket) {
+    ScopedTokens.Scope scope = scoped == null ? null : scoped.verify(ticket);
+    if (scope == null) {
+      ctx.fail(new ApiException(401, "Unauthorized", "ticket: not a ticket this server issued (or its"
+          + " server token changed since): ask for a new download link"));
+      return;
+    }
+    if (!scoped.admits(scope, ctx.normalizedPath())) {
+      ctx.fail(ScopedTokens.denied("this ticket (" + scope.audience() + ") cannot call "
+          + LogText.of(ctx.normalizedPath())));
+      return;
+    }
+    ctx.put(ScopedTokens.CONTEXT_KEY, scope);
     ctx.next();
   }
 

@@ -8,6 +8,7 @@ import dev.atelier.catalog.InstanceCatalog;
 import dev.atelier.catalog.InstanceType;
 import dev.atelier.storage.KeyPolicy;
 import dev.atelier.storage.ObjectStore.S3Uri;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -268,7 +269,7 @@ public record TrainingJobSpec(
     String dir = Fields.string(sm, "SourceDir", "ScriptMode", false, 1024);
     Map<String, String> files = Fields.stringMap(sm, "Files", "ScriptMode", 100, 256, Integer.MAX_VALUE, null);
     if (dir == null && files.isEmpty()) {
-      throw bad("ScriptMode", "give SourceDir (a folder under the notebook root) or Files (name -> content)");
+      return entryPointAlone(entry, rootDir);
     }
     if (dir != null && !files.isEmpty()) {
       throw bad("ScriptMode", "give SourceDir or Files, not both");
@@ -283,7 +284,9 @@ public record TrainingJobSpec(
         throw bad("ScriptMode.SourceDir", "'" + dir + "' is not a folder under the notebook root " + root);
       }
       if (!Files.isRegularFile(d.resolve(entry))) {
-        throw bad("ScriptMode.EntryPoint", "'" + entry + "' is not a file in " + dir);
+        String folder = d.equals(root) ? "the notebook root" : "'" + dir + "'";
+        throw bad("ScriptMode.EntryPoint", "'" + entry + "' is not a file in " + folder
+            + " (ScriptMode.SourceDir): give the script's path relative to that folder");
       }
       return new ScriptMode(entry, d, Map.of());
     }
@@ -302,6 +305,28 @@ public record TrainingJobSpec(
     return new ScriptMode(entry, null, checked);
   }
 
+  /**
+   * Neither SourceDir nor Files: the entry point alone, read from the notebook root, as the
+   * sagemaker SDK sends it without {@code source_dir}.
+   */
+  private static ScriptMode entryPointAlone(String entry, Path rootDir) {
+    Path root = rootDir.toAbsolutePath().normalize();
+    Path file = root.resolve(entry).normalize();
+    if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+      throw bad("ScriptMode.EntryPoint", "'" + entry + "' is not a file in the notebook root; give"
+          + " ScriptMode.SourceDir (the folder that holds it, relative to the root) or ScriptMode.Files");
+    }
+    try {
+      if (Files.size(file) > MAX_FILES_BYTES) {
+        throw bad("ScriptMode.EntryPoint", "'" + entry + "' is larger than " + MAX_FILES_BYTES
+            + " bytes; give ScriptMode.SourceDir to pack its folder");
+      }
+      return new ScriptMode(entry, null, Map.of(entry, Files.readString(file)));
+    } catch (IOException e) {
+      throw bad("ScriptMode.EntryPoint", "cannot read '" + entry + "' as UTF-8 text: " + e.getClass().getSimpleName());
+    }
+  }
+
   /** A relative path without '..', '.', empty or absolute segments. */
   static String relative(String p, String path) {
     if (p.equals(".")) {
@@ -312,7 +337,7 @@ public record TrainingJobSpec(
     }
     for (String seg : p.split("/", -1)) {
       if (seg.isEmpty() || seg.equals("..") || seg.equals(".")) {
-        throw bad(path, "'" + p + "' must be a relative path without '..' or empty segments");
+        throw bad(path, "'" + p + "' must be a relative path without '..', '.' or empty segments");
       }
     }
     return p;

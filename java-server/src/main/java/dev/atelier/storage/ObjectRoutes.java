@@ -78,7 +78,12 @@ public final class ObjectRoutes {
       throw ApiException.badRequest("uri: '" + uri + "' names no object (use objects/list for a prefix)");
     }
     checkKey(uri, "uri", KeyPolicy.Use.OBJECT);
-    blocking(() -> store.read(uri)).onSuccess(content -> {
+    sendObject(vertx, store, ctx, uri);
+  }
+
+  /** Streams one object to the client as an attachment named after its key's last segment. */
+  static void sendObject(Vertx vertx, ObjectStore store, RoutingContext ctx, S3Uri uri) {
+    Blocking.run(vertx, "objects", () -> store.read(uri)).onSuccess(content -> {
       HttpServerResponse response = ctx.response();
       response.putHeader("Content-Type", content.contentType())
           .putHeader("Content-Disposition", contentDisposition(uri.fileName()));
@@ -88,7 +93,23 @@ public final class ObjectRoutes {
         response.setChunked(true);
       }
       Thread.ofVirtual().name("object-download").start(() -> pump(content, response));
-    }).onFailure(ctx::fail);
+    }).onFailure(e -> notAnObject(vertx, store, ctx, uri, e));
+  }
+
+  /** A missing object whose key is a folder (a processing output's URI) says how to get the folder. */
+  private static void notAnObject(Vertx vertx, ObjectStore store, RoutingContext ctx, S3Uri uri, Throwable e) {
+    if (!(e instanceof NoSuchObjectException)) {
+      ctx.fail(e);
+      return;
+    }
+    Blocking.run(vertx, "objects", () -> store.list(DownloadRoutes.asFolder(uri), 1)).onComplete(listed -> {
+      if (listed.succeeded() && !listed.result().isEmpty()) {
+        ctx.fail(new ApiException(404, "Not Found", "uri: no object at " + uri + ", but a folder of objects:"
+            + " list it with objects/list?prefix=, or download it as a zip with objects/zip?prefix="));
+      } else {
+        ctx.fail(e);
+      }
+    });
   }
 
   private void upload(RoutingContext ctx) {
@@ -166,7 +187,7 @@ public final class ObjectRoutes {
     }
   }
 
-  private static String contentDisposition(String name) {
+  static String contentDisposition(String name) {
     String ascii = name.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "_");
     String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;

@@ -2,21 +2,28 @@ package dev.atelier.storage;
 
 import dev.atelier.config.AtelierConfig;
 import dev.atelier.http.Capability;
+import dev.atelier.http.ScopedTokens;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Objects: the object store's API, and in health where the store is and whether it answers. */
+/**
+ * Objects: the object store's API (with download tickets and zips of folders), and in health where
+ * the store is and whether it answers.
+ */
 public final class ObjectsCapability implements Capability {
   private final AtelierConfig config;
   private final ObjectStore store;
   private final ObjectRoutes routes;
+  private final DownloadRoutes downloads;
 
-  public ObjectsCapability(Vertx vertx, AtelierConfig config, ObjectStore store) {
+  /** @param tickets the scoped tokens download tickets are issued as */
+  public ObjectsCapability(Vertx vertx, AtelierConfig config, ObjectStore store, ScopedTokens tickets) {
     this.config = config;
     this.store = store;
     this.routes = new ObjectRoutes(vertx, store, config.maxUploadBytes());
+    this.downloads = new DownloadRoutes(vertx, store, tickets, java.time.Clock.systemUTC());
   }
 
   @Override
@@ -26,6 +33,7 @@ public final class ObjectsCapability implements Capability {
 
   @Override
   public void mount(Router router, String baseUrl) {
+    downloads.mount(router, baseUrl);
     routes.mount(router, baseUrl);
   }
 

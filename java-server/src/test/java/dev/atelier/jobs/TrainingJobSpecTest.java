@@ -199,9 +199,43 @@ class TrainingJobSpecTest {
     body.putObject("ScriptMode").put("EntryPoint", "../train.py").put("SourceDir", "project");
     assertThat(refusal(body, root)).startsWith("ScriptMode.EntryPoint: '../train.py' must be a relative path");
     body.putObject("ScriptMode").put("EntryPoint", "missing.py").put("SourceDir", "project");
-    assertThat(refusal(body, root)).isEqualTo("ScriptMode.EntryPoint: 'missing.py' is not a file in project");
+    assertThat(refusal(body, root)).isEqualTo("ScriptMode.EntryPoint: 'missing.py' is not a file in 'project'"
+        + " (ScriptMode.SourceDir): give the script's path relative to that folder");
     body.putObject("ScriptMode").put("EntryPoint", "train.py").put("SourceDir", "nowhere");
     assertThat(refusal(body, root)).startsWith("ScriptMode.SourceDir: 'nowhere' is not a folder under the notebook root");
+  }
+
+  @Test
+  void scriptModeSourceDirDotIsTheNotebookRoot() throws Exception {
+    Files.writeString(root.resolve("train.py"), "print('hi')");
+    ObjectNode body = valid();
+    body.putObject("ScriptMode").put("EntryPoint", "train.py").put("SourceDir", ".");
+    assertThat(TrainingJobSpec.parse(body, TYPES, root, KEYS).scriptMode().sourceDir())
+        .isEqualTo(root.toAbsolutePath().normalize());
+    body.putObject("ScriptMode").put("EntryPoint", "train.py").put("SourceDir", "");
+    assertThat(TrainingJobSpec.parse(body, TYPES, root, KEYS).scriptMode().sourceDir())
+        .isEqualTo(root.toAbsolutePath().normalize());
+    body.putObject("ScriptMode").put("EntryPoint", "missing.py").put("SourceDir", ".");
+    assertThat(refusal(body, root)).isEqualTo("ScriptMode.EntryPoint: 'missing.py' is not a file in the notebook"
+        + " root (ScriptMode.SourceDir): give the script's path relative to that folder");
+  }
+
+  @Test
+  void scriptModeWithoutSourceDirSendsTheEntryPointAloneFromTheNotebookRoot() throws Exception {
+    Files.createDirectories(root.resolve("src"));
+    Files.writeString(root.resolve("src/train.py"), "print('alone')");
+    Files.writeString(root.resolve("helper.py"), "x = 1");
+    ObjectNode body = valid();
+    body.putObject("ScriptMode").put("EntryPoint", "src/train.py");
+    TrainingJobSpec s = TrainingJobSpec.parse(body, TYPES, root, KEYS);
+    assertThat(s.scriptMode().sourceDir()).isNull();
+    assertThat(s.scriptMode().files()).containsExactly(java.util.Map.entry("src/train.py", "print('alone')"));
+
+    body.putObject("ScriptMode").put("EntryPoint", "missing.py");
+    assertThat(refusal(body, root)).isEqualTo("ScriptMode.EntryPoint: 'missing.py' is not a file in the notebook"
+        + " root; give ScriptMode.SourceDir (the folder that holds it, relative to the root) or ScriptMode.Files");
+    body.putObject("ScriptMode").put("EntryPoint", "src");
+    assertThat(refusal(body, root)).startsWith("ScriptMode.EntryPoint: 'src' is not a file in the notebook root");
   }
 
   @Test
