@@ -9,6 +9,7 @@ import {
   IChartSpec,
   chartSeries,
   latestFigure,
+  totals,
   metricVariants
 } from '../metrics';
 import { IEndpointMetrics } from '../tokens';
@@ -79,11 +80,22 @@ function EndpointChart(props: {
     [metrics, variants.join(',')]
   );
   const last = latestFigure(data, spec.combine);
+  // The hour's count beside the latest minute's: a minute that has just begun reads 0.
+  const total =
+    spec.combine === 'sum'
+      ? Object.values(totals(metrics, spec.field)).reduce((a, b) => a + b, 0)
+      : undefined;
   return (
     <figure
       className="jp-AtelierJobs-chart"
       data-testid="endpoint-chart"
       data-metric={spec.field}
+      data-total={total}
+      title={
+        total === undefined
+          ? undefined
+          : `${formatFigure(total)} in the last hour`
+      }
     >
       <figcaption>
         <span className="jp-AtelierJobs-chartName">
