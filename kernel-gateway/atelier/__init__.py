@@ -25,6 +25,11 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "AtelierError": "api",
+    "CollectionConfig": "debugging",
+    "DebuggerHookConfig": "debugging",
+    "ProfilerConfig": "debugging",
+    "ProfilerRule": "debugging",
+    "Rule": "debugging",
     "EndpointFailed": "endpoints",
     "Model": "endpoints",
     "ModelError": "endpoints",

@@ -1,6 +1,7 @@
 """IPython magics, after ``%load_ext atelier``.
 
-- ``%%atelier_train [options]``: the cell's code runs as a training job (script mode, ``train.py``)
+- ``%%atelier_train [options]``: the cell's code runs as a training job (script mode, ``train.py``),
+  with debugger rules (``--rule vanishing_gradient --stop-training``)
 - ``%atelier_jobs [--kind K] [--status S] [--limit N]``: recent jobs
 - ``%atelier_logs NAME [--no-follow]``: a job's log (followed until it ends)
 - ``%atelier_stop NAME``: stop a job
@@ -23,6 +24,7 @@ from .magicargs import pairs as _pairs
 from .magicargs import parse as _parse
 from .display import format_duration, parse_time, show_table
 from .job import JobFailed, job_by_name, list_jobs
+from .debugging import PROFILER_RULES, DebuggerHookConfig, ProfilerConfig, ProfilerRule, Rule
 from .training import Estimator
 
 DEFAULT_IMAGE = "atelier/datascience:latest"
@@ -43,7 +45,42 @@ def _train_parser() -> _Parser:
     p.add_argument("--no-wait", action="store_true", help="start the job and return")
     p.add_argument("--requirements", default=None, metavar="PKG,PKG", help="packages to pip install first (requirements.txt)")
     p.add_argument("--env", action="extend", nargs="+", metavar="NAME=VALUE", default=[], help="environment variables")
+    p.add_argument("--rule", action="extend", nargs="+", metavar="RULE[:NAME=VALUE,...]", default=[],
+                   help="built-in debugger or profiler rules beside the job, e.g. vanishing_gradient "
+                        "loss_not_decreasing:num_steps=20")
+    p.add_argument("--custom-rule", action="extend", nargs="+", metavar="FILE.py:CLASS", default=[],
+                   help="your own rule: a class on atelier.debugger.Rule in FILE.py (or an s3:// URI)")
+    p.add_argument("--stop-training", action="store_true", help="a rule that finds an issue stops the job (StopTraining)")
+    p.add_argument("--save-interval", type=int, default=None, metavar="STEPS",
+                   help="the debugger hook saves tensors every STEPS steps (default 500)")
+    p.add_argument("--collections", default=None, metavar="NAME,NAME",
+                   help="the collections the hook saves (default losses, metrics, weights, biases, gradients)")
+    p.add_argument("--profile", action="store_true", help="profile the container's CPU, memory and I/O")
     return p
+
+
+def _rules(args) -> list:
+    """--rule and --custom-rule as Rule objects; a UsageError naming the bad item."""
+    rules = []
+    for item in args.rule:
+        name, _, rest = item.partition(":")
+        params = _pairs([kv for kv in rest.split(",") if kv], f"--rule {name}")
+        kind = ProfilerRule if name in PROFILER_RULES or name in PROFILER_RULES.values() else Rule
+        rules.append(kind.builtin(name, rule_parameters=params, stop_training=args.stop_training and kind is Rule))
+    for item in args.custom_rule:
+        source, sep, cls = item.rpartition(":")
+        if not sep or not source or source == "s3":
+            raise UsageError(f"--custom-rule expects FILE.py:CLASS, got {item!r}")
+        rules.append(Rule.custom(cls, source=source, rule_to_invoke=cls, stop_training=args.stop_training))
+    return rules
+
+
+def _hook(args) -> DebuggerHookConfig | None:
+    if args.save_interval is None and not args.collections:
+        return None
+    params = {"save_interval": args.save_interval} if args.save_interval is not None else None
+    names = [c.strip() for c in (args.collections or "").split(",") if c.strip()]
+    return DebuggerHookConfig(hook_parameters=params, collection_configs=names)
 
 
 def _inputs(values) -> dict[str, str]:
@@ -92,9 +129,12 @@ class AtelierMagics(Magics):
                 files=files,
                 base_job_name=args.base_name,
                 session=self._session(),
+                rules=_rules(args),
+                debugger_hook_config=_hook(args),
+                profiler_config=ProfilerConfig() if args.profile else None,
             )
             job = estimator.fit(_inputs(args.input) or None, job_name=args.name, wait=False)
-        except ValueError as e:
+        except (ValueError, FileNotFoundError) as e:
             raise UsageError(f"%%atelier_train: {e}") from None
         self.shell.user_ns["_atelier_job"] = job
         if args.no_wait:
@@ -110,6 +150,9 @@ class AtelierMagics(Magics):
         model = job.model_data
         if model:
             print(f"Model: {model}")
+        for status in job.rule_statuses() if (args.rule or args.custom_rule) else []:
+            print(f"Rule {status.get('RuleConfigurationName')}: {status.get('RuleEvaluationStatus')}"
+                  + (f" ({status['StatusDetails']})" if status.get("StatusDetails") else ""))
         return None
 
     @line_magic

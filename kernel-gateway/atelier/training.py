@@ -15,6 +15,7 @@ import os
 from typing import Any, Iterable, Mapping
 
 from .api import AtelierError, Session, parse_s3_uri
+from .debugging import DebuggerHookConfig, ProfilerConfig, Rule, debugger_fields
 from .display import parse_time
 from .job import (
     Job,
@@ -65,6 +66,29 @@ class TrainingJob(Job):
         except AtelierError:
             return None
 
+    def rule_statuses(self) -> list[dict]:
+        """The rules' DebugRuleEvaluationStatuses, then ProfilerRuleEvaluationStatuses, as the
+        server has them now: ``RuleConfigurationName``, ``RuleEvaluationStatus`` (InProgress,
+        NoIssuesFound, IssuesFound, Error, Stopping, Stopped), ``StatusDetails``..."""
+        d = self.describe()
+        return [dict(s) for field in ("DebugRuleEvaluationStatuses", "ProfilerRuleEvaluationStatuses")
+                for s in d.get(field) or []]
+
+    @property
+    def tensors_s3_uri(self) -> str | None:
+        """Where the job's tensors are (``<DebugHookConfig.S3OutputPath>/<job>/debug-output``), as
+        the server resolves it; None for a job that saves none."""
+        return (self.session.get(f"{self.path}/debugger") or {}).get("TensorsS3Uri")
+
+    def debugger_trial(self):
+        """``atelier.debugger.trial()`` over the job's tensors in S3, while it runs or after."""
+        uri = self.tensors_s3_uri
+        if not uri:
+            raise ValueError(f"training job {self.name} saves no tensors (it has no DebugHookConfig or rules)")
+        from .debugger import trial
+
+        return trial(uri, session=self.session)
+
     @property
     def model_data(self) -> str | None:
         """``ModelArtifacts.S3ModelArtifacts``: the S3 URI of ``model.tar.gz``."""
@@ -108,6 +132,11 @@ class Estimator:
     entry point file alone is sent; ``files`` (file name -> content) sends code written inline.
     ``entrypoint``/``arguments`` replace the container's command (``ContainerEntrypoint`` and
     ``ContainerArguments``).
+
+    The debugger (``atelier.debugging``): ``rules`` (``Rule.builtin("vanishing_gradient")``,
+    ``Rule.custom(...)``, ``ProfilerRule.builtin(...)``) run beside the job;
+    ``debugger_hook_config`` (a ``DebuggerHookConfig``, or False for none) says which tensors the
+    hook saves; ``profiler_config`` (a ``ProfilerConfig``) samples the container's CPU, memory and I/O.
     """
 
     def __init__(
@@ -129,6 +158,9 @@ class Estimator:
         arguments: list[str] | None = None,
         files: Mapping[str, str] | None = None,
         volume_size: int | None = None,
+        rules: Iterable[Rule] | None = None,
+        debugger_hook_config: DebuggerHookConfig | bool | None = None,
+        profiler_config: ProfilerConfig | bool | None = None,
     ):
         if not image_uri:
             raise ValueError("image_uri is required, e.g. 'atelier/sklearn:latest'")
@@ -155,6 +187,9 @@ class Estimator:
         self.entrypoint = list(entrypoint) if entrypoint else None
         self.arguments = list(arguments) if arguments else None
         self.volume_size = volume_size
+        self.rules = list(rules or [])
+        self.debugger_hook_config = debugger_hook_config
+        self.profiler_config = profiler_config
         self.latest_training_job: TrainingJob | None = None
 
     @property
@@ -248,6 +283,8 @@ class Estimator:
         script = self._script_mode()
         if script:
             request["ScriptMode"] = script
+        request.update(debugger_fields(self.rules, self.debugger_hook_config, self.profiler_config, job_name,
+                                       output_path, self.session))
         return request
 
     def _job_name(self, job_name: str | None) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import atelier
-from atelier import api, deserializers, display, endpoints, job, jobs, processing, serializers, training
+from atelier import api, debugging, deserializers, display, endpoints, job, jobs, processing, serializers, training
 
 PACKAGE = Path(__file__).resolve().parents[1] / "atelier"
 
@@ -54,7 +54,8 @@ TOP_LEVEL = sorted(set(atelier.__all__) - {"upload_data", "download", "list_obje
                                             "experiments", "serializers", "deserializers"})
 # The names of ``atelier`` that ``atelier.jobs`` never had.
 TOP_OWNERS = {**OWNERS, "EndpointFailed": endpoints, "Model": endpoints, "ModelError": endpoints,
-              "Predictor": endpoints, "list_endpoints": endpoints}
+              "Predictor": endpoints, "list_endpoints": endpoints,
+              **{n: debugging for n in ("CollectionConfig", "DebuggerHookConfig", "ProfilerConfig", "ProfilerRule", "Rule")}}
 
 
 @pytest.mark.parametrize("name", TOP_LEVEL)

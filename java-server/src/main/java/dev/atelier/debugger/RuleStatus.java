@@ -91,6 +91,15 @@ final class RuleStatus {
     if (done) {
       return false;
     }
+    boolean later = status.equals("IssuesFound") && line.status().equals("IssuesFound") && step != null
+        && !step.equals(line.step());
+    if (later) {
+      // The rule found another issue as it went on: the status keeps the first one, the step and
+      // tensor it fired on (what the runner's final line repeats), so it does not move while the
+      // job is being stopped.
+      modified = at;
+      return false;
+    }
     status = line.status();
     details = line.details() == null ? "" : line.details();
     if (line.status().equals("Error")) {

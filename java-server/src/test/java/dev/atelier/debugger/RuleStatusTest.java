@@ -46,6 +46,23 @@ class RuleStatusTest {
   }
 
   @Test
+  void aLaterIssueKeepsTheFirstStepAndTensorTheRuleFiredOn() {
+    RuleStatus s = status(Map.of());
+    s.onOutput(line("{\"status\": \"IssuesFound\", \"details\": \"d0 vanished\", \"step\": 0,"
+        + " \"tensor\": \"gradients/d0/kernel\", \"mode\": \"TRAIN\"}"), T1);
+    s.onOutput(line("{\"status\": \"IssuesFound\", \"details\": \"d0 vanished again\", \"step\": 500,"
+        + " \"tensor\": \"gradients/d0/bias\", \"mode\": \"TRAIN\"}"), T1);
+    ObjectNode j = s.toJson();
+    assertThat(j.path("Step").asLong()).isZero();
+    assertThat(j.path("TensorName").asText()).isEqualTo("gradients/d0/kernel");
+    assertThat(j.path("StatusDetails").asText()).isEqualTo("d0 vanished");
+    // The runner's final line repeats the first issue, with the count: taken.
+    s.onOutput(line("{\"status\": \"IssuesFound\", \"details\": \"d0 vanished (2 issues in all)\", \"step\": 0,"
+        + " \"tensor\": \"gradients/d0/kernel\", \"mode\": \"TRAIN\"}"), T1);
+    assertThat(s.toJson().path("StatusDetails").asText()).isEqualTo("d0 vanished (2 issues in all)");
+  }
+
+  @Test
   void theLastLineWinsAndTheExitKeepsAFinalStatus() {
     RuleStatus s = status(Map.of());
     assertThat(s.onOutput(line("{\"status\": \"InProgress\", \"details\": \"step 5 evaluated\"}"), T1)).isFalse();
