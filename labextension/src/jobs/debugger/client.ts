@@ -37,7 +37,8 @@ export function createDebuggerClient(
         settings
       );
     },
-    steps: name => requestAPI<ITensorSteps>(`${base(name)}/steps`, {}, settings),
+    steps: name =>
+      requestAPI<ITensorSteps>(`${base(name)}/steps`, {}, settings),
     step: (name, step) =>
       requestAPI<ITensorStep>(`${base(name)}/steps/${step}`, {}, settings),
     objectBytes: async uri => {

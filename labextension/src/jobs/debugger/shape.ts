@@ -14,8 +14,7 @@ export function hasDebugger(job: Record<string, unknown> | null): boolean {
   }
   const list = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
   const profiler = job.ProfilerConfig as
-    | { DisableProfiler?: boolean }
-    | undefined;
+    { DisableProfiler?: boolean } | undefined;
   return (
     !!job.DebugHookConfig ||
     list(job.DebugRuleConfigurations) ||
@@ -87,10 +86,7 @@ export function isScalar(t: IIndexTensor): boolean {
 }
 
 /** Bytes of an element of a numpy dtype string this view reads (`<f8`, `<f4`, `<i8`, ...). */
-const READERS: Record<
-  string,
-  [number, (v: DataView, at: number) => number]
-> = {
+const READERS: Record<string, [number, (v: DataView, at: number) => number]> = {
   '<f8': [8, (v, at) => v.getFloat64(at, true)],
   '<f4': [4, (v, at) => v.getFloat32(at, true)],
   '<i8': [8, (v, at) => Number(v.getBigInt64(at, true))],
@@ -246,9 +242,9 @@ export function alignSteps(series: StepSeries): {
   data: [number[], ...Array<Array<number | null>>];
 } {
   const names = Object.keys(series).sort((a, b) => a.localeCompare(b));
-  const xs = [
-    ...new Set(names.flatMap(n => series[n].map(p => p[0])))
-  ].sort((a, b) => a - b);
+  const xs = [...new Set(names.flatMap(n => series[n].map(p => p[0])))].sort(
+    (a, b) => a - b
+  );
   const at = new Map(xs.map((x, i) => [x, i]));
   const ys = names.map(n => {
     const column: Array<number | null> = xs.map(() => null);

@@ -1,3 +1,4 @@
+import './domStubs';
 import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
@@ -50,12 +51,16 @@ describe('the Debugger view components', () => {
     const badges = [
       ...container.querySelectorAll('[data-testid="debugger-rule-badge"]')
     ];
-    expect(badges.map(b => [b.textContent, b.getAttribute('data-status')])).toEqual([
+    expect(
+      badges.map(b => [b.textContent, b.getAttribute('data-status')])
+    ).toEqual([
       ['Issues found', 'IssuesFound'],
       ['In progress', 'InProgress']
     ]);
     expect(badges[0].className).toContain('jp-AtelierJobs-badge-error');
-    const fired = container.querySelector('[data-testid="debugger-rule-fired"]')!;
+    const fired = container.querySelector(
+      '[data-testid="debugger-rule-fired"]'
+    )!;
     expect(fired.textContent).toBe('at step 12 (TRAIN) on gradients/a');
     act(() => fired.querySelector('button')!.click());
     expect(shown).toEqual([['gradients/a', 12]]);

@@ -6,7 +6,10 @@ import { IDebuggerOverview, IRuleStatus, ITensorStep } from '../tokens';
 
 const settle = () => jest.advanceTimersByTimeAsync(0);
 
-const rule = (status: string, extra: Partial<IRuleStatus> = {}): IRuleStatus => ({
+const rule = (
+  status: string,
+  extra: Partial<IRuleStatus> = {}
+): IRuleStatus => ({
   RuleConfigurationName: 'vanishing',
   RuleEvaluationStatus: status,
   ...extra
@@ -66,7 +69,10 @@ class FakeServer implements IDebuggerClient {
   });
   profiler = async (_: string, after?: number) => {
     this.afters.push(after);
-    const all = [{ ts: 1, cpu_total: 20 }, { ts: 2, cpu_total: 40 }];
+    const all = [
+      { ts: 1, cpu_total: 20 },
+      { ts: 2, cpu_total: 40 }
+    ];
     return { samples: all.filter(s => after === undefined || s.ts > after) };
   };
   steps = async () => ({
@@ -77,7 +83,8 @@ class FakeServer implements IDebuggerClient {
     this.stepReads.push(step);
     return stepOf(step);
   };
-  objectBytes = async (uri: string) => eventFile(Number(/(\d+)\.atd$/.exec(uri)![1]) / 10);
+  objectBytes = async (uri: string) =>
+    eventFile(Number(/(\d+)\.atd$/.exec(uri)![1]) / 10);
 }
 
 describe('DebuggerModel', () => {
@@ -134,7 +141,8 @@ describe('DebuggerModel', () => {
     model.changed.connect(() =>
       seen.push(model.debugStatuses[0]?.RuleEvaluationStatus)
     );
-    const send = (frame: unknown) => FakeSocket.last.send(JSON.stringify(frame));
+    const send = (frame: unknown) =>
+      FakeSocket.last.send(JSON.stringify(frame));
     send({
       type: 'debugger',
       TrainingJobName: 'other',

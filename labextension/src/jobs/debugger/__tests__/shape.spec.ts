@@ -96,7 +96,10 @@ describe('rule statuses', () => {
     ).toEqual({ step: 7, tensor: 'gradients/a', mode: 'TRAIN' });
     expect(firedAt({ ...base, RuleEvaluationStatus: 'InProgress' })).toBeNull();
     expect(
-      firedAt({ RuleConfigurationName: 'x', RuleEvaluationStatus: 'IssuesFound' })
+      firedAt({
+        RuleConfigurationName: 'x',
+        RuleEvaluationStatus: 'IssuesFound'
+      })
     ).toBeNull();
   });
 });
@@ -227,10 +230,7 @@ describe('profiler samples', () => {
         { ts: 2, cpu_total: 50 },
         { ts: 1, cpu_total: 10 }
       ],
-      [
-        { ts: 2, cpu_total: 60, memory_bytes: 2 * 1024 * 1024 },
-        { ts: NaN }
-      ]
+      [{ ts: 2, cpu_total: 60, memory_bytes: 2 * 1024 * 1024 }, { ts: NaN }]
     );
     expect(merged.map(s => s.ts)).toEqual([1, 2]);
     expect(profilerColumns(merged)).toEqual({

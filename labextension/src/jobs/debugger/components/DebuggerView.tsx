@@ -50,7 +50,8 @@ export function DebuggerView(props: IDebuggerViewProps): JSX.Element {
     () => profilerColumns(model.samples),
     [version]
   );
-  const markStep = mark ?? (fired && fired.tensor === tensor ? fired.step : null);
+  const markStep =
+    mark ?? (fired && fired.tensor === tensor ? fired.step : null);
   return (
     <section
       className="jp-AtelierJobs-section jp-AtelierDebugger"

@@ -13,7 +13,9 @@ export interface IRuleStatusListProps {
 }
 
 /** Rules with their status badges, details, and where a rule fired. */
-export function RuleStatusList(props: IRuleStatusListProps): JSX.Element | null {
+export function RuleStatusList(
+  props: IRuleStatusListProps
+): JSX.Element | null {
   const { title, statuses, testId, onShowTensor } = props;
   if (statuses.length === 0) {
     return null;
@@ -54,7 +56,9 @@ export function RuleStatusList(props: IRuleStatusListProps): JSX.Element | null 
                         <button
                           type="button"
                           className="jp-AtelierDebugger-link"
-                          onClick={() => onShowTensor(fired.tensor!, fired.step)}
+                          onClick={() =>
+                            onShowTensor(fired.tensor!, fired.step)
+                          }
                         >
                           {fired.tensor}
                         </button>

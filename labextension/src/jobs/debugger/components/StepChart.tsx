@@ -27,6 +27,11 @@ export function StepChart(props: IStepChartProps): JSX.Element {
   const aligned = React.useMemo(() => alignSteps(series), [series]);
   const mark = React.useRef(markStep);
   mark.current = markStep;
+  const plot = React.useRef<uPlot | null>(null);
+  React.useEffect(() => {
+    // The mark is drawn by a hook: a new one needs a draw of its own.
+    plot.current?.redraw(false, false);
+  }, [markStep]);
   const names = aligned.names;
   const points = aligned.data[0].length;
   return (
@@ -48,6 +53,7 @@ export function StepChart(props: IStepChartProps): JSX.Element {
             height={HEIGHT}
             className="jp-AtelierJobs-chartPlot"
             optionsKey={names.join('\n')}
+            plotRef={plot}
             data={aligned.data as uPlot.AlignedData}
             options={(colors, width) => ({
               width,
