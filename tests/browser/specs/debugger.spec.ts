@@ -1,3 +1,4 @@
+import { expectReadable, switchTheme } from '../support/contrast';
 import { expect, openJobsPanel, openLab, snap, test } from '../support/fixtures';
 
 const TYPE = 'ml.t3.medium';
@@ -123,6 +124,23 @@ test('the Debugger view follows a rule live and charts a gradient norm', async (
       .toBeGreaterThan(0);
     await view.scrollIntoViewIfNeeded();
     await snap(page, testInfo, '02-debugger-issues-found');
+
+    // Dark theme: the rules stay readable and the charts are drawn again in its colours.
+    await switchTheme(page, 'JupyterLab Dark', false);
+    await expectReadable('dark: rule badge', badge);
+    await expectReadable('dark: rule name', rule.getByText('VanishingGradient', { exact: true }));
+    await expectReadable('dark: where the rule fired', fired);
+    const plot = reductions.locator('.uplot');
+    const themeAxis = await plot.evaluate((node: HTMLElement) =>
+      getComputedStyle(node).getPropertyValue('--jp-ui-font-color1').trim()
+    );
+    await expect
+      .poll(() => plot.evaluate((node: HTMLElement) => node.dataset.axisStroke ?? ''), {
+        message: 'the reductions chart follows the theme'
+      })
+      .toBe(themeAxis);
+    await snap(page, testInfo, '03-debugger-dark');
+    await switchTheme(page, 'JupyterLab Light', true);
   } finally {
     await lab.stopTrainingJobIfRunning(name);
   }
