@@ -30,7 +30,10 @@ const VALID: {
   endpoint: frame =>
     !!frame.endpoint &&
     typeof frame.endpoint === 'object' &&
-    typeof frame.endpoint.EndpointName === 'string'
+    typeof frame.endpoint.EndpointName === 'string',
+  debugger: frame =>
+    typeof frame.TrainingJobName === 'string' &&
+    Array.isArray(frame.DebugRuleEvaluationStatuses)
 };
 
 /**

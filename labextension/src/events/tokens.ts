@@ -2,6 +2,7 @@ import { Token } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal } from '@lumino/signaling';
 
+import type { IDebuggerEvent } from '../jobs/debugger/tokens';
 import type { IEndpointSummary } from '../endpoints/tokens';
 import type { IExperiment, IRun } from '../experiments/tokens';
 import type { IJobSummary } from '../jobs/tokens';
@@ -86,6 +87,8 @@ export interface IEventFrameMap {
   run: IRunEvent;
   experiment: IExperimentEvent;
   endpoint: IEndpointEvent;
+  /** A training job's rule statuses changed (to the job's owner). */
+  debugger: IDebuggerEvent;
 }
 
 /** The `type` of a known frame. */

@@ -8,10 +8,14 @@ import { IJobsApi } from './api';
 import { JobDetailView } from './components/JobDetailView';
 import { ObjectListBody } from './components/ObjectListBody';
 import { JobDetailModel } from './detailModel';
-import { isActive } from './format';
+import { isActive, isTerminal } from './format';
 import { notifyError } from '../notify';
 import { IJobDeployer, IRunOpener } from './runLink';
 import { IJobDescription } from './tokens';
+import { IAtelierEvents } from '../events/tokens';
+import { IDebuggerClient } from './debugger/client';
+import { DebuggerModel } from './debugger/model';
+import { hasDebugger } from './debugger/shape';
 
 /** The content of a job's main area tab. */
 export class JobDetailWidget extends ReactWidget {
@@ -26,15 +30,24 @@ export class JobDetailWidget extends ReactWidget {
     runOpener?: IRunOpener;
     /** Deploys a Completed training job's model, when the Endpoints panel is there. */
     deployer?: IJobDeployer;
+    /** The debugger routes: a training job with debugger config gets a Debugger section. */
+    debuggerClient?: IDebuggerClient;
+    /** The page's event stream (live rule statuses). */
+    events?: IAtelierEvents;
   }) {
     super();
+    this._debuggerClient = options.debuggerClient;
+    this._events = options.events;
     this._deployer = options.deployer;
     this._runOpener = options.runOpener;
     this.model = options.model;
     this._api = options.api;
     this._onClone = options.onClone;
     this.addClass('jp-AtelierJobs-detailWidget');
-    this.model.changed.connect(() => this.update(), this);
+    this.model.changed.connect(() => {
+      this._ensureDebugger();
+      this.update();
+    }, this);
     this.model.logsChanged.connect(() => {
       this._logVersion++;
       this.update();
@@ -64,6 +77,8 @@ export class JobDetailWidget extends ReactWidget {
         onList={uri => void this.listObjects(uri)}
         onDownload={target => this.download(target)}
         themeVersion={this._themeVersion}
+        debugger={this._debugger}
+        debuggerVersion={this._debugger?.version}
         runOpener={this._runOpener}
         onDeploy={
           this._deployer?.available()
@@ -128,7 +143,35 @@ export class JobDetailWidget extends ReactWidget {
       .catch(error => notifyError(`Could not download ${what}`, error));
   }
 
+  /** The debugger model, made once the description shows debugger or profiler config. */
+  private _ensureDebugger(): void {
+    if (
+      this._debugger ||
+      !this._debuggerClient ||
+      this.model.kind !== 'training' ||
+      !hasDebugger(
+        this.model.description as unknown as Record<string, unknown> | null
+      )
+    ) {
+      return;
+    }
+    this._debugger = new DebuggerModel({
+      name: this.model.name,
+      client: this._debuggerClient,
+      events: this._events
+    });
+    this._debugger.changed.connect(() => this.update(), this);
+    if (this.isVisible) {
+      this._startDebugger();
+    }
+  }
+
+  private _startDebugger(): void {
+    this._debugger?.start(() => isTerminal(this.model.status));
+  }
+
   dispose(): void {
+    this._debugger?.dispose();
     this._stopTicking();
     this.model.dispose();
     super.dispose();
@@ -149,17 +192,20 @@ export class JobDetailWidget extends ReactWidget {
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
     this.model.pause();
+    this._debugger?.stop();
     this._stopTicking();
   }
 
   protected onBeforeDetach(msg: Message): void {
     this.model.pause();
+    this._debugger?.stop();
     this._stopTicking();
     super.onBeforeDetach(msg);
   }
 
   private _resume(): void {
     this.model.resume();
+    this._startDebugger();
     if (this._timer === undefined) {
       this._timer = setInterval(() => {
         this._now = Date.now();
@@ -178,6 +224,9 @@ export class JobDetailWidget extends ReactWidget {
   }
 
   private _api: IJobsApi;
+  private _debuggerClient: IDebuggerClient | undefined;
+  private _events: IAtelierEvents | undefined;
+  private _debugger: DebuggerModel | null = null;
   private _onClone: (job: IJobDescription) => void;
   private _runOpener: IRunOpener | undefined;
   private _deployer: IJobDeployer | undefined;

@@ -16,6 +16,7 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { IAtelierEvents } from '../events/tokens';
 import { createJobsApi } from './api';
+import { createDebuggerClient } from './debugger/client';
 import { JobDetailModel } from './detailModel';
 import { JobDetailWidget } from './detailWidget';
 import { jobDeployer, runOpener } from './runLink';
@@ -64,6 +65,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const settings = ServerConnection.makeSettings();
     const api = createJobsApi(settings);
+    const debuggerClient = createDebuggerClient(settings);
     const model = new JobsListModel();
     const feed = new JobsFeed({
       model,
@@ -89,7 +91,9 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         onClone: job => newForm(kind, job),
         themeChanged: themes?.themeChanged,
         runOpener: runOpener(app.commands),
-        deployer: jobDeployer(app.commands)
+        deployer: jobDeployer(app.commands),
+        debuggerClient,
+        events
       });
       const widget = new MainAreaWidget({ content });
       widget.id = `atelier-job-${kind}-${name}`;

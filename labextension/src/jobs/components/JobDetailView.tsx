@@ -20,6 +20,8 @@ import { ProgressBar } from './ProgressBar';
 import { RunLink } from './RunLink';
 import { IRunOpener } from '../runLink';
 import { Timeline } from './Timeline';
+import { DebuggerView } from '../debugger/components/DebuggerView';
+import { DebuggerModel } from '../debugger/model';
 
 export interface IJobDetailViewProps {
   model: JobDetailModel;
@@ -38,6 +40,10 @@ export interface IJobDetailViewProps {
   runOpener?: IRunOpener;
   /** Deploys the job's model (a Completed training job), where endpoints are served. */
   onDeploy?: () => void;
+  /** The job's debugger data, for a training job with debugger or profiler config. */
+  debugger?: DebuggerModel | null;
+  /** Changes whenever the debugger model does. */
+  debuggerVersion?: number;
 }
 
 /** Everything about one job: header, timeline, progress, logs, metrics, I/O. */
@@ -78,6 +84,12 @@ export function JobDetailView(props: IJobDetailViewProps): JSX.Element {
           series={model.metrics}
           live={!isTerminal(facts.status)}
           themeVersion={props.themeVersion}
+        />
+      )}
+      {props.debugger && (
+        <DebuggerView
+          model={props.debugger}
+          version={props.debuggerVersion ?? 0}
         />
       )}
       {model.kind === 'training' && (
