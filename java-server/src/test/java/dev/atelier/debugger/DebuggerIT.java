@@ -270,8 +270,10 @@ class DebuggerIT {
         sum += ((Number) c).doubleValue();
       }
       if (!cores.isEmpty()) {
-        // The total is the cores' mean (percent of the whole machine), up to rounding.
-        assertThat(s.getDouble("cpu_total")).isCloseTo(sum / cores.size(), org.assertj.core.api.Assertions.within(0.1));
+        // The total (the engine's total_usage) is the cores' mean (percent of the whole machine): the
+        // kernel keeps total_usage and each core's usage as separate counters, read a moment apart,
+        // so they agree to a fraction of a point (0.2 seen), not to the rounding.
+        assertThat(s.getDouble("cpu_total")).isCloseTo(sum / cores.size(), org.assertj.core.api.Assertions.within(1.0));
       }
       busiest = Math.max(busiest, s.getDouble("cpu_total"));
     }
